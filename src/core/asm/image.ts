@@ -1,0 +1,33 @@
+// A loadable program: what the assembler produces and what the ELF reader returns.
+// The machine and the kernel load this, never raw ELF bytes.
+
+/** Segment permission bits, as in ELF p_flags. */
+export const SEG_X = 1;
+export const SEG_W = 2;
+export const SEG_R = 4;
+
+export interface Segment {
+  /** Virtual (= physical, for bare metal) load address. */
+  vaddr: number;
+  /** Bytes present in the file; the rest up to memSize is zero (.bss). */
+  bytes: Uint8Array;
+  memSize: number;
+  flags: number;
+}
+
+/** Maps an instruction address to the source line it came from. */
+export interface LineEntry {
+  addr: number;
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface ProgramImage {
+  entry: number;
+  segments: Segment[];
+  /** Global and local symbols by name (address or .equ value). */
+  symbols: Map<string, number>;
+  /** Sorted by address; present when the image came from source. */
+  lines: LineEntry[];
+}
