@@ -1,0 +1,57 @@
+// What one run of a program produced, in every mode. The CLI prints it (`run --json`),
+// the lesson check engine grades it, the UI draws it. Plain data: JSON-serialisable.
+
+export type RunMode = 'bare' | 'full' | 'pv' | 'linux';
+
+/** Why the run ended. */
+export type RunEnd = 'exit' | 'budget' | 'wfi-idle' | 'fault';
+
+/** One hypervisor exit (or kernel trap), as the exit log and the timeline show it. */
+export interface ExitEvent {
+  /** Sequence number from 0 in this run. */
+  seq: number;
+  /** Stable cause name, e.g. "csr-read", "mmio-write:uart", "hypercall", "syscall". */
+  cause: string;
+  /** Virtual time (cycles) when it happened. */
+  cycle: number;
+  pc: number;
+  /** The trapping instruction word (0 when none, e.g. an injected interrupt). */
+  insn: number;
+  /** What the VMM or kernel did, in words ("emulated csrw mtvec <- 0x80000040"). */
+  action: string;
+  /** Cycles this exit cost under the cost model. */
+  cost: number;
+}
+
+export interface CostBreakdown {
+  /** Cycles spent executing guest instructions. */
+  guestCycles: number;
+  /** Cycles charged for transitions: exits, emulation, hypercalls, syscalls, switches. */
+  overheadCycles: number;
+  /** Cycles the CPU sat idle in wfi (skipped virtual time). */
+  idleCycles: number;
+  /** overheadCycles / (guestCycles + overheadCycles) * 100. */
+  overheadPercent: number;
+  /** Overhead cycles by cause. */
+  byCause: Record<string, number>;
+}
+
+export interface RunResult {
+  mode: RunMode;
+  end: RunEnd;
+  /** The program's exit status (power-off device, tohost, exit); null when it did not exit. */
+  exitCode: number | null;
+  /** Human explanation when end is 'fault' or 'budget'. */
+  message?: string;
+  /** Console bytes as text (UART or write(1)), decoded as latin1 so no byte is lost. */
+  console: string;
+  instructions: number;
+  cycles: number;
+  exits: { total: number; byCause: Record<string, number> };
+  cost: CostBreakdown;
+  /** x0..x31 of the (first) hart at the end, as unsigned 32-bit values. */
+  registers: number[];
+  pc: number;
+  /** The most recent exits, bounded (oldest dropped first). */
+  exitLog: ExitEvent[];
+}
