@@ -1,0 +1,713 @@
+// One RV32IMA + Zicsr hart with M and U modes (RISC-V unprivileged spec 2.x, M, A and
+// Zicsr chapters; privileged spec chapter 3 for M-mode traps).
+//
+// Public interface, shared by the bare machine, the hypervisor and the process kernel:
+//
+//   const cpu = new Cpu(memory)        // memory: Memory (isa/memory.ts): a RAM fast path
+//                                      // plus load/store/fetch slow paths returning faults
+//   cpu.x[i], cpu.pc, cpu.priv         // registers (x0 is kept 0), pc (unsigned), PRIV_M/PRIV_U
+//   cpu.run(budget): CpuStop           // execute at most `budget` steps, say why it stopped
+//   cpu.interceptUserTraps = true      // every trap taken in U-mode (exception or interrupt)
+//                                      // ends run() with {kind:'trap', trap} instead of
+//                                      // vectoring to mtvec; no CSR changes; pc stays at
+//                                      // the faulting instruction (the next one for interrupts)
+//   cpu.raiseInterrupt(n) / lowerInterrupt(n)  // external (11) and software (3) lines
+//   cpu.charge(cycles)                 // other layers add virtual time (exits, syscalls)
+//   cpu.requestStop()                  // a device or host callback ends run() with 'stopped'
+//   cpu.breakpoints                    // Set of addresses; run() stops before executing one
+//                                      // (except the first instruction of that run() call)
+//   cpu.storeWatch / onWatchedStore    // one RAM word whose stores call back (HTIF tohost)
+//   cpu.clock, cpu.csr                 // virtual time (clock.ts) and the CSR file (csr.ts)
+//   cpu.getState() / setState()        // versioned
+//
+// A step is one instruction executed or one exception raised; the budget counts steps.
+// Each retired instruction costs one cycle; traps cost nothing here (layers charge them).
+// Interrupts are checked between chunks of steps; a chunk ends at the next timer deadline,
+// on any CSR instruction, mret, wfi, trap, and any slow-path memory access (devices).
+//
+// execute() is one long function on purpose: the interpreter's hot loop, with decoding
+// inline and the RAM fast path on typed arrays (as TinyEMU does). Everything rare —
+// SYSTEM instructions, atomics, traps, slow memory paths — is a method call out of it.
+
+import { Clock, type ClockState } from './clock.ts';
+import { CsrFile, type CsrState } from './csr.ts';
+import { MemoryFault, PAGE_SHIFT, type AccessWidth, type Memory } from './memory.ts';
+import { mulh, mulhsu, mulhu } from './multiply.ts';
+import {
+  INTERRUPT_PRIORITY, MIP_MTIP, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT,
+  PRIV_M, PRIV_U,
+} from './privilege.ts';
+import { checkStateHeader } from './state-header.ts';
+import { Exception, causeName, type Trap } from './trap.ts';
+
+export type CpuStop =
+  | { kind: 'budget' }
+  | { kind: 'breakpoint'; pc: number }
+  | { kind: 'wfi-idle' }
+  | { kind: 'trap'; trap: Trap }
+  | { kind: 'stopped' }
+  | { kind: 'fault'; message: string };
+
+export const CPU_STATE_VERSION = 1;
+
+export interface CpuState {
+  kind: 'cpu';
+  version: number;
+  x: number[];
+  pc: number;
+  priv: number;
+  waiting: boolean;
+  reservation: number;
+  csr: CsrState;
+  clock: ClockState;
+}
+
+const EMPTY = new ArrayBuffer(8);
+
+/** Which exception a faulting access raises, by kind of access (3.1.15). */
+const FAULT_CAUSE = {
+  fetch: { access: Exception.InstructionAccessFault, page: Exception.InstructionPageFault, misaligned: Exception.InstructionAddressMisaligned },
+  load: { access: Exception.LoadAccessFault, page: Exception.LoadPageFault, misaligned: Exception.LoadAddressMisaligned },
+  store: { access: Exception.StoreAccessFault, page: Exception.StorePageFault, misaligned: Exception.StoreAddressMisaligned },
+} as const;
+type AccessKind = keyof typeof FAULT_CAUSE;
+
+export class Cpu {
+  readonly x = new Int32Array(32);
+  /** Address of the next instruction, unsigned. */
+  pc = 0;
+  priv: number = PRIV_M;
+  readonly clock = new Clock();
+  readonly csr = new CsrFile(this.clock);
+  /** Deliver traps taken from U-mode to the caller of run() instead of mtvec. */
+  interceptUserTraps = false;
+  readonly breakpoints = new Set<number>();
+  /** Physical address of a RAM word whose stores call onWatchedStore, or -1. */
+  storeWatch = -1;
+  onWatchedStore: ((addr: number, value: number) => void) | null = null;
+  /** Stalled in WFI (3.3.3) until an interrupt is pending in mie. */
+  waiting = false;
+  /** Address reserved by LR.W, or -1 (set it to -1 on a context switch). */
+  reservation = -1;
+
+  private stopRequested = false;
+  private breakChunk = false;
+  private trapTaken = false;
+  private exit: CpuStop | null = null;
+  private lastTrap = '';
+  // Typed-array views of memory.ram, rebuilt when the window changes.
+  private viewOf: Uint8Array | null = null;
+  private i8: Int8Array<ArrayBufferLike> = new Int8Array(EMPTY);
+  private i32: Int32Array<ArrayBufferLike> = new Int32Array(EMPTY);
+  private dv: DataView<ArrayBufferLike> = new DataView(EMPTY);
+
+  constructor(public memory: Memory) {}
+
+  /** Back to the reset state of 3.4: M-mode, MIE=0, pc=resetPc; RAM is not touched. */
+  reset(resetPc: number): void {
+    this.x.fill(0);
+    this.pc = resetPc >>> 0;
+    this.priv = PRIV_M;
+    this.waiting = false;
+    this.reservation = -1;
+    this.clock.setState(new Clock().getState());
+    this.csr.setState(new CsrFile(this.clock).getState());
+  }
+
+  raiseInterrupt(cause: number): void {
+    this.csr.mipLines |= 1 << cause;
+    this.breakChunk = true;
+  }
+
+  lowerInterrupt(cause: number): void {
+    this.csr.mipLines &= ~(1 << cause);
+    this.breakChunk = true;
+  }
+
+  /** Adds virtual cycles spent outside the instruction stream. */
+  charge(cycles: number): void {
+    const c = Math.max(0, Math.round(cycles));
+    this.clock.cycles += c;
+    this.clock.chargedCycles += c;
+  }
+
+  requestStop(): void {
+    this.stopRequested = true;
+    this.breakChunk = true;
+  }
+
+  step(): CpuStop {
+    return this.run(1);
+  }
+
+  run(budget: number): CpuStop {
+    this.exit = null;
+    this.stopRequested = false;
+    let remaining = Math.floor(budget);
+    let first = true;
+    while (remaining > 0) {
+      this.takeInterrupt();
+      if (this.exit) return this.exit;
+      if (this.waiting && !this.wakeOrIdle()) return { kind: 'wfi-idle' };
+      if (this.waiting) continue;
+      const done = this.execute(this.chunkLength(remaining), first);
+      first = false;
+      remaining -= done;
+      if (this.exit) return this.exit;
+      if (this.stopRequested) return { kind: 'stopped' };
+    }
+    return { kind: 'budget' };
+  }
+
+  /** 3.1.9: take the highest-priority pending interrupt enabled in mie, if MIE allows. */
+  private takeInterrupt(): void {
+    const pending = this.csr.mip() & this.csr.mie;
+    if (pending === 0) return;
+    if (this.priv === PRIV_M && !(this.csr.mstatus & MSTATUS_MIE)) return;
+    for (const cause of INTERRUPT_PRIORITY) {
+      if (pending & (1 << cause)) {
+        this.waiting = false;
+        this.enterTrap(cause, 0, 0, true);
+        return;
+      }
+    }
+  }
+
+  /** While in WFI: wake on a pending interrupt, or skip idle time to the timer. */
+  private wakeOrIdle(): boolean {
+    if (this.csr.mip() & this.csr.mie) {
+      this.waiting = false;
+      return true;
+    }
+    const deadline = this.clock.timerDeadline();
+    if (!(this.csr.mie & MIP_MTIP) || deadline === Infinity) return false;
+    const idle = Math.ceil(deadline - this.clock.cycles);
+    this.clock.cycles += idle;
+    this.clock.idleCycles += idle;
+    return true;
+  }
+
+  /** Steps until the timer could fire, so the interrupt is seen on the right cycle. */
+  private chunkLength(remaining: number): number {
+    if (!(this.csr.mie & MIP_MTIP) || this.clock.timerPending()) return remaining;
+    const deadline = this.clock.timerDeadline();
+    return Math.max(1, Math.min(remaining, Math.ceil(deadline - this.clock.cycles)));
+  }
+
+  private account(retired: number): void {
+    this.clock.cycles += retired;
+    this.csr.instret += retired;
+  }
+
+  private refreshViews(bytes: Uint8Array): void {
+    this.viewOf = bytes;
+    this.i8 = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.i32 = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** The interpreter loop: runs up to `steps` steps without looking at interrupts. */
+  private execute(steps: number, skipFirstBreakpoint: boolean): number {
+    const x = this.x;
+    const mem = this.memory;
+    const ram = mem.ram;
+    let base = 0;
+    let size = 0;
+    let u8 = EMPTY_U8;
+    let dirty = EMPTY_U8;
+    if (ram !== null) {
+      if (this.viewOf !== ram.bytes) this.refreshViews(ram.bytes);
+      base = ram.base | 0;
+      size = ram.bytes.byteLength;
+      u8 = ram.bytes;
+      dirty = ram.dirty;
+    }
+    const i8 = this.i8;
+    const i32 = this.i32;
+    const dv = this.dv;
+    const sizeM2 = size - 2;
+    const sizeM4 = size - 4;
+    const watch = this.storeWatch < 0 ? -1 : ((this.storeWatch - base) | 0);
+    const bps = this.breakpoints;
+    const checkBreakpoints = bps.size > 0;
+    let pc = this.pc | 0;
+    let n = 0;
+    let accounted = 0;
+    let trapped = false;
+    let brk = false;
+    this.breakChunk = false;
+    this.trapTaken = false;
+
+    loop: while (n < steps) {
+      if (checkBreakpoints && bps.has(pc >>> 0) && !(skipFirstBreakpoint && n === 0)) {
+        this.exit = { kind: 'breakpoint', pc: pc >>> 0 };
+        break;
+      }
+      n++;
+      let insn: number;
+      const foff = (pc - base) | 0;
+      if ((foff >>> 0) < size) {
+        insn = i32[foff >> 2];
+      } else {
+        this.pc = pc >>> 0;
+        this.account(n - 1 - accounted);
+        accounted = n - 1;
+        const w = mem.fetch(pc >>> 0);
+        if (w < 0) {
+          this.fault('fetch', w, pc >>> 0, 0);
+          trapped = true;
+          break;
+        }
+        insn = w | 0;
+      }
+      const rd = (insn >> 7) & 31;
+      const rs1 = (insn >> 15) & 31;
+      const f3 = (insn >> 12) & 7;
+      switch (insn & 0x7f) {
+        case 0x33: { // OP: register-register ALU, and the M extension
+          const a = x[rs1];
+          const b = x[(insn >> 20) & 31];
+          const f7 = insn >>> 25;
+          let v: number;
+          if (f7 === 0) {
+            switch (f3) {
+              case 0: v = (a + b) | 0; break;
+              case 1: v = a << (b & 31); break;
+              case 2: v = a < b ? 1 : 0; break;
+              case 3: v = (a >>> 0) < (b >>> 0) ? 1 : 0; break;
+              case 4: v = a ^ b; break;
+              case 5: v = a >>> (b & 31); break;
+              case 6: v = a | b; break;
+              default: v = a & b; break;
+            }
+          } else if (f7 === 0x20) {
+            if (f3 === 0) v = (a - b) | 0;
+            else if (f3 === 5) v = a >> (b & 31);
+            else { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
+          } else if (f7 === 1) {
+            switch (f3) {
+              case 0: v = Math.imul(a, b); break;
+              case 1: v = mulh(a, b); break;
+              case 2: v = mulhsu(a, b); break;
+              case 3: v = mulhu(a, b); break;
+              case 4: v = b === 0 ? -1 : (a / b) | 0; break;
+              case 5: v = b === 0 ? -1 : ((a >>> 0) / (b >>> 0)) | 0; break;
+              case 6: v = b === 0 ? a : (a % b) | 0; break;
+              default: v = b === 0 ? a : ((a >>> 0) % (b >>> 0)) | 0; break;
+            }
+          } else { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
+          if (rd !== 0) x[rd] = v;
+          break;
+        }
+        case 0x13: { // OP-IMM
+          const a = x[rs1];
+          const imm = insn >> 20;
+          let v: number;
+          switch (f3) {
+            case 0: v = (a + imm) | 0; break;
+            case 1:
+              if ((insn >>> 25) !== 0) { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
+              v = a << (imm & 31); break;
+            case 2: v = a < imm ? 1 : 0; break;
+            case 3: v = (a >>> 0) < (imm >>> 0) ? 1 : 0; break;
+            case 4: v = a ^ imm; break;
+            case 5: {
+              const f7 = insn >>> 25;
+              if (f7 === 0) v = a >>> (imm & 31);
+              else if (f7 === 0x20) v = a >> (imm & 31);
+              else { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
+              break;
+            }
+            case 6: v = a | imm; break;
+            default: v = a & imm; break;
+          }
+          if (rd !== 0) x[rd] = v;
+          break;
+        }
+        case 0x03: { // LOAD; misaligned RAM accesses are performed, as QEMU does
+          const addr = (x[rs1] + (insn >> 20)) | 0;
+          const off = (addr - base) | 0;
+          let v: number;
+          if (f3 === 2 && (off >>> 0) <= sizeM4) v = (off & 3) === 0 ? i32[off >> 2] : dv.getInt32(off, true);
+          else if (f3 === 4 && (off >>> 0) < size) v = u8[off];
+          else if (f3 === 0 && (off >>> 0) < size) v = i8[off];
+          else if (f3 === 1 && (off >>> 0) <= sizeM2) v = dv.getInt16(off, true);
+          else if (f3 === 5 && (off >>> 0) <= sizeM2) v = dv.getUint16(off, true);
+          else {
+            if (f3 === 3 || f3 > 5) { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
+            this.pc = pc >>> 0;
+            this.account(n - 1 - accounted);
+            accounted = n - 1;
+            v = this.loadSlow(addr >>> 0, f3, insn);
+            if (this.trapTaken) { trapped = true; break loop; }
+            brk = true;
+          }
+          if (rd !== 0) x[rd] = v;
+          break;
+        }
+        case 0x23: { // STORE
+          const addr = (x[rs1] + (((insn >> 20) & ~31) | rd)) | 0;
+          const off = (addr - base) | 0;
+          const v = x[(insn >> 20) & 31];
+          if (f3 === 2 && (off >>> 0) <= sizeM4) {
+            if ((off & 3) === 0) i32[off >> 2] = v;
+            else { dv.setInt32(off, v, true); dirty[(off + 3) >>> PAGE_SHIFT] = 1; }
+            dirty[off >>> PAGE_SHIFT] = 1;
+            if (off === watch) {
+              this.pc = pc >>> 0;
+              this.onWatchedStore?.(addr >>> 0, v);
+              brk = true;
+            }
+          } else if (f3 === 0 && (off >>> 0) < size) {
+            u8[off] = v;
+            dirty[off >>> PAGE_SHIFT] = 1;
+          } else if (f3 === 1 && (off >>> 0) <= sizeM2) {
+            dv.setInt16(off, v, true);
+            dirty[off >>> PAGE_SHIFT] = 1;
+            dirty[(off + 1) >>> PAGE_SHIFT] = 1;
+          } else {
+            if (f3 > 2) { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
+            this.pc = pc >>> 0;
+            this.account(n - 1 - accounted);
+            accounted = n - 1;
+            if (!this.storeSlow(addr >>> 0, f3, v, insn)) { trapped = true; break loop; }
+            brk = true;
+          }
+          break;
+        }
+        case 0x63: { // BRANCH
+          const a = x[rs1];
+          const b = x[(insn >> 20) & 31];
+          let taken: boolean;
+          switch (f3) {
+            case 0: taken = a === b; break;
+            case 1: taken = a !== b; break;
+            case 4: taken = a < b; break;
+            case 5: taken = a >= b; break;
+            case 6: taken = (a >>> 0) < (b >>> 0); break;
+            case 7: taken = (a >>> 0) >= (b >>> 0); break;
+            default: this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop;
+          }
+          if (taken) {
+            const target = (pc + (((insn >> 19) & 0xfffff000) | ((insn << 4) & 0x800)
+              | ((insn >> 20) & 0x7e0) | ((insn >> 7) & 0x1e))) | 0;
+            if (target & 3) {
+              this.pc = pc >>> 0;
+              this.misalignedJump(target, insn);
+              trapped = true;
+              break loop;
+            }
+            pc = target;
+            continue loop;
+          }
+          break;
+        }
+        case 0x6f: { // JAL
+          const target = (pc + (((insn >> 11) & 0xfff00000) | (insn & 0xff000)
+            | ((insn >> 9) & 0x800) | ((insn >> 20) & 0x7fe))) | 0;
+          if (target & 3) {
+            this.pc = pc >>> 0;
+            this.misalignedJump(target, insn);
+            trapped = true;
+            break loop;
+          }
+          if (rd !== 0) x[rd] = (pc + 4) | 0;
+          pc = target;
+          continue loop;
+        }
+        case 0x67: { // JALR
+          const target = ((x[rs1] + (insn >> 20)) & ~1) | 0;
+          if (f3 !== 0) { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
+          if (target & 3) {
+            this.pc = pc >>> 0;
+            this.misalignedJump(target, insn);
+            trapped = true;
+            break loop;
+          }
+          if (rd !== 0) x[rd] = (pc + 4) | 0;
+          pc = target;
+          continue loop;
+        }
+        case 0x37: // LUI
+          if (rd !== 0) x[rd] = insn & 0xfffff000;
+          break;
+        case 0x17: // AUIPC
+          if (rd !== 0) x[rd] = (pc + (insn & 0xfffff000)) | 0;
+          break;
+        case 0x0f: // MISC-MEM: FENCE and FENCE.I are no-ops on one hart without caches
+          if (f3 > 1) { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
+          break;
+        case 0x73: // SYSTEM: ecall, ebreak, mret, wfi, CSR instructions
+        case 0x2f: { // AMO: LR/SC and atomic memory operations
+          this.pc = pc >>> 0;
+          this.account(n - 1 - accounted);
+          accounted = n - 1;
+          const ok = (insn & 0x7f) === 0x73 ? this.system(insn) : this.atomic(insn);
+          if (!ok) { trapped = true; break loop; }
+          pc = this.pc | 0;
+          brk = true;
+          x[0] = 0;
+          if (this.exit !== null) break loop;
+          continue loop;
+        }
+        default:
+          this.pc = pc >>> 0;
+          this.illegal(insn);
+          trapped = true;
+          break loop;
+      }
+      pc = (pc + 4) | 0;
+      if (brk) break;
+    }
+    if (trapped) {
+      // The trap handler has set pc (or left it for an interceptor); nothing retired.
+      this.account(n - 1 - accounted);
+    } else {
+      this.pc = pc >>> 0;
+      this.account(n - accounted);
+    }
+    return n;
+  }
+
+  /** mtval = the instruction bits (3.1.16). */
+  private illegal(insn: number): void {
+    this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
+  }
+
+  /** Reported on the jump or branch, with the target in mtval (2.2, 3.1.16). */
+  private misalignedJump(target: number, insn: number): void {
+    this.raise(Exception.InstructionAddressMisaligned, target >>> 0, insn);
+  }
+
+  /** An exception at this.pc, with insn as the faulting instruction word. */
+  raise(cause: number, tval: number, insn: number): void {
+    this.enterTrap(cause, tval, insn, false);
+  }
+
+  private fault(kind: AccessKind, code: number, addr: number, insn: number): void {
+    const causes = FAULT_CAUSE[kind];
+    const cause = code === MemoryFault.Page ? causes.page
+      : code === MemoryFault.Misaligned ? causes.misaligned : causes.access;
+    this.raise(cause, addr, insn);
+  }
+
+  /** 3.1.6.1, 3.1.14-3.1.16: enter M-mode at mtvec, or hand the trap to the interceptor. */
+  private enterTrap(cause: number, tval: number, insn: number, interrupt: boolean): void {
+    this.breakChunk = true;
+    this.trapTaken = true;
+    if (this.interceptUserTraps && this.priv === PRIV_U) {
+      const trap: Trap = { cause, tval: tval >>> 0, pc: this.pc >>> 0, insn: insn >>> 0, interrupt };
+      this.exit = { kind: 'trap', trap };
+      return;
+    }
+    const s = this.csr;
+    const handler = (s.mtvec & ~3) >>> 0;
+    if (!interrupt && cause === Exception.InstructionAccessFault && this.pc === handler) {
+      this.exit = {
+        kind: 'fault',
+        message: `the trap handler at mtvec 0x${hex(handler)} cannot be fetched (${causeName(cause, false)})`
+          + (this.lastTrap ? `; the trap being handled: ${this.lastTrap}` : ''),
+      };
+      return;
+    }
+    this.lastTrap = `${causeName(cause, interrupt)} at pc 0x${hex(this.pc)} (mtval 0x${hex(tval)})`;
+    s.mepc = this.pc & ~3;
+    s.mcause = ((interrupt ? 0x80000000 : 0) | cause) | 0;
+    s.mtval = tval | 0;
+    const mie = s.mstatus & MSTATUS_MIE;
+    s.mstatus = (s.mstatus & ~(MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP))
+      | (mie ? MSTATUS_MPIE : 0) | (this.priv << MSTATUS_MPP_SHIFT);
+    this.priv = PRIV_M;
+    const vectored = (s.mtvec & 1) === 1 && interrupt;
+    this.pc = (vectored ? handler + 4 * cause : handler) >>> 0;
+  }
+
+  private loadSlow(addr: number, f3: number, insn: number): number {
+    const width = (1 << (f3 & 3)) as AccessWidth;
+    const v = this.memory.load(addr, width);
+    if (v < 0) {
+      this.fault('load', v, addr, insn);
+      return 0;
+    }
+    if (f3 === 0) return (v << 24) >> 24;
+    if (f3 === 1) return (v << 16) >> 16;
+    return v | 0;
+  }
+
+  private storeSlow(addr: number, f3: number, value: number, insn: number): boolean {
+    const r = this.memory.store(addr, (1 << f3) as AccessWidth, value);
+    if (r < 0) {
+      this.fault('store', r, addr, insn);
+      return false;
+    }
+    return true;
+  }
+
+  /** Word access for atomics (fast path or slow path); returns undefined after a trap. */
+  private loadWord(addr: number, insn: number, kind: AccessKind): number | undefined {
+    const ram = this.memory.ram;
+    const off = ram ? (addr - ram.base) >>> 0 : -1;
+    if (ram && off <= ram.bytes.byteLength - 4) return this.i32[off >> 2];
+    const v = this.memory.load(addr, 4);
+    if (v < 0) { this.fault(kind, v, addr, insn); return undefined; }
+    return v | 0;
+  }
+
+  private storeWord(addr: number, value: number, insn: number): boolean {
+    const ram = this.memory.ram;
+    const off = ram ? (addr - ram.base) >>> 0 : -1;
+    if (ram && off <= ram.bytes.byteLength - 4) {
+      this.i32[off >> 2] = value;
+      ram.dirty[off >>> PAGE_SHIFT] = 1;
+      if (addr === this.storeWatch) this.onWatchedStore?.(addr, value);
+      return true;
+    }
+    const r = this.memory.store(addr, 4, value);
+    if (r < 0) { this.fault('store', r, addr, insn); return false; }
+    return true;
+  }
+
+  /** The A extension (chapter 8): LR.W/SC.W and AMO*.W; one hart, so aq/rl need nothing. */
+  private atomic(insn: number): boolean {
+    const rd = (insn >> 7) & 31;
+    const rs2 = (insn >> 20) & 31;
+    const funct5 = insn >>> 27;
+    const addr = this.x[(insn >> 15) & 31] >>> 0;
+    if (((insn >> 12) & 7) !== 2 || !AMO_FUNCT5.has(funct5) || (funct5 === 2 && rs2 !== 0)) {
+      this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
+      return false;
+    }
+    if (addr & 3) {
+      const cause = funct5 === 2 ? Exception.LoadAddressMisaligned : Exception.StoreAddressMisaligned;
+      this.raise(cause, addr, insn);
+      return false;
+    }
+    let result: number;
+    if (funct5 === 2) { // LR.W
+      const v = this.loadWord(addr, insn, 'load');
+      if (v === undefined) return false;
+      this.reservation = addr;
+      result = v;
+    } else if (funct5 === 3) { // SC.W
+      const ok = this.reservation === addr;
+      this.reservation = -1;
+      if (ok && !this.storeWord(addr, this.x[rs2], insn)) return false;
+      result = ok ? 0 : 1;
+    } else {
+      const old = this.loadWord(addr, insn, 'store');
+      if (old === undefined) return false;
+      if (!this.storeWord(addr, amoResult(funct5, old, this.x[rs2]), insn)) return false;
+      result = old;
+    }
+    if (rd !== 0) this.x[rd] = result;
+    this.pc = (this.pc + 4) >>> 0;
+    return true;
+  }
+
+  /** SYSTEM opcode: returns false when it raised a trap. */
+  private system(insn: number): boolean {
+    const f3 = (insn >> 12) & 7;
+    if (f3 === 0) return this.privileged(insn);
+    if (f3 === 4) {
+      this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
+      return false;
+    }
+    return this.csrInstruction(insn, f3);
+  }
+
+  /** Zicsr (chapter 9): csrrw/csrrs/csrrc and their immediate forms. */
+  private csrInstruction(insn: number, f3: number): boolean {
+    const rd = (insn >> 7) & 31;
+    const rs1 = (insn >> 15) & 31;
+    const num = insn >>> 20;
+    const op = f3 & 3;
+    const src = f3 & 4 ? rs1 : this.x[rs1];
+    // csrrs/csrrc with rs1 = x0 (or uimm 0) read without writing (9.1).
+    const writes = op === 1 || rs1 !== 0;
+    if (!this.csr.accessible(num, this.priv, writes)) {
+      this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
+      return false;
+    }
+    const old = this.csr.read(num) ?? 0;
+    if (writes) this.csr.write(num, op === 1 ? src : op === 2 ? old | src : old & ~src);
+    if (rd !== 0) this.x[rd] = old;
+    this.pc = (this.pc + 4) >>> 0;
+    return true;
+  }
+
+  /** ecall, ebreak, mret, wfi; everything else with funct3 = 0 is illegal here. */
+  private privileged(insn: number): boolean {
+    switch (insn) {
+      case 0x00000073: // 3.3.1 Environment Call
+        this.raise(this.priv === PRIV_U ? Exception.EcallFromU : Exception.EcallFromM, 0, insn);
+        return false;
+      case 0x00100073: // 3.3.1 Breakpoint: mtval = 0, as QEMU 7.2 writes for EBREAK
+        this.raise(Exception.Breakpoint, 0, insn);
+        return false;
+      case 0x30200073: // 3.3.2 MRET
+        if (this.priv !== PRIV_M) break;
+        this.mret();
+        return true;
+      case 0x10500073: // 3.3.3 WFI (illegal in U-mode: the hypervisor must see it)
+        if (this.priv !== PRIV_M) break;
+        this.pc = (this.pc + 4) >>> 0;
+        if ((this.csr.mip() & this.csr.mie) === 0) this.waiting = true;
+        return true;
+    }
+    this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
+    return false;
+  }
+
+  /** 3.3.2: pc = mepc, privilege = MPP, MIE = MPIE, MPIE = 1, MPP = U. */
+  private mret(): void {
+    const s = this.csr;
+    const mpp = (s.mstatus & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT;
+    const mpie = s.mstatus & MSTATUS_MPIE;
+    s.mstatus = (s.mstatus & ~(MSTATUS_MIE | MSTATUS_MPP)) | MSTATUS_MPIE | (mpie ? MSTATUS_MIE : 0);
+    this.priv = mpp === PRIV_M ? PRIV_M : PRIV_U;
+    this.pc = s.mepc >>> 0;
+  }
+
+  getState(): CpuState {
+    return {
+      kind: 'cpu', version: CPU_STATE_VERSION, x: Array.from(this.x), pc: this.pc,
+      priv: this.priv, waiting: this.waiting, reservation: this.reservation,
+      csr: this.csr.getState(), clock: this.clock.getState(),
+    };
+  }
+
+  setState(state: CpuState): void {
+    checkStateHeader(state, 'cpu', CPU_STATE_VERSION);
+    this.x.set(state.x);
+    this.x[0] = 0;
+    this.pc = state.pc >>> 0;
+    this.priv = state.priv === PRIV_U ? PRIV_U : PRIV_M;
+    this.waiting = state.waiting;
+    this.reservation = state.reservation;
+    this.csr.setState(state.csr);
+    this.clock.setState(state.clock);
+  }
+}
+
+const EMPTY_U8: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+
+const AMO_FUNCT5 = new Set([0b00000, 0b00001, 0b00010, 0b00011, 0b00100, 0b01000, 0b01100,
+  0b10000, 0b10100, 0b11000, 0b11100]);
+
+function amoResult(funct5: number, a: number, b: number): number {
+  switch (funct5) {
+    case 0b00001: return b;
+    case 0b00000: return (a + b) | 0;
+    case 0b00100: return a ^ b;
+    case 0b01100: return a & b;
+    case 0b01000: return a | b;
+    case 0b10000: return a < b ? a : b;
+    case 0b10100: return a > b ? a : b;
+    case 0b11000: return (a >>> 0) < (b >>> 0) ? a : b;
+    default: return (a >>> 0) > (b >>> 0) ? a : b;
+  }
+}
+
+function hex(v: number): string {
+  return (v >>> 0).toString(16).padStart(8, '0');
+}

@@ -1,0 +1,44 @@
+// The seam between the CPU and whatever memory it runs on.
+//
+// The CPU reads and writes one contiguous RAM window directly (typed arrays, no calls),
+// which keeps bare-metal code fast. Every other address goes through the slow path
+// methods, which a bus (bare machine), a hypervisor's guest memory or a process address
+// space implements. A slow path returns a negative MemoryFault code instead of throwing,
+// and the CPU turns it into the spec's exception for that access (3.1.15).
+
+/** Slow-path failures. The CPU maps them to access, page or misaligned exceptions. */
+export const MemoryFault = {
+  /** Nothing there or not allowed: instruction/load/store access fault. */
+  Access: -1,
+  /** A paged address space has no valid mapping: instruction/load/store page fault. */
+  Page: -2,
+  /** The target refuses this alignment: address-misaligned exception. */
+  Misaligned: -3,
+} as const;
+
+/** Page size of dirty tracking (the same as Sv32 pages). */
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+
+/** A contiguous RAM range the CPU accesses directly. */
+export interface RamWindow {
+  /** Guest physical address of bytes[0]; a multiple of PAGE_SIZE. */
+  readonly base: number;
+  /** The RAM; its byteOffset must be a multiple of 4 and its length of PAGE_SIZE. */
+  readonly bytes: Uint8Array;
+  /** One byte per page, set to 1 by every store into that page (dirty-page tracking). */
+  readonly dirty: Uint8Array;
+}
+
+export type AccessWidth = 1 | 2 | 4;
+
+export interface Memory {
+  /** The fast path, or null when every access must go through the methods below. */
+  readonly ram: RamWindow | null;
+  /** Zero-extended value (0 ≤ v < 2^32), or a negative MemoryFault. */
+  load(addr: number, width: AccessWidth): number;
+  /** 0, or a negative MemoryFault. `value` holds the low `width` bytes to store. */
+  store(addr: number, width: AccessWidth, value: number): number;
+  /** An instruction word at a 4-byte aligned address, zero-extended, or a negative MemoryFault. */
+  fetch(addr: number): number;
+}

@@ -1,0 +1,111 @@
+// Guest RAM with dirty-page tracking.
+//
+// One ArrayBuffer backs the whole RAM so the CPU's fast path is a single bounds check.
+// Engines reserve large zeroed buffers lazily (the OS maps pages on first write), so
+// untouched RAM costs address space, not memory. The CPU sets a byte in `dirty` for
+// every page it stores to; snapshots and live migration read and clear that set, and
+// `touched` keeps every page ever written so a snapshot holds only those.
+
+import { PAGE_SHIFT, PAGE_SIZE, type RamWindow } from '../isa/memory.ts';
+import { checkStateHeader } from '../isa/state-header.ts';
+
+export const RAM_BASE = 0x8000_0000;
+export const DEFAULT_RAM_SIZE = 128 * 1024 * 1024;
+export const RAM_STATE_VERSION = 1;
+
+export interface RamState {
+  kind: 'ram';
+  version: number;
+  size: number;
+  /** Every page ever written, as [page index, page bytes]. */
+  pages: Array<[number, Uint8Array]>;
+}
+
+export class Ram implements RamWindow {
+  readonly bytes: Uint8Array;
+  readonly dirty: Uint8Array;
+  private readonly touched: Uint8Array;
+
+  constructor(readonly base: number = RAM_BASE, size: number = DEFAULT_RAM_SIZE) {
+    if (!(size > 0) || size % PAGE_SIZE !== 0) {
+      throw new RangeError(`RAM size must be a positive multiple of ${PAGE_SIZE} bytes, got ${size}`);
+    }
+    this.bytes = new Uint8Array(size);
+    this.dirty = new Uint8Array(size >>> PAGE_SHIFT);
+    this.touched = new Uint8Array(size >>> PAGE_SHIFT);
+  }
+
+  get size(): number {
+    return this.bytes.byteLength;
+  }
+
+  contains(addr: number, length: number): boolean {
+    const off = addr - this.base;
+    return off >= 0 && off + length <= this.size;
+  }
+
+  /** Copies bytes in from the host (loader, debugger), marking the pages dirty. */
+  write(addr: number, data: Uint8Array): void {
+    const off = addr - this.base;
+    this.bytes.set(data, off);
+    if (data.length > 0) this.dirty.fill(1, off >>> PAGE_SHIFT, ((off + data.length - 1) >>> PAGE_SHIFT) + 1);
+  }
+
+  read(addr: number, length: number): Uint8Array {
+    const off = addr - this.base;
+    return this.bytes.slice(off, off + length);
+  }
+
+  /** Page indexes (relative to base) written since the last clearDirty(). */
+  dirtyPages(): number[] {
+    return indexesOf(this.dirty);
+  }
+
+  clearDirty(): void {
+    this.foldDirty();
+    this.dirty.fill(0);
+  }
+
+  /** Pages ever written since reset: what the guest really uses. */
+  touchedPages(): number[] {
+    this.foldDirty();
+    return indexesOf(this.touched);
+  }
+
+  /** Zeroes every page ever written (only those, so untouched RAM stays unmapped). */
+  clear(): void {
+    for (const page of this.touchedPages()) this.bytes.fill(0, page << PAGE_SHIFT, (page + 1) << PAGE_SHIFT);
+    this.touched.fill(0);
+    this.dirty.fill(0);
+  }
+
+  getState(): RamState {
+    const pages: Array<[number, Uint8Array]> = this.touchedPages()
+      .map((p) => [p, this.bytes.slice(p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT)]);
+    return { kind: 'ram', version: RAM_STATE_VERSION, size: this.size, pages };
+  }
+
+  setState(state: RamState): void {
+    checkStateHeader(state, 'ram', RAM_STATE_VERSION);
+    if (state.size !== this.size) {
+      throw new RangeError(`saved RAM is ${state.size} bytes, this machine has ${this.size}`);
+    }
+    this.clear();
+    for (const [page, data] of state.pages) {
+      this.bytes.set(data, page << PAGE_SHIFT);
+      this.touched[page] = 1;
+      this.dirty[page] = 1;
+    }
+  }
+
+  private foldDirty(): void {
+    const { dirty, touched } = this;
+    for (let i = 0; i < dirty.length; i++) touched[i] |= dirty[i];
+  }
+}
+
+function indexesOf(bitmap: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < bitmap.length; i++) if (bitmap[i]) out.push(i);
+  return out;
+}
