@@ -1,0 +1,18 @@
+// Wires the engine to the core: the assembler, the disassembler and one guest factory per
+// mode. The only file in the worker that names core modules beyond types.
+import { assemble } from '../core/asm/assembler.ts';
+import { disassemble } from '../core/asm/disassembler.ts';
+import type { EngineDeps } from './engine.ts';
+import { createBareGuest } from './bare-guest.ts';
+
+export function coreDeps(host: Pick<EngineDeps, 'yieldToEvents' | 'now'>): EngineDeps {
+  return {
+    assemble: (source, file) => {
+      const out = assemble(source, { file, textBase: 0x80000000 });
+      return { diagnostics: out.diagnostics, ...(out.image ? { image: out.image } : {}) };
+    },
+    disassemble: (word, addr) => disassemble(word, addr),
+    guests: { bare: createBareGuest },
+    ...host,
+  };
+}

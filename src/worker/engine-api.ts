@@ -1,0 +1,132 @@
+// The one interface between the page and the engine. The worker exposes an Engine
+// through comlink and the page holds a Remote<EngineApi>; tests construct the same Engine
+// in-process. Every method returns a Promise so both sides have the same shape.
+
+import type { Diagnostic } from '../core/diagnostic.ts';
+import type { ExitEvent, RunMode } from '../core/run-result.ts';
+
+export type { Diagnostic, ExitEvent, RunMode };
+
+/** What the engine is doing; the run controls enable themselves from this. */
+export type EngineStatus = 'empty' | 'ready' | 'running' | 'paused' | 'halted';
+
+/** Why a run or step stopped, in words the page can show as they are. */
+export type StopReason =
+  | 'paused'
+  | 'step'
+  | 'breakpoint'
+  | 'budget'
+  | 'exit'
+  | 'wfi-idle'
+  | 'fault';
+
+export interface StopInfo {
+  reason: StopReason;
+  pc: number;
+  /** Exit status when reason is 'exit'. */
+  exitCode?: number;
+  /** Human explanation (fault text, budget reached, ...). */
+  message?: string;
+}
+
+/** A source position, from the assembler's line table. */
+export interface SourceLine {
+  file: string;
+  line: number;
+}
+
+export interface CsrValue {
+  name: string;
+  /** CSR number (0x300 = mstatus ...). */
+  number: number;
+  value: number;
+}
+
+/** Everything the machine panel draws after a stop. Plain data. */
+export interface MachineView {
+  status: EngineStatus;
+  mode: RunMode;
+  pc: number;
+  /** x0..x31 as unsigned 32-bit values. */
+  registers: number[];
+  /** 'M', 'S' or 'U'. */
+  privilege: string;
+  csrs: CsrValue[];
+  /** The VM's virtual CSRs, when a hypervisor runs the guest. */
+  virtualCsrs: CsrValue[];
+  instructions: number;
+  cycles: number;
+  line: SourceLine | null;
+  lastStop: StopInfo | null;
+}
+
+export interface DisasmLine {
+  addr: number;
+  word: number;
+  text: string;
+  line: SourceLine | null;
+}
+
+export interface LoadResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  entry?: number;
+}
+
+/** Exit accounting under a hypervisor or kernel: what the exit views draw. */
+export interface ExitSummary {
+  total: number;
+  byCause: Record<string, number>;
+  guestCycles: number;
+  overheadCycles: number;
+  /** The most recent exits, oldest first, bounded. */
+  recent: ExitEvent[];
+}
+
+/** Capabilities of the running engine (shown in the status bar, used by tests). */
+export interface EngineInfo {
+  /** True when pause goes through a SharedArrayBuffer flag the worker polls. */
+  sharedStopFlag: boolean;
+  /** Modes this build of the engine can run. */
+  modes: RunMode[];
+}
+
+/** Callbacks from engine to page. Through comlink they must be wrapped in proxy(). */
+export interface EngineListener {
+  /** Guest console bytes, batched (latin1 text so no byte is lost). */
+  output(text: string): void;
+  /** The engine stopped on its own or was paused. */
+  stopped(view: MachineView): void;
+}
+
+export interface RunOptions {
+  /** Stop after this many instructions (the guest is then 'paused' with reason 'budget'). */
+  maxInstructions?: number;
+}
+
+export interface EngineApi {
+  info(): Promise<EngineInfo>;
+  /** Give the engine a SharedArrayBuffer (Int32Array of length 1) it polls for stop requests. */
+  attachStopFlag(flag: SharedArrayBuffer): Promise<void>;
+  setListener(listener: EngineListener): Promise<void>;
+
+  /** Assemble without loading: the live diagnostics behind the editor markers. */
+  check(source: string, file: string): Promise<Diagnostic[]>;
+  /** Assemble and load into a fresh machine in the given mode. */
+  load(source: string, file: string, mode?: RunMode): Promise<LoadResult>;
+  /** Run until a stop; resolves with it. Time-sliced: pause() is honoured while running. */
+  run(options?: RunOptions): Promise<StopInfo>;
+  /** Ask a running engine to stop; resolves once it has stopped. */
+  pause(): Promise<void>;
+  step(count?: number): Promise<StopInfo>;
+  /** Step, but run a call (jal/jalr that links) through to its return address. */
+  stepOver(): Promise<StopInfo>;
+  /** Reload the last loaded program into a fresh machine. */
+  reset(): Promise<void>;
+
+  setBreakpoints(lines: SourceLine[]): Promise<void>;
+  view(): Promise<MachineView>;
+  readMemory(addr: number, length: number): Promise<Uint8Array>;
+  disassembleAround(pc: number, before: number, after: number): Promise<DisasmLine[]>;
+  exits(): Promise<ExitSummary>;
+}

@@ -1,0 +1,324 @@
+// The engine: assembles, loads and runs one program in time slices, and answers the
+// page's questions about the stopped machine. The worker exposes an Engine through
+// comlink (engine.worker.ts); tests construct one in-process. Same class, same API.
+//
+// Responsiveness: run() executes a slice of instructions sized to take about SLICE_MS of
+// wall time, then yields to the event loop, so a pause() message is handled between
+// slices. With a shared stop flag (cross-origin isolated pages) the flag is also polled
+// inside a slice, every CHUNK instructions.
+import type { Diagnostic } from '../core/diagnostic.ts';
+import type { ProgramImage } from '../core/asm/image.ts';
+import type {
+  DisasmLine, EngineApi, EngineInfo, EngineListener, EngineStatus, ExitSummary, LoadResult,
+  MachineView, RunMode, RunOptions, SourceLine, StopInfo,
+} from './engine-api.ts';
+import { NO_EXITS, type Guest, type GuestFactory, type GuestStop } from './guest.ts';
+import { LineTable } from './line-table.ts';
+import { ConsoleBuffer } from './console-buffer.ts';
+
+export interface AssembleOutput {
+  diagnostics: Diagnostic[];
+  image?: ProgramImage;
+}
+
+/** What the engine needs from the core, injected so tests and modes can vary it. */
+export interface EngineDeps {
+  assemble(source: string, file: string): AssembleOutput;
+  /** One instruction in objdump's style. */
+  disassemble(word: number, addr: number): string;
+  guests: Partial<Record<RunMode, GuestFactory>>;
+  /** Let queued messages in (a macrotask). */
+  yieldToEvents(): Promise<void>;
+  /** Wall-clock milliseconds, for sizing slices only (never reaches the guest). */
+  now(): number;
+}
+
+const SLICE_MS = 8;
+const CHUNK = 20_000;
+const FIRST_SLICE = 50_000;
+const MAX_SLICE = 50_000_000;
+
+export class Engine implements EngineApi {
+  private guest: Guest | null = null;
+  private image: ProgramImage | null = null;
+  private lines = new LineTable([]);
+  private mode: RunMode = 'bare';
+  private status: EngineStatus = 'empty';
+  private lastStop: StopInfo | null = null;
+  private breakpointLines: SourceLine[] = [];
+  private listener: EngineListener | null = null;
+  private readonly console: ConsoleBuffer;
+  private stopFlag: Int32Array | null = null;
+  private pauseRequested = false;
+  private running: Promise<StopInfo> | null = null;
+  private sliceBudget = FIRST_SLICE;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.console = new ConsoleBuffer((text) => this.listener?.output(text));
+  }
+
+  async info(): Promise<EngineInfo> {
+    return { sharedStopFlag: this.stopFlag !== null, modes: Object.keys(this.deps.guests) as RunMode[] };
+  }
+
+  async attachStopFlag(flag: SharedArrayBuffer): Promise<void> {
+    this.stopFlag = new Int32Array(flag);
+  }
+
+  async setListener(listener: EngineListener): Promise<void> {
+    this.listener = listener;
+  }
+
+  async check(source: string, file: string): Promise<Diagnostic[]> {
+    return this.assembleSafely(source, file).diagnostics;
+  }
+
+  private assembleSafely(source: string, file: string): AssembleOutput {
+    try {
+      return this.deps.assemble(source, file);
+    } catch (e) {
+      // The assembler promises never to throw; if it does, the learner still gets a message.
+      const message = `internal assembler error: ${e instanceof Error ? e.message : String(e)}`;
+      return { diagnostics: [{ file, line: 1, column: 1, endColumn: 2, severity: 'error', code: 'internal', message }] };
+    }
+  }
+
+  async load(source: string, file: string, mode: RunMode = 'bare'): Promise<LoadResult> {
+    await this.stopRunning();
+    const { diagnostics, image } = this.assembleSafely(source, file);
+    const errors = diagnostics.some((d) => d.severity === 'error');
+    if (errors || !image) return { ok: false, diagnostics };
+    if (!this.deps.guests[mode]) {
+      const message = `the ${mode} mode is not available in this build`;
+      return { ok: false, diagnostics: [...diagnostics, { file, line: 1, column: 1, endColumn: 2, severity: 'error', code: 'mode-unavailable', message }] };
+    }
+    this.image = image;
+    this.mode = mode;
+    this.lines = new LineTable(image.lines);
+    this.boot();
+    return { ok: true, diagnostics, entry: image.entry };
+  }
+
+  private boot(): void {
+    const factory = this.deps.guests[this.mode]!;
+    this.console.clear();
+    this.guest = factory(this.image!, (bytes) => this.console.push(bytes));
+    this.guest.setBreakpoints(this.lines.addressesOf(this.breakpointLines));
+    this.status = 'paused';
+    this.lastStop = null;
+  }
+
+  async reset(): Promise<void> {
+    await this.stopRunning();
+    if (this.image) this.boot();
+  }
+
+  async setBreakpoints(lines: SourceLine[]): Promise<void> {
+    this.breakpointLines = lines;
+    this.guest?.setBreakpoints(this.lines.addressesOf(lines));
+  }
+
+  run(options: RunOptions = {}): Promise<StopInfo> {
+    if (this.running) return this.running;
+    if (!this.guest || this.status === 'halted') return Promise.resolve(this.idleStop());
+    this.running = this.runSlices(this.guest, options.maxInstructions ?? Infinity)
+      .finally(() => { this.running = null; });
+    return this.running;
+  }
+
+  private async runSlices(guest: Guest, limit: number): Promise<StopInfo> {
+    this.status = 'running';
+    this.pauseRequested = false;
+    if (this.stopFlag) Atomics.store(this.stopFlag, 0, 0);
+    let remaining = limit;
+    let resuming = true;
+    for (;;) {
+      const started = this.deps.now();
+      const budget = Math.min(this.sliceBudget, remaining);
+      const before = guest.instructions();
+      const stop = this.runSlice(guest, budget, resuming);
+      resuming = false;
+      remaining -= guest.instructions() - before;
+      this.resize(budget, this.deps.now() - started);
+      this.console.flush();
+      if (stop && stop.kind !== 'budget') return this.finish(this.toStopInfo(stop));
+      if (this.stopRequested()) return this.finish({ reason: 'paused', pc: guest.pc() });
+      if (remaining <= 0) return this.finish({ reason: 'budget', pc: guest.pc(), message: `Stopped after ${limit} instructions` });
+      await this.deps.yieldToEvents();
+      if (this.stopRequested()) return this.finish({ reason: 'paused', pc: guest.pc() });
+    }
+  }
+
+  /** One slice, in chunks so a shared stop flag is seen quickly; null if the flag stopped it. */
+  private runSlice(guest: Guest, budget: number, resuming: boolean): GuestStop | null {
+    let left = budget;
+    while (left > 0) {
+      const n = this.stopFlag ? Math.min(CHUNK, left) : left;
+      const before = guest.instructions();
+      const stop = guest.run(n, resuming);
+      resuming = false;
+      if (stop.kind !== 'budget') return stop;
+      // A guest idling in wfi with the timer pending retires nothing but still advances.
+      left -= Math.max(1, guest.instructions() - before);
+      if (this.stopFlag && Atomics.load(this.stopFlag, 0) !== 0) return null;
+    }
+    return { kind: 'budget' };
+  }
+
+  /** Aim each slice at SLICE_MS of wall time. */
+  private resize(budget: number, elapsed: number): void {
+    if (budget < this.sliceBudget) return;
+    const scale = elapsed > 0 ? SLICE_MS / elapsed : 2;
+    const next = Math.round(this.sliceBudget * Math.min(2, Math.max(0.25, scale)));
+    this.sliceBudget = Math.min(MAX_SLICE, Math.max(1000, next));
+  }
+
+  private stopRequested(): boolean {
+    return this.pauseRequested || (this.stopFlag !== null && Atomics.load(this.stopFlag, 0) !== 0);
+  }
+
+  private finish(stop: StopInfo): StopInfo {
+    this.console.flush();
+    this.lastStop = stop;
+    const ended = stop.reason === 'exit' || stop.reason === 'fault' || stop.reason === 'wfi-idle';
+    this.status = ended ? 'halted' : 'paused';
+    if (this.stopFlag) Atomics.store(this.stopFlag, 0, 0);
+    this.pauseRequested = false;
+    this.listener?.stopped(this.currentView());
+    return stop;
+  }
+
+  async pause(): Promise<void> {
+    if (!this.running) return;
+    this.pauseRequested = true;
+    await this.running;
+  }
+
+  private async stopRunning(): Promise<void> {
+    if (this.running) await this.pause();
+  }
+
+  async step(count = 1): Promise<StopInfo> {
+    if (this.running) return this.idleStop();
+    if (!this.guest || this.status === 'halted') return this.idleStop();
+    const guest = this.guest;
+    let stop: GuestStop = { kind: 'budget' };
+    for (let i = 0; i < count && stop.kind === 'budget'; i++) stop = this.stepOnce(guest);
+    this.console.flush();
+    const info = stop.kind === 'budget' ? { reason: 'step' as const, pc: guest.pc() } : this.toStopInfo(stop);
+    return this.finishQuietly(info);
+  }
+
+  /** One instruction, ignoring a breakpoint on the instruction we are stopped at. */
+  private stepOnce(guest: Guest): GuestStop {
+    return guest.run(1, true);
+  }
+
+  private finishQuietly(stop: StopInfo): StopInfo {
+    this.lastStop = stop;
+    const ended = stop.reason === 'exit' || stop.reason === 'fault' || stop.reason === 'wfi-idle';
+    this.status = ended ? 'halted' : 'paused';
+    return stop;
+  }
+
+  async stepOver(): Promise<StopInfo> {
+    if (this.running || !this.guest || this.status === 'halted') return this.idleStop();
+    const guest = this.guest;
+    const pc = guest.pc();
+    const word = wordAt(guest, pc);
+    if (!isLinkingJump(word)) return this.step(1);
+    // Run until the call returns to the next instruction (or something else stops us).
+    const first = this.stepOnce(guest);
+    if (first.kind !== 'budget') return this.finishQuietly(this.toStopInfo(first));
+    guest.setBreakpoints([...this.lines.addressesOf(this.breakpointLines), pc + 4]);
+    try {
+      const stop = await this.run();
+      return stop.reason === 'breakpoint' && stop.pc === pc + 4 ? { ...stop, reason: 'step' } : stop;
+    } finally {
+      guest.setBreakpoints(this.lines.addressesOf(this.breakpointLines));
+      if (this.lastStop?.reason === 'breakpoint' && this.lastStop.pc === pc + 4) this.lastStop = { reason: 'step', pc: pc + 4 };
+    }
+  }
+
+  private toStopInfo(stop: GuestStop): StopInfo {
+    const pc = this.guest?.pc() ?? 0;
+    switch (stop.kind) {
+      case 'exit': return { reason: 'exit', pc, exitCode: stop.code };
+      case 'breakpoint': return { reason: 'breakpoint', pc: stop.pc };
+      case 'wfi-idle': return { reason: 'wfi-idle', pc };
+      case 'fault': return { reason: 'fault', pc, message: stop.message };
+      case 'budget': return { reason: 'budget', pc };
+    }
+  }
+
+  private idleStop(): StopInfo {
+    return this.lastStop ?? { reason: 'paused', pc: this.guest?.pc() ?? 0 };
+  }
+
+  async view(): Promise<MachineView> {
+    return this.currentView();
+  }
+
+  private currentView(): MachineView {
+    const g = this.guest;
+    const pc = g?.pc() ?? 0;
+    return {
+      status: this.status,
+      mode: this.mode,
+      pc,
+      registers: g?.registers() ?? new Array<number>(32).fill(0),
+      privilege: g?.privilege() ?? 'M',
+      csrs: g?.csrs() ?? [],
+      virtualCsrs: g?.virtualCsrs() ?? [],
+      instructions: g?.instructions() ?? 0,
+      cycles: g?.cycles() ?? 0,
+      line: g ? this.lines.lineAt(pc) : null,
+      lastStop: this.lastStop,
+    };
+  }
+
+  async readMemory(addr: number, length: number): Promise<Uint8Array> {
+    const n = Math.max(0, Math.min(length, 64 * 1024));
+    return this.guest?.readMemory(addr >>> 0, n) ?? new Uint8Array(n);
+  }
+
+  async disassembleAround(pc: number, before: number, after: number): Promise<DisasmLine[]> {
+    const g = this.guest;
+    if (!g) return [];
+    const start = (pc - 4 * before) >>> 0;
+    const count = before + after + 1;
+    const bytes = g.readMemory(start, count * 4);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const out: DisasmLine[] = [];
+    for (let i = 0; i < count; i++) {
+      const addr = (start + 4 * i) >>> 0;
+      const word = dv.getUint32(4 * i, true);
+      out.push({ addr, word, text: this.disassembleSafely(word, addr), line: this.lines.lineAt(addr) });
+    }
+    return out;
+  }
+
+  private disassembleSafely(word: number, addr: number): string {
+    try {
+      return this.deps.disassemble(word, addr);
+    } catch {
+      return `.word 0x${word.toString(16).padStart(8, '0')}`;
+    }
+  }
+
+  async exits(): Promise<ExitSummary> {
+    return this.guest?.exits() ?? NO_EXITS;
+  }
+}
+
+function wordAt(guest: Guest, addr: number): number {
+  const b = guest.readMemory(addr, 4);
+  return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+}
+
+/** jal or jalr with rd != x0: a call, whose return lands at pc + 4. */
+export function isLinkingJump(word: number): boolean {
+  const opcode = word & 0x7f;
+  const rd = (word >>> 7) & 0x1f;
+  return (opcode === 0x6f || opcode === 0x67) && rd !== 0;
+}
