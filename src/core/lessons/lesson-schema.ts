@@ -1,0 +1,201 @@
+// The JSON Schema of a lesson's front matter. It validates lessons when they load and is
+// shipped as lessons/lesson.schema.json for editor completion (`trapdoor lessons schema`
+// regenerates that file; a unit test keeps the two equal).
+
+const text = { type: 'string', minLength: 1 } as const;
+const message = { type: 'string', minLength: 1, description: 'What the student is told.' } as const;
+const bound = {
+  min: { type: 'number', description: 'At least this many.' },
+  max: { type: 'number', description: 'At most this many.' },
+  equals: { type: 'number', description: 'Exactly this many.' },
+} as const;
+const metricName = {
+  enum: ['exits', 'instructions', 'cycles', 'guestCycles', 'overheadCycles',
+    'overheadPercent', 'idleCycles', 'overheadByCause'],
+} as const;
+const base = {
+  run: { type: 'string', description: 'The run this check reads (default "main").' },
+  pass: message,
+  fail: message,
+} as const;
+const baseRequired = ['kind', 'pass', 'fail'];
+const cause = { type: 'string', minLength: 1, description: 'Exit cause, e.g. "csr-write" or "mmio-*".' } as const;
+
+/** One check kind: `kind` plus its own fields; nothing else is allowed. */
+function checkKind(kind: string, description: string, fields: object, required: string[] = []) {
+  return {
+    type: 'object',
+    description,
+    properties: { kind: { const: kind }, ...base, ...fields },
+    required: [...baseRequired, ...required],
+    additionalProperties: false,
+  };
+}
+
+const metricRef = {
+  type: 'object',
+  properties: { run: text, metric: metricName, cause },
+  required: ['run', 'metric'],
+  additionalProperties: false,
+} as const;
+
+const eventPattern = {
+  type: 'object',
+  properties: { cause, action: { type: 'string', description: 'Regex on the exit action text.' } },
+  required: ['cause'],
+  additionalProperties: false,
+} as const;
+
+const check = {
+  type: 'object',
+  required: ['kind'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: [
+    checkKind('console', 'The console output contains / equals / matches text.', {
+      contains: { type: 'string' }, notContains: { type: 'string' }, equals: { type: 'string' },
+      matches: { type: 'string', maxLength: 200 }, flags: { type: 'string', pattern: '^[ims]*$', description: 'regex flags, any of "ims"' },
+    }),
+    checkKind('exitCode', 'The program exited with this status.', { equals: { type: 'integer' } }, ['equals']),
+    checkKind('register', 'A register holds a value at the end.', {
+      register: { type: 'string', pattern: '^(x([0-9]|[12][0-9]|3[01])|zero|ra|sp|gp|tp|fp|t[0-6]|s([0-9]|1[01])|a[0-7])$',
+        description: 'a register name: x0..x31 or an ABI name (zero, ra, sp, a0...)' },
+      equals: { type: 'integer' },
+    }, ['register', 'equals']),
+    checkKind('memory', 'Memory at an address or symbol holds a value or text.', {
+      address: { type: ['integer', 'string'] }, size: { enum: [1, 2, 4] },
+      equals: { type: 'integer' }, text: { type: 'string', maxLength: 4096 },
+    }, ['address']),
+    checkKind('exits', 'Hypervisor exits (all, or of one cause) within bounds.', { cause, ...bound }),
+    checkKind('metric', 'A figure of one run within bounds.', { metric: metricName, cause, ...bound }, ['metric']),
+    {
+      type: 'object',
+      description: 'Compare a metric of two runs: left OP right * factor.',
+      properties: {
+        kind: { const: 'compare' }, pass: message, fail: message,
+        left: metricRef, op: { enum: ['<', '<=', '==', '>=', '>'] }, right: metricRef,
+        factor: { type: 'number', exclusiveMinimum: 0 },
+      },
+      required: ['kind', 'pass', 'fail', 'left', 'op', 'right'],
+      additionalProperties: false,
+    },
+    checkKind('trace', 'Ordered assertions over the exit log.', {
+      sequence: { type: 'array', items: eventPattern, minItems: 1, maxItems: 32 },
+      order: { type: 'array', items: eventPattern, minItems: 2, maxItems: 32 },
+    }),
+    checkKind('containers', 'How many containers exist.', {
+      state: { enum: ['running', 'stopped', 'any'] }, ...bound,
+    }),
+    checkKind('hostname', "A container's hostname (uts namespace).", {
+      container: text, equals: text,
+    }, ['container', 'equals']),
+    checkKind('limitHit', 'A cgroup limit was reached.', {
+      resource: { enum: ['pids', 'memory', 'cpu'] }, container: text,
+    }, ['resource']),
+    checkKind('oomKill', 'Processes were killed for exceeding a memory limit.', { container: text, ...bound }),
+    checkKind('shell', 'A shell command prints the expected output.', {
+      command: text, contains: { type: 'string' }, equals: { type: 'string' },
+      matches: { type: 'string', maxLength: 200 }, flags: { type: 'string', pattern: '^[ims]*$', description: 'regex flags, any of "ims"' },
+      status: { type: 'integer' },
+    }, ['command']),
+  ],
+} as const;
+
+const size = {
+  type: ['string', 'integer'],
+  pattern: '^[0-9]+ ?(KiB|MiB|GiB)$',
+  description: 'Bytes, or e.g. "16 MiB".',
+} as const;
+const id = {
+  type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64,
+  description: 'lowercase letters, digits and dashes, e.g. "the-machine"',
+} as const;
+
+export const LESSON_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://trapdoor.invalid/lesson.schema.json',
+  title: 'Trapdoor lesson front matter',
+  type: 'object',
+  properties: {
+    id: { ...id, description: 'Stable id in lowercase letters, digits and dashes; used in deep links and prerequisites.' },
+    title: text,
+    summary: text,
+    level: { enum: ['beginner', 'intermediate', 'advanced'] },
+    minutes: { type: 'integer', minimum: 1, maximum: 600 },
+    prerequisites: { type: 'array', items: id, uniqueItems: true },
+    machine: {
+      type: 'object',
+      properties: {
+        mode: { enum: ['bare', 'full', 'pv', 'linux', 'containers'] },
+        memory: size,
+        cpus: { type: 'integer', minimum: 1, maximum: 16 },
+        costModel: {
+          type: 'object',
+          description: 'Cost-model overrides, cycles by parameter name.',
+          additionalProperties: { type: 'number', minimum: 0 },
+        },
+        vms: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { name: id, file: text, mode: { enum: ['full', 'pv'] }, memory: size },
+            required: ['name', 'file'],
+            additionalProperties: false,
+          },
+        },
+        maxInstructions: { type: 'integer', minimum: 1, maximum: 1_000_000_000 },
+      },
+      required: ['mode'],
+      additionalProperties: false,
+    },
+    files: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: {
+          name: text,
+          starter: { ...text, description: 'Path of the starter, relative to the lesson folder.' },
+          solution: { ...text, description: 'Path of a solution that passes every step.' },
+          readonly: { type: 'boolean' },
+        },
+        required: ['name', 'starter'],
+        additionalProperties: false,
+      },
+    },
+    runs: {
+      type: 'object',
+      description: 'Named runs checks refer to; "main" defaults to the first file in machine.mode.',
+      additionalProperties: {
+        type: 'object',
+        properties: { file: text, mode: { enum: ['bare', 'full', 'pv', 'linux', 'containers'] } },
+        required: ['file'],
+        additionalProperties: false,
+      },
+    },
+    steps: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: {
+          id,
+          title: text,
+          text: { type: 'string', description: 'Markdown.' },
+          checks: { type: 'array', minItems: 1, items: check },
+          hints: { type: 'array', items: text },
+          starterFails: { type: 'boolean', description: 'The starter is meant to fail this step.' },
+        },
+        required: ['id', 'title', 'text', 'checks'],
+        additionalProperties: false,
+      },
+    },
+    figure: {
+      type: 'object',
+      properties: { label: text, value: metricRef, per: metricRef, unit: { type: 'string' } },
+      required: ['label', 'value'],
+      additionalProperties: false,
+    },
+  },
+  required: ['id', 'title', 'summary', 'level', 'minutes', 'machine', 'files', 'steps'],
+  additionalProperties: false,
+} as const;

@@ -1,0 +1,102 @@
+// The rules a schema cannot say: names that must refer to something (files, runs, VMs),
+// "exactly one of" fields, sane bounds, safe regular expressions.
+
+import type { Check } from './check.ts';
+import type { RawLesson } from './raw-lesson.ts';
+import { compileSafeRegex } from './safe-regex.ts';
+
+/** A problem at a field path of the front matter; the loader adds file and line. */
+export interface FieldProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+export function checkSemantics(raw: RawLesson, runNames: Set<string>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const fileNames = new Set(raw.files.map((f) => f.name));
+  raw.files.forEach((f, i) => {
+    if (raw.files.findIndex((g) => g.name === f.name) !== i) problems.push({ path: ['files', i, 'name'], message: `duplicate file name "${f.name}"` });
+    if (!f.readonly && f.solution === undefined) problems.push({ path: ['files', i, 'solution'], message: 'an editable file needs a solution (or mark it readonly: true)' });
+  });
+  raw.machine.vms?.forEach((vm, i) => {
+    if (!fileNames.has(vm.file)) problems.push({ path: ['machine', 'vms', i, 'file'], message: unknownName('file', vm.file, fileNames) });
+  });
+  for (const [name, run] of Object.entries(raw.runs ?? {})) {
+    if (!fileNames.has(run.file)) problems.push({ path: ['runs', name, 'file'], message: unknownName('file', run.file, fileNames) });
+  }
+  const stepIds = new Set<string>();
+  raw.steps.forEach((step, s) => {
+    if (stepIds.has(step.id)) problems.push({ path: ['steps', s, 'id'], message: `duplicate step id "${step.id}"` });
+    stepIds.add(step.id);
+    step.checks.forEach((check, c) => {
+      for (const p of checkProblems(check, runNames)) problems.push({ path: ['steps', s, 'checks', c, ...p.path], message: p.message });
+    });
+  });
+  if (raw.figure) {
+    for (const key of ['value', 'per'] as const) {
+      const ref = raw.figure[key];
+      if (ref && !runNames.has(ref.run)) problems.push({ path: ['figure', key, 'run'], message: unknownName('run', ref.run, runNames) });
+    }
+  }
+  if (raw.prerequisites?.includes(raw.id)) problems.push({ path: ['prerequisites'], message: 'a lesson cannot be its own prerequisite' });
+  return problems;
+}
+
+function checkProblems(check: Check, runNames: Set<string>): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const has = (k: string) => (check as unknown as Record<string, unknown>)[k] !== undefined;
+  const exactlyOne = (keys: string[]) => {
+    const given = keys.filter(has);
+    if (given.length !== 1) out.push({ path: [], message: `needs exactly one of ${keys.join(', ')}${given.length > 1 ? ` (has ${given.join(', ')})` : ''}` });
+  };
+  const regex = (path: (string | number)[], pattern: string | undefined, flags?: string) => {
+    if (pattern === undefined) return;
+    const r = compileSafeRegex(pattern, flags);
+    if (!r.ok) out.push({ path, message: `unsafe or invalid regex: ${r.reason}` });
+  };
+  const run = (ref: { run?: string }, path: (string | number)[]) => {
+    if (ref.run !== undefined && !runNames.has(ref.run)) out.push({ path: [...path, 'run'], message: unknownName('run', ref.run, runNames) });
+  };
+  const bound = (b: { min?: number; max?: number; equals?: number }, required: boolean) => {
+    if (required && b.min === undefined && b.max === undefined && b.equals === undefined) out.push({ path: [], message: 'needs min, max or equals' });
+    if (b.equals !== undefined && (b.min !== undefined || b.max !== undefined)) out.push({ path: ['equals'], message: 'equals cannot be combined with min or max' });
+    if (b.min !== undefined && b.max !== undefined && b.min > b.max) out.push({ path: ['min'], message: `min (${b.min}) is greater than max (${b.max})` });
+  };
+  switch (check.kind) {
+    case 'console':
+      exactlyOne(['contains', 'notContains', 'equals', 'matches']);
+      regex(['matches'], check.matches, check.flags);
+      break;
+    case 'memory':
+      exactlyOne(['equals', 'text']);
+      if (check.text !== undefined && check.size !== undefined) out.push({ path: ['size'], message: 'size applies to equals, not to text' });
+      break;
+    case 'exits': case 'metric': case 'containers':
+      bound(check, true);
+      break;
+    case 'oomKill':
+      bound(check, false);
+      break;
+    case 'compare':
+      run(check.left, ['left']);
+      run(check.right, ['right']);
+      break;
+    case 'trace':
+      exactlyOne(['sequence', 'order']);
+      (check.sequence ?? check.order ?? []).forEach((p, i) => regex([check.sequence ? 'sequence' : 'order', i, 'action'], p.action));
+      break;
+    case 'shell':
+      if (['contains', 'equals', 'matches'].filter(has).length > 1) exactlyOne(['contains', 'equals', 'matches']);
+      if (!['contains', 'equals', 'matches', 'status'].some(has)) out.push({ path: [], message: 'needs contains, equals, matches or status' });
+      regex(['matches'], check.matches, check.flags);
+      break;
+    default:
+      break;
+  }
+  if (check.kind !== 'compare') run(check, []);
+  return out;
+}
+
+function unknownName(what: string, name: string, known: Set<string>): string {
+  return `no ${what} named "${name}" (known: ${[...known].join(', ') || 'none'})`;
+}

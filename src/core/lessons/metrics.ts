@@ -1,0 +1,59 @@
+// The figures checks and comparisons read from a RunResult, by name.
+
+import type { RunResult } from '../run-result.ts';
+import type { MetricName } from './check.ts';
+
+/** Does a cause name match a pattern (exact, or a prefix when the pattern ends in "*")? */
+export function causeMatches(pattern: string, cause: string): boolean {
+  return pattern.endsWith('*') ? cause.startsWith(pattern.slice(0, -1)) : cause === pattern;
+}
+
+/** Sum of the counts whose cause matches; all of them when no pattern. */
+export function sumByCause(byCause: Record<string, number>, pattern?: string): number {
+  let total = 0;
+  for (const [cause, n] of Object.entries(byCause)) if (pattern === undefined || causeMatches(pattern, cause)) total += n;
+  return total;
+}
+
+export function metricValue(result: RunResult, metric: MetricName, cause?: string): number {
+  switch (metric) {
+    case 'exits': return cause === undefined ? result.exits.total : sumByCause(result.exits.byCause, cause);
+    case 'instructions': return result.instructions;
+    case 'cycles': return result.cycles;
+    case 'guestCycles': return result.cost.guestCycles;
+    case 'overheadCycles': return result.cost.overheadCycles;
+    case 'overheadPercent': return result.cost.overheadPercent;
+    case 'idleCycles': return result.cost.idleCycles;
+    case 'overheadByCause': return sumByCause(result.cost.byCause, cause);
+  }
+}
+
+export function metricLabel(metric: MetricName, cause?: string): string {
+  const names: Record<MetricName, string> = {
+    exits: 'exits', instructions: 'instructions', cycles: 'cycles', guestCycles: 'guest cycles',
+    overheadCycles: 'overhead cycles', overheadPercent: 'overhead %', idleCycles: 'idle cycles',
+    overheadByCause: 'overhead cycles',
+  };
+  return cause === undefined ? names[metric] : `${names[metric]} (${cause})`;
+}
+
+export interface BoundSpec {
+  min?: number;
+  max?: number;
+  equals?: number;
+}
+
+/** Whether a value is within a bound, and the bound in words. */
+export function withinBound(value: number, b: BoundSpec): { ok: boolean; wanted: string } {
+  if (b.equals !== undefined) return { ok: value === b.equals, wanted: `exactly ${b.equals}` };
+  const parts: string[] = [];
+  let ok = true;
+  if (b.min !== undefined) { ok &&= value >= b.min; parts.push(`at least ${b.min}`); }
+  if (b.max !== undefined) { ok &&= value <= b.max; parts.push(`at most ${b.max}`); }
+  return { ok, wanted: parts.join(' and ') };
+}
+
+/** Numbers in details: integers as they are, fractions to 3 significant digits. */
+export function formatNumber(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toPrecision(3);
+}
