@@ -1,0 +1,22 @@
+// `npm run bench`: runs every section and prints its table.
+// Add a section by appending it to `sections`. BENCH_REPS sets the repetitions (default 5),
+// and arguments filter sections by name: `npm run bench -- interpreter`.
+
+import { cpuMips } from './cpu-mips.ts';
+import type { BenchSection } from './section.ts';
+
+export const sections: BenchSection[] = [cpuMips];
+
+async function main(): Promise<void> {
+  const repetitions = Number(process.env.BENCH_REPS ?? 5);
+  const filters = process.argv.slice(2);
+  const chosen = sections.filter((s) => filters.length === 0 || filters.some((f) => s.name.includes(f)));
+  console.log(`Trapdoor benchmarks — node ${process.version}, ${repetitions} repetitions, median`);
+  for (const section of chosen) {
+    console.log(`\n## ${section.name}`);
+    const rows = await section.run({ repetitions, log: (line) => console.log(line) });
+    console.table(rows);
+  }
+}
+
+await main();
