@@ -1,0 +1,335 @@
+// A process's virtual address space: a sparse page table (virtual page number -> frame)
+// plus the regions (Linux "VMAs") where a missing page may be created on first touch.
+// Pages are allocated lazily, code pages are shared frames, and fork shares private
+// pages copy-on-write. The kernel's analogue of satp + Sv32 tables, without the tables.
+
+import { MemoryFault, type AccessWidth, type Memory } from '../isa/memory.ts';
+import { Frame, PAGE_SHIFT, PAGE_SIZE, UNLIMITED_MEMORY, type MemoryCharge } from './frame.ts';
+
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+
+export type RegionKind = 'text' | 'data' | 'heap' | 'stack' | 'mmap';
+
+export interface Region {
+  start: number;
+  /** Exclusive, page-aligned. */
+  end: number;
+  prot: number;
+  kind: RegionKind;
+}
+
+interface PageEntry {
+  frame: Frame;
+  prot: number;
+  /** Shared with another space after fork: copy before the first write. */
+  cow: boolean;
+}
+
+/** A user access that no region allows: the kernel turns it into SIGSEGV. */
+export class PageFault {
+  constructor(readonly addr: number, readonly access: number) {}
+}
+
+/** Thrown when the cgroup cannot pay for a new page: the kernel OOM-kills the process. */
+export class OutOfMemory {
+  constructor(readonly addr: number) {}
+}
+
+export class AddressSpace implements Memory {
+  private readonly pages = new Map<number, PageEntry>();
+  regions: Region[] = [];
+  // One-entry translation caches (a TLB of size one per access type): the hot path.
+  private rVpn = -1;
+  private rBytes: Uint8Array = new Uint8Array(0);
+  private wVpn = -1;
+  private wBytes: Uint8Array = new Uint8Array(0);
+  private xVpn = -1;
+  private xBytes: Uint8Array = new Uint8Array(0);
+
+  constructor(public charge: MemoryCharge = UNLIMITED_MEMORY) {}
+
+  // ---- mapping ------------------------------------------------------------------------
+
+  addRegion(region: Region): void {
+    this.regions.push(region);
+    this.regions.sort((a, b) => a.start - b.start);
+  }
+
+  findRegion(addr: number): Region | undefined {
+    for (const r of this.regions) if (addr >= r.start && addr < r.end) return r;
+    return undefined;
+  }
+
+  /** Maps a frame at a page (used for shared text and for loading data eagerly). */
+  mapFrame(vpn: number, frame: Frame, prot: number): void {
+    this.unmapPage(vpn);
+    frame.refs++;
+    this.pages.set(vpn, { frame, prot, cow: false });
+    this.flushTlb();
+  }
+
+  /** Removes the pages and regions in [start, end); frees frames nobody else uses. */
+  unmap(start: number, end: number): void {
+    for (let vpn = start >>> PAGE_SHIFT; vpn < end >>> PAGE_SHIFT; vpn++) this.unmapPage(vpn);
+    const next: Region[] = [];
+    for (const r of this.regions) {
+      if (r.end <= start || r.start >= end) next.push(r);
+      else {
+        if (r.start < start) next.push({ ...r, end: start });
+        if (r.end > end) next.push({ ...r, start: end });
+      }
+    }
+    this.regions = next;
+    this.flushTlb();
+  }
+
+  /** Drops every page: exit and execve. */
+  clear(): void {
+    for (const vpn of [...this.pages.keys()]) this.unmapPage(vpn);
+    this.regions = [];
+    this.flushTlb();
+  }
+
+  private unmapPage(vpn: number): void {
+    const e = this.pages.get(vpn);
+    if (!e) return;
+    this.pages.delete(vpn);
+    this.release(e.frame);
+  }
+
+  private release(frame: Frame): void {
+    frame.refs--;
+    if (frame.refs === 0 && !frame.shared) this.charge.uncharge(1);
+  }
+
+  /** fork: a child space sharing every private page copy-on-write, text pages shared. */
+  fork(charge: MemoryCharge): AddressSpace {
+    const child = new AddressSpace(charge);
+    child.regions = this.regions.map((r) => ({ ...r }));
+    for (const [vpn, e] of this.pages) {
+      e.frame.refs++;
+      const cow = !e.frame.shared && (e.prot & PROT_WRITE) !== 0;
+      e.cow ||= cow;
+      child.pages.set(vpn, { frame: e.frame, prot: e.prot, cow: e.cow });
+    }
+    this.flushTlb();
+    return child;
+  }
+
+  // ---- accounting ---------------------------------------------------------------------
+
+  /** Pages mapped here whose frame is private to processes (not shared program text). */
+  privatePages(): number {
+    let n = 0;
+    for (const e of this.pages.values()) if (!e.frame.shared) n++;
+    return n;
+  }
+
+  sharedPages(): number {
+    return this.pages.size - this.privatePages();
+  }
+
+  // ---- translation --------------------------------------------------------------------
+
+  private flushTlb(): void {
+    this.rVpn = this.wVpn = this.xVpn = -1;
+  }
+
+  /**
+   * The bytes of the page holding addr for an access, creating a zero page inside a
+   * region or copying a copy-on-write page; throws PageFault when no region allows it.
+   */
+  page(addr: number, access: number): Uint8Array {
+    const vpn = addr >>> PAGE_SHIFT;
+    let e = this.pages.get(vpn);
+    if (!e) e = this.demandPage(addr, access);
+    if ((e.prot & access) === 0) throw new PageFault(addr >>> 0, access);
+    if (access === PROT_WRITE && e.cow) this.breakCow(vpn, e);
+    this.cache(vpn, e.frame.bytes, access);
+    return e.frame.bytes;
+  }
+
+  private cache(vpn: number, bytes: Uint8Array, access: number): void {
+    if (access === PROT_READ) { this.rVpn = vpn; this.rBytes = bytes; }
+    else if (access === PROT_WRITE) { this.wVpn = vpn; this.wBytes = bytes; }
+    else { this.xVpn = vpn; this.xBytes = bytes; }
+  }
+
+  private demandPage(addr: number, access: number): PageEntry {
+    const region = this.findRegion(addr >>> 0);
+    if (!region || (region.prot & access) === 0) throw new PageFault(addr >>> 0, access);
+    if (!this.charge.charge(1)) throw new OutOfMemory(addr >>> 0);
+    const frame = new Frame(false);
+    frame.refs = 1;
+    const e: PageEntry = { frame, prot: region.prot, cow: false };
+    this.pages.set(addr >>> PAGE_SHIFT, e);
+    return e;
+  }
+
+  private breakCow(vpn: number, e: PageEntry): void {
+    if (e.frame.refs > 1) {
+      if (!this.charge.charge(1)) throw new OutOfMemory(vpn << PAGE_SHIFT);
+      const copy = new Frame(false);
+      copy.bytes.set(e.frame.bytes);
+      copy.refs = 1;
+      e.frame.refs--;
+      e.frame = copy;
+    }
+    e.cow = false;
+    this.flushTlb();
+  }
+
+  // ---- the Memory seam the CPU uses (little-endian; misaligned accesses are performed) --
+
+  /** No direct RAM window: every access is translated through the page table. */
+  readonly ram = null;
+  /** Set when a page could not be paid for; the kernel OOM-kills after the fault. */
+  oomAt: number | null = null;
+
+  load(addr: number, width: AccessWidth): number {
+    const off = addr & (PAGE_SIZE - 1);
+    const vpn = addr >>> PAGE_SHIFT;
+    let b = this.rBytes;
+    if (vpn !== this.rVpn) {
+      const p = this.translate(addr, PROT_READ);
+      if (p === null) return this.lastFault;
+      b = p;
+    }
+    if (width === 4 && off <= PAGE_SIZE - 4) {
+      return (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
+    }
+    if (width === 1) return b[off]!;
+    if (width === 2 && off <= PAGE_SIZE - 2) return b[off]! | (b[off + 1]! << 8);
+    return this.loadStraddling(addr, width);
+  }
+
+  private loadStraddling(addr: number, width: number): number {
+    let v = 0;
+    for (let i = 0; i < width; i++) {
+      const byte = this.load((addr + i) >>> 0, 1);
+      if (byte < 0) return byte;
+      v |= byte << (8 * i);
+    }
+    return v >>> 0;
+  }
+
+  store(addr: number, width: AccessWidth, value: number): number {
+    const off = addr & (PAGE_SIZE - 1);
+    const vpn = addr >>> PAGE_SHIFT;
+    let b = this.wBytes;
+    if (vpn !== this.wVpn) {
+      const p = this.translate(addr, PROT_WRITE);
+      if (p === null) return this.lastFault;
+      b = p;
+    }
+    if (off > PAGE_SIZE - width) return this.storeStraddling(addr, width, value);
+    b[off] = value;
+    if (width > 1) b[off + 1] = value >>> 8;
+    if (width > 2) {
+      b[off + 2] = value >>> 16;
+      b[off + 3] = value >>> 24;
+    }
+    return 0;
+  }
+
+  private storeStraddling(addr: number, width: number, value: number): number {
+    // Check both pages first so a faulting store changes nothing.
+    const second = this.translate((addr + width - 1) >>> 0, PROT_WRITE);
+    if (second === null) return this.lastFault;
+    for (let i = 0; i < width; i++) this.store((addr + i) >>> 0, 1, value >>> (8 * i));
+    return 0;
+  }
+
+  fetch(addr: number): number {
+    const off = addr & (PAGE_SIZE - 1);
+    const vpn = addr >>> PAGE_SHIFT;
+    let b = this.xBytes;
+    if (vpn !== this.xVpn) {
+      const p = this.translate(addr, PROT_EXEC);
+      if (p === null) return this.lastFault;
+      b = p;
+    }
+    // Aligned (no C extension), so an instruction never straddles two pages.
+    return (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
+  }
+
+  private lastFault: number = MemoryFault.Page;
+
+  /** page() without exceptions: null plus lastFault/oomAt describing why. */
+  private translate(addr: number, access: number): Uint8Array | null {
+    try {
+      return this.page(addr, access);
+    } catch (e) {
+      if (e instanceof PageFault) {
+        this.lastFault = MemoryFault.Page;
+        return null;
+      }
+      if (e instanceof OutOfMemory) {
+        this.oomAt = e.addr;
+        this.lastFault = MemoryFault.Access;
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  // ---- kernel copies (xv6 copyin/copyout): null/false on a bad user pointer -----------
+
+  copyIn(addr: number, length: number): Uint8Array | null {
+    const out = new Uint8Array(length);
+    try {
+      for (let i = 0; i < length; ) {
+        const a = (addr + i) >>> 0;
+        const b = this.page(a, PROT_READ);
+        const off = a & (PAGE_SIZE - 1);
+        const n = Math.min(PAGE_SIZE - off, length - i);
+        out.set(b.subarray(off, off + n), i);
+        i += n;
+      }
+    } catch (e) {
+      if (e instanceof PageFault) return null;
+      throw e;
+    }
+    return out;
+  }
+
+  copyOut(addr: number, bytes: Uint8Array): boolean {
+    try {
+      for (let i = 0; i < bytes.length; ) {
+        const a = (addr + i) >>> 0;
+        const b = this.page(a, PROT_WRITE);
+        const off = a & (PAGE_SIZE - 1);
+        const n = Math.min(PAGE_SIZE - off, bytes.length - i);
+        b.set(bytes.subarray(i, i + n), off);
+        i += n;
+      }
+    } catch (e) {
+      if (e instanceof PageFault) return false;
+      throw e;
+    }
+    return true;
+  }
+
+  /** A NUL-terminated string of at most max bytes; null on a bad pointer or no NUL. */
+  readCString(addr: number, max = 4096): Uint8Array | null {
+    const out: number[] = [];
+    for (let i = 0; i < max; i++) {
+      const c = this.load((addr + i) >>> 0, 1);
+      if (c < 0) return null;
+      if (c === 0) return Uint8Array.from(out);
+      out.push(c);
+    }
+    return null;
+  }
+
+  /** Writes into a page regardless of protection: the loader filling text and data. */
+  poke(addr: number, bytes: Uint8Array): void {
+    for (let i = 0; i < bytes.length; i++) {
+      const a = (addr + i) >>> 0;
+      const e = this.pages.get(a >>> PAGE_SHIFT);
+      if (e) e.frame.bytes[a & (PAGE_SIZE - 1)] = bytes[i]!;
+    }
+  }
+}

@@ -1,0 +1,217 @@
+// Open file descriptions (Unix "struct file"): what a file descriptor points at. Several
+// descriptors (dup, fork) may share one description, and with it the offset. A read or
+// write that must wait returns a Block naming the channel to sleep on; the system call
+// is then restarted when that channel is woken (see scheduler.ts).
+
+import { EBADF, EINVAL, EISDIR, EPIPE, ESPIPE, KernelError } from './errno.ts';
+import type { Inode } from './fs/inode.ts';
+
+/** "Sleep on this channel and retry the call": xv6 sleep(chan) for a restartable call. */
+export class Block {
+  constructor(readonly channel: object) {}
+}
+
+export abstract class OpenFile {
+  refs = 1;
+  constructor(
+    readonly readable: boolean,
+    readonly writable: boolean,
+  ) {}
+  abstract read(length: number): Uint8Array | Block;
+  abstract write(bytes: Uint8Array): number | Block;
+  /** Repositions the offset; only regular files and directories can seek. */
+  seek(_offset: number, _whence: number): number {
+    throw new KernelError(ESPIPE);
+  }
+  /** The inode for fstat, or null for pipes (fstat then reports a FIFO). */
+  inode(): Inode | null {
+    return null;
+  }
+  /** Called when the last descriptor referring to this description is closed. */
+  release(): void {}
+}
+
+export const SEEK_SET = 0;
+export const SEEK_CUR = 1;
+export const SEEK_END = 2;
+
+/** A regular file or directory opened by path. */
+export class InodeFile extends OpenFile {
+  offset = 0;
+  constructor(
+    readonly node: Inode,
+    readable: boolean,
+    writable: boolean,
+    readonly append: boolean,
+  ) {
+    super(readable, writable);
+  }
+
+  read(length: number): Uint8Array {
+    if (!this.readable) throw new KernelError(EBADF);
+    if (this.node.type === 'dir') throw new KernelError(EISDIR);
+    const bytes = this.node.contents().slice(this.offset, this.offset + length);
+    this.offset += bytes.length;
+    return bytes;
+  }
+
+  write(bytes: Uint8Array): number {
+    if (!this.writable) throw new KernelError(EBADF);
+    if (this.append) this.offset = this.node.size;
+    this.node.writeAt(this.offset, bytes);
+    this.offset += bytes.length;
+    return bytes.length;
+  }
+
+  override seek(offset: number, whence: number): number {
+    const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? this.offset
+      : whence === SEEK_END ? this.node.size : NaN;
+    const next = base + offset;
+    if (!(next >= 0)) throw new KernelError(EINVAL);
+    this.offset = next;
+    return next;
+  }
+
+  override inode(): Inode {
+    return this.node;
+  }
+}
+
+/** A pipe: a bounded byte queue with a read end and a write end (xv6 pipe.c). */
+export class Pipe {
+  static readonly CAPACITY = 65536;
+  private chunks: Uint8Array[] = [];
+  buffered = 0;
+  readers = 0;
+  writers = 0;
+
+  take(length: number): Uint8Array {
+    const out = new Uint8Array(Math.min(length, this.buffered));
+    let n = 0;
+    while (n < out.length) {
+      const head = this.chunks[0]!;
+      const k = Math.min(head.length, out.length - n);
+      out.set(head.subarray(0, k), n);
+      n += k;
+      if (k === head.length) this.chunks.shift();
+      else this.chunks[0] = head.subarray(k);
+    }
+    this.buffered -= n;
+    return out;
+  }
+
+  put(bytes: Uint8Array): void {
+    this.chunks.push(bytes.slice());
+    this.buffered += bytes.length;
+  }
+}
+
+export class PipeEnd extends OpenFile {
+  /** Set by the kernel: wakes processes sleeping on the pipe. */
+  constructor(
+    readonly pipe: Pipe,
+    isWriteEnd: boolean,
+    private readonly wakeup: (channel: object) => void,
+  ) {
+    super(!isWriteEnd, isWriteEnd);
+    if (isWriteEnd) pipe.writers++;
+    else pipe.readers++;
+  }
+
+  read(length: number): Uint8Array | Block {
+    if (!this.readable) throw new KernelError(EBADF);
+    if (this.pipe.buffered === 0) {
+      return this.pipe.writers > 0 && length > 0 ? new Block(this.pipe) : new Uint8Array(0);
+    }
+    const bytes = this.pipe.take(length);
+    this.wakeup(this.pipe);
+    return bytes;
+  }
+
+  write(bytes: Uint8Array): number | Block {
+    if (!this.writable) throw new KernelError(EBADF);
+    if (this.pipe.readers === 0) throw new KernelError(EPIPE);
+    const room = Pipe.CAPACITY - this.pipe.buffered;
+    if (room === 0) return new Block(this.pipe);
+    const n = Math.min(room, bytes.length);
+    this.pipe.put(bytes.subarray(0, n));
+    this.wakeup(this.pipe);
+    return n;
+  }
+
+  override release(): void {
+    if (this.writable) this.pipe.writers--;
+    else this.pipe.readers--;
+    this.wakeup(this.pipe);
+  }
+}
+
+/**
+ * The console: output bytes go to a sink as produced (the CLI's stdout, the terminal);
+ * input comes from a queue the host fills, with end-of-file once the host closes it.
+ */
+export class Console {
+  private input: Uint8Array[] = [];
+  private closed = false;
+  constructor(public sink: (bytes: Uint8Array) => void) {}
+
+  /** Host side: more keyboard or stdin bytes. */
+  push(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.input.push(bytes.slice());
+  }
+
+  /** Host side: no more input; reads return 0 once the queue is drained. */
+  close(): void {
+    this.closed = true;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  take(length: number): Uint8Array | null {
+    const head = this.input[0];
+    if (!head) return this.closed ? new Uint8Array(0) : null;
+    const n = Math.min(length, head.length);
+    const out = head.slice(0, n);
+    if (n === head.length) this.input.shift();
+    else this.input[0] = head.subarray(n);
+    return out;
+  }
+}
+
+export class ConsoleFile extends OpenFile {
+  constructor(private readonly console: Console, private readonly node: Inode | null) {
+    super(true, true);
+  }
+
+  read(length: number): Uint8Array | Block {
+    if (length === 0) return new Uint8Array(0);
+    return this.console.take(length) ?? new Block(this.console);
+  }
+
+  write(bytes: Uint8Array): number {
+    this.console.sink(bytes.slice());
+    return bytes.length;
+  }
+
+  override inode(): Inode | null {
+    return this.node;
+  }
+}
+
+/** /dev/null. */
+export class NullFile extends OpenFile {
+  constructor(private readonly node: Inode) {
+    super(true, true);
+  }
+  read(): Uint8Array {
+    return new Uint8Array(0);
+  }
+  write(bytes: Uint8Array): number {
+    return bytes.length;
+  }
+  override inode(): Inode {
+    return this.node;
+  }
+}

@@ -1,0 +1,385 @@
+// The host kernel: one object that wires the filesystem, the console, the process table,
+// the scheduler and the system-call table around a single hart (the xv6 kernel in one
+// constructor). Processes run in U-mode on that hart with every trap intercepted; the
+// kernel handles system calls and faults in TypeScript and switches processes on
+// quantum expiry, blocking and exit. Time is the hart's virtual clock.
+
+import type { ProgramImage } from '../asm/image.ts';
+import { CORE_HZ } from '../isa/clock.ts';
+import { Cpu } from '../isa/cpu.ts';
+import { PRIV_U } from '../isa/privilege.ts';
+import { Exception, causeName, type Trap } from '../isa/trap.ts';
+import type { ExitEvent } from '../run-result.ts';
+import { AddressSpace } from './address-space.ts';
+import { Cgroup } from './cgroup.ts';
+import { DEFAULT_KERNEL_COSTS, DEFAULT_QUANTUM, type KernelCosts } from './cost.ts';
+import { Block, Console, ConsoleFile, NullFile, type OpenFile } from './file.ts';
+import type { Inode } from './fs/inode.ts';
+import { MemFs } from './fs/mem-fs.ts';
+import { MountNamespace, PidNamespace, UserNamespace, UtsNamespace, type NamespaceSet } from './namespace.ts';
+import { Process, type Credentials } from './process.ts';
+import { Scheduler } from './scheduler.ts';
+import { SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, signalDescription } from './signal.ts';
+import { NO_RETURN, dispatch, syscallName, type SyscallArgs } from './syscall.ts';
+import { execImage } from './exec.ts';
+import { TextCache } from './program-loader.ts';
+
+export interface KernelOptions {
+  /** Where console output goes, as produced. */
+  consoleSink?: (bytes: Uint8Array) => void;
+  /** Turns a file's bytes into a program for execve (normally the ELF reader). */
+  parseProgram?: (bytes: Uint8Array, path: string) => ProgramImage;
+  costs?: Partial<KernelCosts>;
+  quantum?: number;
+  hostname?: string;
+  /** Bounded length of the trap/syscall event log. */
+  eventLogLength?: number;
+}
+
+export interface SpawnRequest {
+  image: ProgramImage;
+  argv: string[];
+  envp?: string[];
+  ns?: NamespaceSet;
+  cgroup?: Cgroup;
+  creds?: Credentials;
+  cwd?: Inode;
+  parent?: Process | null;
+  /** Descriptors 0, 1, 2; defaults to the console on all three. */
+  stdio?: [OpenFile, OpenFile, OpenFile];
+}
+
+export type KernelStop =
+  | { kind: 'budget' }
+  /** Nothing can run until the host acts (console input, a signal). */
+  | { kind: 'blocked' }
+  | { kind: 'all-exited' };
+
+export const KERNEL_RELEASE = '6.1.0-trapdoor';
+export const DEFAULT_ENV = ['PATH=/bin:/usr/bin', 'HOME=/', 'TERM=xterm'];
+
+export class Kernel {
+  readonly fs = new MemFs();
+  readonly console: Console;
+  readonly cpu: Cpu;
+  readonly textCache = new TextCache();
+  readonly rootCgroup = new Cgroup('', null);
+  readonly initNs: NamespaceSet;
+  readonly costs: KernelCosts;
+  readonly scheduler: Scheduler;
+  /** Every process not yet reaped, by global id. */
+  readonly processes = new Map<number, Process>();
+  readonly deviceId = 1;
+  /** Kernel messages (dmesg): unknown system calls, OOM kills, segfaults. */
+  readonly messages: string[] = [];
+  readonly events: ExitEvent[] = [];
+  readonly eventCounts: Record<string, number> = {};
+  readonly overheadByCause: Record<string, number> = {};
+  eventTotal = 0;
+  instructions = 0;
+  private nextId = 1;
+  private readonly eventLogLength: number;
+  private readonly parseProgram: (bytes: Uint8Array, path: string) => ProgramImage;
+  private readonly consoleNode: Inode;
+  private readonly nullNode: Inode;
+  /** Called when a process becomes a zombie (shell job control, the container runtime). */
+  onExit: ((p: Process) => void) | null = null;
+
+  constructor(opts: KernelOptions = {}) {
+    this.console = new Console(opts.consoleSink ?? (() => {}));
+    this.cpu = new Cpu(new AddressSpace());
+    this.cpu.interceptUserTraps = true;
+    this.costs = { ...DEFAULT_KERNEL_COSTS, ...opts.costs };
+    this.scheduler = new Scheduler(this, opts.quantum ?? DEFAULT_QUANTUM);
+    this.eventLogLength = opts.eventLogLength ?? 256;
+    this.parseProgram = opts.parseProgram ?? (() => {
+      throw new Error('no program parser configured');
+    });
+    this.initNs = {
+      pid: new PidNamespace(null),
+      uts: new UtsNamespace(opts.hostname ?? 'trapdoor'),
+      mnt: new MountNamespace(this.fs.root),
+      user: new UserNamespace(0, 0),
+    };
+    this.fs.mkdirs('/tmp').perm = 0o1777;
+    this.fs.mkdirs('/bin');
+    this.consoleNode = this.makeDevice('console', 0o620);
+    this.nullNode = this.makeDevice('null', 0o666);
+  }
+
+  private makeDevice(name: string, perm: number): Inode {
+    const dev = this.fs.mkdirs('/dev');
+    const node = this.fs.create('chardev', perm);
+    node.device = name;
+    this.fs.link(dev, name, node);
+    return node;
+  }
+
+  // ---- time ---------------------------------------------------------------------------
+
+  /** Virtual cycles since boot. */
+  get now(): number {
+    return this.cpu.clock.cycles;
+  }
+
+  nowNs(): number {
+    return Math.floor(this.now * (1e9 / CORE_HZ));
+  }
+
+  /** Moves virtual time forward with nothing running (every process asleep). */
+  idleUntil(cycle: number): void {
+    const skip = Math.max(0, cycle - this.now);
+    this.cpu.clock.cycles += skip;
+    this.cpu.clock.idleCycles += skip;
+  }
+
+  log(message: string): void {
+    this.messages.push(`[${(this.nowNs() / 1e9).toFixed(6)}] ${message}`);
+    if (this.messages.length > 1000) this.messages.shift();
+  }
+
+  // ---- devices ------------------------------------------------------------------------
+
+  /** An open file for a device inode (console, null), or null for ordinary files. */
+  openDevice(node: Inode, _readable: boolean, _writable: boolean): OpenFile | null {
+    if (node.type !== 'chardev') return null;
+    if (node.device === 'console') return new ConsoleFile(this.console, node);
+    return new NullFile(node);
+  }
+
+  consoleFile(): OpenFile {
+    return new ConsoleFile(this.console, this.consoleNode);
+  }
+
+  nullFile(): OpenFile {
+    return new NullFile(this.nullNode);
+  }
+
+  // ---- process lifecycle --------------------------------------------------------------
+
+  /** Creates a process running `image` (the host's fork+exec); throws if it cannot load. */
+  spawn(req: SpawnRequest): Process {
+    const ns = req.ns ?? this.initNs;
+    const cgroup = req.cgroup ?? this.rootCgroup;
+    if (!cgroup.chargePid()) throw new Error('pids.max reached');
+    const space = new AddressSpace(cgroup);
+    const p = new Process(this.nextId++, space, req.parent ?? null, ns, cgroup,
+      req.cwd ?? ns.mnt.root, req.creds ?? { uid: 0, gid: 0 });
+    ns.pid.attach(p);
+    p.startCycle = this.now;
+    p.parent?.children.add(p);
+    const stdio = req.stdio ?? [this.consoleFile(), this.consoleFile(), this.consoleFile()];
+    p.files = [...stdio];
+    if (!execImage(this, p, req.image, req.argv, req.envp ?? DEFAULT_ENV)) {
+      this.exit(p, 0, SIGKILL, 'could not load the program (out of memory)');
+      throw new Error('could not load the program: out of memory');
+    }
+    this.processes.set(p.id, p);
+    this.scheduler.makeRunnable(p);
+    return p;
+  }
+
+  /** fork: a copy of p that returns 0 from the same system call. */
+  fork(p: Process): Process | null {
+    if (!p.cgroup.chargePid()) return null;
+    const child = new Process(this.nextId++, p.space.fork(p.cgroup), p, p.ns, p.cgroup, p.cwd, { ...p.creds });
+    child.regs.set(p.regs);
+    child.regs[10] = 0;
+    child.pc = (p.pc + 4) >>> 0;
+    child.files = p.files.map((f) => {
+      if (f) f.refs++;
+      return f;
+    });
+    Object.assign(child, { brkStart: p.brkStart, brk: p.brk, mmapNext: p.mmapNext, name: p.name, argv: p.argv });
+    child.startCycle = this.now;
+    p.ns.pid.attach(child);
+    p.children.add(child);
+    this.processes.set(child.id, child);
+    this.scheduler.makeRunnable(child);
+    return child;
+  }
+
+  /** Runs a program file found in p's filesystem view in place of p's image (execve). */
+  loadProgramFile(node: Inode, path: string): ProgramImage {
+    return this.programCache(node, path);
+  }
+
+  private readonly images = new WeakMap<Inode, { version: number; image: ProgramImage }>();
+
+  /** One ProgramImage per file version, so every process running it shares its text. */
+  private programCache(node: Inode, path: string): ProgramImage {
+    const hit = this.images.get(node);
+    if (hit && hit.version === node.version) return hit.image;
+    const image = this.parseProgram(node.contents(), path);
+    this.images.set(node, { version: node.version, image });
+    return image;
+  }
+
+  /**
+   * Ends a process: closes its files, frees its memory, hands its children to the
+   * namespace's init, and leaves a zombie for wait4 (xv6 exit).
+   */
+  exit(p: Process, code: number, signal = 0, reason = ''): void {
+    if (p.state === 'zombie') return;
+    p.waitStatus = signal ? signal & 0x7f : (code & 0xff) << 8;
+    p.killedBy = signal;
+    p.killReason = reason;
+    for (let fd = 0; fd < p.files.length; fd++) {
+      const f = p.files[fd];
+      p.files[fd] = null;
+      if (f && --f.refs === 0) f.release();
+    }
+    p.space.clear();
+    this.scheduler.remove(p);
+    p.state = 'zombie';
+    p.cgroup.unchargePid();
+    this.reparentChildren(p);
+    if (p.parent) this.wakeup(p.parent);
+    this.onExit?.(p);
+  }
+
+  private reparentChildren(p: Process): void {
+    const init = p.ns.pid.task(1) as Process | undefined;
+    const heir = init && init !== p && init.state !== 'zombie' ? init : null;
+    for (const c of p.children) {
+      c.parent = heir;
+      heir?.children.add(c);
+      if (c.state === 'zombie') {
+        if (heir) this.wakeup(heir);
+        else this.reap(c);
+      }
+    }
+    p.children.clear();
+  }
+
+  /** Removes a zombie for good: its pid becomes free (wait4 or the host). */
+  reap(p: Process): void {
+    p.parent?.children.delete(p);
+    p.ns.pid.detach(p);
+    this.processes.delete(p.id);
+  }
+
+  /** Delivers a signal: without handlers, every non-ignored signal terminates. */
+  signal(p: Process, sig: number, reason = ''): void {
+    if (sig === 0 || p.state === 'zombie') return;
+    if (sig === 17 || sig === 23 || sig === 28) return;
+    const text = reason || signalDescription(sig);
+    this.exit(p, 0, sig, text);
+  }
+
+  // ---- sleeping and waking ------------------------------------------------------------
+
+  sleepOn(p: Process, channel: object): void {
+    this.scheduler.sleepOn(p, channel);
+  }
+
+  sleepUntil(p: Process, cycle: number): void {
+    this.scheduler.sleepUntil(p, cycle);
+  }
+
+  wakeup(channel: object): void {
+    this.scheduler.wakeup(channel);
+  }
+
+  // ---- running ------------------------------------------------------------------------
+
+  /** Runs processes for at most `budget` instructions (steps). */
+  run(budget: number): KernelStop {
+    return this.scheduler.run(budget);
+  }
+
+  /** What the scheduler calls when a process's slice ended in a trap. */
+  handleTrap(p: Process, trap: Trap): void {
+    if (trap.interrupt) return;
+    if (trap.cause === Exception.EcallFromU) {
+      this.systemCall(p, trap);
+      return;
+    }
+    this.fault(p, trap);
+  }
+
+  private systemCall(p: Process, trap: Trap): void {
+    const num = p.regs[17]!;
+    const r = p.regs;
+    const args: SyscallArgs = [r[10]!, r[11]!, r[12]!, r[13]!, r[14]!, r[15]!];
+    p.syscalls++;
+    this.cpu.charge(this.costs.syscall);
+    const name = syscallName(num);
+    this.record(`syscall:${name}`, trap, `${name}(${args.slice(0, 3).map((v) => v | 0).join(', ')})`, this.costs.syscall);
+    const result = dispatch(this, p, num, args);
+    if (result === NO_RETURN || p.state === 'zombie') return;
+    if (result instanceof Block) {
+      this.sleepOn(p, result.channel);
+      return;
+    }
+    p.regs[10] = result;
+    p.pc = (p.pc + 4) >>> 0;
+  }
+
+  private fault(p: Process, trap: Trap): void {
+    const where = `at pc 0x${hex(trap.pc)}`;
+    if (p.space.oomAt !== null) {
+      p.space.oomAt = null;
+      p.cgroup.oomKills++;
+      const msg = `Out of memory: Killed process ${p.id} (${p.name}) (memory.max of cgroup ${p.cgroup.path()})`;
+      this.log(msg);
+      this.signal(p, SIGKILL, msg);
+      return;
+    }
+    const sig = faultSignal(trap.cause);
+    const msg = `${p.name}[${p.id}]: ${signalDescription(sig)}: ${causeName(trap.cause, false)} ${where}, address 0x${hex(trap.tval)}`;
+    this.log(msg);
+    this.record(`fault:${causeName(trap.cause, false)}`, trap, msg, 0);
+    this.signal(p, sig, msg);
+  }
+
+  /** Adds one kernel entry to the event log and the per-cause counts. */
+  record(cause: string, trap: Trap, action: string, cost: number): void {
+    this.eventCounts[cause] = (this.eventCounts[cause] ?? 0) + 1;
+    if (cost > 0) this.overheadByCause[cause] = (this.overheadByCause[cause] ?? 0) + cost;
+    const event: ExitEvent = { seq: this.eventTotal++, cause, cycle: this.now, pc: trap.pc, insn: trap.insn, action, cost };
+    this.events.push(event);
+    if (this.events.length > this.eventLogLength) this.events.shift();
+  }
+
+  /** Loads p's registers onto the hart and its address space into the MMU. */
+  switchTo(p: Process): void {
+    const cpu = this.cpu;
+    cpu.memory = p.space;
+    cpu.x.set(p.regs);
+    cpu.x[0] = 0;
+    cpu.pc = p.pc;
+    cpu.priv = PRIV_U;
+    cpu.reservation = -1;
+  }
+
+  saveFrom(p: Process): void {
+    p.regs.set(this.cpu.x);
+    p.pc = this.cpu.pc >>> 0;
+  }
+
+  /** A fresh uts/pid/mount/user namespace set (a container's). */
+  newNamespaces(hostname: string, root: Inode, outsideUid: number): NamespaceSet {
+    return {
+      pid: new PidNamespace(this.initNs.pid),
+      uts: new UtsNamespace(hostname),
+      mnt: new MountNamespace(root),
+      user: new UserNamespace(outsideUid, outsideUid),
+    };
+  }
+}
+
+function faultSignal(cause: number): number {
+  switch (cause) {
+    case Exception.IllegalInstruction: return SIGILL;
+    case Exception.Breakpoint: return SIGTRAP;
+    case Exception.InstructionAddressMisaligned:
+    case Exception.LoadAddressMisaligned:
+    case Exception.StoreAddressMisaligned: return SIGBUS;
+    default: return SIGSEGV;
+  }
+}
+
+function hex(v: number): string {
+  return (v >>> 0).toString(16);
+}

@@ -1,0 +1,145 @@
+// Preemptive round-robin scheduling in virtual time. A process runs until its quantum
+// expires, it blocks (sleep on a channel, xv6 style), it sleeps until a time, or it exits.
+// When nothing is runnable the clock skips to the next timed wakeup (idle time).
+// A cgroup over its cpu.max quota is skipped until its next period.
+
+import type { Kernel, KernelStop } from './kernel.ts';
+import type { Process } from './process.ts';
+
+export class Scheduler {
+  private queue: Process[] = [];
+  private readonly sleepers = new Map<object, Set<Process>>();
+  /** Timed sleepers, sorted by wakeAt. */
+  private timers: Process[] = [];
+  private last: Process | null = null;
+
+  constructor(private readonly k: Kernel, public quantum: number) {}
+
+  makeRunnable(p: Process): void {
+    p.state = 'runnable';
+    p.channel = null;
+    this.queue.push(p);
+  }
+
+  sleepOn(p: Process, channel: object): void {
+    p.state = 'sleeping';
+    p.channel = channel;
+    let set = this.sleepers.get(channel);
+    if (!set) this.sleepers.set(channel, (set = new Set()));
+    set.add(p);
+  }
+
+  sleepUntil(p: Process, cycle: number): void {
+    p.state = 'sleeping';
+    p.channel = null;
+    p.wakeAt = cycle;
+    let i = this.timers.length;
+    while (i > 0 && this.timers[i - 1]!.wakeAt > cycle) i--;
+    this.timers.splice(i, 0, p);
+  }
+
+  wakeup(channel: object): void {
+    const set = this.sleepers.get(channel);
+    if (!set) return;
+    this.sleepers.delete(channel);
+    for (const p of set) if (p.state === 'sleeping' && p.channel === channel) this.makeRunnable(p);
+  }
+
+  /** Forget a process that exited (it may be queued or asleep). */
+  remove(p: Process): void {
+    if (p.channel) this.sleepers.get(p.channel)?.delete(p);
+    this.timers = this.timers.filter((t) => t !== p);
+    this.queue = this.queue.filter((q) => q !== p);
+    if (this.last === p) this.last = null;
+  }
+
+  get runnableCount(): number {
+    return this.queue.length;
+  }
+
+  private wakeTimers(): void {
+    const now = this.k.now;
+    while (this.timers.length > 0 && this.timers[0]!.wakeAt <= now) {
+      const p = this.timers.shift()!;
+      if (p.state === 'sleeping' && p.channel === null) this.makeRunnable(p);
+    }
+  }
+
+  /** The next runnable process whose cgroup has quota left, or null. */
+  private pick(): Process | null {
+    for (let n = this.queue.length; n > 0; n--) {
+      const p = this.queue.shift()!;
+      if (p.state !== 'runnable') continue;
+      if (!p.cgroup.throttled(this.k.now)) return p;
+      this.queue.push(p);
+    }
+    return null;
+  }
+
+  /** When nothing can run: the earliest timer or cpu.max period that would change that. */
+  private nextEvent(): number {
+    let t = this.timers[0]?.wakeAt ?? Infinity;
+    for (const p of this.queue) {
+      if (p.state === 'runnable') t = Math.min(t, nextPeriod(p, this.k.now));
+    }
+    return t;
+  }
+
+  run(budget: number): KernelStop {
+    const k = this.k;
+    let remaining = Math.floor(budget);
+    while (remaining > 0) {
+      this.wakeTimers();
+      const p = this.pick();
+      if (!p) {
+        const next = this.nextEvent();
+        if (next === Infinity) return { kind: this.liveProcesses() ? 'blocked' : 'all-exited' };
+        k.idleUntil(next);
+        continue;
+      }
+      remaining -= this.runSlice(p, Math.min(this.quantum, remaining));
+      if (p.state === 'runnable') this.queue.push(p);
+    }
+    return { kind: 'budget' };
+  }
+
+  private liveProcesses(): boolean {
+    for (const p of this.k.processes.values()) if (p.state !== 'zombie') return true;
+    return false;
+  }
+
+  /** Runs p on the hart for up to `slice` steps; returns the steps used (at least 1). */
+  private runSlice(p: Process, slice: number): number {
+    const k = this.k;
+    if (this.last !== p) {
+      if (this.last) {
+        k.cpu.charge(k.costs.contextSwitch);
+        k.overheadByCause['context-switch'] = (k.overheadByCause['context-switch'] ?? 0) + k.costs.contextSwitch;
+        k.eventCounts['context-switch'] = (k.eventCounts['context-switch'] ?? 0) + 1;
+      }
+      this.last = p;
+    }
+    k.switchTo(p);
+    const cycles0 = k.cpu.clock.cycles;
+    const instret0 = k.cpu.csr.instret;
+    const stop = k.cpu.run(slice);
+    const retired = k.cpu.csr.instret - instret0;
+    k.saveFrom(p);
+    p.instructions += retired;
+    k.instructions += retired;
+    p.cpuCycles += k.cpu.clock.cycles - cycles0;
+    p.cgroup.chargeCpu(k.cpu.clock.cycles - cycles0);
+    if (stop.kind === 'trap') k.handleTrap(p, stop.trap);
+    else if (stop.kind === 'fault') k.signal(p, 9, stop.message);
+    else if (stop.kind !== 'budget') k.signal(p, 9, `unexpected stop: ${stop.kind}`);
+    return Math.max(1, retired + (stop.kind === 'trap' ? 1 : 0));
+  }
+}
+
+function nextPeriod(p: Process, now: number): number {
+  let t = Infinity;
+  for (let g: Process['cgroup'] | null = p.cgroup; g; g = g.parent) {
+    if (g.cpuQuota !== Infinity) t = Math.min(t, g.periodStart + g.cpuPeriod);
+  }
+  return Math.max(t, now + 1);
+}

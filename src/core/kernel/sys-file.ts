@@ -1,0 +1,351 @@
+// File system calls: descriptors, paths, directories and pipes.
+
+import { utf8Encode } from './bytes.ts';
+import {
+  EACCES, EBADF, EEXIST, EINVAL, EISDIR, EMFILE, ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY,
+  EROFS, ERANGE, KernelError,
+} from './errno.ts';
+import { Block, InodeFile, Pipe, PipeEnd, type OpenFile } from './file.ts';
+import type { Inode } from './fs/inode.ts';
+import { lookupNew, lookupParent, lookupPath, pathOf, type PathContext } from './fs/path.ts';
+import type { Kernel } from './kernel.ts';
+import type { Process } from './process.ts';
+import type { SyscallTable } from './syscall.ts';
+import * as nr from './syscall-numbers.ts';
+import { StructWriter, copyIn, copyOut, readString, writeU32 } from './user-memory.ts';
+
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const AT_REMOVEDIR = 0x200;
+export const AT_EMPTY_PATH = 0x1000;
+export const O_ACCMODE = 3;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_CREAT = 0o100;
+export const O_EXCL = 0o200;
+export const O_TRUNC = 0o1000;
+export const O_APPEND = 0o2000;
+export const O_DIRECTORY = 0o200000;
+export const O_NOFOLLOW = 0o400000;
+const S_IFIFO = 0o010000;
+const MAX_FDS = 256;
+/** Larger reads and writes are done in pieces, as a kernel bounds one copy. */
+const MAX_IO = 1 << 20;
+
+export function fileOf(p: Process, fd: number): OpenFile {
+  const f = fd >= 0 ? p.files[fd] : undefined;
+  if (!f) throw new KernelError(EBADF);
+  return f;
+}
+
+/** Where a *at() call resolves relative paths: the cwd or an open directory. */
+function pathContext(p: Process, dirfd: number, path: string): PathContext {
+  if (path.startsWith('/') || dirfd === AT_FDCWD) return { root: p.root, cwd: p.cwd };
+  const dir = fileOf(p, dirfd).inode();
+  if (!dir || dir.type !== 'dir') throw new KernelError(ENOTDIR);
+  return { root: p.root, cwd: dir };
+}
+
+function installFd(p: Process, file: OpenFile, min = 0): number {
+  const fd = p.allocFd(file, min);
+  if (fd >= MAX_FDS) {
+    p.files[fd] = null;
+    throw new KernelError(EMFILE);
+  }
+  return fd;
+}
+
+export function closeFd(p: Process, fd: number): void {
+  const f = fileOf(p, fd);
+  p.files[fd] = null;
+  if (--f.refs === 0) f.release();
+}
+
+function sysRead(k: Kernel, p: Process, [fd, buf, count]: readonly number[]): number | Block {
+  const f = fileOf(p, fd);
+  if (!f.readable) throw new KernelError(EBADF);
+  const r = f.read(Math.min(count >>> 0, MAX_IO));
+  if (r instanceof Block) return r;
+  copyOut(p, buf!, r);
+  return r.length;
+}
+
+function sysWrite(k: Kernel, p: Process, [fd, buf, count]: readonly number[]): number | Block {
+  const f = fileOf(p, fd);
+  if (!f.writable) throw new KernelError(EBADF);
+  const bytes = copyIn(p, buf!, Math.min(count >>> 0, MAX_IO));
+  if (f.inode()?.readOnly) throw new KernelError(EROFS);
+  try {
+    return f.write(bytes);
+  } catch (e) {
+    // Writing to a pipe nobody reads kills the writer with SIGPIPE (pipe(7)).
+    if (e instanceof KernelError && e.errno === 32) k.signal(p, 13);
+    throw e;
+  }
+}
+
+/** readv/writev: an array of {base, len} (struct iovec) done one after another. */
+function vectored(op: typeof sysRead) {
+  return (k: Kernel, p: Process, [fd, iov, cnt]: readonly number[]): number | Block => {
+    const vec = new DataView(copyIn(p, iov!, (cnt! >>> 0) * 8).buffer);
+    let total = 0;
+    for (let i = 0; i < cnt! >>> 0; i++) {
+      const base = vec.getUint32(i * 8, true);
+      const len = vec.getUint32(i * 8 + 4, true);
+      if (len === 0) continue;
+      const r = op(k, p, [fd!, base, len]);
+      if (r instanceof Block) return total > 0 ? total : r;
+      total += r;
+      if (r < len) break;
+    }
+    return total;
+  };
+}
+
+function openInode(k: Kernel, ctx: PathContext, path: string, flags: number, mode: number): Inode {
+  if (flags & O_CREAT) {
+    const { dir, name } = lookupParent(ctx, path);
+    const existing = name === '' ? dir : dir.entries!.get(name);
+    if (existing) {
+      if (flags & O_EXCL) throw new KernelError(EEXIST);
+      return existing.type === 'symlink' ? lookupPath(ctx, path, (flags & O_NOFOLLOW) !== 0) : existing;
+    }
+    if (dir.readOnly) throw new KernelError(EROFS);
+    const node = k.fs.create('file', mode & 0o7777 & ~0o022);
+    node.mtimeNs = k.nowNs();
+    k.fs.link(dir, name, node);
+    return node;
+  }
+  return lookupPath(ctx, path, (flags & O_NOFOLLOW) !== 0);
+}
+
+function sysOpenat(k: Kernel, p: Process, [dirfd, pathPtr, flags, mode]: readonly number[]): number {
+  const path = readString(p, pathPtr!);
+  const node = openInode(k, pathContext(p, dirfd!, path), path, flags!, mode!);
+  const acc = flags! & O_ACCMODE;
+  const writing = acc === O_WRONLY || acc === O_RDWR;
+  if (node.type === 'symlink') throw new KernelError(40);
+  if ((flags! & O_DIRECTORY) && node.type !== 'dir') throw new KernelError(ENOTDIR);
+  if (node.type === 'dir' && writing) throw new KernelError(EISDIR);
+  if (writing && node.readOnly) throw new KernelError(EROFS);
+  if (!mayAccess(p, node, writing ? 2 : 4)) throw new KernelError(EACCES);
+  const dev = k.openDevice(node, acc !== O_WRONLY, writing);
+  if (dev) return installFd(p, dev);
+  if (writing && (flags! & O_TRUNC) && node.type === 'file') node.truncate(0);
+  return installFd(p, new InodeFile(node, acc !== O_WRONLY, writing, (flags! & O_APPEND) !== 0));
+}
+
+/** Unix permission bits (owner/other); root may do anything. */
+function mayAccess(p: Process, node: Inode, want: number): boolean {
+  if (p.creds.uid === 0) return true;
+  const bits = node.uid === p.creds.uid ? (node.perm >> 6) & 7 : node.perm & 7;
+  return (bits & want) === want;
+}
+
+function sysClose(_k: Kernel, p: Process, [fd]: readonly number[]): number {
+  closeFd(p, fd!);
+  return 0;
+}
+
+/** RV32 slot 62 is llseek(fd, offset_hi, offset_lo, *result, whence). */
+function sysLlseek(_k: Kernel, p: Process, [fd, hi, lo, result, whence]: readonly number[]): number {
+  const offset = hi! * 2 ** 32 + (lo! >>> 0);
+  const pos = fileOf(p, fd!).seek(offset, whence!);
+  const w = new StructWriter(8).u64(0, pos);
+  copyOut(p, result!, w.bytes);
+  return 0;
+}
+
+/** struct stat64 of asm-generic (104 bytes), what RV32 fstat64/fstatat64 fill. */
+export function statBytes(k: Kernel, node: Inode | null, fifo = false): Uint8Array {
+  const w = new StructWriter(104);
+  if (!node) return w.u32(16, S_IFIFO | 0o600).u32(20, 1).u32(56, 4096).bytes;
+  const mtime = Math.floor(node.mtimeNs / 1e9);
+  const nsec = node.mtimeNs % 1e9;
+  return w.u64(0, k.deviceId).u64(8, node.ino).u32(16, fifo ? S_IFIFO : node.mode).u32(20, node.nlink)
+    .u32(24, node.uid).u32(28, node.gid).u64(48, node.type === 'dir' ? 4096 : node.size)
+    .u32(56, 4096).u64(64, Math.ceil(node.size / 512)).u32(72, mtime).u32(76, nsec)
+    .u32(80, mtime).u32(84, nsec).u32(88, mtime).u32(92, nsec).bytes;
+}
+
+function sysFstat(k: Kernel, p: Process, [fd, buf]: readonly number[]): number {
+  const f = fileOf(p, fd!);
+  copyOut(p, buf!, statBytes(k, f.inode(), f instanceof PipeEnd));
+  return 0;
+}
+
+function sysFstatat(k: Kernel, p: Process, [dirfd, pathPtr, buf, flags]: readonly number[]): number {
+  const path = readString(p, pathPtr!);
+  if (path === '' && flags! & AT_EMPTY_PATH) return sysFstat(k, p, [dirfd!, buf!]);
+  const node = lookupPath(pathContext(p, dirfd!, path), path, (flags! & AT_SYMLINK_NOFOLLOW) !== 0);
+  copyOut(p, buf!, statBytes(k, node));
+  return 0;
+}
+
+const DT: Record<string, number> = { file: 8, dir: 4, symlink: 10, chardev: 2 };
+
+/** struct linux_dirent64 records, as many as fit; the offset counts entries. */
+function sysGetdents64(_k: Kernel, p: Process, [fd, buf, count]: readonly number[]): number {
+  const f = fileOf(p, fd!);
+  if (!(f instanceof InodeFile) || f.node.type !== 'dir') throw new KernelError(ENOTDIR);
+  const dir = f.node;
+  const names: [string, Inode][] = [['.', dir], ['..', dir === p.root ? dir : dir.entries!.get('..') ?? dir]];
+  for (const [name, node] of dir.entries!) if (name !== '..') names.push([name, node]);
+  const out: Uint8Array[] = [];
+  let used = 0;
+  while (f.offset < names.length) {
+    const [name, node] = names[f.offset]!;
+    const nameBytes = utf8Encode(name);
+    const reclen = (19 + nameBytes.length + 1 + 7) & ~7;
+    if (used + reclen > count! >>> 0) {
+      if (used === 0) throw new KernelError(EINVAL);
+      break;
+    }
+    out.push(new StructWriter(reclen).u64(0, node.ino).u64(8, f.offset + 1).u16(16, reclen)
+      .u8(18, DT[node.type]!).bytesAt(19, nameBytes).bytes);
+    used += reclen;
+    f.offset++;
+  }
+  const all = new Uint8Array(used);
+  let at = 0;
+  for (const r of out) {
+    all.set(r, at);
+    at += r.length;
+  }
+  copyOut(p, buf!, all);
+  return used;
+}
+
+function sysMkdirat(k: Kernel, p: Process, [dirfd, pathPtr, mode]: readonly number[]): number {
+  const path = readString(p, pathPtr!);
+  const { dir, name } = lookupNew(pathContext(p, dirfd!, path), path);
+  if (dir.readOnly) throw new KernelError(EROFS);
+  if (!mayAccess(p, dir, 2)) throw new KernelError(EACCES);
+  const node = k.fs.create('dir', mode! & 0o7777 & ~0o022);
+  node.uid = p.creds.uid;
+  node.gid = p.creds.gid;
+  node.mtimeNs = k.nowNs();
+  k.fs.link(dir, name, node);
+  return 0;
+}
+
+function sysUnlinkat(k: Kernel, p: Process, [dirfd, pathPtr, flags]: readonly number[]): number {
+  const path = readString(p, pathPtr!);
+  const { dir, name } = lookupParent(pathContext(p, dirfd!, path), path);
+  if (name === '') throw new KernelError(flags! & AT_REMOVEDIR ? EINVAL : EISDIR);
+  const node = dir.entries!.get(name);
+  if (!node) throw new KernelError(ENOENT);
+  if (dir.readOnly) throw new KernelError(EROFS);
+  if (!mayAccess(p, dir, 2)) throw new KernelError(EACCES);
+  if (flags! & AT_REMOVEDIR) {
+    if (node.type !== 'dir') throw new KernelError(ENOTDIR);
+    if (node.entries!.size > 1) throw new KernelError(ENOTEMPTY);
+    if (node === p.root || node === p.cwd) throw new KernelError(16);
+  } else if (node.type === 'dir') {
+    throw new KernelError(EISDIR);
+  }
+  k.fs.unlink(dir, name);
+  return 0;
+}
+
+function sysChdir(_k: Kernel, p: Process, [pathPtr]: readonly number[]): number {
+  const node = lookupPath({ root: p.root, cwd: p.cwd }, readString(p, pathPtr!));
+  if (node.type !== 'dir') throw new KernelError(ENOTDIR);
+  if (!mayAccess(p, node, 1)) throw new KernelError(EACCES);
+  p.cwd = node;
+  return 0;
+}
+
+function sysGetcwd(_k: Kernel, p: Process, [buf, size]: readonly number[]): number {
+  const path = utf8Encode(pathOf(p.root, p.cwd) + '\0');
+  if (path.length > size! >>> 0) throw new KernelError(ERANGE);
+  copyOut(p, buf!, path);
+  return path.length;
+}
+
+function sysDup(_k: Kernel, p: Process, [fd]: readonly number[]): number {
+  const f = fileOf(p, fd!);
+  const nfd = installFd(p, f);
+  f.refs++;
+  return nfd;
+}
+
+function sysDup3(_k: Kernel, p: Process, [oldfd, newfd, flags]: readonly number[]): number {
+  const f = fileOf(p, oldfd!);
+  if (oldfd === newfd || (flags! & ~0o2000000) !== 0) throw new KernelError(EINVAL);
+  if (newfd! < 0 || newfd! >= MAX_FDS) throw new KernelError(EBADF);
+  if (p.files[newfd!]) closeFd(p, newfd!);
+  p.files[newfd!] = f;
+  f.refs++;
+  return newfd!;
+}
+
+function sysPipe2(k: Kernel, p: Process, [fdsPtr, flags]: readonly number[]): number {
+  if ((flags! & ~(0o2000000 | 0o4000)) !== 0) throw new KernelError(EINVAL);
+  const pipe = new Pipe();
+  const rd = new PipeEnd(pipe, false, (c) => k.wakeup(c));
+  const wr = new PipeEnd(pipe, true, (c) => k.wakeup(c));
+  const r = installFd(p, rd);
+  let w: number;
+  try {
+    w = installFd(p, wr);
+  } catch (e) {
+    closeFd(p, r);
+    wr.release();
+    throw e;
+  }
+  try {
+    writeU32(p, fdsPtr!, r);
+    writeU32(p, fdsPtr! + 4, w);
+  } catch (e) {
+    closeFd(p, r);
+    closeFd(p, w);
+    throw e;
+  }
+  return 0;
+}
+
+/** Only the terminal queries libc makes: report "not a terminal" except for the console. */
+function sysIoctl(_k: Kernel, p: Process, [fd]: readonly number[]): number {
+  const node = fileOf(p, fd!).inode();
+  if (node?.device !== 'console') throw new KernelError(ENOTTY);
+  return 0;
+}
+
+function sysFcntl(_k: Kernel, p: Process, [fd, cmd, arg]: readonly number[]): number {
+  const f = fileOf(p, fd!);
+  switch (cmd) {
+    case 0: case 1030: { // F_DUPFD, F_DUPFD_CLOEXEC
+      const nfd = installFd(p, f, arg!);
+      f.refs++;
+      return nfd;
+    }
+    case 1: case 2: return 0; // F_GETFD / F_SETFD: close-on-exec is not modelled
+    case 3: return (f.readable && f.writable ? O_RDWR : f.writable ? O_WRONLY : 0); // F_GETFL
+    case 4: return 0; // F_SETFL
+    default: throw new KernelError(EINVAL);
+  }
+}
+
+
+export const fileSyscalls: SyscallTable = {
+  [nr.SYS_read]: { name: 'read', handler: (k, p, a) => sysRead(k, p, a) },
+  [nr.SYS_write]: { name: 'write', handler: (k, p, a) => sysWrite(k, p, a) },
+  [nr.SYS_readv]: { name: 'readv', handler: vectored(sysRead) },
+  [nr.SYS_writev]: { name: 'writev', handler: vectored(sysWrite) },
+  [nr.SYS_openat]: { name: 'openat', handler: sysOpenat },
+  [nr.SYS_close]: { name: 'close', handler: sysClose },
+  [nr.SYS_llseek]: { name: 'llseek', handler: sysLlseek },
+  [nr.SYS_fstat]: { name: 'fstat', handler: sysFstat },
+  [nr.SYS_newfstatat]: { name: 'newfstatat', handler: sysFstatat },
+  [nr.SYS_getdents64]: { name: 'getdents64', handler: sysGetdents64 },
+  [nr.SYS_mkdirat]: { name: 'mkdirat', handler: sysMkdirat },
+  [nr.SYS_unlinkat]: { name: 'unlinkat', handler: sysUnlinkat },
+  [nr.SYS_chdir]: { name: 'chdir', handler: sysChdir },
+  [nr.SYS_getcwd]: { name: 'getcwd', handler: sysGetcwd },
+  [nr.SYS_dup]: { name: 'dup', handler: sysDup },
+  [nr.SYS_dup3]: { name: 'dup3', handler: sysDup3 },
+  [nr.SYS_pipe2]: { name: 'pipe2', handler: sysPipe2 },
+  [nr.SYS_ioctl]: { name: 'ioctl', handler: sysIoctl },
+  [nr.SYS_fcntl]: { name: 'fcntl', handler: sysFcntl },
+};

@@ -1,0 +1,75 @@
+// Memory system calls: brk (the heap) and anonymous mmap/munmap. Both only create
+// regions; pages appear on first touch and are charged to the process's cgroup then.
+
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from './address-space.ts';
+import { EINVAL, ENOMEM, KernelError } from './errno.ts';
+import { PAGE_SIZE } from './frame.ts';
+import { STACK_MAX, STACK_TOP } from './exec.ts';
+import type { Kernel } from './kernel.ts';
+import type { Process } from './process.ts';
+import type { SyscallTable } from './syscall.ts';
+import * as nr from './syscall-numbers.ts';
+
+const MAP_SHARED = 0x01;
+const MAP_PRIVATE = 0x02;
+const MAP_FIXED = 0x10;
+const MAP_ANONYMOUS = 0x20;
+/** The heap may not grow into the mmap area. */
+const HEAP_LIMIT = 0x40000000;
+
+const pageUp = (v: number): number => Math.ceil(v / PAGE_SIZE) * PAGE_SIZE;
+
+/** brk(addr): moves the break; returns the new break, or the old one when it cannot. */
+function sysBrk(_k: Kernel, p: Process, [addr]: readonly number[]): number {
+  const want = addr! >>> 0;
+  if (want === 0 || want < p.brkStart || want >= HEAP_LIMIT) return p.brk;
+  const oldTop = pageUp(p.brk);
+  const newTop = pageUp(want);
+  if (newTop > oldTop) {
+    const region = p.space.regions.find((r) => r.kind === 'heap');
+    if (region) region.end = newTop;
+    else p.space.addRegion({ start: oldTop, end: newTop, prot: PROT_READ | PROT_WRITE, kind: 'heap' });
+  } else if (newTop < oldTop) {
+    p.space.unmap(newTop, oldTop);
+  }
+  p.brk = want;
+  return want;
+}
+
+function overlaps(p: Process, start: number, end: number): boolean {
+  return p.space.regions.some((r) => r.start < end && r.end > start);
+}
+
+/** RV32 slot 222 is mmap2 (offset in pages); only anonymous private mappings. */
+function sysMmap(_k: Kernel, p: Process, [addr, length, prot, flags]: readonly number[]): number {
+  const len = pageUp(length! >>> 0);
+  if (len === 0 || !(flags! & MAP_ANONYMOUS) || !(flags! & (MAP_PRIVATE | MAP_SHARED))) {
+    throw new KernelError(EINVAL);
+  }
+  let start = addr! >>> 0;
+  if (flags! & MAP_FIXED) {
+    if (start % PAGE_SIZE) throw new KernelError(EINVAL);
+    p.space.unmap(start, start + len);
+  } else {
+    start = p.mmapNext;
+    while (overlaps(p, start, start + len)) start += PAGE_SIZE;
+    if (start + len > STACK_TOP - STACK_MAX) throw new KernelError(ENOMEM);
+    p.mmapNext = start + len;
+  }
+  const protBits = (prot! & 1 ? PROT_READ : 0) | (prot! & 2 ? PROT_WRITE : 0) | (prot! & 4 ? PROT_EXEC : 0);
+  p.space.addRegion({ start, end: start + len, prot: protBits, kind: 'mmap' });
+  return start | 0;
+}
+
+function sysMunmap(_k: Kernel, p: Process, [addr, length]: readonly number[]): number {
+  const start = addr! >>> 0;
+  if (start % PAGE_SIZE || (length! >>> 0) === 0) throw new KernelError(EINVAL);
+  p.space.unmap(start, start + pageUp(length! >>> 0));
+  return 0;
+}
+
+export const memorySyscalls: SyscallTable = {
+  [nr.SYS_brk]: { name: 'brk', handler: sysBrk },
+  [nr.SYS_mmap]: { name: 'mmap', handler: sysMmap },
+  [nr.SYS_munmap]: { name: 'munmap', handler: sysMunmap },
+};

@@ -1,0 +1,73 @@
+// Time system calls over the virtual clock: clock_gettime and nanosleep in their
+// 32-bit-time forms (113, 101) and the 64-bit-time forms RV32 C libraries call (403, 407).
+
+import { EFAULT, EINVAL, KernelError } from './errno.ts';
+import { CORE_HZ } from '../isa/clock.ts';
+import type { Kernel } from './kernel.ts';
+import type { Process } from './process.ts';
+import type { SyscallTable } from './syscall.ts';
+import * as nr from './syscall-numbers.ts';
+import { StructWriter, copyIn, copyOut } from './user-memory.ts';
+
+const CLOCK_REALTIME = 0;
+const CLOCK_MONOTONIC = 1;
+const CLOCK_PROCESS_CPUTIME_ID = 2;
+const CLOCK_THREAD_CPUTIME_ID = 3;
+const CLOCK_MONOTONIC_RAW = 4;
+const CLOCK_BOOTTIME = 7;
+const TIMER_ABSTIME = 1;
+/** The realtime clock starts at a fixed date (2024-01-01T00:00:00Z) so runs reproduce. */
+export const EPOCH_AT_BOOT_S = 1704067200;
+
+function clockNs(k: Kernel, p: Process, clock: number): number {
+  switch (clock) {
+    case CLOCK_REALTIME: return EPOCH_AT_BOOT_S * 1e9 + k.nowNs();
+    case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_BOOTTIME: return k.nowNs();
+    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID: return p.cpuCycles * (1e9 / CORE_HZ);
+    default: throw new KernelError(EINVAL);
+  }
+}
+
+function writeTimespec(p: Process, addr: number, ns: number, wide: boolean): void {
+  const sec = Math.floor(ns / 1e9);
+  const nsec = Math.floor(ns % 1e9);
+  const w = wide ? new StructWriter(16).u64(0, sec).u32(8, nsec) : new StructWriter(8).u32(0, sec).u32(4, nsec);
+  copyOut(p, addr, w.bytes);
+}
+
+function readTimespec(p: Process, addr: number, wide: boolean): number {
+  if (addr === 0) throw new KernelError(EFAULT);
+  const v = new DataView(copyIn(p, addr, wide ? 16 : 8).buffer);
+  const sec = wide ? v.getUint32(0, true) + v.getInt32(4, true) * 2 ** 32 : v.getInt32(0, true);
+  const nsec = v.getInt32(wide ? 8 : 4, true);
+  if (sec < 0 || nsec < 0 || nsec >= 1e9) throw new KernelError(EINVAL);
+  return sec * 1e9 + nsec;
+}
+
+const gettime = (wide: boolean) => (k: Kernel, p: Process, [clock, tp]: readonly number[]): number => {
+  writeTimespec(p, tp!, clockNs(k, p, clock!), wide);
+  return 0;
+};
+
+/** Sleeps in virtual time: the process is off the run queue until the clock passes. */
+function sleepFor(k: Kernel, p: Process, ns: number): number {
+  k.sleepUntil(p, k.now + Math.ceil(ns * (CORE_HZ / 1e9)));
+  return 0;
+}
+
+function sysNanosleep(k: Kernel, p: Process, [req]: readonly number[]): number {
+  return sleepFor(k, p, readTimespec(p, req!, false));
+}
+
+function sysClockNanosleep64(k: Kernel, p: Process, [clock, flags, req]: readonly number[]): number {
+  const t = readTimespec(p, req!, true);
+  const ns = flags! & TIMER_ABSTIME ? t - clockNs(k, p, clock!) : (clockNs(k, p, clock!), t);
+  return sleepFor(k, p, Math.max(0, ns));
+}
+
+export const timeSyscalls: SyscallTable = {
+  [nr.SYS_clock_gettime]: { name: 'clock_gettime', handler: gettime(false) },
+  [nr.SYS_clock_gettime64]: { name: 'clock_gettime64', handler: gettime(true) },
+  [nr.SYS_nanosleep]: { name: 'nanosleep', handler: sysNanosleep },
+  [nr.SYS_clock_nanosleep_time64]: { name: 'clock_nanosleep_time64', handler: sysClockNanosleep64 },
+};
