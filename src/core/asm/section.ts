@@ -1,0 +1,65 @@
+// Output sections and the bytes being assembled into them. Instructions and data whose
+// values depend on symbols get their bytes reserved now and patched after layout.
+
+import type { SourceSpan } from './diagnostics-catalogue.ts';
+import type { Expr } from './expression.ts';
+import type { MachineOp } from './instruction-forms.ts';
+
+export type SectionName = '.text' | '.rodata' | '.data' | '.bss';
+
+export const SECTION_ORDER: readonly SectionName[] = ['.text', '.rodata', '.data', '.bss'];
+
+/** Input section names GNU ld's default script gathers into each output section. */
+export function outputSectionFor(name: string): SectionName | undefined {
+  const m = /^\.(text|rodata|srodata|data|sdata|bss|sbss)(\..*)?$/.exec(name);
+  if (!m) return undefined;
+  const base = m[1]!;
+  return base === 'srodata' ? '.rodata' : base === 'sdata' ? '.data' : base === 'sbss' ? '.bss' : (`.${base}` as SectionName);
+}
+
+export interface InstructionItem {
+  kind: 'instruction';
+  offset: number;
+  ops: MachineOp[];
+  mnemonic: string;
+  at: SourceSpan;
+}
+
+export interface DataItem {
+  kind: 'data';
+  offset: number;
+  size: 1 | 2 | 4 | 8;
+  expr: Expr;
+  directive: string;
+  at: SourceSpan;
+}
+
+export type Item = InstructionItem | DataItem;
+
+export class Section {
+  bytes: number[] = [];
+  /** For .bss: size only. */
+  size = 0;
+  align = 1;
+  readonly items: Item[] = [];
+  /** Offset ranges holding data rather than code (for objdump-style mapping symbols). */
+  readonly dataRanges: [number, number][] = [];
+  constructor(readonly name: SectionName) {
+    if (name === '.text') this.align = 4;
+  }
+
+  get offset(): number {
+    return this.name === '.bss' ? this.size : this.bytes.length;
+  }
+
+  emit(bytes: number[]): void {
+    if (this.name === '.bss') this.size += bytes.length;
+    else for (const b of bytes) this.bytes.push(b & 0xff);
+  }
+
+  markData(start: number, end: number): void {
+    const last = this.dataRanges[this.dataRanges.length - 1];
+    if (last && last[1] === start) last[1] = end;
+    else if (end > start) this.dataRanges.push([start, end]);
+  }
+}
