@@ -19,3 +19,4 @@ export { solutionFiles, starterFiles, verifyLesson, type LessonVerification } fr
 export { splitMarkdownBlocks, type MarkdownBlock } from './markdown-blocks.ts';
 export { lessonTemplate } from './lesson-template.ts';
 export { compileSafeRegex } from './safe-regex.ts';
+export { checkLessons, type LessonCheckLine } from './lessons-check.ts';

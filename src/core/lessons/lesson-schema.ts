@@ -48,6 +48,7 @@ const eventPattern = {
 
 const check = {
   type: 'object',
+  properties: { kind: { type: 'string', description: 'What this check grades.' } },
   required: ['kind'],
   discriminator: { propertyName: 'kind' },
   oneOf: [
