@@ -1,7 +1,6 @@
 // Wires the engine to the core: the assembler, the disassembler and one guest factory per
 // mode. The only file in the worker that names core modules beyond types.
 import { assemble } from '../core/asm/assembler.ts';
-import { disassemble } from '../core/asm/disassembler.ts';
 import type { EngineDeps } from './engine.ts';
 import { createBareGuest } from './bare-guest.ts';
 
@@ -11,7 +10,8 @@ export function coreDeps(host: Pick<EngineDeps, 'yieldToEvents' | 'now'>): Engin
       const out = assemble(source, { file, textBase: 0x80000000 });
       return { diagnostics: out.diagnostics, ...(out.image ? { image: out.image } : {}) };
     },
-    disassemble: (word, addr) => disassemble(word, addr),
+    // Until the core's disassembler lands, show the raw word as objdump does for data.
+    disassemble: (word) => `.word 0x${word.toString(16).padStart(8, '0')}`,
     guests: { bare: createBareGuest },
     ...host,
   };

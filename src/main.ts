@@ -1,0 +1,9 @@
+// The page's entry: mounts the lab. Everything heavy (Monaco, xterm, the engine worker)
+// is loaded from here lazily, so the first-load bundle stays small.
+import { mount } from 'svelte';
+import App from './ui/App.svelte';
+import './ui/theme.css';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('index.html has no #app element');
+mount(App, { target });

@@ -1,0 +1,212 @@
+// The lab's run state: the engine connection, what the machine is doing, the last
+// machine view and the live diagnostics. Components read these fields; only the methods
+// here talk to the engine.
+import type {
+  Diagnostic, DisasmLine, EngineStatus, ExitSummary, MachineView, RunMode, SourceLine, StopInfo,
+} from '../../worker/engine-api.ts';
+import { startEngine, type EngineClient } from '../engine-client.ts';
+
+/** Instructions per second for the slow run speeds; 0 = full speed. */
+export const SPEEDS = [
+  { label: '1 / s', ips: 1 },
+  { label: '5 / s', ips: 5 },
+  { label: '20 / s', ips: 20 },
+  { label: '100 / s', ips: 100 },
+  { label: 'Full', ips: 0 },
+] as const;
+
+export type OutputSink = (text: string) => void;
+
+export class Lab {
+  status: EngineStatus = $state('empty');
+  view: MachineView | null = $state(null);
+  /** The view before the last stop: what the registers panel compares against. */
+  previous: MachineView | null = $state(null);
+  diagnostics: Diagnostic[] = $state([]);
+  disassembly: DisasmLine[] = $state([]);
+  exits: ExitSummary | null = $state(null);
+  mode: RunMode = $state('bare');
+  /** Modes the engine can run (from its info()). */
+  modes: RunMode[] = $state(['bare']);
+  speedIndex = $state(SPEEDS.length - 1);
+  message = $state('Starting the engine…');
+  sharedStopFlag = $state(false);
+  /** Milliseconds from pressing Pause to the engine reporting it stopped. */
+  lastPauseMs: number | null = $state(null);
+
+  private client: EngineClient | null = null;
+  private ready: Promise<EngineClient>;
+  private output: OutputSink | null = null;
+  private pending: string[] = [];
+  private loadedSource: string | null = null;
+  private breakpoints: SourceLine[] = [];
+  private slowTimer: ReturnType<typeof setTimeout> | null = null;
+  private checkSeq = 0;
+
+  constructor() {
+    this.ready = this.connect();
+  }
+
+  private async connect(): Promise<EngineClient> {
+    const client = await startEngine();
+    await client.setListener({
+      output: (text) => this.write(text),
+      stopped: (view) => this.applyView(view),
+    });
+    this.client = client;
+    this.sharedStopFlag = client.sharedStopFlag;
+    this.modes = (await client.api.info()).modes;
+    this.message = 'Ready';
+    return client;
+  }
+
+  /** Where guest console text goes (the terminal); text before attaching is kept. */
+  attachOutput(sink: OutputSink): void {
+    this.output = sink;
+    for (const t of this.pending.splice(0)) sink(t);
+  }
+
+  private write(text: string): void {
+    if (this.output) this.output(text);
+    else if (this.pending.length < 10_000) this.pending.push(text);
+  }
+
+  get busy(): boolean {
+    return this.status === 'running';
+  }
+
+  /** Live diagnostics: only the newest request's answer is kept. */
+  async check(source: string, file: string): Promise<Diagnostic[]> {
+    const seq = ++this.checkSeq;
+    const { api } = await this.ready;
+    const diags = await api.check(source, file);
+    if (seq === this.checkSeq) this.diagnostics = diags;
+    return diags;
+  }
+
+  setBreakpoints(lines: SourceLine[]): void {
+    this.breakpoints = lines;
+    void this.ready.then(({ api }) => api.setBreakpoints(lines));
+  }
+
+  /** Assemble and load when the source changed since the last load. */
+  private async ensureLoaded(source: string, file: string): Promise<boolean> {
+    const { api } = await this.ready;
+    if (this.loadedSource === source && this.status !== 'empty' && this.status !== 'halted') return true;
+    const result = await api.load(source, file, this.mode);
+    this.diagnostics = result.diagnostics;
+    if (!result.ok) {
+      this.message = `${result.diagnostics.length} error(s): fix them to run`;
+      this.loadedSource = null;
+      return false;
+    }
+    this.loadedSource = source;
+    await api.setBreakpoints(this.breakpoints);
+    await this.refresh();
+    return true;
+  }
+
+  async run(source: string, file: string): Promise<void> {
+    if (this.busy || !(await this.ensureLoaded(source, file))) return;
+    const ips = SPEEDS[this.speedIndex]!.ips;
+    if (ips > 0) return this.runSlowly(ips);
+    const { api } = await this.ready;
+    this.status = 'running';
+    this.message = 'Running…';
+    const stop = await api.run();
+    await this.afterStop(stop);
+  }
+
+  /** A visible pace: one step per tick, with the views refreshed after each. */
+  private async runSlowly(ips: number): Promise<void> {
+    const { api } = await this.ready;
+    this.status = 'running';
+    this.message = `Running at ${ips} instructions per second…`;
+    const tick = async (): Promise<void> => {
+      this.slowTimer = null;
+      if (this.status !== 'running') return;
+      const stop = await api.step(1);
+      await this.refresh();
+      if (stop.reason !== 'step') return this.afterStop(stop);
+      if (this.status === 'running') {
+        this.slowTimer = setTimeout(() => void tick(), 1000 / ips);
+      }
+    };
+    await tick();
+  }
+
+  /** A new mode needs a new machine: the next Run or Step loads afresh. */
+  modeChanged(): void {
+    this.loadedSource = null;
+  }
+
+  async pause(): Promise<void> {
+    const client = await this.ready;
+    if (this.slowTimer !== null) {
+      clearTimeout(this.slowTimer);
+      this.slowTimer = null;
+      this.status = 'paused';
+      this.message = 'Paused';
+      await this.refresh();
+      return;
+    }
+    const started = performance.now();
+    await client.pause();
+    this.lastPauseMs = Math.round(performance.now() - started);
+  }
+
+  async step(source: string, file: string, over = false): Promise<void> {
+    if (this.busy || !(await this.ensureLoaded(source, file))) return;
+    const { api } = await this.ready;
+    const stop = over ? await api.stepOver() : await api.step(1);
+    await this.afterStop(stop);
+  }
+
+  async reset(source: string, file: string): Promise<void> {
+    if (this.busy) await this.pause();
+    this.loadedSource = null;
+    this.status = 'empty';
+    this.previous = null;
+    await this.ensureLoaded(source, file);
+    this.message = 'Reset: ready to run';
+  }
+
+  private async afterStop(stop: StopInfo): Promise<void> {
+    await this.refresh();
+    this.message = describeStop(stop);
+  }
+
+  async refresh(): Promise<void> {
+    const { api } = await this.ready;
+    const [view, exits] = await Promise.all([api.view(), api.exits()]);
+    this.applyView(view);
+    this.exits = exits;
+    this.disassembly = await api.disassembleAround(view.pc, 6, 10);
+  }
+
+  private applyView(view: MachineView): void {
+    if (this.view && this.view.pc !== view.pc) this.previous = this.view;
+    else if (!this.view) this.previous = view;
+    this.view = view;
+    // A slow run keeps its own 'running' status between steps.
+    if (!(this.slowTimer !== null && view.status === 'paused')) this.status = view.status;
+  }
+
+  async readMemory(addr: number, length: number): Promise<Uint8Array> {
+    const { api } = await this.ready;
+    return api.readMemory(addr, length);
+  }
+}
+
+export function describeStop(stop: StopInfo): string {
+  const at = `pc 0x${stop.pc.toString(16).padStart(8, '0')}`;
+  switch (stop.reason) {
+    case 'exit': return `Exited with code ${stop.exitCode ?? 0}`;
+    case 'breakpoint': return `Breakpoint at ${at}`;
+    case 'paused': return `Paused at ${at}`;
+    case 'step': return `Stepped to ${at}`;
+    case 'budget': return stop.message ?? `Instruction budget reached at ${at}`;
+    case 'wfi-idle': return `Waiting for an interrupt that will never come (wfi) at ${at}`;
+    case 'fault': return `Fault: ${stop.message ?? 'the machine stopped'} (${at})`;
+  }
+}

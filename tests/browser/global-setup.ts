@@ -1,0 +1,112 @@
+// Builds the site once and serves it twice for the browser tests:
+//  - `vite preview` on a free port, with the cross-origin isolation headers (shared memory);
+//  - a plain static server that mounts dist/ under a sub-path and sends no special
+//    headers, as a static host would: the lab must work there too.
+// Each server is stopped by its own handle; nothing is killed by name.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { extname, join, normalize, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { chromiumPath } from './chromium.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** vite preview, cross-origin isolated. */
+    baseUrl: string;
+    /** dist/ under a sub-path on a plain static server, no isolation headers. */
+    subPathUrl: string;
+  }
+}
+
+const root = resolve(import.meta.dirname, '../..');
+const dist = join(root, 'dist');
+export const SUB_PATH = '/courses/virt/trapdoor/';
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createNetServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited (${child.exitCode}):\n${log()}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite preview did not answer at ${url}:\n${log()}`);
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.json': 'application/json', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.png': 'image/png',
+};
+
+function staticServer(port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!path.startsWith(SUB_PATH)) {
+      res.writeHead(404).end('not under the sub-path');
+      return;
+    }
+    let file = normalize(join(dist, path.slice(SUB_PATH.length)));
+    if (!file.startsWith(dist)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  chromiumPath(); // fail first, with the install hint, if there is no browser
+  const build = spawnSync('node_modules/.bin/vite', ['build'], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
+
+  const port = await freePort();
+  let output = '';
+  const preview = spawn('node_modules/.bin/vite', ['preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+    cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  preview.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+  preview.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  const baseUrl = `http://127.0.0.1:${port}/`;
+  const server = await staticServer(await freePort());
+  const { port: staticPort } = server.address() as { port: number };
+  try {
+    await waitFor(baseUrl, preview, () => output);
+  } catch (e) {
+    preview.kill();
+    server.close();
+    throw e;
+  }
+  project.provide('baseUrl', baseUrl);
+  project.provide('subPathUrl', `http://127.0.0.1:${staticPort}${SUB_PATH}`);
+
+  return async () => {
+    server.close();
+    if (preview.exitCode === null) {
+      const exited = new Promise((r) => preview.once('exit', r));
+      preview.kill('SIGTERM');
+      await exited;
+    }
+  };
+}
