@@ -1,0 +1,35 @@
+// The CLI's streams, injectable so tests call main() without spawning a process.
+// Standard output carries only guest console bytes (and --json); everything else goes
+// to standard error.
+
+import { readFileSync } from 'node:fs';
+
+export interface CliIo {
+  stdout: { write(chunk: Uint8Array | string): unknown };
+  stderr: { write(chunk: string): unknown };
+  /** All of standard input when it is a file or pipe; empty for a terminal. */
+  readStdin(): Uint8Array;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    readStdin: () => (process.stdin.isTTY ? new Uint8Array(0) : new Uint8Array(readFileSync(0))),
+  };
+}
+
+/** A failure to report as one line on stderr with this exit status (no stack trace). */
+export class CliError extends Error {
+  constructor(message: string, readonly status = 1) {
+    super(message);
+  }
+}
+
+/** Exit statuses of trapdoor itself (a program's own status passes through unchanged). */
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+/** Stopped by --max-instructions (as timeout(1) does). */
+export const EXIT_BUDGET = 124;
+/** The machine faulted, waited forever, or the mode is not available. */
+export const EXIT_FAULT = 125;

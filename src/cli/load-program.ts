@@ -1,0 +1,65 @@
+// Reading the program a command names: an ELF file (by its magic number) or assembly
+// source, assembled on the spot. Every failure is one line naming the file.
+
+import { readFileSync } from 'node:fs';
+import { assemble } from '../core/asm/assembler.ts';
+import { ElfError, readElf } from '../core/asm/elf-reader.ts';
+import type { ProgramImage } from '../core/asm/image.ts';
+import { formatDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
+import { CliError, EXIT_ERROR } from './io.ts';
+
+/** Text base for assembling Linux user programs, where GNU ld puts them. */
+export const LINUX_TEXT_BASE = 0x10000;
+
+export function readInputFile(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file'
+      : code === 'EISDIR' ? 'is a directory'
+      : code === 'EACCES' ? 'permission denied'
+      : (e as Error).message;
+    throw new CliError(`${path}: ${why}`, EXIT_ERROR);
+  }
+}
+
+export function isElf(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
+}
+
+function looksLikeSource(path: string, bytes: Uint8Array): boolean {
+  if (/\.(s|S|asm)$/.test(path)) return true;
+  return !bytes.subarray(0, 4096).includes(0);
+}
+
+export function elfImage(path: string, bytes: Uint8Array): ProgramImage {
+  try {
+    return readElf(bytes);
+  } catch (e) {
+    if (e instanceof ElfError || e instanceof RangeError) throw new CliError(`${path}: ${e.message}`, EXIT_ERROR);
+    throw e;
+  }
+}
+
+/** Assembles source; prints every diagnostic to `report`; throws when there are errors. */
+export function assembleFile(path: string, bytes: Uint8Array, textBase: number | undefined,
+  report: (line: string) => void): { image: ProgramImage; elf: Uint8Array } {
+  const source = new TextDecoder().decode(bytes);
+  const r = assemble(source, { file: path, textBase });
+  for (const d of r.diagnostics) report(formatDiagnostic(d));
+  const errors = r.diagnostics.filter((d: Diagnostic) => d.severity === 'error').length;
+  if (errors > 0 || !r.image || !r.elf) {
+    // The diagnostics above are the whole report, as GNU as gives it.
+    throw new CliError('', EXIT_ERROR);
+  }
+  return { image: r.image, elf: r.elf };
+}
+
+/** The program in `path`, from ELF bytes or assembled at `textBase`. */
+export function loadProgram(path: string, textBase: number | undefined, report: (line: string) => void): ProgramImage {
+  const bytes = readInputFile(path);
+  if (isElf(bytes)) return elfImage(path, bytes);
+  if (looksLikeSource(path, bytes)) return assembleFile(path, bytes, textBase, report).image;
+  return elfImage(path, bytes);
+}
