@@ -1,0 +1,18 @@
+// Every command the shell knows, in one table: `help` prints it.
+
+import { CommandTable } from './command-table.ts';
+import { containerCommand, dockerAlias } from './container-command.ts';
+import { cat, cd, ls, mkdir, pwd, rm, rmdir } from './utilities/files.ts';
+import { jobs, kill, ps, sleep, top, wait } from './utilities/processes.ts';
+import { clear, echo, env, exit, exportCommand, falseCommand, help, history, trueCommand, unset } from './utilities/session.ts';
+import { free, hostname, uname } from './utilities/system.ts';
+
+export function standardCommands(): CommandTable {
+  return new CommandTable().add(
+    ls, cat, mkdir, rm, rmdir, cd, pwd,
+    ps, top, kill, sleep, jobs, wait,
+    free, hostname, uname,
+    echo, env, exportCommand, unset, clear, trueCommand, falseCommand, history, help, exit,
+    containerCommand, dockerAlias,
+  );
+}

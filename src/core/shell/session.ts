@@ -1,0 +1,206 @@
+// A terminal session: the shell a student types into, with no xterm in sight. Bytes come
+// in (keys, escape sequences), bytes go out (echo, ANSI redraws, command output). While a
+// command runs in the foreground, typed lines go to it (the tty's cooked mode) and Ctrl-C
+// interrupts it. Shells stack: `container exec -it web sh` pushes a shell whose port lives
+// inside the container, and `exit` pops it.
+//
+// The same class runs scripts (`trapdoor shell --script`): each line is shown after the
+// prompt, as if typed, and there is no keyboard for the commands to read.
+
+import type { ContainerRuntimePort } from './container-port.ts';
+import type { CommandTable } from './command-table.ts';
+import { KeyDecoder, type Key } from './key-decoder.ts';
+import type { KernelPort } from './kernel-port.ts';
+import { LineEditor } from './line-editor.ts';
+import { Shell, type ShellHost } from './shell.ts';
+import type { TerminalInput } from './stream.ts';
+
+export interface SessionOptions {
+  port: KernelPort;
+  containers?: ContainerRuntimePort;
+  table: CommandTable;
+  env: Record<string, string>;
+  /** 'terminal': \r\n line ends and key input; 'script': a plain transcript. */
+  mode: 'terminal' | 'script';
+  /** Where the screen's bytes go (xterm.write, stdout). */
+  output: (text: string) => void;
+}
+
+interface Frame {
+  shell: Shell;
+  editor: LineEditor;
+  running: boolean;
+  /** Settles the parent's `enterShell` when this shell exits. */
+  onExit?: (code: number) => void;
+}
+
+export class Session implements ShellHost {
+  readonly interactive: boolean;
+  private readonly frames: Frame[] = [];
+  private readonly decoder = new KeyDecoder();
+  private keyboard: TerminalInput | undefined;
+  /** The line being typed to a foreground command. */
+  private cooked = '';
+  private waiters: (() => void)[] = [];
+  private ended = false;
+
+  constructor(private readonly options: SessionOptions) {
+    this.interactive = options.mode === 'terminal';
+    this.push(new Shell({ port: options.port, host: this, table: options.table, env: options.env, containers: options.containers }));
+  }
+
+  get root(): Shell {
+    return this.frames[0]!.shell;
+  }
+
+  get top(): Shell {
+    return this.frames[this.frames.length - 1]!.shell;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Draws the first prompt. */
+  start(): void {
+    this.showPrompt();
+  }
+
+  write(text: string): void {
+    this.options.output(this.interactive ? text.replace(/\r?\n/g, '\r\n') : text);
+  }
+
+  connectKeyboard(input: TerminalInput): () => void {
+    if (!this.interactive) {
+      input.end();
+      return () => {};
+    }
+    this.keyboard = input;
+    this.cooked = '';
+    return () => {
+      if (this.keyboard === input) this.keyboard = undefined;
+    };
+  }
+
+  enterShell(shell: Shell): Promise<number> {
+    return new Promise((resolve) => {
+      this.push(shell, resolve);
+      if (this.interactive) this.showPrompt();
+      this.changed();
+    });
+  }
+
+  /** Key bytes from the terminal (xterm's onData). */
+  input(data: string): void {
+    for (const key of this.decoder.decode(data)) {
+      if (this.ended) return;
+      const frame = this.frames[this.frames.length - 1]!;
+      if (frame.running) this.foregroundKey(frame, key);
+      else this.editorKey(frame, key);
+    }
+  }
+
+  /** Runs a script line by line, echoing each after the prompt; settles with the last status. */
+  async runScript(text: string): Promise<number> {
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) {
+      await this.idle();
+      if (this.ended) break;
+      const frame = this.frames[this.frames.length - 1]!;
+      this.write(`${frame.shell.jobs.takeFinished()}${frame.shell.prompt()}${line}\n`);
+      this.run(frame, line);
+    }
+    await this.idle();
+    // Shells left open at the end of the script end as if Ctrl-D was typed.
+    while (this.frames.length > 1) {
+      this.pop(this.top.lastStatus);
+      await this.idle();
+    }
+    return this.root.exitCode ?? this.root.lastStatus;
+  }
+
+  private editorKey(frame: Frame, key: Key): void {
+    const result = frame.editor.key(key);
+    this.options.output(result.output);
+    const event = result.event;
+    if (!event) return;
+    if (event.kind === 'submit') this.run(frame, event.line);
+    else if (event.kind === 'interrupt') this.showPrompt();
+    else if (this.frames.length > 1) this.pop(frame.shell.lastStatus);
+    else this.showPrompt();
+  }
+
+  /** Cooked mode: echo, backspace, Enter sends the line, Ctrl-D ends input, Ctrl-C interrupts. */
+  private foregroundKey(frame: Frame, key: Key): void {
+    if (key.kind === 'interrupt') {
+      this.options.output('^C\r\n');
+      frame.shell.interrupt();
+    } else if (key.kind === 'text') {
+      this.cooked += key.text;
+      this.options.output(key.text);
+    } else if (key.kind === 'backspace' && this.cooked) {
+      this.cooked = this.cooked.slice(0, -1);
+      this.options.output('\b \b');
+    } else if (key.kind === 'enter') {
+      this.options.output('\r\n');
+      this.keyboard?.push(`${this.cooked}\n`);
+      this.cooked = '';
+    } else if (key.kind === 'eof') {
+      if (this.cooked) this.keyboard?.push(this.cooked);
+      this.cooked = '';
+      this.keyboard?.end();
+    }
+  }
+
+  private run(frame: Frame, line: string): void {
+    frame.running = true;
+    void frame.shell.execute(line).then(() => {
+      frame.running = false;
+      if (frame.shell.exitCode !== null) this.pop(frame.shell.exitCode, frame);
+      else if (this.interactive && this.frames[this.frames.length - 1] === frame) this.showPrompt();
+      this.changed();
+    });
+  }
+
+  private push(shell: Shell, onExit?: (code: number) => void): void {
+    const editor = new LineEditor(shell.history, (line, cursor) => shell.complete(line, cursor));
+    this.frames.push({ shell, editor, running: false, onExit });
+  }
+
+  private pop(code: number, frame = this.frames[this.frames.length - 1]!): void {
+    const index = this.frames.indexOf(frame);
+    if (index <= 0) {
+      this.ended = true;
+      if (this.interactive) this.write('logout\n');
+      this.changed();
+      return;
+    }
+    this.frames.splice(index, 1);
+    try { frame.shell.port.exit(code); } catch { /* the kernel already ended it */ }
+    frame.onExit?.(code);
+    this.changed();
+  }
+
+  private showPrompt(): void {
+    const frame = this.frames[this.frames.length - 1]!;
+    const notes = frame.shell.jobs.takeFinished();
+    if (notes) this.write(notes);
+    this.options.output(frame.editor.begin(frame.shell.prompt()));
+  }
+
+  /** Settles when the top shell is waiting for a line (or the session ended). */
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.ended || !this.frames[this.frames.length - 1]!.running) resolve();
+        else this.waiters.push(check);
+      };
+      check();
+    });
+  }
+
+  private changed(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
