@@ -8,6 +8,8 @@ export interface FlagSpec {
   values?: string[];
   /** Boolean flags. */
   booleans?: string[];
+  /** Value flags that may repeat; all their values are kept in order. */
+  lists?: string[];
   /** Short aliases: { "-o": "--output" }. */
   aliases?: Record<string, string>;
 }
@@ -15,6 +17,7 @@ export interface FlagSpec {
 export interface ParsedArgs {
   flags: Map<string, string | true>;
   positional: string[];
+  lists: Map<string, string[]>;
   /** Everything after a bare "--". */
   rest: string[];
 }
@@ -22,11 +25,12 @@ export interface ParsedArgs {
 export function parseArgs(verb: string, argv: string[], spec: FlagSpec): ParsedArgs {
   const flags = new Map<string, string | true>();
   const positional: string[] = [];
-  const values = new Set(spec.values ?? []);
+  const lists = new Map<string, string[]>();
+  const values = new Set([...(spec.values ?? []), ...(spec.lists ?? [])]);
   const booleans = new Set([...(spec.booleans ?? []), '--help']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--') return { flags, positional, rest: argv.slice(i + 1) };
+    if (arg === '--') return { flags, positional, lists, rest: argv.slice(i + 1) };
     if (!arg.startsWith('-') || arg === '-') {
       positional.push(arg);
       continue;
@@ -41,11 +45,12 @@ export function parseArgs(verb: string, argv: string[], spec: FlagSpec): ParsedA
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new CliError(`${verb}: option ${raw} needs a value`, EXIT_USAGE);
       flags.set(name, value);
+      if (spec.lists?.includes(name)) lists.set(name, [...(lists.get(name) ?? []), value]);
     } else {
       throw new CliError(`${verb}: unknown option ${raw} (see trapdoor ${verb} --help)`, EXIT_USAGE);
     }
   }
-  return { flags, positional, rest: [] };
+  return { flags, positional, lists, rest: [] };
 }
 
 /** A non-negative integer option (decimal, 0x hex, or 1e6 notation). */

@@ -8,7 +8,8 @@ import { runProgram, type ExtendedRunResult } from '../core/runner.ts';
 import type { RunMode } from '../core/run-result.ts';
 import { LoadError } from '../core/machine/machine.ts';
 
-export const RUN_HELP = `usage: trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json] [-- ARGS...]
+export const RUN_HELP = `usage: trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json]
+                     [--env NAME=VALUE]... [-- ARGS...]
 
 Runs a program: an ELF file, or assembly source (.s) assembled first
 (at 0x80000000, or at 0x10000 for --mode linux).
@@ -21,6 +22,8 @@ Runs a program: an ELF file, or assembly source (.s) assembled first
   --max-instructions N   stop after N instructions
   --json           print one JSON object with the run's result at the end, instead of
                    the console bytes (they are in its "console" field)
+  --env NAME=VALUE set the Linux program's whole environment (repeatable; default
+                   PATH=/bin:/usr/bin HOME=/ TERM=xterm)
   -- ARGS...       arguments for the Linux program (argv[1]...)
 
 Standard input is the guest's console input. Exit status: the program's own; 128+N when
@@ -31,7 +34,7 @@ faulted or waits forever; 1 for unreadable input; 2 for usage errors.
 const MODES: RunMode[] = ['bare', 'full', 'pv', 'linux'];
 
 export function runCommand(argv: string[], io: CliIo): number {
-  const args = parseArgs('run', argv, { values: ['--mode', '--max-instructions'], booleans: ['--json'] });
+  const args = parseArgs('run', argv, { values: ['--mode', '--max-instructions'], booleans: ['--json'], lists: ['--env'] });
   if (args.flags.has('--help')) {
     io.stdout.write(RUN_HELP);
     return 0;
@@ -52,6 +55,7 @@ export function runCommand(argv: string[], io: CliIo): number {
       image, mode, maxInstructions, stdin: io.readStdin(),
       onConsole: json ? undefined : (bytes) => io.stdout.write(bytes),
       argv: [file, ...args.rest],
+      envp: environment(args.lists.get('--env')),
     });
   } catch (e) {
     if (e instanceof LoadError) {
@@ -63,6 +67,14 @@ export function runCommand(argv: string[], io: CliIo): number {
   }
   if (json) io.stdout.write(JSON.stringify(result) + '\n');
   return report(result, io);
+}
+
+/** --env NAME=VALUE (repeatable) replaces the default environment, as env -i does. */
+function environment(vars: string[] | undefined): string[] | undefined {
+  for (const v of vars ?? []) {
+    if (!/^[^=]+=/.test(v)) throw new CliError(`run: --env needs NAME=VALUE, got '${v}'`, EXIT_USAGE);
+  }
+  return vars;
 }
 
 /** The exit status for a result, with a line on stderr when the program did not exit. */
