@@ -1,0 +1,115 @@
+// A virtual CPU: the host's real Cpu running the guest in U-mode, plus the machine-mode
+// state the guest *believes* it has — a virtual CSR file and a virtual privilege mode.
+// The guest kernel thinks it runs in M-mode; the hardware (our Cpu) knows it is in U-mode,
+// so every privileged instruction traps to the VMM, which applies it here.
+//
+// The virtual CSR file is the bare hart's own CsrFile class on the guest's clock, so the
+// WARL rules, access checks and counters a guest sees are exactly those of bare hardware.
+
+import { Cpu, type CpuState } from '../isa/cpu.ts';
+import { CsrFile, type CsrState } from '../isa/csr.ts';
+import type { Memory } from '../isa/memory.ts';
+import {
+  INTERRUPT_PRIORITY, MIP_MTIP, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT,
+  PRIV_M, PRIV_U,
+} from '../isa/privilege.ts';
+
+export interface VCpuState {
+  cpu: CpuState;
+  vcsr: CsrState;
+  vpriv: number;
+  waiting: boolean;
+}
+
+export class VCpu {
+  readonly cpu: Cpu;
+  readonly vcsr: CsrFile;
+  /** The privilege mode the guest believes it is in (the real one is always U). */
+  vpriv: number = PRIV_M;
+  /** Asleep in an emulated wfi until a virtual interrupt is pending (3.3.3). */
+  waiting = false;
+
+  constructor(memory: Memory, resetPc: number) {
+    this.cpu = new Cpu(memory);
+    this.cpu.interceptUserTraps = true;
+    this.vcsr = new CsrFile(this.cpu.clock);
+    this.reset(resetPc);
+  }
+
+  reset(pc: number): void {
+    this.cpu.reset(pc);
+    this.cpu.priv = PRIV_U; // deprivileged: the whole guest runs in real U-mode
+    this.vcsr.setState(new CsrFile(this.cpu.clock).getState());
+    this.vpriv = PRIV_M;
+    this.waiting = false;
+  }
+
+  /** Completes an instruction the VMM emulated: one cycle and one instret, as hardware. */
+  retire(nextPc: number): void {
+    this.cpu.pc = nextPc >>> 0;
+    this.cpu.clock.cycles += 1;
+    this.cpu.csr.instret += 1;
+  }
+
+  /** 3.1.6.1 and 3.1.14-3.1.16: what the hart does on a trap, on the virtual CSRs. */
+  enterTrap(cause: number, tval: number, interrupt: boolean, epc: number): void {
+    const s = this.vcsr;
+    s.mepc = epc & ~3;
+    s.mcause = ((interrupt ? 0x80000000 : 0) | cause) | 0;
+    s.mtval = tval | 0;
+    const mie = s.mstatus & MSTATUS_MIE;
+    s.mstatus = (s.mstatus & ~(MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP))
+      | (mie ? MSTATUS_MPIE : 0) | (this.vpriv << MSTATUS_MPP_SHIFT);
+    this.vpriv = PRIV_M;
+    this.cpu.reservation = -1;
+    const handler = (s.mtvec & ~3) >>> 0;
+    const vectored = (s.mtvec & 1) === 1 && interrupt;
+    this.cpu.pc = (vectored ? handler + 4 * cause : handler) >>> 0;
+  }
+
+  /** 3.3.2 MRET: pc = mepc, privilege = MPP, MIE = MPIE, MPIE = 1, MPP = U. */
+  mret(): void {
+    const s = this.vcsr;
+    const mpp = (s.mstatus & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT;
+    const mpie = s.mstatus & MSTATUS_MPIE;
+    s.mstatus = (s.mstatus & ~(MSTATUS_MIE | MSTATUS_MPP)) | MSTATUS_MPIE | (mpie ? MSTATUS_MIE : 0);
+    this.vpriv = mpp === PRIV_M ? PRIV_M : PRIV_U;
+    this.cpu.reservation = -1;
+    this.retire(s.mepc);
+  }
+
+  /** Virtual interrupts pending and enabled in mie (what wakes a wfi). */
+  pendingInterrupts(): number {
+    return this.vcsr.mip() & this.vcsr.mie;
+  }
+
+  /**
+   * 3.1.9: the highest-priority virtual interrupt the guest would take now, or -1.
+   * `globalEnable` is mstatus.MIE under full virtualization, the shared page's flag under PV.
+   */
+  deliverableInterrupt(globalEnable: boolean): number {
+    const pending = this.pendingInterrupts();
+    if (pending === 0) return -1;
+    if (this.vpriv === PRIV_M && !globalEnable) return -1;
+    for (const cause of INTERRUPT_PRIORITY) if (pending & (1 << cause)) return cause;
+    return -1;
+  }
+
+  /** Guest cycle at which the virtual timer fires, or Infinity if it is off or never. */
+  timerDeadline(): number {
+    if (!(this.vcsr.mie & MIP_MTIP)) return Infinity;
+    return this.cpu.clock.timerDeadline();
+  }
+
+  getState(): VCpuState {
+    return { cpu: this.cpu.getState(), vcsr: this.vcsr.getState(), vpriv: this.vpriv, waiting: this.waiting };
+  }
+
+  setState(s: VCpuState): void {
+    this.cpu.setState(s.cpu);
+    this.cpu.priv = PRIV_U;
+    this.vcsr.setState(s.vcsr);
+    this.vpriv = s.vpriv === PRIV_U ? PRIV_U : PRIV_M;
+    this.waiting = s.waiting;
+  }
+}

@@ -1,0 +1,410 @@
+// A virtual machine: its own guest RAM, a vCPU (real CPU in U-mode + virtual M-mode state),
+// its own devices (UART, CLINT, power-off) and console, and the record of its exits.
+//
+//   const vm = new Vm({ mode: 'full' | 'pv', ramSize?, costModel?, exitLogSize? })
+//   vm.load(image)                       // starts at image.entry in virtual M-mode
+//   vm.run(instructions): VmStop         // budget | yield | idle | wfi-idle | power-off | fault
+//   vm.sleep()                           // after 'idle': skip the guest clock to its timer
+//   vm.consoleText(), vm.exits, vm.getState()/setState()
+//
+// The run loop is trap-and-emulate: run the guest on the real CPU until it traps, hand the
+// trap to the VMM (trap-and-emulate.ts, hypercall.ts), inject virtual interrupts, repeat.
+// Nothing a guest does throws here: bad operations become reflected faults, SBI errors or
+// a 'fault' stop that ends only this VM.
+
+import type { ProgramImage } from '../asm/image.ts';
+import type { AccessWidth } from '../isa/memory.ts';
+import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP_SHIFT, PRIV_M } from '../isa/privilege.ts';
+import { checkStateHeader } from '../isa/state-header.ts';
+import { Exception, Interrupt } from '../isa/trap.ts';
+import { PowerOff } from '../machine/power-off.ts';
+import { DEFAULT_RAM_SIZE, RAM_BASE, Ram, type RamState } from '../machine/ram.ts';
+import { Uart, type UartState } from '../machine/uart.ts';
+import { DEFAULT_COST_MODEL, exitCost, type CostModel } from './cost-model.ts';
+import { DEFAULT_EXIT_LOG_SIZE, ExitLog, type ExitLogState } from './exit-log.ts';
+import { GuestMemory } from './guest-memory.ts';
+import { FRAME_BYTES, SHARED_PAGE_MAGIC, SHARED_PAGE_VERSION, SharedPage } from './shared-page.ts';
+import { handleTrap } from './trap-and-emulate.ts';
+import { VCpu, type VCpuState } from './vcpu.ts';
+import { VirtualClint } from './virtual-clint.ts';
+
+export type VmMode = 'full' | 'pv';
+
+export interface VmOptions {
+  mode: VmMode;
+  /** Guest RAM bytes at 0x80000000; default 128 MiB (allocated lazily by the engine). */
+  ramSize?: number;
+  costModel?: CostModel;
+  exitLogSize?: number;
+  /** Most console bytes kept; more are counted as dropped (a flooding guest is bounded). */
+  consoleLimit?: number;
+  /** Console bytes as the guest produces them (the CLI streams them to stdout). */
+  onConsole?: (bytes: Uint8Array) => void;
+}
+
+export type VmStop =
+  | { kind: 'budget' }
+  | { kind: 'yield' }
+  /** Asleep in wfi until its virtual timer: `idleCycles` of guest time to skip. */
+  | { kind: 'idle'; idleCycles: number }
+  /** Asleep in wfi with nothing that could ever wake it. */
+  | { kind: 'wfi-idle' }
+  | { kind: 'power-off'; exitCode: number }
+  | { kind: 'fault'; message: string };
+
+export const VM_STATE_VERSION = 1;
+const DEFAULT_CONSOLE_LIMIT = 1 << 20;
+
+export interface VmState {
+  kind: 'vm';
+  version: number;
+  mode: VmMode;
+  ramSize: number;
+  vcpu: VCpuState;
+  ram: RamState;
+  uart: UartState;
+  exits: ExitLogState;
+  console: string;
+  consoleDropped: number;
+  halted: number | null;
+  failure: string | null;
+  sharedPage: number;
+}
+
+export class LoadError extends Error {
+  override name = 'LoadError';
+}
+
+export class Vm {
+  readonly mode: VmMode;
+  readonly ram: Ram;
+  readonly memory: GuestMemory;
+  readonly vcpu: VCpu;
+  readonly uart: Uart;
+  readonly clint: VirtualClint;
+  readonly exits: ExitLog;
+  readonly cost: CostModel;
+  /** Guest-physical address of the PV shared page, or 0. */
+  sharedPage = 0;
+  private consoleChunks: string[] = [];
+  private consoleLength = 0;
+  consoleDropped = 0;
+  private readonly consoleLimit: number;
+  private readonly onConsole: ((bytes: Uint8Array) => void) | undefined;
+  private halted: number | null = null;
+  private failure: string | null = null;
+  private resetRequested = false;
+  private yieldRequested = false;
+  private image: ProgramImage | null = null;
+
+  constructor(options: VmOptions) {
+    this.mode = options.mode;
+    this.cost = options.costModel ?? DEFAULT_COST_MODEL;
+    this.exits = new ExitLog(options.exitLogSize ?? DEFAULT_EXIT_LOG_SIZE);
+    this.consoleLimit = options.consoleLimit ?? DEFAULT_CONSOLE_LIMIT;
+    this.onConsole = options.onConsole;
+    this.ram = new Ram(RAM_BASE, options.ramSize ?? DEFAULT_RAM_SIZE);
+    const devices = {
+      uart: new Uart({ write: (b) => this.writeConsole(b) }, (level) => this.setExternalLine(level)),
+      power: new PowerOff({
+        powerOff: (code) => this.powerOff(code),
+        reset: () => this.requestReset(),
+      }),
+    };
+    this.uart = devices.uart;
+    // The CLINT needs the vCPU's clock; the memory needs the CLINT: wire in two steps.
+    const table: Array<{ name: string; device: Uart | PowerOff | VirtualClint }> = [
+      { name: 'power-off', device: devices.power },
+      { name: 'uart', device: devices.uart },
+    ];
+    this.memory = new GuestMemory(this.ram, table, (d, k, a, w, v) => this.onMmio(d, k, a, w, v));
+    this.vcpu = new VCpu(this.memory, RAM_BASE);
+    this.clint = new VirtualClint(this.vcpu.cpu.clock, this.vcpu.vcsr);
+    table.push({ name: 'clint', device: this.clint });
+  }
+
+  /** Copies the image into guest RAM and resets the vCPU to its entry point. */
+  load(image: ProgramImage): void {
+    for (const seg of image.segments) {
+      if (!this.ram.contains(seg.vaddr, Math.max(seg.memSize, seg.bytes.length))) {
+        throw new LoadError(`segment at 0x${hex(seg.vaddr)} (${seg.memSize} bytes) is outside guest RAM `
+          + `0x${hex(this.ram.base)}..0x${hex(this.ram.base + this.ram.size - 1)}`);
+      }
+    }
+    this.image = image;
+    this.reset();
+  }
+
+  /** Power-on reset of this VM only. The console and exit counters are kept. */
+  reset(): void {
+    this.ram.clear();
+    this.uart.reset();
+    this.halted = null;
+    this.failure = null;
+    this.resetRequested = false;
+    this.sharedPage = 0;
+    const image = this.image;
+    this.vcpu.reset(image ? image.entry : RAM_BASE);
+    if (image) for (const seg of image.segments) this.ram.write(seg.vaddr, seg.bytes);
+  }
+
+  get exitCode(): number | null {
+    return this.halted;
+  }
+
+  get faultMessage(): string | null {
+    return this.failure;
+  }
+
+  /** Runs at most `budget` guest instructions (a trap counts as one). */
+  run(budget: number): VmStop {
+    let left = Math.floor(budget);
+    const cpu = this.vcpu.cpu;
+    for (;;) {
+      const end = this.endState();
+      if (end) return end;
+      this.injectInterrupt();
+      if (this.vcpu.waiting) {
+        const wake = this.wfiWake();
+        if (wake) return wake;
+        continue;
+      }
+      if (this.yieldRequested) {
+        this.yieldRequested = false;
+        return { kind: 'yield' };
+      }
+      if (left <= 0) return { kind: 'budget' };
+      const before = cpu.csr.instret;
+      const stop = cpu.run(this.chunk(left));
+      if (stop.kind === 'trap') handleTrap(this, stop.trap);
+      else if (stop.kind === 'fault') this.fail(stop.message);
+      left -= Math.max(stop.kind === 'trap' ? 1 : 0, cpu.csr.instret - before);
+    }
+  }
+
+  /** After an 'idle' stop: the guest sleeps until its timer (guest time jumps forward). */
+  sleep(): number {
+    const clock = this.vcpu.cpu.clock;
+    const deadline = this.vcpu.timerDeadline();
+    if (!this.vcpu.waiting || deadline === Infinity) return 0;
+    const idle = Math.max(0, Math.ceil(deadline - clock.cycles));
+    clock.cycles += idle;
+    clock.idleCycles += idle;
+    return idle;
+  }
+
+  // ---- services for the trap handlers ----
+
+  /** Counts an exit, charges its cost to the guest's clock and logs it. */
+  exit(cause: string, pc: number, insn: number, action: string): void {
+    const cost = exitCost(this.cost, cause);
+    this.vcpu.cpu.charge(cost);
+    this.exits.record(cause, this.vcpu.cpu.clock.cycles, pc, insn, action, cost);
+  }
+
+  /**
+   * Delivers a trap to the guest kernel: through the shared page when a PV guest has one,
+   * otherwise into the virtual CSRs and mtvec exactly as hardware would.
+   */
+  deliverTrap(cause: number, tval: number, interrupt: boolean, epc: number): void {
+    const v = this.vcpu;
+    if (!interrupt && cause === Exception.InstructionAccessFault && epc === this.trapVector()) {
+      this.fail(`the guest's trap vector 0x${hex(epc)} cannot be fetched (outside guest RAM)`);
+      return;
+    }
+    if (this.sharedPage === 0) {
+      v.enterTrap(cause, tval, interrupt, epc);
+      return;
+    }
+    this.deliverThroughSharedPage(cause, tval, interrupt, epc);
+  }
+
+  trapVector(): number {
+    if (this.sharedPage !== 0) return this.memory.readWord(this.sharedPage + SharedPage.VECTOR) ?? 0;
+    return (this.vcpu.vcsr.mtvec & ~3) >>> 0;
+  }
+
+  writeConsole(bytes: Uint8Array): void {
+    const room = Math.max(0, this.consoleLimit - this.consoleLength);
+    if (room > 0) this.onConsole?.(bytes.length > room ? bytes.subarray(0, room) : bytes);
+    for (const b of bytes) {
+      if (this.consoleLength >= this.consoleLimit) { this.consoleDropped++; continue; }
+      this.consoleChunks.push(String.fromCharCode(b));
+      this.consoleLength++;
+    }
+    if (this.consoleChunks.length > 4096) this.consoleChunks = [this.consoleChunks.join('')];
+  }
+
+  consoleText(): string {
+    const text = this.consoleChunks.join('');
+    this.consoleChunks = [text];
+    return text;
+  }
+
+  powerOff(code: number): void {
+    this.halted = code >>> 0;
+    this.vcpu.cpu.requestStop();
+  }
+
+  requestReset(): void {
+    this.resetRequested = true;
+    this.vcpu.cpu.requestStop();
+  }
+
+  requestYield(): void {
+    this.yieldRequested = true;
+  }
+
+  /** Ends this VM (only this one) with a message. */
+  fail(message: string): void {
+    this.failure ??= message;
+    this.vcpu.cpu.requestStop();
+  }
+
+  /** Registers (or with 0 removes) the PV shared page; false if the address is unusable. */
+  registerSharedPage(addr: number): boolean {
+    const a = addr >>> 0;
+    if (a === 0) { this.sharedPage = 0; return true; }
+    if ((a & 0xfff) !== 0 || !this.ram.contains(a, 4096)) return false;
+    this.sharedPage = a;
+    this.memory.writeWord(a + SharedPage.MAGIC, SHARED_PAGE_MAGIC);
+    this.memory.writeWord(a + SharedPage.VERSION, SHARED_PAGE_VERSION);
+    this.vcpu.vcsr.mie |= 1 << Interrupt.MachineTimer; // set_timer alone arms the timer
+    return true;
+  }
+
+  /** Loads pc and x1..x31 from a frame in guest RAM; false if the frame is not in RAM. */
+  loadFrame(frame: number): boolean {
+    const words = this.memory.readBytes(frame, FRAME_BYTES);
+    if (words === null || (frame & 3) !== 0) return false;
+    const dv = new DataView(words.buffer, words.byteOffset, words.byteLength);
+    const cpu = this.vcpu.cpu;
+    for (let r = 1; r < 32; r++) cpu.x[r] = dv.getInt32(4 * r, true);
+    cpu.pc = dv.getUint32(0, true) & ~3;
+    cpu.reservation = -1;
+    return true;
+  }
+
+  // ---- internals ----
+
+  private endState(): VmStop | null {
+    if (this.resetRequested) this.reset();
+    if (this.halted !== null) return { kind: 'power-off', exitCode: this.halted };
+    if (this.failure !== null) return { kind: 'fault', message: this.failure };
+    return null;
+  }
+
+  /** In wfi: wake on a pending virtual interrupt, or report how long to sleep. */
+  private wfiWake(): VmStop | null {
+    const v = this.vcpu;
+    if (v.pendingInterrupts() !== 0) {
+      v.waiting = false;
+      return null;
+    }
+    const deadline = v.timerDeadline();
+    if (deadline === Infinity) return { kind: 'wfi-idle' };
+    return { kind: 'idle', idleCycles: Math.max(1, Math.ceil(deadline - v.cpu.clock.cycles)) };
+  }
+
+  /** Steps until the virtual timer could fire, so it is injected on time. */
+  private chunk(left: number): number {
+    const v = this.vcpu;
+    const deadline = v.timerDeadline();
+    if (deadline === Infinity || v.cpu.clock.timerPending()) return left;
+    return Math.max(1, Math.min(left, Math.ceil(deadline - v.cpu.clock.cycles)));
+  }
+
+  /** 3.1.9 on the virtual state: inject the highest-priority deliverable interrupt. */
+  private injectInterrupt(): void {
+    const v = this.vcpu;
+    const sp = this.sharedPage;
+    if (sp !== 0) this.memory.writeWord(sp + SharedPage.PENDING, v.vcsr.mip());
+    const enabled = sp !== 0
+      ? (this.memory.readWord(sp + SharedPage.IE) ?? 0) !== 0
+      : (v.vcsr.mstatus & MSTATUS_MIE) !== 0;
+    const cause = v.deliverableInterrupt(enabled);
+    if (cause < 0) return;
+    v.waiting = false;
+    const pc = v.cpu.pc;
+    this.deliverTrap(cause, 0, true, pc);
+    this.exit('interrupt-inject', pc, 0, `injected ${interruptName(cause)}, guest vector 0x${hex(v.cpu.pc)}`);
+  }
+
+  /** PV delivery: save the context to FRAME, describe the trap in the page, enter VECTOR. */
+  private deliverThroughSharedPage(cause: number, tval: number, interrupt: boolean, epc: number): void {
+    const v = this.vcpu;
+    const m = this.memory;
+    const sp = this.sharedPage;
+    const frame = m.readWord(sp + SharedPage.FRAME) ?? 0;
+    if (m.readBytes(frame, FRAME_BYTES) === null || (frame & 3) !== 0) {
+      this.fail(`paravirtual trap delivery: the shared page's frame 0x${hex(frame)} is not in guest RAM`);
+      return;
+    }
+    m.writeWord(frame, epc);
+    for (let r = 1; r < 32; r++) m.writeWord(frame + 4 * r, v.cpu.x[r]);
+    const ie = (m.readWord(sp + SharedPage.IE) ?? 0) !== 0;
+    m.writeWord(sp + SharedPage.CAUSE, (interrupt ? 0x80000000 : 0) | cause);
+    m.writeWord(sp + SharedPage.TVAL, tval);
+    m.writeWord(sp + SharedPage.STATUS, (ie ? MSTATUS_MPIE : 0) | (v.vpriv << MSTATUS_MPP_SHIFT));
+    m.writeWord(sp + SharedPage.IE, 0);
+    v.vpriv = PRIV_M;
+    v.cpu.reservation = -1;
+    v.cpu.pc = (m.readWord(sp + SharedPage.VECTOR) ?? 0) & ~3;
+  }
+
+  private onMmio(device: string, kind: 'read' | 'write', addr: number, width: AccessWidth, value: number): void {
+    const pc = this.vcpu.cpu.pc;
+    const insn = this.memory.readWord(pc) ?? 0;
+    const what = kind === 'read'
+      ? `read ${width} bytes at 0x${hex(addr)} -> 0x${value.toString(16)}`
+      : `wrote 0x${value.toString(16)} (${width} bytes) to 0x${hex(addr)}`;
+    this.exit(`mmio-${kind}:${device}`, pc, insn, `${device}: ${what}`);
+  }
+
+  private setExternalLine(level: boolean): void {
+    const bit = 1 << Interrupt.MachineExternal;
+    if (level) this.vcpu.vcsr.mipLines |= bit;
+    else this.vcpu.vcsr.mipLines &= ~bit;
+  }
+
+  getState(): VmState {
+    return {
+      kind: 'vm', version: VM_STATE_VERSION, mode: this.mode, ramSize: this.ram.size,
+      vcpu: this.vcpu.getState(), ram: this.ram.getState(), uart: this.uart.getState(),
+      exits: this.exits.getState(), console: this.consoleText(), consoleDropped: this.consoleDropped,
+      halted: this.halted, failure: this.failure, sharedPage: this.sharedPage,
+    };
+  }
+
+  /** Restores a saved VM; the image for a later reset is not part of the state. */
+  setState(s: VmState): void {
+    checkStateHeader(s, 'vm', VM_STATE_VERSION);
+    if (s.mode !== this.mode) throw new RangeError(`saved VM is in '${s.mode}' mode, this VM is '${this.mode}'`);
+    this.ram.setState(s.ram);
+    this.vcpu.setState(s.vcpu);
+    this.uart.setState(s.uart);
+    this.exits.setState(s.exits);
+    this.consoleChunks = [s.console];
+    this.consoleLength = s.console.length;
+    this.consoleDropped = s.consoleDropped;
+    this.halted = s.halted;
+    this.failure = s.failure;
+    this.sharedPage = s.sharedPage;
+    this.resetRequested = false;
+    this.yieldRequested = false;
+  }
+
+  setImage(image: ProgramImage): void {
+    this.image = image;
+  }
+}
+
+function interruptName(cause: number): string {
+  return cause === Interrupt.MachineTimer ? 'timer interrupt'
+    : cause === Interrupt.MachineSoftware ? 'software interrupt' : 'external interrupt';
+}
+
+export function hex(v: number): string {
+  return (v >>> 0).toString(16).padStart(8, '0');
+}
+
