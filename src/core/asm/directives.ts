@@ -158,14 +158,17 @@ function align(L: Layout, op: Token, args: Token[][], unit: 'power' | 'bytes'): 
     return;
   }
   const sec = L.current;
+  sec.align = Math.max(sec.align, bytes);
+  // GNU (tc-riscv.h md_do_align): in code, without a fill, aligning to no more than the
+  // instruction size (4 without RVC) emits nothing; only the section alignment grows.
+  if (sec.name === '.text' && fill === undefined && bytes <= 4 && n !== 0n) return;
   const pad = (bytes - (sec.offset % bytes)) % bytes;
   if (max !== undefined && pad > Number(max)) return;
-  sec.align = Math.max(sec.align, bytes);
   sec.emit(fill === undefined && sec.name === '.text' ? codePadding(pad) : new Array(pad).fill(Number(BigInt.asUintN(8, fill ?? 0n))));
 }
 
 /** GNU's riscv handle_align: zero bytes to a 2-byte boundary, a c.nop to 4, then nops. */
-function codePadding(pad: number): number[] {
+export function codePadding(pad: number): number[] {
   const out: number[] = [];
   while (pad > 0 && pad % 2 !== 0) { out.push(0); pad--; }
   if (pad % 4 === 2) { out.push(0x01, 0x00); pad -= 2; }

@@ -87,7 +87,8 @@ form('jalr', 's,j', (a) => [op('jalr', { rd: RA, rs1: a.s, imm: a.imm })]);
 form('jalr', 'o(s)', (a) => [op('jalr', { rd: RA, rs1: a.s, imm: a.imm })]);
 form('ret', '', () => [op('jalr', { rd: ZERO, rs1: RA, imm: 0 })]);
 form('call', 'c', (a) => pcrelPair(a, RA, (lo) => op('jalr', { rd: RA, rs1: RA, imm: lo })));
-form('call', 'd,c', (a) => pcrelPair(a, a.d!, (lo) => op('jalr', { rd: a.d, rs1: a.d, imm: lo })));
+// GNU 2.40 builds `call rd, sym` through t1, like tail: auipc t1; jalr rd, t1.
+form('call', 'd,c', (a) => pcrelPair(a, T1, (lo) => op('jalr', { rd: a.d, rs1: T1, imm: lo })));
 form('tail', 'c', (a) => pcrelPair(a, T1, (lo) => op('jalr', { rd: ZERO, rs1: T1, imm: lo })));
 form('jump', 'c,s', (a) => pcrelPair(a, a.s!, (lo) => op('jalr', { rd: ZERO, rs1: a.s, imm: lo })));
 form('unimp', '', () => [op('csrrw', { rd: ZERO, rs1: ZERO, csr: 0xc00 })]);
@@ -107,7 +108,9 @@ for (const [name, num] of [['rdcycle', 0xc00], ['rdtime', 0xc01], ['rdinstret', 
 }
 
 // GNU accepts the register-form names with an immediate: `add a0, a1, 5` is addi.
-for (const n of ['add', 'and', 'or', 'xor', 'slt', 'sltu']) form(n, 'd,s,j', (a) => [op(n + 'i', { rd: a.d, rs1: a.s, imm: a.imm })]);
+for (const [n, i] of [['add', 'addi'], ['and', 'andi'], ['or', 'ori'], ['xor', 'xori'], ['slt', 'slti'], ['sltu', 'sltiu']]) {
+  form(n!, 'd,s,j', (a) => [op(i!, { rd: a.d, rs1: a.s, imm: a.imm })]);
+}
 for (const n of ['sll', 'srl', 'sra']) form(n, 'd,s,>', (a) => [op(n + 'i', { rd: a.d, rs1: a.s, imm: a.imm })]);
 
 form('fence', '', () => [op('fence', { imm: 0xff })]);

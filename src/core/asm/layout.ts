@@ -13,7 +13,7 @@ import { OperandError, readOperand, ARG_NAMES, type Args } from './operands.ts';
 import { spanOf, type Statement } from './parser.ts';
 import { Section, type SectionName } from './section.ts';
 import { SymbolTable } from './symbol-table.ts';
-import { runDirective } from './directives.ts';
+import { codePadding, runDirective } from './directives.ts';
 
 /** Separates a numeric local label from its instance number in generated symbol names. */
 export const LOCAL_SEP = '\u0002';
@@ -53,6 +53,15 @@ export class Layout implements ExpandContext {
       this.statement(st);
     }
     this.finishDeferred();
+    this.padSectionEnds();
+  }
+
+  /** GNU rounds each section's size up to its alignment, code with nops (write.c, SUB_SEGMENT_ALIGN). */
+  private padSectionEnds(): void {
+    for (const sec of this.sections.values()) {
+      const pad = (sec.align - (sec.offset % sec.align)) % sec.align;
+      sec.emit(sec.name === '.text' ? codePadding(pad) : new Array(pad).fill(0));
+    }
   }
 
   private statement(st: Statement): void {
@@ -124,6 +133,20 @@ export class Layout implements ExpandContext {
     return evaluate(e, lookup, dot);
   }
 
+  /** Replace symbols that are absolute constants right now by their value, as GNU's
+   *  expression parser does: a later `.set` of the same name does not change this use. */
+  readonly fold = (e: Expr): Expr => {
+    switch (e.k) {
+      case 'sym': {
+        const s = this.symbols.get(e.name);
+        return s?.value && s.value.section === undefined ? { k: 'num', v: s.value.v, at: e.at } : e;
+      }
+      case 'un': return { ...e, e: this.fold(e.e) };
+      case 'bin': return { ...e, l: this.fold(e.l), r: this.fold(e.r) };
+      default: return e;
+    }
+  };
+
   /** Parse an operand as an expression, reporting syntax errors. */
   expression(toks: Token[], fallback: SourceSpan): Expr | undefined {
     if (toks.length === 0) {
@@ -131,7 +154,7 @@ export class Layout implements ExpandContext {
       return undefined;
     }
     try {
-      return parseExprOrThrow(toks, this.localRef, spanOf(toks, fallback));
+      return this.fold(parseExprOrThrow(toks, this.localRef, spanOf(toks, fallback)));
     } catch (e) {
       if (e instanceof ExprError) { this.sink.report('syntax', e.at, { detail: e.detail }); return undefined; }
       throw e;
@@ -188,6 +211,11 @@ export class Layout implements ExpandContext {
       this.sink.report('unknown-mnemonic', op, { name: op.text, hint: didYouMean(op.text, MNEMONICS) });
       return;
     }
+    const empty = operands.findIndex((o) => o.length === 0);
+    if (empty >= 0) {
+      this.sink.report('syntax', op, { detail: `operand ${empty + 1} of '${op.text}' is missing` });
+      return;
+    }
     const chosen = this.match(op, forms, operands);
     if (!chosen) return;
     const ops = chosen.form.expand(chosen.args, this);
@@ -216,7 +244,7 @@ export class Layout implements ExpandContext {
       let failed = false;
       for (let i = 0; i < form.args.length && !failed; i++) {
         try {
-          readOperand(form.args[i]!, operands[i]!, args, { mnemonic: op.text, index: i + 1, local: this.localRef, stmtAt: op });
+          readOperand(form.args[i]!, operands[i]!, args, { mnemonic: op.text, index: i + 1, local: this.localRef, stmtAt: op, fold: this.fold });
         } catch (e) {
           if (!(e instanceof OperandError)) throw e;
           if (!best || i > best.index) best = { err: e, index: i };

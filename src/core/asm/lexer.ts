@@ -25,7 +25,7 @@ export interface Token extends SourceSpan {
 export const RELOC_OPERATORS = ['hi', 'lo', 'pcrel_hi', 'pcrel_lo'] as const;
 
 const PUNCT2 = ['<<', '>>', '&&', '||', '==', '!=', '<=', '>=', '<>'];
-const PUNCT1 = ',()+-*/%&|^~!:=<>';
+const PUNCT1 = ',()+-*/%&|^~!:=<>@';
 
 const isIdentStart = (c: string) => /[A-Za-z_.$]/.test(c);
 const isIdentPart = (c: string) => /[A-Za-z0-9_.$]/.test(c);

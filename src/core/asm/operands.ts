@@ -65,6 +65,8 @@ export interface OperandContext {
   index: number;
   local: LocalRefResolver;
   stmtAt: SourceSpan;
+  /** Substitutes symbols whose value is already a known constant (GNU does so while parsing). */
+  fold: (e: Expr) => Expr;
 }
 
 /** Reads one operand as the given kind into args; throws OperandError when it does not fit. */
@@ -125,7 +127,7 @@ function readExpression(kind: string, toks: Operand, ctx: OperandContext): Expr 
     throw new OperandError('bad-operand', at, { index: ctx.index, name: ctx.mnemonic, kind: KIND_WORDS[kind]!, text: textOf(toks) });
   }
   try {
-    return parseExpr(toks, ctx.local, at);
+    return ctx.fold(parseExpr(toks, ctx.local, at));
   } catch (e) {
     if (e instanceof ExprError) throw new OperandError('syntax', e.at, { detail: e.detail });
     throw e;
@@ -194,11 +196,10 @@ function readCsr(toks: Operand, ctx: OperandContext): Imm {
   return { mode: 'value', expr: readExpression('E', toks, ctx), at, min: 0, max: 4095 };
 }
 
-/** Fence predecessor/successor sets: letters i, o, r, w in that order, or 0 (unprivileged 2.7). */
+/** Fence predecessor/successor sets: letters i, o, r, w in that order (unprivileged 2.7). */
 function readFenceSet(toks: Operand, ctx: OperandContext): number {
   const t = single(toks);
   const text = textOf(toks);
-  if (t?.kind === 'number' && t.value === 0n) return 0;
   if (t?.kind === 'ident' && /^i?o?r?w?$/.test(t.text) && t.text.length > 0) {
     return (t.text.includes('i') ? 8 : 0) | (t.text.includes('o') ? 4 : 0) | (t.text.includes('r') ? 2 : 0) | (t.text.includes('w') ? 1 : 0);
   }

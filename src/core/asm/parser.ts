@@ -66,7 +66,7 @@ function isColon(t: Token): boolean {
   return t.kind === 'punct' && t.text === ':';
 }
 
-/** Split at commas outside parentheses; an empty operand is a syntax error. */
+/** Split at commas outside parentheses. Empty operands stay (`.p2align 3,,16`); instructions reject them. */
 function splitOperands(toks: Token[], op: Token, sink: DiagnosticSink): Operand[] {
   if (toks.length === 0) return [];
   const out: Operand[] = [];
@@ -77,7 +77,6 @@ function splitOperands(toks: Token[], op: Token, sink: DiagnosticSink): Operand[
     if (t.kind === 'punct' && t.text === '(') depth++;
     if (t.kind === 'punct' && t.text === ')') depth = Math.max(0, depth - 1);
     if (t.kind === 'punct' && t.text === ',' && depth === 0) {
-      if (cur.length === 0) sink.report('syntax', t, { detail: 'missing operand before \',\'' });
       out.push(cur);
       cur = [];
       lastComma = t;
