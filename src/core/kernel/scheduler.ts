@@ -108,7 +108,10 @@ export class Scheduler {
     return false;
   }
 
-  /** Runs p on the hart for up to `slice` steps; returns the steps used (at least 1). */
+  /**
+   * Runs p on the hart for up to `slice` steps, handling its traps in between; a system
+   * call does not end the slice, blocking or exiting does. Returns the steps used (>= 1).
+   */
   private runSlice(p: Process, slice: number): number {
     const k = this.k;
     if (this.last !== p) {
@@ -119,20 +122,26 @@ export class Scheduler {
       }
       this.last = p;
     }
-    k.switchTo(p);
-    const cycles0 = k.cpu.clock.cycles;
-    const instret0 = k.cpu.csr.instret;
-    const stop = k.cpu.run(slice);
-    const retired = k.cpu.csr.instret - instret0;
-    k.saveFrom(p);
-    p.instructions += retired;
-    k.instructions += retired;
-    p.cpuCycles += k.cpu.clock.cycles - cycles0;
-    p.cgroup.chargeCpu(k.cpu.clock.cycles - cycles0);
-    if (stop.kind === 'trap') k.handleTrap(p, stop.trap);
-    else if (stop.kind === 'fault') k.signal(p, 9, stop.message);
-    else if (stop.kind !== 'budget') k.signal(p, 9, `unexpected stop: ${stop.kind}`);
-    return Math.max(1, retired + (stop.kind === 'trap' ? 1 : 0));
+    let used = 0;
+    while (used < slice && p.state === 'runnable') {
+      k.switchTo(p);
+      const cycles0 = k.cpu.clock.cycles;
+      const instret0 = k.cpu.csr.instret;
+      const stop = k.cpu.run(slice - used);
+      const retired = k.cpu.csr.instret - instret0;
+      k.saveFrom(p);
+      p.instructions += retired;
+      k.instructions += retired;
+      p.cpuCycles += k.cpu.clock.cycles - cycles0;
+      p.cgroup.chargeCpu(k.cpu.clock.cycles - cycles0);
+      used += retired + (stop.kind === 'trap' ? 1 : 0);
+      if (stop.kind === 'budget') break;
+      if (stop.kind === 'trap') k.handleTrap(p, stop.trap);
+      else if (stop.kind === 'fault') k.signal(p, 9, stop.message);
+      else k.signal(p, 9, `unexpected stop: ${stop.kind}`);
+      if (p.cgroup.throttled(k.now)) break;
+    }
+    return Math.max(1, used);
   }
 }
 
