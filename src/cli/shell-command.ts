@@ -1,21 +1,60 @@
-// `trapdoor shell [--script FILE]`: the lab's terminal shell without a browser.
-// Reserved here; the shell engineer wires src/core/shell in.
+// `trapdoor shell [--script FILE]`: the lab's terminal shell without a browser. It reads
+// commands from FILE or standard input and prints what the terminal would show: each line
+// after its prompt, then its output.
 
+import { readFileSync } from 'node:fs';
+import { DEFAULT_SHELL_ENV, Session, standardCommands, type ShellPorts } from '../core/shell/index.ts';
 import { parseArgs } from './args.ts';
-import { EXIT_FAULT, type CliIo } from './io.ts';
+import { CliError, EXIT_FAULT, type CliIo } from './io.ts';
 
 export const SHELL_HELP = `usage: trapdoor shell [--script FILE]
 
 Runs the terminal's shell headless: reads commands from FILE or standard input and
-prints what the terminal would show.
+prints what the terminal would show (each command after its prompt, then its output).
+The exit status is the last command's, or the one given to 'exit'.
 `;
 
-export function shellCommand(argv: string[], io: CliIo): number {
+/** Builds the host kernel and hands back the host shell's ports. */
+export type ShellHostFactory = () => ShellPorts | Promise<ShellPorts>;
+
+export async function shellCommand(argv: string[], io: CliIo, createHost: ShellHostFactory = kernelHost): Promise<number> {
   const args = parseArgs('shell', argv, { values: ['--script'] });
   if (args.flags.has('--help')) {
     io.stdout.write(SHELL_HELP);
     return 0;
   }
-  io.stderr.write('trapdoor: shell: not available yet\n');
-  return EXIT_FAULT;
+  if (args.positional.length) throw new CliError(`shell: unexpected argument '${args.positional[0]}' (use --script FILE)`, 2);
+  const script = readScript(args.flags.get('--script'), io);
+  const ports = await createHost();
+  const session = new Session({
+    port: ports.port,
+    containers: ports.containers,
+    table: standardCommands(),
+    env: { ...DEFAULT_SHELL_ENV, ...ports.env },
+    mode: 'script',
+    output: (text) => io.stdout.write(text),
+  });
+  return session.runScript(script);
+}
+
+function readScript(file: string | true | undefined, io: CliIo): string {
+  if (typeof file !== 'string') return new TextDecoder().decode(io.readStdin());
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`shell: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 1);
+  }
+}
+
+/** The real kernel's shell host, once src/core/kernel provides it (see notes/requests-shell.md). */
+async function kernelHost(): Promise<ShellPorts> {
+  const specifier = '../core/kernel/shell-host.ts';
+  let mod: { createShellHost?: () => ShellPorts | Promise<ShellPorts> };
+  try {
+    mod = (await import(/* @vite-ignore */ specifier)) as typeof mod;
+  } catch {
+    mod = {};
+  }
+  if (!mod.createShellHost) throw new CliError('shell: the host kernel is not available yet', EXIT_FAULT);
+  return mod.createShellHost();
 }

@@ -1,0 +1,24 @@
+// The shell's public face: what the CLI, the worker and tests construct.
+
+export { Session, type SessionOptions } from './session.ts';
+export { standardCommands } from './commands.ts';
+export type { KernelPort } from './kernel-port.ts';
+export type { ContainerRuntimePort } from './container-port.ts';
+
+import type { ContainerRuntimePort } from './container-port.ts';
+import type { KernelPort } from './kernel-port.ts';
+
+/** What a host kernel hands the shell: the host shell's process and the container runtime. */
+export interface ShellPorts {
+  port: KernelPort;
+  containers?: ContainerRuntimePort;
+  /** The host shell's initial environment. */
+  env?: Record<string, string>;
+}
+
+export const DEFAULT_SHELL_ENV: Record<string, string> = {
+  PATH: '/bin:/usr/bin',
+  HOME: '/root',
+  USER: 'root',
+  TERM: 'xterm-256color',
+};
