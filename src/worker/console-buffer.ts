@@ -2,7 +2,8 @@
 // message per slice: one postMessage per byte would flood the page at 1 MB/s.
 // Text is latin1 (one char per byte) so no byte is lost or reinterpreted.
 
-const MAX_PENDING = 1 << 20;
+// 64 KiB per slice (~8 ms) is 8 MB/s, far above the 1 MB/s the page must keep up with.
+const MAX_PENDING = 64 * 1024;
 
 export class ConsoleBuffer {
   private parts: string[] = [];
@@ -12,8 +13,8 @@ export class ConsoleBuffer {
   constructor(private readonly send: (text: string) => void) {}
 
   push(bytes: Uint8Array): void {
-    // Flushed every slice, so this bound is only reached if flushing stops: then new
-    // output is counted and dropped rather than growing the worker's memory.
+    // Beyond the bound, output in this slice is counted and dropped, with a note: no
+    // terminal can show it, and sending it would flood the page's main thread.
     if (this.size + bytes.length > MAX_PENDING) {
       this.dropped += bytes.length;
       return;

@@ -3,16 +3,20 @@
 import { assemble } from '../core/asm/assembler.ts';
 import type { EngineDeps } from './engine.ts';
 import { createBareGuest } from './bare-guest.ts';
+import { vmGuestFactory } from './vm-guest.ts';
+
+/** Where .text goes: bare-metal programs at RAM, Linux programs at the usual 0x10000. */
+const TEXT_BASE = { bare: 0x80000000, full: 0x80000000, pv: 0x80000000, linux: 0x10000 } as const;
 
 export function coreDeps(host: Pick<EngineDeps, 'yieldToEvents' | 'now'>): EngineDeps {
   return {
-    assemble: (source, file) => {
-      const out = assemble(source, { file, textBase: 0x80000000 });
+    assemble: (source, file, mode) => {
+      const out = assemble(source, { file, textBase: TEXT_BASE[mode] });
       return { diagnostics: out.diagnostics, ...(out.image ? { image: out.image } : {}) };
     },
     // Until the core's disassembler lands, show the raw word as objdump does for data.
     disassemble: (word) => `.word 0x${word.toString(16).padStart(8, '0')}`,
-    guests: { bare: createBareGuest },
+    guests: { bare: createBareGuest, full: vmGuestFactory('full'), pv: vmGuestFactory('pv') },
     ...host,
   };
 }

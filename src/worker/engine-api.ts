@@ -111,7 +111,7 @@ export interface EngineApi {
   setListener(listener: EngineListener): Promise<void>;
 
   /** Assemble without loading: the live diagnostics behind the editor markers. */
-  check(source: string, file: string): Promise<Diagnostic[]>;
+  check(source: string, file: string, mode?: RunMode): Promise<Diagnostic[]>;
   /** Assemble and load into a fresh machine in the given mode. */
   load(source: string, file: string, mode?: RunMode): Promise<LoadResult>;
   /** Run until a stop; resolves with it. Time-sliced: pause() is honoured while running. */

@@ -23,7 +23,7 @@ export interface AssembleOutput {
 
 /** What the engine needs from the core, injected so tests and modes can vary it. */
 export interface EngineDeps {
-  assemble(source: string, file: string): AssembleOutput;
+  assemble(source: string, file: string, mode: RunMode): AssembleOutput;
   /** One instruction in objdump's style. */
   disassemble(word: number, addr: number): string;
   guests: Partial<Record<RunMode, GuestFactory>>;
@@ -69,13 +69,13 @@ export class Engine implements EngineApi {
     this.listener = listener;
   }
 
-  async check(source: string, file: string): Promise<Diagnostic[]> {
-    return this.assembleSafely(source, file).diagnostics;
+  async check(source: string, file: string, mode: RunMode = 'bare'): Promise<Diagnostic[]> {
+    return this.assembleSafely(source, file, mode).diagnostics;
   }
 
-  private assembleSafely(source: string, file: string): AssembleOutput {
+  private assembleSafely(source: string, file: string, mode: RunMode): AssembleOutput {
     try {
-      return this.deps.assemble(source, file);
+      return this.deps.assemble(source, file, mode);
     } catch (e) {
       // The assembler promises never to throw; if it does, the learner still gets a message.
       const message = `internal assembler error: ${e instanceof Error ? e.message : String(e)}`;
@@ -85,7 +85,7 @@ export class Engine implements EngineApi {
 
   async load(source: string, file: string, mode: RunMode = 'bare'): Promise<LoadResult> {
     await this.stopRunning();
-    const { diagnostics, image } = this.assembleSafely(source, file);
+    const { diagnostics, image } = this.assembleSafely(source, file, mode);
     const errors = diagnostics.some((d) => d.severity === 'error');
     if (errors || !image) return { ok: false, diagnostics };
     if (!this.deps.guests[mode]) {
@@ -95,7 +95,15 @@ export class Engine implements EngineApi {
     this.image = image;
     this.mode = mode;
     this.lines = new LineTable(image.lines);
-    this.boot();
+    try {
+      this.boot();
+    } catch (e) {
+      // A program the machine cannot hold (a segment outside RAM) is the learner's error.
+      this.guest = null;
+      this.status = 'empty';
+      const message = e instanceof Error ? e.message : String(e);
+      return { ok: false, diagnostics: [...diagnostics, { file, line: 1, column: 1, endColumn: 2, severity: 'error', code: 'load-error', message }] };
+    }
     return { ok: true, diagnostics, entry: image.entry };
   }
 

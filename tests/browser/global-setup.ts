@@ -53,7 +53,7 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.png': 'image/png',
 };
 
-function staticServer(port: number): Promise<Server> {
+export function staticServer(port: number): Promise<Server> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (!path.startsWith(SUB_PATH)) {

@@ -31,6 +31,10 @@ export class Lab {
   speedIndex = $state(SPEEDS.length - 1);
   message = $state('Starting the engine…');
   sharedStopFlag = $state(false);
+  /** The source of the program in the machine (null when none is loaded). */
+  loadedSource: string | null = $state(null);
+  /** Bumped on every fresh load: the terminal clears for a new machine. */
+  boots = $state(0);
   /** Milliseconds from pressing Pause to the engine reporting it stopped. */
   lastPauseMs: number | null = $state(null);
 
@@ -38,7 +42,6 @@ export class Lab {
   private ready: Promise<EngineClient>;
   private output: OutputSink | null = null;
   private pending: string[] = [];
-  private loadedSource: string | null = null;
   private breakpoints: SourceLine[] = [];
   private slowTimer: ReturnType<typeof setTimeout> | null = null;
   private checkSeq = 0;
@@ -79,7 +82,7 @@ export class Lab {
   async check(source: string, file: string): Promise<Diagnostic[]> {
     const seq = ++this.checkSeq;
     const { api } = await this.ready;
-    const diags = await api.check(source, file);
+    const diags = await api.check(source, file, this.mode);
     if (seq === this.checkSeq) this.diagnostics = diags;
     return diags;
   }
@@ -101,6 +104,7 @@ export class Lab {
       return false;
     }
     this.loadedSource = source;
+    this.boots++;
     await api.setBreakpoints(this.breakpoints);
     await this.refresh();
     return true;

@@ -1,0 +1,51 @@
+// Screenshots of the main screens in both themes and at a laptop width, for a human to
+// look at (not a test, not committed). Run after `vite build`:
+//   node bin/run-ts.mjs tests/browser/take-screenshots.ts [outDir]
+import { mkdirSync } from 'node:fs';
+import { launchChromium } from './chromium.ts';
+import { SUB_PATH, staticServer } from './global-setup.ts';
+import { setSource, waitForTerminal } from './lab-page.ts';
+
+const out = process.argv[2] ?? '/tmp/shots';
+mkdirSync(out, { recursive: true });
+const server = await staticServer(0);
+const { port } = server.address() as { port: number };
+const url = `http://127.0.0.1:${port}${SUB_PATH}`;
+const browser = await launchChromium();
+
+const sizes = [{ name: 'wide', width: 1400, height: 860 }, { name: 'laptop', width: 1024, height: 700 }];
+for (const scheme of ['dark', 'light'] as const) {
+  for (const size of sizes) {
+    const context = await browser.newContext({ viewport: size, colorScheme: scheme });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`[${scheme}/${size.name}] page error: ${e}`));
+    await page.goto(url);
+    await page.locator('.monaco-editor .view-lines').waitFor();
+    await page.getByText('Ready').first().waitFor();
+    const shot = (what: string) => page.screenshot({ path: `${out}/${scheme}-${size.name}-${what}.png` });
+    await shot('1-load');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await waitForTerminal(page, 'Hello from the guest!');
+    await shot('2-ran');
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await page.waitForTimeout(300);
+    await shot('3-stepped');
+    await page.getByRole('tab', { name: 'CSRs' }).click();
+    await shot('4-csrs');
+    await page.getByRole('tab', { name: 'Memory' }).click();
+    await page.waitForTimeout(200);
+    await shot('5-memory');
+    await page.getByRole('tab', { name: 'Disassembly' }).click();
+    await shot('6-disassembly');
+    await setSource(page, '        .text\n_start:\n        addi a0, a0, 1\n        frobnicate a0, a1\n        li t0, 99999999999\n');
+    await page.waitForTimeout(800);
+    await page.getByRole('region', { name: 'Editor' }).locator('.view-line').nth(3).hover();
+    await page.waitForTimeout(600);
+    await shot('7-errors');
+    await context.close();
+  }
+}
+await browser.close();
+server.close();
+console.log(`screenshots in ${out}`);

@@ -1,0 +1,66 @@
+// The engine wired to the real core (assembler, machine, hypervisor), as the worker runs it.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../../src/worker/engine.ts';
+import { coreDeps } from '../../../src/worker/core-deps.ts';
+import type { RunMode } from '../../../src/worker/engine-api.ts';
+
+const sample = readFileSync(resolve(import.meta.dirname, '../../../src/ui/samples/hello.s'), 'utf8');
+
+function engine() {
+  const e = new Engine(coreDeps({ yieldToEvents: () => new Promise((r) => setImmediate(r)), now: () => performance.now() }));
+  const out: string[] = [];
+  void e.setListener({ output: (t) => out.push(t), stopped: () => {} });
+  return { e, out };
+}
+
+async function runSample(mode: RunMode) {
+  const { e, out } = engine();
+  const loaded = await e.load(sample, 'hello.s', mode);
+  expect(loaded.diagnostics).toEqual([]);
+  const stop = await e.run();
+  return { e, stop, text: out.join('') };
+}
+
+describe('Engine with the core', () => {
+  it('runs the page sample on the bare machine', async () => {
+    const { stop, text } = await runSample('bare');
+    expect(stop).toMatchObject({ reason: 'exit', exitCode: 0 });
+    expect(text).toContain('Hello from the guest!');
+  });
+
+  it('prints the same under full virtualization, with VM exits counted', async () => {
+    const bare = await runSample('bare');
+    const full = await runSample('full');
+    expect(full.stop).toMatchObject({ reason: 'exit', exitCode: 0 });
+    expect(full.text).toBe(bare.text);
+    const exits = await full.e.exits();
+    expect(exits.total).toBeGreaterThan(0);
+    expect(exits.recent.length).toBe(Math.min(exits.total, 2000));
+    expect(exits.overheadCycles).toBeGreaterThan(0);
+    const view = await full.e.view();
+    expect(view.virtualCsrs.length).toBeGreaterThan(0);
+    expect(view.privilege.startsWith('U')).toBe(true);
+  });
+
+  it('reports every assembler error with its line', async () => {
+    const { e } = engine();
+    const diags = await e.check('_start:\n  addi a0, a0, 1\n  frobnicate a0\n  li t0, 99999999999\n', 'bad.s');
+    expect(diags.map((d) => d.line)).toEqual([3, 4]);
+    expect(diags.every((d) => d.file === 'bad.s')).toBe(true);
+  });
+
+  it('puts the current source line on the line table while stepping', async () => {
+    const { e } = engine();
+    await e.load(sample, 'hello.s');
+    const lines: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      lines.push((await e.view()).line?.line ?? -1);
+      await e.step();
+    }
+    // la (2 words) on the first `la` line, then call's auipc+jalr on the next.
+    const first = sample.split('\n').findIndex((l) => /\bla\s+a0, message/.test(l)) + 1;
+    expect(lines).toEqual([first, first, first + 1, first + 1]);
+  });
+});
