@@ -33,13 +33,23 @@ export const BARE_METAL_TEXT_BASE = 0x80000000;
 
 export function assemble(source: string, options: AssembleOptions = {}): AssembleResult {
   const sink = new DiagnosticSink(options.file ?? 'input.s');
+  let result: AssembleResult;
   try {
-    return run(source, options.textBase ?? BARE_METAL_TEXT_BASE, sink);
+    result = run(source, options.textBase ?? BARE_METAL_TEXT_BASE, sink);
   } catch (e) {
     // A bug here must not take the lab down: report it like any other diagnostic.
     sink.report('internal-error', { line: 1, column: 1, endColumn: 2 }, { detail: e instanceof Error ? e.message : String(e) });
-    return { diagnostics: sink.list };
+    result = { diagnostics: sink.list };
   }
+  return { ...result, diagnostics: inSourceOrder(result.diagnostics) };
+}
+
+/** Phases report in their own order; readers want source order, each message once. */
+function inSourceOrder(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list
+    .filter((d) => { const k = `${d.line}:${d.column}:${d.message}`; if (seen.has(k)) return false; seen.add(k); return true; })
+    .sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 function run(source: string, textBase: number, sink: DiagnosticSink): AssembleResult {

@@ -46,12 +46,13 @@ const HANDLERS: Record<string, Handler> = {
 const IGNORED = ['.file', '.ident', '.attribute', '.addrsig', '.addrsig_sym', '.loc', '.text_section'];
 
 export const DIRECTIVES: readonly string[] = [...Object.keys(HANDLERS), ...IGNORED];
+const SUGGESTED = Object.keys(HANDLERS);
 
 export function runDirective(L: Layout, op: Token, args: Token[][]): void {
   const h = HANDLERS[op.text];
   if (h) return h(L, op, args);
   if (IGNORED.includes(op.text) || op.text.startsWith('.cfi_')) return;
-  L.sink.report('unknown-directive', op, { name: op.text, hint: didYouMean(op.text, DIRECTIVES) });
+  L.sink.report('unknown-directive', op, { name: op.text, hint: didYouMean(op.text, SUGGESTED) });
 }
 
 function expect(L: Layout, op: Token, args: Token[][], ok: boolean, expected: string): boolean {

@@ -13,16 +13,26 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The closest candidate within a distance that still reads as a typo, or undefined. */
+/** The closest candidate within a distance that still reads as a typo, or undefined.
+ *  Ties go to a candidate the word contains letter by letter: `addd` is `add` typed with
+ *  a doubled key more likely than `addi` with a wrong one. */
 export function nearest(word: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.max(1, Math.min(3, Math.floor(word.length / 2)));
   let best: string | undefined;
-  let bestD = limit + 1;
+  let bestScore = Infinity;
   for (const c of candidates) {
     const d = editDistance(word, c);
-    if (d < bestD) { best = c; bestD = d; }
+    if (d > limit) continue;
+    const score = 2 * d - (isSubsequence(c, word) ? 1 : 0);
+    if (score < bestScore) { best = c; bestScore = score; }
   }
   return best;
+}
+
+function isSubsequence(small: string, big: string): boolean {
+  let i = 0;
+  for (const ch of big) if (ch === small[i]) i++;
+  return i === small.length;
 }
 
 export function didYouMean(word: string, candidates: Iterable<string>): string {

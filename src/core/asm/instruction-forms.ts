@@ -107,12 +107,6 @@ for (const [name, num] of [['rdcycle', 0xc00], ['rdtime', 0xc01], ['rdinstret', 
   form(name, 'd', (a) => [op('csrrs', { rd: a.d, csr: num, rs1: ZERO })]);
 }
 
-// GNU accepts the register-form names with an immediate: `add a0, a1, 5` is addi.
-for (const [n, i] of [['add', 'addi'], ['and', 'andi'], ['or', 'ori'], ['xor', 'xori'], ['slt', 'slti'], ['sltu', 'sltiu']]) {
-  form(n!, 'd,s,j', (a) => [op(i!, { rd: a.d, rs1: a.s, imm: a.imm })]);
-}
-for (const n of ['sll', 'srl', 'sra']) form(n, 'd,s,>', (a) => [op(n + 'i', { rd: a.d, rs1: a.s, imm: a.imm })]);
-
 form('fence', '', () => [op('fence', { imm: 0xff })]);
 form('fence', 'P,Q', (a) => [op('fence', { imm: (a.pred! << 4) | a.succ! })]);
 form('sfence.vma', '', () => [op('sfence.vma', {})]);
@@ -130,6 +124,12 @@ for (const ins of BASE_INSTRUCTIONS.values()) {
   if (ins.format === 'LOAD') form(ins.name, 'd,B', (a) => pcrelPair(a, a.d!, (lo) => op(ins.name, { rd: a.d, rs1: a.d, imm: lo })));
   if (ins.format === 'S') form(ins.name, 't,B,s', (a) => pcrelPair(a, a.s!, (lo) => op(ins.name, { rs2: a.t, rs1: a.s, imm: lo })));
 }
+
+// GNU accepts the register-form names with an immediate: `add a0, a1, 5` is addi.
+for (const [n, i] of [['add', 'addi'], ['and', 'andi'], ['or', 'ori'], ['xor', 'xori'], ['slt', 'slti'], ['sltu', 'sltiu']]) {
+  form(n!, 'd,s,j', (a) => [op(i!, { rd: a.d, rs1: a.s, imm: a.imm })]);
+}
+for (const n of ['sll', 'srl', 'sra']) form(n, 'd,s,>', (a) => [op(n + 'i', { rd: a.d, rs1: a.s, imm: a.imm })]);
 
 function canonical(ins: BaseInstruction, a: Args): MachineOp {
   const f = ins.format;

@@ -67,7 +67,7 @@ export class Layout implements ExpandContext {
   private statement(st: Statement): void {
     for (const l of st.labels) this.label(l.name, l.numeric, l.at);
     const op = st.op;
-    if (!op) return;
+    if (!op || st.broken) return;
     this.stmtAt = op;
     if (st.assign) return this.assign(op.text, st.operands, op, false);
     if (op.text.startsWith('.')) return runDirective(this, op, st.operands);

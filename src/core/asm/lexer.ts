@@ -11,6 +11,7 @@ export type TokenKind =
   | 'localref' // 1f, 2b
   | 'reloc' // %hi, %lo, %pcrel_hi, %pcrel_lo
   | 'punct'
+  | 'invalid' // a character that starts no token; already reported
   | 'eol'; // newline or ';'
 
 export interface Token extends SourceSpan {
@@ -84,6 +85,7 @@ class Lexer {
     const cp = s.codePointAt(this.i)!;
     const ch = String.fromCodePoint(cp);
     this.sink.report('bad-character', this.span(this.i, this.i + 1), { text: JSON.stringify(ch) });
+    this.push('invalid', ch, this.i, this.i + ch.length);
     this.i += ch.length;
   }
 
@@ -165,7 +167,10 @@ class Lexer {
     }
     if (this.src[this.i] !== '"') {
       this.sink.report('unterminated-string', this.span(start, this.i));
-    } else this.i++;
+      this.push('invalid', this.src.slice(start, this.i), start, this.i);
+      return;
+    }
+    this.i++;
     this.push('string', this.src.slice(start, this.i), start, this.i, { bytes });
   }
 }

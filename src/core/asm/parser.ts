@@ -21,6 +21,8 @@ export interface Statement {
   op?: Token;
   /** `sym = expr` assignment (GNU's synonym for .set). */
   assign?: boolean;
+  /** An error was already reported inside the operation; only its labels count. */
+  broken?: boolean;
   operands: Operand[];
   line: number;
 }
@@ -40,6 +42,7 @@ export function parse(tokens: Token[], sink: DiagnosticSink): Statement[] {
 function parseStatement(toks: Token[], sink: DiagnosticSink): Statement | undefined {
   if (toks.length === 0) return undefined;
   const stmt: Statement = { labels: [], operands: [], line: toks[0]!.line };
+  if (toks.some((t) => t.kind === 'invalid')) stmt.broken = true;
   let i = 0;
   while (i + 1 < toks.length && isColon(toks[i + 1]!) && (toks[i]!.kind === 'ident' || toks[i]!.kind === 'number')) {
     const t = toks[i]!;
@@ -59,6 +62,8 @@ function parseStatement(toks: Token[], sink: DiagnosticSink): Statement | undefi
     i++;
   }
   stmt.operands = splitOperands(toks.slice(i), op, sink);
+  const last = stmt.operands[stmt.operands.length - 1];
+  if (last && last.length === 0 && stmt.operands.length > 1) stmt.broken = true;
   return stmt;
 }
 
