@@ -1,0 +1,49 @@
+// Full virtualization is invisible to the guest: every bare-metal program prints the same
+// bytes and ends with the same status under the hypervisor as on the bare machine (and as
+// on QEMU, whose output the fixtures record). Paravirtual ports print the same too, with
+// at least 10x fewer exits for the lesson kernel.
+import { describe, expect, it } from 'vitest';
+import { runUnderVmm } from '../../../src/core/vmm/run-under-vmm.ts';
+import { guest, guests, runBare } from './corpus.ts';
+
+const LIMIT = 20_000_000;
+
+describe('full virtualization over the whole bare-metal corpus', () => {
+  const corpus = guests('bare');
+  it('has the guest kernels with timer interrupts and U-mode tasks', () => {
+    expect(corpus.map((g) => g.name)).toEqual(expect.arrayContaining(['rr-kernel', 'timer-wfi', 'umode-traps']));
+  });
+  for (const g of corpus) {
+    it(`${g.name}: same console bytes and exit status as bare hardware`, () => {
+      const bare = runBare(g.image, LIMIT);
+      const full = runUnderVmm(g.image, { mode: 'full', maxInstructions: LIMIT });
+      expect(full.end).toBe('exit');
+      expect(full.console).toBe(bare.console);
+      expect(full.exitCode).toBe(bare.exitCode);
+      expect(full.console).toBe(g.expectedStdout);
+      expect(full.exitCode).toBe(g.expectedExit);
+      expect(full.exits.total).toBeGreaterThan(0); // it really was trapped and emulated
+    });
+  }
+});
+
+describe('paravirtual ports', () => {
+  for (const g of guests('pv')) {
+    it(`${g.name}: prints what the bare kernel prints, with fewer exits`, () => {
+      const pv = runUnderVmm(g.image, { mode: 'pv', maxInstructions: LIMIT });
+      const full = runUnderVmm(guest('bare', g.name).image, { mode: 'full', maxInstructions: LIMIT });
+      expect(pv.console).toBe(g.expectedStdout);
+      expect(pv.exitCode).toBe(g.expectedExit);
+      expect(pv.exits.byCause.hypercall).toBeGreaterThan(0);
+      expect(pv.exits.total).toBeLessThan(full.exits.total);
+    });
+  }
+
+  it('the ported round-robin kernel takes at least 10x fewer exits for the same work', () => {
+    const full = runUnderVmm(guest('bare', 'rr-kernel').image, { mode: 'full' });
+    const pv = runUnderVmm(guest('pv', 'rr-kernel').image, { mode: 'pv' });
+    expect(pv.console).toBe(full.console);
+    expect(full.exits.total / pv.exits.total).toBeGreaterThanOrEqual(10);
+    expect(pv.cost.overheadCycles).toBeLessThan(full.cost.overheadCycles / 10);
+  });
+});
