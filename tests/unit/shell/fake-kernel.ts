@@ -234,10 +234,30 @@ export class FakeKernel {
     );
   }
 
-  /** Virtual time advances at once; the promise settles on a later macrotask, like a timer. */
+  private sleepers: { at: number; wake: () => void }[] = [];
+  private ticking = false;
+
+  /** A virtual timer: once everything else has settled, the earliest sleeper wakes and the
+   * clock jumps to its time (the idle kernel skipping ahead). */
   sleep(ns: number): Promise<void> {
-    this.now += ns;
-    return new Promise((r) => setTimeout(r, 0));
+    return new Promise((wake) => {
+      this.sleepers.push({ at: this.now + ns, wake });
+      this.sleepers.sort((a, b) => a.at - b.at);
+      if (!this.ticking) this.tick();
+    });
+  }
+
+  private tick(): void {
+    this.ticking = true;
+    setTimeout(() => {
+      const next = this.sleepers.shift();
+      if (next) {
+        this.now = Math.max(this.now, next.at);
+        next.wake();
+      }
+      if (this.sleepers.length) this.tick();
+      else this.ticking = false;
+    }, 0);
   }
 
   signal(p: Proc, signal: number): void {
@@ -451,8 +471,8 @@ export class FakeRuntime implements ContainerRuntimePort {
       : [0, 1, 2].map((): { kind: 'log'; sink: (t: string) => void; refs: number } => ({ kind: 'log', sink: (t) => { c.log += t; }, refs: 0 }));
     const argv0 = command.argv[0] ?? 'sh';
     const path = argv0.includes('/') ? argv0 : `/bin/${argv0}`;
-    const parent = this.kernel.newProc(c.ns, 0, '/', 'runtime');
-    this.kernel.procs.delete(parent.gpid);
+    // The runtime starts the process from outside: it has no pid in the container.
+    const parent: Proc = { ...this.host.proc, ns: c.ns, cwd: '/', pids: new Map() };
     const child = this.kernel.spawnProgram(parent, c.ns, path, command.argv, env, opens);
     return { hostPid: child.gpid, wait: () => child.done };
   }
