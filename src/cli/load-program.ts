@@ -28,9 +28,9 @@ export function isElf(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
 }
 
-function looksLikeSource(path: string, bytes: Uint8Array): boolean {
-  if (/\.(s|S|asm)$/.test(path)) return true;
-  return !bytes.subarray(0, 4096).includes(0);
+/** Source files are recognised by name; anything else must be an ELF file. */
+export function isSourceName(path: string): boolean {
+  return /\.(s|S|asm)$/.test(path);
 }
 
 export function elfImage(path: string, bytes: Uint8Array): ProgramImage {
@@ -60,6 +60,13 @@ export function assembleFile(path: string, bytes: Uint8Array, textBase: number |
 export function loadProgram(path: string, textBase: number | undefined, report: (line: string) => void): ProgramImage {
   const bytes = readInputFile(path);
   if (isElf(bytes)) return elfImage(path, bytes);
-  if (looksLikeSource(path, bytes)) return assembleFile(path, bytes, textBase, report).image;
-  return elfImage(path, bytes);
+  if (isSourceName(path)) return assembleFile(path, bytes, textBase, report).image;
+  try {
+    return elfImage(path, bytes);
+  } catch (e) {
+    if (e instanceof CliError && /no \\x7fELF magic/.test(e.message)) {
+      throw new CliError(`${e.message}; assembly source files end in .s`, EXIT_ERROR);
+    }
+    throw e;
+  }
 }
