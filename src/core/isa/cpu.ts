@@ -145,12 +145,14 @@ export class Cpu {
     this.stopRequested = false;
     let remaining = Math.floor(budget);
     let first = true;
+    const startPc = this.pc;
     while (remaining > 0) {
       this.takeInterrupt();
       if (this.exit) return this.exit;
       if (this.waiting && !this.wakeOrIdle()) return { kind: 'wfi-idle' };
       if (this.waiting) continue;
-      const done = this.execute(this.chunkLength(remaining), first);
+      // Resuming at a breakpoint executes it; any other first instruction may stop.
+      const done = this.execute(this.chunkLength(remaining), first ? startPc : -1);
       first = false;
       remaining -= done;
       if (this.exit) return this.exit;
@@ -207,7 +209,7 @@ export class Cpu {
   }
 
   /** The interpreter loop: runs up to `steps` steps without looking at interrupts. */
-  private execute(steps: number, skipFirstBreakpoint: boolean): number {
+  private execute(steps: number, resumeAt: number): number {
     const x = this.x;
     const mem = this.memory;
     const ram = mem.ram;
@@ -239,7 +241,7 @@ export class Cpu {
     this.trapTaken = false;
 
     loop: while (n < steps) {
-      if (checkBreakpoints && bps.has(pc >>> 0) && !(skipFirstBreakpoint && n === 0)) {
+      if (checkBreakpoints && bps.has(pc >>> 0) && !(n === 0 && (pc >>> 0) === resumeAt)) {
         this.exit = { kind: 'breakpoint', pc: pc >>> 0 };
         break;
       }
@@ -276,7 +278,7 @@ export class Cpu {
               case 2: v = a < b ? 1 : 0; break;
               case 3: v = (a >>> 0) < (b >>> 0) ? 1 : 0; break;
               case 4: v = a ^ b; break;
-              case 5: v = a >>> (b & 31); break;
+              case 5: v = (a >>> (b & 31)) | 0; break;
               case 6: v = a | b; break;
               default: v = a & b; break;
             }
@@ -313,7 +315,7 @@ export class Cpu {
             case 4: v = a ^ imm; break;
             case 5: {
               const f7 = insn >>> 25;
-              if (f7 === 0) v = a >>> (imm & 31);
+              if (f7 === 0) v = (a >>> (imm & 31)) | 0;
               else if (f7 === 0x20) v = a >> (imm & 31);
               else { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
               break;
@@ -444,11 +446,10 @@ export class Cpu {
           accounted = n - 1;
           const ok = (insn & 0x7f) === 0x73 ? this.system(insn) : this.atomic(insn);
           if (!ok) { trapped = true; break loop; }
+          // They may change interrupt state (CSRs, mret, wfi): end the chunk.
           pc = this.pc | 0;
-          brk = true;
           x[0] = 0;
-          if (this.exit !== null) break loop;
-          continue loop;
+          break loop;
         }
         default:
           this.pc = pc >>> 0;
