@@ -58,8 +58,8 @@ export function runCommand(argv: string[], io: CliIo): number {
       envp: environment(args.lists.get('--env')),
     });
   } catch (e) {
-    if (e instanceof LoadError) {
-      const hint = mode === 'bare' && image.entry < 0x80000000 ? ' (a Linux program? try --mode linux)' : '';
+    if (e instanceof LoadError || (e instanceof Error && e.name === 'LoadError')) {
+      const hint = mode !== 'linux' && image.entry < 0x80000000 ? ' (a Linux program? try --mode linux)' : '';
       throw new CliError(`${file}: ${e.message}${hint}`, EXIT_ERROR);
     }
     if (e instanceof Error && /could not load/.test(e.message)) throw new CliError(`${file}: ${e.message}`, EXIT_ERROR);

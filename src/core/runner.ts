@@ -12,6 +12,7 @@ import { readElf } from './asm/elf-reader.ts';
 import { latin1 } from './kernel/bytes.ts';
 import { Kernel } from './kernel/kernel.ts';
 import { Machine } from './machine/machine.ts';
+import { runUnderVmm } from './vmm/run-under-vmm.ts';
 import type { CostBreakdown, RunMode, RunResult } from './run-result.ts';
 
 export interface RunRequest {
@@ -44,8 +45,10 @@ export function runProgram(req: RunRequest): ExtendedRunResult {
   switch (req.mode) {
     case 'bare': return runBare(req);
     case 'linux': return runLinux(req);
-    // ---- hypervisor modes: the VMM engineer adds the dispatch here, e.g.
-    // case 'full': case 'pv': return runVirtualized(req);   (from ./vmm/...)
+    case 'full': case 'pv': return runUnderVmm(req.image, {
+      mode: req.mode, maxInstructions: req.maxInstructions, ramSize: req.ramSize,
+      stdin: req.stdin, onConsole: req.onConsole,
+    });
     default: return notAvailable(req);
   }
 }

@@ -69,6 +69,17 @@ describe('trapdoor run', () => {
     expect(r.cap.stdoutWrites.length).toBeGreaterThan(1); // byte by byte, as produced
   });
 
+  it('full: the same bare program under the hypervisor prints the same and counts exits', async () => {
+    const src = file('bare2.s', BARE);
+    const bare = await run(['run', src, '--json']);
+    const full = await run(['run', src, '--mode', 'full', '--json']);
+    const [b, f] = [JSON.parse(bare.out), JSON.parse(full.out)];
+    expect(f.console).toBe(b.console);
+    expect(full.status).toBe(5);
+    expect(f.exits.total).toBeGreaterThan(0);
+    expect(b.exits.total).toBe(0);
+  });
+
   it('linux: runs a GNU-linked ELF as a process', async () => {
     const r = await run(['run', LINUX_HELLO, '--mode', 'linux']);
     expect(r).toMatchObject({ status: 0, out: 'Hello, world from RV32 Linux!\n', err: '' });
