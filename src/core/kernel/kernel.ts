@@ -55,7 +55,6 @@ export type KernelStop =
   | { kind: 'blocked' }
   | { kind: 'all-exited' };
 
-export const KERNEL_RELEASE = '6.1.0-trapdoor';
 export const DEFAULT_ENV = ['PATH=/bin:/usr/bin', 'HOME=/', 'TERM=xterm'];
 
 export class Kernel {

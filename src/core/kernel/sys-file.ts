@@ -10,7 +10,7 @@ import type { Inode } from './fs/inode.ts';
 import { lookupNew, lookupParent, lookupPath, pathOf, type PathContext } from './fs/path.ts';
 import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
-import type { SyscallTable } from './syscall.ts';
+import type { SyscallTable } from './syscall-types.ts';
 import * as nr from './syscall-numbers.ts';
 import { StructWriter, copyIn, copyOut, readString, writeU32 } from './user-memory.ts';
 

@@ -3,14 +3,17 @@
 
 import { utf8Encode } from './bytes.ts';
 import { EINVAL, EPERM, KernelError } from './errno.ts';
-import { KERNEL_RELEASE, type Kernel } from './kernel.ts';
+import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
-import type { SyscallTable } from './syscall.ts';
+import type { SyscallTable } from './syscall-types.ts';
 import * as nr from './syscall-numbers.ts';
 import { StructWriter, copyIn, copyOut } from './user-memory.ts';
 import { utf8Decode } from './bytes.ts';
 
 const FIELD = 65;
+
+/** One kernel: every container reports the same release (`uname -r`). */
+export const KERNEL_RELEASE = '6.1.0-trapdoor';
 
 export function unameFields(p: Process): string[] {
   return ['Linux', p.ns.uts.hostname, KERNEL_RELEASE, '#1 SMP Trapdoor', 'riscv32', p.ns.uts.domainname];

@@ -7,7 +7,7 @@ import { PAGE_SIZE } from './frame.ts';
 import { STACK_MAX, STACK_TOP } from './exec.ts';
 import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
-import type { SyscallTable } from './syscall.ts';
+import type { SyscallTable } from './syscall-types.ts';
 import * as nr from './syscall-numbers.ts';
 
 const MAP_SHARED = 0x01;

@@ -6,7 +6,7 @@ import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
 import { lookupPath } from './fs/path.ts';
 import { validSignal } from './signal.ts';
-import { NO_RETURN, type SyscallTable } from './syscall.ts';
+import { NO_RETURN, type SyscallTable } from './syscall-types.ts';
 import * as nr from './syscall-numbers.ts';
 import { readString, readStringArray, writeU32 } from './user-memory.ts';
 import { execImage } from './exec.ts';

@@ -5,7 +5,7 @@ import { EFAULT, EINVAL, KernelError } from './errno.ts';
 import { CORE_HZ } from '../isa/clock.ts';
 import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
-import type { SyscallTable } from './syscall.ts';
+import type { SyscallTable } from './syscall-types.ts';
 import * as nr from './syscall-numbers.ts';
 import { StructWriter, copyIn, copyOut } from './user-memory.ts';
 

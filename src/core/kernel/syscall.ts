@@ -11,23 +11,9 @@ import { infoSyscalls } from './sys-info.ts';
 import { memorySyscalls } from './sys-memory.ts';
 import { processSyscalls } from './sys-process.ts';
 import { timeSyscalls } from './sys-time.ts';
+import { NO_RETURN, type SyscallArgs, type SyscallResult, type SyscallTable } from './syscall-types.ts';
 
-/** The process no longer returns from this call (exit) or got a new image (execve). */
-export const NO_RETURN = Symbol('no-return');
-
-export type SyscallResult = number | Block | typeof NO_RETURN;
-
-/** a0..a5 as signed 32-bit values. */
-export type SyscallArgs = readonly [number, number, number, number, number, number];
-
-export type SyscallHandler = (k: Kernel, p: Process, a: SyscallArgs) => SyscallResult;
-
-export interface SyscallEntry {
-  name: string;
-  handler: SyscallHandler;
-}
-
-export type SyscallTable = Record<number, SyscallEntry>;
+export { NO_RETURN, type SyscallArgs, type SyscallResult, type SyscallTable };
 
 export const SYSCALLS: SyscallTable = {
   ...fileSyscalls,
