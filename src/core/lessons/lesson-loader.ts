@@ -46,7 +46,7 @@ export function loadLesson(path: string, files: ReadonlyMap<string, string>): Le
   if (!split.ok) return fail([{ file: path, line: split.line, field: '', message: split.message }]);
   const parsed = parseYaml(split.value.yaml, split.value.firstLine);
   const yamlProblems = [...parsed.doc.errors].map((e) => ({
-    file: path, line: (e.linePos?.[0]?.line ?? 1) + parsed.lineOffset - 1, field: '', message: `YAML: ${e.message.split('\n')[0]}`,
+    file: path, line: parsed.lines.linePos(e.pos[0]).line + parsed.lineOffset - 1, field: '', message: `YAML: ${e.message.split('\n')[0]}`,
   }));
   if (yamlProblems.length > 0) return fail(yamlProblems);
   const data: unknown = parsed.doc.toJS();
@@ -84,7 +84,7 @@ function readLessonFiles(
     const path = joinInside(dir, rel);
     const text = path === undefined ? undefined : files.get(path);
     if (path === undefined) problems.push(at(parsed, lessonPath, field, `"${rel}" must be a path inside the lesson folder`));
-    else if (text === undefined) problems.push(at(parsed, lessonPath, field, `file "${rel}" not found in ${dir}/`));
+    else if (text === undefined) problems.push(at(parsed, lessonPath, field, `file "${rel}" not found in the lesson folder`));
     return path === undefined || text === undefined ? undefined : { path, text };
   };
   return raw.files.map((f, i) => {

@@ -104,7 +104,7 @@ const check = {
 const size = {
   type: ['string', 'integer'],
   pattern: '^[0-9]+ ?(KiB|MiB|GiB)$',
-  description: 'Bytes, or e.g. "16 MiB".',
+  description: 'a number of bytes or a size such as "16 MiB" (KiB, MiB, GiB)',
 } as const;
 const id = {
   type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64,
@@ -117,7 +117,7 @@ export const LESSON_SCHEMA = {
   title: 'Trapdoor lesson front matter',
   type: 'object',
   properties: {
-    id: { ...id, description: 'Stable id in lowercase letters, digits and dashes; used in deep links and prerequisites.' },
+    id,
     title: text,
     summary: text,
     level: { enum: ['beginner', 'intermediate', 'advanced'] },

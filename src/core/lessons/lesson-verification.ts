@@ -41,7 +41,7 @@ export async function verifyLesson(lesson: Lesson, runner: Runner): Promise<Less
       problems.push({ file: lesson.source.path, line: lineOf(lesson, `steps[${s}]`), field: `steps[${s}].starterFails`, message: why });
     }
   }
-  if (starterPassesAll) {
+  if (starterPassesAll && !lesson.steps.some((s) => s.starterFails)) {
     problems.push({ file: lesson.source.path, line: lineOf(lesson, 'steps[0]'), field: 'steps', message: 'the starter passes every step: mark the steps the student must do with starterFails: true' });
   }
   const figure = problems.length === 0 ? await evaluateFigure(solution) : undefined;

@@ -10,7 +10,7 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   // Compiled once, on first use: the schema is ours, never a lesson's.
-  compiled ??= new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true, strict: true })
+  compiled ??= new Ajv({ allErrors: true, discriminator: true, allowUnionTypes: true, strict: true, verbose: true })
     .compile(LESSON_SCHEMA);
   return compiled;
 }
@@ -48,7 +48,8 @@ function toProblem(e: ErrorObject, parsed: ParsedYaml, file: string): LessonProb
       return { ...at(params.tag ? [...path, String(params.tag)] : path), message: discriminatorMessage(params) };
     case 'pattern': {
       const description = (e.parentSchema as { description?: string } | undefined)?.description;
-      return { ...at(path), message: description ? `not valid here: ${description}` : `must match ${String(params.pattern)}` };
+      const value = JSON.stringify(e.data);
+      return { ...at(path), message: description ? `${value} is not valid: expected ${description}` : `${value} must match ${String(params.pattern)}` };
     }
     default:
       return { ...at(path), message: e.message ?? `fails ${e.keyword}` };
