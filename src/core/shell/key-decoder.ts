@@ -30,7 +30,8 @@ export class KeyDecoder {
     while (i < s.length) {
       const c = s[i]!;
       if (c === '\x1b') {
-        const seq = /^\x1b(?:\[[0-9;]*[~A-Za-z]|O[A-Za-z]|[^[O])/.exec(s.slice(i));
+        // ESC + a printable key is Alt-key (ignored); ESC + a control key leaves the control key.
+        const seq = /^\x1b(?:\[[0-9;]*[~A-Za-z]|O[A-Za-z]|[^[O\x00-\x1f\x7f])/.exec(s.slice(i));
         if (!seq && /^\x1b(?:\[[0-9;]*|O)?$/.test(s.slice(i))) {
           this.pending = s.slice(i);
           break;
