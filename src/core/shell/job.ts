@@ -1,6 +1,7 @@
 // Jobs: what one command line item started. The foreground job is what Ctrl-C interrupts;
 // background jobs (`cmd &`) are listed by `jobs` and reported when they finish.
 
+import { signalDescription } from './signals.ts';
 import type { TerminalInput } from './stream.ts';
 
 /** Ctrl-C, delivered to built-ins (programs get SIGINT from the kernel instead). */
@@ -60,8 +61,7 @@ export class JobTable {
   /** "[1]+  Done   sleep 1" lines for jobs that ended since the last prompt; forgets them. */
   takeFinished(): string {
     const lines = this.finished.map((j) => {
-      const state = j.status === 0 ? 'Done' : `Exit ${j.status}`;
-      return `[${j.number}]+  ${state.padEnd(24)}${j.job.source}\n`;
+      return `[${j.number}]+  ${jobState(j).padEnd(24)}${j.job.source}\n`;
     });
     for (const f of this.finished) this.jobs.splice(this.jobs.indexOf(f), 1);
     this.finished = [];
@@ -72,4 +72,11 @@ export class JobTable {
   async waitAll(): Promise<void> {
     await Promise.all(this.jobs.map((j) => j.promise));
   }
+}
+
+/** "Running", "Done", "Exit 3", or the signal's word ("Terminated", "Killed") as bash says. */
+export function jobState(j: BackgroundJob): string {
+  if (!j.done) return 'Running';
+  if (j.status === 0) return 'Done';
+  return j.status > 128 ? signalDescription(j.status - 128) : `Exit ${j.status}`;
 }

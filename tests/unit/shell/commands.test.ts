@@ -117,7 +117,7 @@ describe('utilities', () => {
   it('ps lists the processes of the namespace; kill signals them', async () => {
     const out = await outputOf('spin &\nps\nkill %1\nwait\nps\nkill 999');
     expect(out).toMatch(/PID\s+PPID\s+USER\s+STAT\s+RSS\s+TIME\s+COMMAND\n\s+1\s+0\s+root\s+S\s+8K\s+0:00\s+sh\n\s+2\s+1\s+root\s+S\s+8K\s+0:00\s+spin\n/);
-    expect(out).toMatch(/\[1\]\+  Exit 143\s+spin/);
+    expect(out).toMatch(/\[1\]\+  Terminated\s+spin/);
     expect(out).toContain('sh: kill: (999) - No such process\n');
   });
 

@@ -25,22 +25,28 @@ export function userName(uid: number): string {
   return uid === 0 ? 'root' : String(uid);
 }
 
-/** Lays names out in columns, top to bottom then left to right, as ls does on a terminal. */
+/**
+ * Lays names out in columns, top to bottom then left to right, as GNU ls does on a
+ * terminal: the fewest rows whose columns (each as wide as its longest name + 2) fit.
+ */
 export function columns(names: string[], width = 80): string {
   if (names.length === 0) return '';
-  const colWidth = Math.max(...names.map((n) => n.length)) + 2;
-  const cols = Math.max(1, Math.floor(width / colWidth));
-  const rows = Math.ceil(names.length / cols);
-  const lines: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    const cells: string[] = [];
-    for (let c = 0; c < cols; c++) {
-      const name = names[c * rows + r];
-      if (name !== undefined) cells.push(name.padEnd(colWidth));
+  for (let rows = 1; rows <= names.length; rows++) {
+    const cols = Math.ceil(names.length / rows);
+    const widths = Array.from({ length: cols }, (_, c) => Math.max(...names.slice(c * rows, c * rows + rows).map((n) => n.length)) + 2);
+    if (rows < names.length && widths.reduce((a, b) => a + b, 0) - 2 > width) continue;
+    const lines: string[] = [];
+    for (let r = 0; r < rows; r++) {
+      let line = '';
+      for (let c = 0; c < cols; c++) {
+        const name = names[c * rows + r];
+        if (name !== undefined) line += name.padEnd(widths[c]!);
+      }
+      lines.push(line.trimEnd());
     }
-    lines.push(cells.join('').trimEnd());
+    return `${lines.join('\n')}\n`;
   }
-  return `${lines.join('\n')}\n`;
+  return '';
 }
 
 /** A table with right-aligned numeric columns where `align` says 'r'. */

@@ -3,6 +3,7 @@
 // container's first process and the host's processes do not exist.
 
 import { fail, type Builtin, type BuiltinContext } from '../builtin.ts';
+import { jobState } from '../job.ts';
 import { CLEAR_SCREEN } from '../line-editor.ts';
 import { isErrnoError, type ProcessInfo } from '../kernel-port.ts';
 import { signalList, signalNumber, SIGTERM } from '../signals.ts';
@@ -145,8 +146,7 @@ export const jobs: Builtin = {
   summary: 'list background jobs',
   async run(ctx) {
     for (const j of ctx.shell.jobs.list()) {
-      const state = j.done ? (j.status === 0 ? 'Done' : `Exit ${j.status}`) : 'Running';
-      await ctx.stdout.write(`[${j.number}]  ${state.padEnd(24)}${j.job.source} &\n`);
+      await ctx.stdout.write(`[${j.number}]  ${jobState(j).padEnd(24)}${j.job.source} &\n`);
     }
     return 0;
   },
