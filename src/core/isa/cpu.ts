@@ -151,8 +151,13 @@ export class Cpu {
       if (this.exit) return this.exit;
       if (this.waiting && !this.wakeOrIdle()) return { kind: 'wfi-idle' };
       if (this.waiting) continue;
-      // Resuming at a breakpoint executes it; any other first instruction may stop.
-      const done = this.execute(this.chunkLength(remaining), first ? startPc : -1);
+      // Resuming at a breakpoint executes it; any other instruction there stops first.
+      if (this.breakpoints.size > 0 && !(first && this.pc === startPc) && this.breakpoints.has(this.pc)) {
+        return { kind: 'breakpoint', pc: this.pc };
+      }
+      // With breakpoints set, go one step at a time: slower, but the hot loop stays lean.
+      const chunk = this.breakpoints.size > 0 ? 1 : this.chunkLength(remaining);
+      const done = this.execute(chunk);
       first = false;
       remaining -= done;
       if (this.exit) return this.exit;
@@ -209,7 +214,7 @@ export class Cpu {
   }
 
   /** The interpreter loop: runs up to `steps` steps without looking at interrupts. */
-  private execute(steps: number, resumeAt: number): number {
+  private execute(steps: number): number {
     const x = this.x;
     const mem = this.memory;
     const ram = mem.ram;
@@ -230,21 +235,14 @@ export class Cpu {
     const sizeM2 = size - 2;
     const sizeM4 = size - 4;
     const watch = this.storeWatch < 0 ? -1 : ((this.storeWatch - base) | 0);
-    const bps = this.breakpoints;
-    const checkBreakpoints = bps.size > 0;
     let pc = this.pc | 0;
     let n = 0;
     let accounted = 0;
     let trapped = false;
-    let brk = false;
     this.breakChunk = false;
     this.trapTaken = false;
 
     loop: while (n < steps) {
-      if (checkBreakpoints && bps.has(pc >>> 0) && !(n === 0 && (pc >>> 0) === resumeAt)) {
-        this.exit = { kind: 'breakpoint', pc: pc >>> 0 };
-        break;
-      }
       n++;
       let insn: number;
       const foff = (pc - base) | 0;
@@ -342,7 +340,10 @@ export class Cpu {
             accounted = n - 1;
             v = this.loadSlow(addr >>> 0, f3, insn);
             if (this.trapTaken) { trapped = true; break loop; }
-            brk = true;
+            // A device may have changed interrupt lines: end the chunk.
+            if (rd !== 0) x[rd] = v;
+            pc = (pc + 4) | 0;
+            break loop;
           }
           if (rd !== 0) x[rd] = v;
           break;
@@ -358,7 +359,8 @@ export class Cpu {
             if (off === watch) {
               this.pc = pc >>> 0;
               this.onWatchedStore?.(addr >>> 0, v);
-              brk = true;
+              pc = (pc + 4) | 0;
+              break loop;
             }
           } else if (f3 === 0 && (off >>> 0) < size) {
             u8[off] = v;
@@ -373,7 +375,8 @@ export class Cpu {
             this.account(n - 1 - accounted);
             accounted = n - 1;
             if (!this.storeSlow(addr >>> 0, f3, v, insn)) { trapped = true; break loop; }
-            brk = true;
+            pc = (pc + 4) | 0;
+            break loop;
           }
           break;
         }
@@ -458,7 +461,6 @@ export class Cpu {
           break loop;
       }
       pc = (pc + 4) | 0;
-      if (brk) break;
     }
     if (trapped) {
       // The trap handler has set pc (or left it for an interceptor); nothing retired.
