@@ -151,7 +151,7 @@ export class Host {
       const done = vm.vcpu.cpu.csr.instret - slot.startInstret;
       if (done >= maxInstr) { slot.end = { end: 'budget', message: 'instruction limit reached' }; break; }
       const room = this.slice - (clock.cycles - clock.idleCycles - start);
-      stop = vm.run(Math.max(1, Math.min(room, maxInstr - done)));
+      stop = vm.run(Math.max(1, Math.min(room, maxInstr - done)), room);
       if (stop.kind !== 'budget') break;
     }
     const used = clock.cycles - clock.idleCycles - start;

@@ -156,10 +156,15 @@ export class Vm {
     return this.failure;
   }
 
-  /** Runs at most `budget` guest instructions (a trap counts as one). */
-  run(budget: number): VmStop {
+  /**
+   * Runs at most `budget` guest instructions (a trap counts as one) and, when given, at
+   * most about `cycleBudget` busy cycles (instructions plus exit costs: a host's slice).
+   */
+  run(budget: number, cycleBudget = Infinity): VmStop {
     let left = Math.floor(budget);
     const cpu = this.vcpu.cpu;
+    const clock = cpu.clock;
+    const cycleEnd = clock.cycles - clock.idleCycles + cycleBudget;
     for (;;) {
       const end = this.endState();
       if (end) return end;
@@ -173,9 +178,10 @@ export class Vm {
         this.yieldRequested = false;
         return { kind: 'yield' };
       }
-      if (left <= 0) return { kind: 'budget' };
+      const cyclesLeft = cycleEnd - (clock.cycles - clock.idleCycles);
+      if (left <= 0 || cyclesLeft <= 0) return { kind: 'budget' };
       const before = cpu.csr.instret;
-      const stop = cpu.run(this.chunk(left));
+      const stop = cpu.run(this.chunk(Math.min(left, Math.ceil(cyclesLeft))));
       if (stop.kind === 'trap') handleTrap(this, stop.trap);
       else if (stop.kind === 'fault') this.fail(stop.message);
       left -= Math.max(stop.kind === 'trap' ? 1 : 0, cpu.csr.instret - before);
@@ -226,12 +232,14 @@ export class Vm {
 
   writeConsole(bytes: Uint8Array): void {
     const room = Math.max(0, this.consoleLimit - this.consoleLength);
-    if (room > 0) this.onConsole?.(bytes.length > room ? bytes.subarray(0, room) : bytes);
-    for (const b of bytes) {
-      if (this.consoleLength >= this.consoleLimit) { this.consoleDropped++; continue; }
-      this.consoleChunks.push(String.fromCharCode(b));
-      this.consoleLength++;
+    const kept = bytes.length > room ? bytes.subarray(0, room) : bytes;
+    this.consoleDropped += bytes.length - kept.length;
+    if (kept.length === 0) return;
+    this.onConsole?.(kept);
+    for (let i = 0; i < kept.length; i += 8192) {
+      this.consoleChunks.push(String.fromCharCode(...kept.subarray(i, i + 8192)));
     }
+    this.consoleLength += kept.length;
     if (this.consoleChunks.length > 4096) this.consoleChunks = [this.consoleChunks.join('')];
   }
 
