@@ -102,6 +102,12 @@ export interface EngineListener {
 export interface RunOptions {
   /** Stop after this many instructions (the guest is then 'paused' with reason 'budget'). */
   maxInstructions?: number;
+  /**
+   * Execute a breakpoint at the current pc instead of stopping there (default true: a
+   * run resumes from the breakpoint it stopped at). A visible-pace run passes false on
+   * every tick after its first, so it stops at breakpoints like a full-speed run.
+   */
+  skipBreakpointAtPc?: boolean;
 }
 
 export interface EngineApi {

@@ -37,6 +37,8 @@ const SLICE_MS = 8;
 const CHUNK = 20_000;
 const FIRST_SLICE = 50_000;
 const MAX_SLICE = 50_000_000;
+/** The longest pseudo-instruction expansion step-over walks through as one line. */
+const MAX_WORDS_PER_LINE = 8;
 
 export class Engine implements EngineApi {
   private guest: Guest | null = null;
@@ -129,17 +131,17 @@ export class Engine implements EngineApi {
   run(options: RunOptions = {}): Promise<StopInfo> {
     if (this.running) return this.running;
     if (!this.guest || this.status === 'halted') return Promise.resolve(this.idleStop());
-    this.running = this.runSlices(this.guest, options.maxInstructions ?? Infinity)
+    this.running = this.runSlices(this.guest, options.maxInstructions ?? Infinity, options.skipBreakpointAtPc ?? true)
       .finally(() => { this.running = null; });
     return this.running;
   }
 
-  private async runSlices(guest: Guest, limit: number): Promise<StopInfo> {
+  private async runSlices(guest: Guest, limit: number, skipBreakpoint: boolean): Promise<StopInfo> {
     this.status = 'running';
     this.pauseRequested = false;
     if (this.stopFlag) Atomics.store(this.stopFlag, 0, 0);
     let remaining = limit;
-    let resuming = true;
+    let resuming = skipBreakpoint;
     for (;;) {
       const started = this.deps.now();
       const budget = Math.min(this.sliceBudget, remaining);
@@ -229,22 +231,41 @@ export class Engine implements EngineApi {
     return stop;
   }
 
+  /**
+   * Step over one source line: a call (jal/jalr that links) runs until it returns, and
+   * the further words of a pseudo-instruction (call = auipc + jalr, li, la) run with it.
+   */
   async stepOver(): Promise<StopInfo> {
     if (this.running || !this.guest || this.status === 'halted') return this.idleStop();
     const guest = this.guest;
+    const line = this.lines.lineAt(guest.pc());
+    let stop = await this.stepOverInstruction(guest);
+    for (let i = 0; i < MAX_WORDS_PER_LINE && stop.reason === 'step' && line; i++) {
+      const here = this.lines.lineAt(guest.pc());
+      if (!here || here.file !== line.file || here.line !== line.line || !this.continuesLine(guest.pc())) break;
+      stop = await this.stepOverInstruction(guest);
+    }
+    return stop;
+  }
+
+  /** The pc continues the same line only when its entry is not the start of the line. */
+  private continuesLine(pc: number): boolean {
+    return this.lines.lineAt(pc - 4)?.line === this.lines.lineAt(pc)?.line;
+  }
+
+  private async stepOverInstruction(guest: Guest): Promise<StopInfo> {
     const pc = guest.pc();
-    const word = wordAt(guest, pc);
-    if (!isLinkingJump(word)) return this.step(1);
+    if (!isLinkingJump(wordAt(guest, pc))) return this.step(1);
     // Run until the call returns to the next instruction (or something else stops us).
     const first = this.stepOnce(guest);
     if (first.kind !== 'budget') return this.finishQuietly(this.toStopInfo(first));
     guest.setBreakpoints([...this.lines.addressesOf(this.breakpointLines), pc + 4]);
     try {
       const stop = await this.run();
-      return stop.reason === 'breakpoint' && stop.pc === pc + 4 ? { ...stop, reason: 'step' } : stop;
+      if (stop.reason === 'breakpoint' && stop.pc === pc + 4) return this.finishQuietly({ reason: 'step', pc: pc + 4 });
+      return stop;
     } finally {
       guest.setBreakpoints(this.lines.addressesOf(this.breakpointLines));
-      if (this.lastStop?.reason === 'breakpoint' && this.lastStop.pc === pc + 4) this.lastStop = { reason: 'step', pc: pc + 4 };
     }
   }
 

@@ -15,6 +15,8 @@ export const SPEEDS = [
   { label: 'Full', ips: 0 },
 ] as const;
 
+const LIVE_POLL_MS = 250;
+
 export type OutputSink = (text: string) => void;
 
 export class Lab {
@@ -44,6 +46,8 @@ export class Lab {
   private pending: string[] = [];
   private breakpoints: SourceLine[] = [];
   private slowTimer: ReturnType<typeof setTimeout> | null = null;
+  /** True while a visible-pace run is stepping (the engine is 'paused' between steps). */
+  private slow = false;
   private checkSeq = 0;
 
   constructor() {
@@ -117,24 +121,34 @@ export class Lab {
     const { api } = await this.ready;
     this.status = 'running';
     this.message = 'Running…';
-    const stop = await api.run();
-    await this.afterStop(stop);
+    // Live counters and exits while it runs; the engine answers between slices.
+    const poll = setInterval(() => void this.poll(), LIVE_POLL_MS);
+    try {
+      const stop = await api.run();
+      await this.afterStop(stop);
+    } finally {
+      clearInterval(poll);
+    }
   }
 
   /** A visible pace: one step per tick, with the views refreshed after each. */
   private async runSlowly(ips: number): Promise<void> {
     const { api } = await this.ready;
+    this.slow = true;
     this.status = 'running';
     this.message = `Running at ${ips} instructions per second…`;
+    let first = true;
     const tick = async (): Promise<void> => {
       this.slowTimer = null;
-      if (this.status !== 'running') return;
-      const stop = await api.step(1);
+      if (!this.slow) return;
+      const stop = await api.run({ maxInstructions: 1, skipBreakpointAtPc: first });
+      first = false;
       await this.refresh();
-      if (stop.reason !== 'step') return this.afterStop(stop);
-      if (this.status === 'running') {
-        this.slowTimer = setTimeout(() => void tick(), 1000 / ips);
+      if (stop.reason !== 'budget') {
+        this.slow = false;
+        return this.afterStop(stop);
       }
+      if (this.slow) this.slowTimer = setTimeout(() => void tick(), 1000 / ips);
     };
     await tick();
   }
@@ -146,8 +160,9 @@ export class Lab {
 
   async pause(): Promise<void> {
     const client = await this.ready;
-    if (this.slowTimer !== null) {
-      clearTimeout(this.slowTimer);
+    if (this.slow) {
+      this.slow = false;
+      if (this.slowTimer !== null) clearTimeout(this.slowTimer);
       this.slowTimer = null;
       this.status = 'paused';
       this.message = 'Paused';
@@ -180,6 +195,14 @@ export class Lab {
     this.message = describeStop(stop);
   }
 
+  private async poll(): Promise<void> {
+    const { api } = await this.ready;
+    const [view, exits] = await Promise.all([api.view(), api.exits()]);
+    if (this.status !== 'running') return;
+    this.view = view;
+    this.exits = exits;
+  }
+
   async refresh(): Promise<void> {
     const { api } = await this.ready;
     const [view, exits] = await Promise.all([api.view(), api.exits()]);
@@ -193,7 +216,7 @@ export class Lab {
     else if (!this.view) this.previous = view;
     this.view = view;
     // A slow run keeps its own 'running' status between steps.
-    if (!(this.slowTimer !== null && view.status === 'paused')) this.status = view.status;
+    if (!(this.slow && view.status === 'paused')) this.status = view.status;
   }
 
   async readMemory(addr: number, length: number): Promise<Uint8Array> {

@@ -63,4 +63,18 @@ describe('Engine with the core', () => {
     const first = sample.split('\n').findIndex((l) => /\bla\s+a0, message/.test(l)) + 1;
     expect(lines).toEqual([first, first, first + 1, first + 1]);
   });
+
+  it('steps over a whole `call` line (auipc + jalr) and the function it calls', async () => {
+    const { e } = engine();
+    const src = '.text\n_start:\ncall f\nli a1, 5\nloop:\nj loop\nf:\nli a0, 9\nret\n';
+    expect((await e.load(src, 'c.s')).ok).toBe(true);
+    const stop = await e.stepOver();
+    expect(stop.reason).toBe('step');
+    const v = await e.view();
+    expect(v.registers[10]).toBe(9);
+    expect(v.registers[11]).toBe(0);
+    expect(v.line?.line).toBe(4);
+    await e.stepOver();
+    expect((await e.view()).registers[11]).toBe(5);
+  });
 });

@@ -135,3 +135,17 @@ describe('Engine (in-process)', () => {
     expect(isLinkingJump(addi(1, 0, 0))).toBe(false);
   });
 });
+
+describe('Engine runs of one instruction (the visible pace)', () => {
+  it('stops at a breakpoint on the next tick unless told to skip it', async () => {
+    const words = [addi(10, 0, 1), addi(10, 10, 1), addi(10, 10, 1), jal(0, 0)];
+    const { engine } = engineWith({ p: words });
+    await engine.load('p', 'p.s');
+    await engine.setBreakpoints([{ file: 'test.s', line: 2 }]);
+    expect((await engine.run({ maxInstructions: 1, skipBreakpointAtPc: true })).reason).toBe('budget');
+    expect(await engine.run({ maxInstructions: 1, skipBreakpointAtPc: false })).toEqual({ reason: 'breakpoint', pc: BASE + 4 });
+    expect((await engine.view()).registers[10]).toBe(1);
+    expect((await engine.run({ maxInstructions: 1, skipBreakpointAtPc: true })).reason).toBe('budget');
+    expect((await engine.view()).registers[10]).toBe(2);
+  });
+});
