@@ -29,6 +29,7 @@ export async function shellCommand(argv: string[], io: CliIo, createHost: ShellH
   const session = new Session({
     port: ports.port,
     containers: ports.containers,
+    vms: ports.vms,
     table: standardCommands(),
     env: { ...DEFAULT_SHELL_ENV, ...ports.env },
     mode: 'script',

@@ -6,6 +6,7 @@ import { cat, cd, ls, mkdir, pwd, rm, rmdir } from './utilities/files.ts';
 import { jobs, kill, ps, sleep, top, wait } from './utilities/processes.ts';
 import { clear, echo, env, exit, exportCommand, falseCommand, help, history, trueCommand, unset } from './utilities/session.ts';
 import { free, hostname, uname } from './utilities/system.ts';
+import { vmCommand } from './vm-command.ts';
 
 export function standardCommands(): CommandTable {
   return new CommandTable().add(
@@ -13,6 +14,6 @@ export function standardCommands(): CommandTable {
     ps, top, kill, sleep, jobs, wait,
     free, hostname, uname,
     echo, env, exportCommand, unset, clear, trueCommand, falseCommand, history, help, exit,
-    containerCommand, dockerAlias,
+    containerCommand, dockerAlias, vmCommand,
   );
 }

@@ -4,14 +4,17 @@ export { Session, type SessionOptions } from './session.ts';
 export { standardCommands } from './commands.ts';
 export type { KernelPort } from './kernel-port.ts';
 export type { ContainerRuntimePort } from './container-port.ts';
+export type { HypervisorPort } from './vm-port.ts';
 
 import type { ContainerRuntimePort } from './container-port.ts';
 import type { KernelPort } from './kernel-port.ts';
+import type { HypervisorPort } from './vm-port.ts';
 
 /** What a host kernel hands the shell: the host shell's process and the container runtime. */
 export interface ShellPorts {
   port: KernelPort;
   containers?: ContainerRuntimePort;
+  vms?: HypervisorPort;
   /** The host shell's initial environment. */
   env?: Record<string, string>;
 }

@@ -14,10 +14,12 @@ import type { KernelPort } from './kernel-port.ts';
 import { LineEditor } from './line-editor.ts';
 import { Shell, type ShellHost } from './shell.ts';
 import type { TerminalInput } from './stream.ts';
+import type { HypervisorPort } from './vm-port.ts';
 
 export interface SessionOptions {
   port: KernelPort;
   containers?: ContainerRuntimePort;
+  vms?: HypervisorPort;
   table: CommandTable;
   env: Record<string, string>;
   /** 'terminal': \r\n line ends and key input; 'script': a plain transcript. */
@@ -46,7 +48,7 @@ export class Session implements ShellHost {
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.mode === 'terminal';
-    this.push(new Shell({ port: options.port, host: this, table: options.table, env: options.env, containers: options.containers }));
+    this.push(new Shell({ port: options.port, host: this, table: options.table, env: options.env, containers: options.containers, vms: options.vms }));
   }
 
   get root(): Shell {

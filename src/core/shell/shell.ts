@@ -15,6 +15,7 @@ import { parse } from './parser.ts';
 import { SIGINT } from './signals.ts';
 import type { TerminalInput } from './stream.ts';
 import { strerror } from './strerror.ts';
+import type { HypervisorPort } from './vm-port.ts';
 
 /** What the shell needs from whoever shows it: a terminal, or a script transcript. */
 export interface ShellHost {
@@ -35,6 +36,7 @@ export interface ShellOptions {
   table: CommandTable;
   env: Record<string, string>;
   containers?: ContainerRuntimePort;
+  vms?: HypervisorPort;
 }
 
 export interface ShellState {
@@ -50,6 +52,7 @@ export class Shell {
   readonly host: ShellHost;
   readonly table: CommandTable;
   readonly containers: ContainerRuntimePort | undefined;
+  readonly vms: HypervisorPort | undefined;
   readonly history = new History();
   readonly jobs = new JobTable();
   lastStatus = 0;
@@ -65,6 +68,7 @@ export class Shell {
     this.host = options.host;
     this.table = options.table;
     this.containers = options.containers;
+    this.vms = options.vms;
     for (const [k, v] of Object.entries(options.env)) this.setVariable(k, v, true);
   }
 

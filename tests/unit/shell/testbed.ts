@@ -3,6 +3,7 @@
 
 import { Session } from '../../../src/core/shell/session.ts';
 import { DEFAULT_SHELL_ENV, standardCommands, type ShellPorts } from '../../../src/core/shell/index.ts';
+import { FakeHypervisor } from './fake-hypervisor.ts';
 import { dir, FakeKernel, FakeRuntime, file, prog, type FakePort } from './fake-kernel.ts';
 
 const programs = {
@@ -52,13 +53,13 @@ export function testbed(): Testbed {
   }));
   const port = kernel.shellProcess(kernel.hostNs, 0, '/root');
   const containers = new FakeRuntime(kernel, port, { alpine: image('Alpine Linux v3.19'), debian: image('Debian GNU/Linux 12 (bookworm)') });
-  return { kernel, port, ports: { port, containers } };
+  return { kernel, port, ports: { port, containers, vms: new FakeHypervisor() } };
 }
 
 export async function runScript(script: string, bed = testbed()): Promise<{ out: string; status: number; bed: Testbed }> {
   let out = '';
   const session = new Session({
-    port: bed.ports.port, containers: bed.ports.containers, table: standardCommands(),
+    port: bed.ports.port, containers: bed.ports.containers, vms: bed.ports.vms, table: standardCommands(),
     env: { ...DEFAULT_SHELL_ENV }, mode: 'script', output: (t) => { out += t; },
   });
   const status = await session.runScript(script);
@@ -79,7 +80,7 @@ export async function settle(rounds = 20): Promise<void> {
 export function terminal(bed = testbed()) {
   let screen = '';
   const session = new Session({
-    port: bed.ports.port, containers: bed.ports.containers, table: standardCommands(),
+    port: bed.ports.port, containers: bed.ports.containers, vms: bed.ports.vms, table: standardCommands(),
     env: { ...DEFAULT_SHELL_ENV }, mode: 'terminal', output: (t) => { screen += t; },
   });
   session.start();
