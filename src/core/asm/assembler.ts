@@ -161,7 +161,10 @@ function buildImage(layout: Layout, placement: Placement, symbols: Map<string, b
     .map((l) => ({ addr: (placement.get(l.section)! + l.offset) >>> 0, file: layout.sink.file, line: l.line, column: l.column }))
     .sort((a, b) => a.addr - b.addr);
   const start = visible.get('_start');
-  return { entry: start ?? textBase, segments, symbols: visible, lines };
+  const text = layout.sections.get('.text');
+  const textAddr = placement.get('.text')!;
+  const dataRanges = (text?.dataRanges ?? []).map(([a, b]): [number, number] => [textAddr + a, textAddr + b]);
+  return { entry: start ?? textBase, segments, symbols: visible, lines, dataRanges };
 }
 
 function sectionsForElf(layout: Layout, placement: Placement) {

@@ -35,7 +35,34 @@ const TABLE: [string, number][] = [
   // Debug and trigger.
   ['tselect', 0x7a0], ['tdata1', 0x7a1], ['tdata2', 0x7a2], ['tdata3', 0x7a3], ['tinfo', 0x7a4],
   ['tcontrol', 0x7a5], ['mcontext', 0x7a8], ['dcsr', 0x7b0], ['dpc', 0x7b1], ['dscratch0', 0x7b2], ['dscratch1', 0x7b3],
+  // User trap CSRs (N extension, in privileged spec 1.11; dropped in 1.12).
+  ['ustatus', 0x000], ['uie', 0x004], ['utvec', 0x005], ['uscratch', 0x040], ['uepc', 0x041], ['ucause', 0x042], ['utval', 0x043], ['uip', 0x044],
+  ['sedeleg', 0x102], ['sideleg', 0x103],
+  // Vector, entropy source.
+  ['vstart', 0x008], ['vxsat', 0x009], ['vxrm', 0x00a], ['vcsr', 0x00f], ['vl', 0xc20], ['vtype', 0xc21], ['vlenb', 0xc22], ['seed', 0x015],
+  // State enable (Smstateen), Sstc timer compare, AIA interrupt files, Sscofpmf.
+  ...range('sstateen', 0, 3, 0x10c), ...range('mstateen', 0, 3, 0x30c), ...range('mstateen', 0, 3, 0x31c, 'h'), ...range('hstateen', 0, 3, 0x60c), ...range('hstateen', 0, 3, 0x61c, 'h'),
+  ['stimecmp', 0x14d], ['stimecmph', 0x15d], ['vstimecmp', 0x24d], ['vstimecmph', 0x25d],
+  ['sieh', 0x114], ['siselect', 0x150], ['sireg', 0x151], ['siph', 0x154], ['stopei', 0x15c], ['stopi', 0xdb0],
+  ['mvien', 0x308], ['mvip', 0x309], ['midelegh', 0x313], ['mieh', 0x314], ['mvienh', 0x318], ['mviph', 0x319],
+  ['miselect', 0x350], ['mireg', 0x351], ['miph', 0x354], ['mtopei', 0x35c], ['mtopi', 0xfb0], ['scountovf', 0xda0],
+  ...range('mhpmevent', 3, 31, 0x723, 'h'), ['mscontext', 0x7aa],
+  // Hypervisor extension (privileged spec ch. 8) and the virtual-supervisor CSRs.
+  ['hstatus', 0x600], ['hedeleg', 0x602], ['hideleg', 0x603], ['hie', 0x604], ['htimedelta', 0x605], ['hcounteren', 0x606],
+  ['hgeie', 0x607], ['hvien', 0x608], ['hvictl', 0x609], ['henvcfg', 0x60a], ['hidelegh', 0x613], ['htimedeltah', 0x615],
+  ['hvienh', 0x618], ['henvcfgh', 0x61a], ['htval', 0x643], ['hip', 0x644], ['hvip', 0x645], ['hviprio1', 0x646],
+  ['hviprio2', 0x647], ['htinst', 0x64a], ['hviph', 0x655], ['hviprio1h', 0x656], ['hviprio2h', 0x657], ['hgatp', 0x680],
+  ['hcontext', 0x6a8], ['hgeip', 0xe12],
+  ['vsstatus', 0x200], ['vsie', 0x204], ['vstvec', 0x205], ['vsieh', 0x214], ['vsscratch', 0x240], ['vsepc', 0x241],
+  ['vscause', 0x242], ['vstval', 0x243], ['vsip', 0x244], ['vsiselect', 0x250], ['vsireg', 0x251], ['vsiph', 0x254],
+  ['vstopei', 0x25c], ['vsatp', 0x280], ['vstopi', 0xeb0],
 ];
+
+/** CSRs added by privileged spec 1.12: GNU objdump 2.40 (default spec 1.11) prints their numbers. */
+const PRIV_1P12_ADDITIONS = new Set([
+  'senvcfg', 'menvcfg', 'menvcfgh', 'mstatush', 'mtinst', 'mtval2', 'mseccfg', 'mseccfgh', 'mconfigptr',
+  ...range('pmpcfg', 4, 15, 0).map(([n]) => n), ...range('pmpaddr', 16, 63, 0).map(([n]) => n),
+]);
 
 export const CSR_NUMBERS: ReadonlyMap<string, number> = new Map(TABLE);
 
@@ -43,4 +70,10 @@ export const CSR_NAMES: ReadonlyMap<number, string> = new Map(TABLE.map(([n, v])
 
 export function csrName(num: number): string | undefined {
   return CSR_NAMES.get(num);
+}
+
+/** The name objdump 2.40 prints for a CSR number, or undefined where it prints the number. */
+export function objdumpCsrName(num: number): string | undefined {
+  const n = CSR_NAMES.get(num);
+  return n === undefined || PRIV_1P12_ADDITIONS.has(n) ? undefined : n;
 }

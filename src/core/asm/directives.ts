@@ -7,7 +7,7 @@ import { didYouMean } from './edit-distance.ts';
 import type { Token } from './lexer.ts';
 import type { Layout } from './layout.ts';
 import { spanOf, textOf } from './parser.ts';
-import { outputSectionFor } from './section.ts';
+import { outputSectionFor, type Section } from './section.ts';
 
 type Handler = (L: Layout, op: Token, args: Token[][]) => void;
 
@@ -165,7 +165,15 @@ function align(L: Layout, op: Token, args: Token[][], unit: 'power' | 'bytes'): 
   if (sec.name === '.text' && fill === undefined && bytes <= 4 && n !== 0n) return;
   const pad = (bytes - (sec.offset % bytes)) % bytes;
   if (max !== undefined && pad > Number(max)) return;
-  sec.emit(fill === undefined && sec.name === '.text' ? codePadding(pad) : new Array(pad).fill(Number(BigInt.asUintN(8, fill ?? 0n))));
+  if (fill === undefined && sec.name === '.text') return emitCodePadding(sec, pad);
+  if (pad > 0) sec.markData(sec.offset, sec.offset + pad, true);
+  sec.emit(new Array(pad).fill(Number(BigInt.asUintN(8, fill ?? 0n))));
+}
+
+/** Code padding; an odd zero byte is data to objdump (GNU marks it with `$d`). */
+export function emitCodePadding(sec: Section, pad: number): void {
+  if (pad % 2 === 1) sec.markData(sec.offset, sec.offset + 1, true);
+  sec.emit(codePadding(pad));
 }
 
 /** GNU's riscv handle_align: zero bytes to a 2-byte boundary, a c.nop to 4, then nops. */

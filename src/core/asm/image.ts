@@ -30,4 +30,6 @@ export interface ProgramImage {
   symbols: Map<string, number>;
   /** Sorted by address; present when the image came from source. */
   lines: LineEntry[];
+  /** Address ranges [start, end) of data placed among code (objdump's `$d` regions). */
+  dataRanges?: [number, number][];
 }

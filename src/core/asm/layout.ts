@@ -13,7 +13,7 @@ import { OperandError, readOperand, ARG_NAMES, type Args } from './operands.ts';
 import { spanOf, type Statement } from './parser.ts';
 import { Section, type SectionName } from './section.ts';
 import { SymbolTable } from './symbol-table.ts';
-import { codePadding, runDirective } from './directives.ts';
+import { emitCodePadding, runDirective } from './directives.ts';
 
 /** Separates a numeric local label from its instance number in generated symbol names. */
 export const LOCAL_SEP = '\u0002';
@@ -60,7 +60,8 @@ export class Layout implements ExpandContext {
   private padSectionEnds(): void {
     for (const sec of this.sections.values()) {
       const pad = (sec.align - (sec.offset % sec.align)) % sec.align;
-      sec.emit(sec.name === '.text' ? codePadding(pad) : new Array(pad).fill(0));
+      if (sec.name === '.text') emitCodePadding(sec, pad);
+      else sec.emit(new Array(pad).fill(0));
     }
   }
 

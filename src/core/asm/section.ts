@@ -57,9 +57,10 @@ export class Section {
     else for (const b of bytes) this.bytes.push(b & 0xff);
   }
 
-  markData(start: number, end: number): void {
+  /** A separate range starts a new `$d` even right after data, as GNU does for padding. */
+  markData(start: number, end: number, separate = false): void {
     const last = this.dataRanges[this.dataRanges.length - 1];
-    if (last && last[1] === start) last[1] = end;
+    if (last && last[1] === start && !separate) last[1] = end;
     else if (end > start) this.dataRanges.push([start, end]);
   }
 }

@@ -1,0 +1,78 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assemble } from '../../../src/core/asm/assembler.ts';
+import { disassemble } from '../../../src/core/asm/disassembler.ts';
+import { encode } from '../../../src/core/asm/encoder.ts';
+import { BASE_INSTRUCTIONS } from '../../../src/core/asm/instruction-set.ts';
+import { listing } from '../../../src/core/asm/listing.ts';
+
+const root = join(import.meta.dirname, '../../fixtures/asm');
+const cases = readdirSync(root).filter((c) => existsSync(join(root, c, 'expected.objdump')));
+
+// Two objdump behaviours we do not reproduce: it hex-dumps STT_OBJECT symbols inside code
+// (directives-symbols), and it prints "Address ... is out of bounds" when a data chunk
+// runs past the next label (expressions). GNU objdump of our ELF does match both.
+const KNOWN_DIFFERENT = new Set(['directives-symbols', 'expressions']);
+
+function firstWord(src: string, pc = 0x80000000): number {
+  const r = assemble(src, { textBase: pc });
+  expect(r.diagnostics).toEqual([]);
+  const b = r.image!.segments[0]!.bytes;
+  return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+}
+
+describe('disassemble', () => {
+  it('prints the pseudo forms objdump prints', () => {
+    expect(disassemble(firstWord('li a0, 5'), 0x80000000)).toBe('li a0,5');
+    expect(disassemble(firstWord('ret'), 0x80000000)).toBe('ret');
+    const loop = new Map([['loop', 0x80000010]]);
+    expect(disassemble(firstWord('j . + 16'), 0x80000000, loop)).toBe('j 80000010 <loop>');
+    expect(disassemble(firstWord('csrr a0, mstatus'), 0)).toBe('csrr a0,mstatus');
+    expect(disassemble(firstWord('rdcycleh t0'), 0)).toBe('rdcycleh t0');
+    expect(disassemble(0x0000007b, 0)).toBe('.4byte 0x7b');
+    expect(disassemble(0x0001, 0)).toBe('.2byte 0x1');
+  });
+
+  for (const name of cases) {
+    it(`${name}: listing equals GNU objdump -d`, () => {
+      const r = assemble(readFileSync(join(root, name, 'input.s'), 'utf8'));
+      const text = r.image!.segments[0]!;
+      const mine = listing(text.bytes, text.vaddr, { symbols: r.image!.symbols, dataRanges: r.image!.dataRanges });
+      const expected = readFileSync(join(root, name, 'expected.objdump'), 'utf8').split('\n').slice(3);
+      while (expected[expected.length - 1] === '') expected.pop();
+      if (KNOWN_DIFFERENT.has(name)) {
+        // Still compare every instruction line.
+        const insn = (l: string) => /^[ 0-9a-f]{8}:\t[0-9a-f]{8} {10}\t(?!\.)/.test(l);
+        const exp = new Set(expected.filter(insn));
+        expect(mine.filter(insn).filter((l) => !exp.has(l))).toEqual([]);
+      } else {
+        expect(mine).toEqual(expected);
+      }
+    });
+  }
+
+  it('never throws, whatever the word', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff }), (w, pc) => {
+      expect(typeof disassemble(w, pc)).toBe('string');
+    }), { numRuns: 5000 });
+  });
+
+  it('reassembles what it prints to the same word', () => {
+    const nonRelative = [...BASE_INSTRUCTIONS.values()].filter((b) => !['B', 'J'].includes(b.format) && b.name !== 'auipc' && b.name !== 'fence');
+    const gen = fc.record({
+      ins: fc.constantFrom(...nonRelative),
+      rd: fc.integer({ min: 0, max: 31 }), rs1: fc.integer({ min: 0, max: 31 }), rs2: fc.integer({ min: 0, max: 31 }),
+      imm: fc.integer({ min: -2048, max: 2047 }), csr: fc.integer({ min: 0, max: 4095 }),
+    });
+    fc.assert(fc.property(gen, ({ ins, rd, rs1, rs2, imm, csr }) => {
+      const f = ins.format;
+      const immediate = f === 'U' ? imm & 0xfffff : f === 'SHIFT' || f === 'CSRI' ? imm & 31 : imm;
+      const regs = f === 'SFENCE' ? { rs1, rs2 } : f === 'LR' ? { rd, rs1 } : { rd, rs1, rs2 };
+      const word = encode(ins, { ...regs, imm: immediate, csr });
+      const text = disassemble(word, 0x80000000);
+      expect(firstWord(text), text).toBe(word);
+    }), { numRuns: 3000 });
+  });
+});
