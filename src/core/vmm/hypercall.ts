@@ -12,7 +12,8 @@ import {
   SBI_SPEC_VERSION, SbiError, TrapdoorFid, extensionName,
 } from './sbi.ts';
 import { SharedPage } from './shared-page.ts';
-import { hex, type Vm } from './vm.ts';
+import { hex } from './hex.ts';
+import type { Vm } from './vm.ts';
 
 export interface SbiCall {
   eid: number;

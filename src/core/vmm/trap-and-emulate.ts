@@ -10,7 +10,8 @@ import { causeName, Exception, type Trap } from '../isa/trap.ts';
 import { MIP_MTIP, PRIV_M } from '../isa/privilege.ts';
 import { csrName, emulateCsr, isCsrInstruction } from './csr-emulation.ts';
 import { handleHypercall } from './hypercall.ts';
-import { hex, type Vm } from './vm.ts';
+import { hex } from './hex.ts';
+import type { Vm } from './vm.ts';
 
 const MRET = 0x30200073;
 const WFI = 0x10500073;

@@ -23,6 +23,7 @@ import { Uart, type UartState } from '../machine/uart.ts';
 import { DEFAULT_COST_MODEL, exitCost, type CostModel } from './cost-model.ts';
 import { DEFAULT_EXIT_LOG_SIZE, ExitLog, type ExitLogState } from './exit-log.ts';
 import { GuestMemory } from './guest-memory.ts';
+import { hex } from './hex.ts';
 import { FRAME_BYTES, SHARED_PAGE_MAGIC, SHARED_PAGE_VERSION, SharedPage } from './shared-page.ts';
 import { handleTrap } from './trap-and-emulate.ts';
 import { VCpu, type VCpuState } from './vcpu.ts';
@@ -412,7 +413,4 @@ function interruptName(cause: number): string {
     : cause === Interrupt.MachineSoftware ? 'software interrupt' : 'external interrupt';
 }
 
-export function hex(v: number): string {
-  return (v >>> 0).toString(16).padStart(8, '0');
-}
 
