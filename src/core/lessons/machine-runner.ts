@@ -3,6 +3,8 @@
 
 import { assemble } from '../asm/assembler.ts';
 import { runProgram } from '../runner.ts';
+import type { CostModel } from '../vmm/cost-model.ts';
+import { runUnderVmm } from '../vmm/run-under-vmm.ts';
 import type { RunMode } from '../run-result.ts';
 import type { RunOutcome, RunRequest, Runner } from './runner-port.ts';
 import { unsupportedReason } from './runner-port.ts';
@@ -21,9 +23,11 @@ function runLessonProgram(request: RunRequest): RunOutcome {
   const built = assemble(source, { file: request.entry, textBase: TEXT_BASE[mode] });
   const errors = built.diagnostics.filter((d) => d.severity === 'error');
   if (!built.image || errors.length > 0) return { status: 'build-failed', diagnostics: errors };
-  const result = runProgram({
-    image: built.image, mode, maxInstructions: request.maxInstructions, ramSize: request.machine.memory,
-  });
+  const costModel = request.machine.costModel as Partial<CostModel> | undefined;
+  // The hypervisor modes go straight to the VMM so the lesson's cost-model overrides apply.
+  const result = (mode === 'full' || mode === 'pv') && costModel
+    ? runUnderVmm(built.image, { mode, maxInstructions: request.maxInstructions, ramSize: request.machine.memory, costModel })
+    : runProgram({ image: built.image, mode, maxInstructions: request.maxInstructions, ramSize: request.machine.memory });
   // runProgram answers a mode it cannot run yet with a fault before the first instruction.
   if (result.instructions === 0 && result.end === 'fault' && /not available/.test(result.message ?? '')) {
     return { status: 'unsupported', reason: unsupportedReason(mode) };
