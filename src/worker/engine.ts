@@ -24,8 +24,8 @@ export interface AssembleOutput {
 /** What the engine needs from the core, injected so tests and modes can vary it. */
 export interface EngineDeps {
   assemble(source: string, file: string, mode: RunMode): AssembleOutput;
-  /** One instruction in objdump's style. */
-  disassemble(word: number, addr: number): string;
+  /** Consecutive words from `start`, one line each in objdump's style (symbols for hints). */
+  disassemble(words: number[], start: number, symbols: ReadonlyMap<string, number>): string[];
   guests: Partial<Record<RunMode, GuestFactory>>;
   /** Let queued messages in (a macrotask). */
   yieldToEvents(): Promise<void>;
@@ -318,20 +318,19 @@ export class Engine implements EngineApi {
     const count = before + after + 1;
     const bytes = g.readMemory(start, count * 4);
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const out: DisasmLine[] = [];
-    for (let i = 0; i < count; i++) {
+    const words = Array.from({ length: count }, (_, i) => dv.getUint32(4 * i, true));
+    const texts = this.disassembleSafely(words, start);
+    return words.map((word, i) => {
       const addr = (start + 4 * i) >>> 0;
-      const word = dv.getUint32(4 * i, true);
-      out.push({ addr, word, text: this.disassembleSafely(word, addr), line: this.lines.lineAt(addr) });
-    }
-    return out;
+      return { addr, word, text: texts[i] ?? '', line: this.lines.lineAt(addr) };
+    });
   }
 
-  private disassembleSafely(word: number, addr: number): string {
+  private disassembleSafely(words: number[], start: number): string[] {
     try {
-      return this.deps.disassemble(word, addr);
+      return this.deps.disassemble(words, start, this.image?.symbols ?? new Map());
     } catch {
-      return `.word 0x${word.toString(16).padStart(8, '0')}`;
+      return words.map((w) => `.word 0x${w.toString(16).padStart(8, '0')}`);
     }
   }
 

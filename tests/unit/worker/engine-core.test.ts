@@ -78,3 +78,31 @@ describe('Engine with the core', () => {
     expect((await e.view()).registers[11]).toBe(5);
   });
 });
+
+describe('Engine disassembly', () => {
+  it('lists the instructions around pc in objdump style, with their source lines', async () => {
+    const { e } = engine();
+    await e.load('.text\n_start:\naddi a0, zero, 7\nmv a1, a0\nret\n', 'd.s');
+    const lines = await e.disassembleAround(0x80000000, 0, 2);
+    expect(lines.map((l) => l.text.replace(/\s+/g, ' '))).toEqual(['li a0,7', 'mv a1,a0', 'ret']);
+    expect(lines.map((l) => l.line?.line)).toEqual([3, 4, 5]);
+  });
+});
+
+describe('Engine in linux mode', () => {
+  it('runs a program as a process: write(1) to the console, exit status, syscalls as exits', async () => {
+    const { e, out } = engine();
+    const src = [
+      '.text', '.globl _start', '_start:',
+      'li a0, 1', 'la a1, msg', 'li a2, 6', 'li a7, 64', 'ecall',
+      'li a0, 3', 'li a7, 93', 'ecall',
+      '.data', 'msg: .ascii "hello\\n"',
+    ].join('\n');
+    const loaded = await e.load(src, 'p.s', 'linux');
+    expect(loaded.diagnostics).toEqual([]);
+    const stop = await e.run();
+    expect(stop).toMatchObject({ reason: 'exit', exitCode: 3 });
+    expect(out.join('')).toBe('hello\n');
+    expect((await e.exits()).total).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -44,7 +44,7 @@ export function fakeDeps(programs: Record<string, ProgramImage>): EngineDeps {
       if (img) return { diagnostics: [], image: img };
       return { diagnostics: [{ file, line: 1, column: 1, endColumn: 2, severity: 'error', code: 'test', message: `unknown program ${source}` }] };
     },
-    disassemble: (word) => `.word 0x${word.toString(16)}`,
+    disassemble: (words) => words.map((w) => `.word 0x${w.toString(16)}`),
     guests: { bare: createBareGuest },
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     now: () => performance.now(),
