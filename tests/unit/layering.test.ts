@@ -30,9 +30,10 @@ function importsOf(file: string): Edge[] {
   return edges;
 }
 
-/** The layer a file belongs to: its first folder under src/. */
+/** The layer a file belongs to: its first folder under src/ ("entry" for src/main.ts). */
 function layerOf(file: string): string {
-  return relative(src, file).split(/[\\/]/)[0] ?? '';
+  const parts = relative(src, file).split(/[\\/]/);
+  return parts.length === 1 ? 'entry' : (parts[0] ?? '');
 }
 
 /** Which layers each layer may import. */
@@ -41,6 +42,7 @@ const allowed: Record<string, string[]> = {
   worker: ['worker', 'core'],
   cli: ['cli', 'core'],
   ui: ['ui', 'worker', 'core'],
+  entry: ['ui'],
 };
 
 /** Core folders that run guests: the UI reaches them only through the worker. */
