@@ -1,0 +1,275 @@
+// A data centre: several physical hosts, each a hypervisor with its own CPUs and RAM, and
+// the VMs placed on them — all in one simulation with ONE virtual clock (`now`, in cycles
+// of the 100 MHz core clock). Between steps of that clock the data centre can act on any
+// VM: pause it, snapshot it, move it, restart it elsewhere. Everything is deterministic:
+// the same calls give the same figures, byte for byte.
+//
+//   const dc = new DataCentre()
+//   dc.addHost({ name: 'host-1', pcpus: 2, ramBytes: 64 << 20 })
+//   dc.createVm({ name: 'web-1', workload: workloadSpec('idle') })
+//   dc.runFor(10_000_000)
+
+import type { ProgramImage } from '../asm/image.ts';
+import { CORE_HZ } from '../isa/clock.ts';
+import { DEFAULT_COST_MODEL } from '../vmm/cost-model.ts';
+import { saveSnapshot } from '../vmm/snapshot.ts';
+import { Vm } from '../vmm/vm.ts';
+import { firstFitHost } from './placement.ts';
+import { PhysicalHost, type Placement, type VmAccount } from './physical-host.ts';
+import { UtilizationSeries } from './utilization.ts';
+import { workloadImage, type WorkloadSpec } from './workload.ts';
+
+export interface DataCentreOptions {
+  /** Scheduler time slice on every host, cycles (default 200,000 = 2 ms). */
+  slice?: number;
+  /** Utilization time-series bucket, cycles (default 1,000,000 = 10 ms). */
+  bucketCycles?: number;
+  /** Snapshots kept per VM (oldest dropped). */
+  snapshotsKept?: number;
+}
+
+export interface HostSpec {
+  name: string;
+  pcpus?: number;
+  ramBytes?: number;
+}
+
+export interface VmSpec {
+  name: string;
+  /** A workload profile, or any program image. */
+  workload: WorkloadSpec | ProgramImage;
+  /** Guest RAM; default the workload's, or 8 MiB for an image. */
+  ramBytes?: number;
+  /** Host to place it on; default the first with room. */
+  host?: string;
+}
+
+export interface SnapshotRecord {
+  /** Data-centre time it was taken. */
+  at: number;
+  /** Guest instructions retired when it was taken (to measure lost work). */
+  instructions: number;
+  bytes: Uint8Array;
+}
+
+/** A VM as the data centre knows it, wherever it currently runs. */
+export interface DcVm {
+  name: string;
+  profile: string;
+  image: ProgramImage;
+  vm: Vm;
+  host: string | null;
+  account: VmAccount;
+  /** Everything the guest's console printed, as its users saw it, across moves. */
+  console: string[];
+  snapshots: SnapshotRecord[];
+  /** Set while it is down (failed host, no room to restart). */
+  down: string | null;
+}
+
+export interface DcEvent {
+  at: number;
+  text: string;
+}
+
+export const DEFAULT_HOST_PCPUS = 2;
+export const DEFAULT_HOST_RAM = 64 * 1024 * 1024;
+const DEFAULT_VM_RAM = 8 * 1024 * 1024;
+
+export class DataCentre {
+  now = 0;
+  readonly slice: number;
+  readonly bucketCycles: number;
+  readonly events: DcEvent[] = [];
+  private readonly hostMap = new Map<string, PhysicalHost>();
+  private readonly vmMap = new Map<string, DcVm>();
+  private readonly snapshotsKept: number;
+  private snapshotEvery = 0;
+  private nextSnapshotAt = Infinity;
+
+  constructor(options: DataCentreOptions = {}) {
+    this.slice = Math.max(1_000, Math.floor(options.slice ?? 200_000));
+    this.bucketCycles = Math.max(10_000, Math.floor(options.bucketCycles ?? 1_000_000));
+    this.snapshotsKept = Math.max(1, options.snapshotsKept ?? 3);
+  }
+
+  addHost(spec: HostSpec): PhysicalHost {
+    if (this.hostMap.has(spec.name)) throw new RangeError(`a host named '${spec.name}' already exists`);
+    const host = new PhysicalHost({
+      name: spec.name, pcpus: spec.pcpus ?? DEFAULT_HOST_PCPUS, ramBytes: spec.ramBytes ?? DEFAULT_HOST_RAM,
+      slice: this.slice, switchCost: DEFAULT_COST_MODEL.vmSwitch, bucketCycles: this.bucketCycles, startAt: this.now,
+    });
+    this.hostMap.set(spec.name, host);
+    return host;
+  }
+
+  hosts(): PhysicalHost[] {
+    return [...this.hostMap.values()];
+  }
+
+  host(name: string): PhysicalHost {
+    const h = this.hostMap.get(name);
+    if (!h) throw new RangeError(`no host named '${name}' (hosts: ${[...this.hostMap.keys()].join(', ') || 'none'})`);
+    return h;
+  }
+
+  vms(): DcVm[] {
+    return [...this.vmMap.values()];
+  }
+
+  vm(name: string): DcVm {
+    const v = this.vmMap.get(name);
+    if (!v) throw new RangeError(`no VM named '${name}'`);
+    return v;
+  }
+
+  hasVm(name: string): boolean {
+    return this.vmMap.has(name);
+  }
+
+  /** Creates a VM from a workload or image and starts it on a host. */
+  createVm(spec: VmSpec): DcVm {
+    const isSpec = 'profile' in spec.workload;
+    const image = isSpec ? workloadImage(spec.workload as WorkloadSpec) : spec.workload as ProgramImage;
+    const ramBytes = spec.ramBytes ?? (isSpec ? (spec.workload as WorkloadSpec).ramBytes : DEFAULT_VM_RAM);
+    const record = this.newRecord(spec.name, isSpec ? (spec.workload as WorkloadSpec).profile : 'program', image);
+    record.vm = this.newVm('full', ramBytes, record);
+    record.vm.load(image);
+    this.place(record, spec.host);
+    return record;
+  }
+
+  /** Registers a VM restored from elsewhere (a snapshot, a clone) and places it. */
+  adoptVm(name: string, profile: string, build: (onConsole: (b: Uint8Array) => void) => Vm, host?: string, readyAt = this.now): DcVm {
+    const record = this.newRecord(name, profile, null);
+    try {
+      record.vm = build((b) => this.consoleOf(record, b));
+      record.console.push(record.vm.consoleText());
+      this.place(record, host, readyAt);
+    } catch (e) {
+      this.vmMap.delete(name);
+      throw e;
+    }
+    return record;
+  }
+
+  /** A fresh VM whose console bytes go to the record. */
+  newVm(mode: 'full' | 'pv', ramBytes: number, record: DcVm): Vm {
+    return new Vm({ mode, ramSize: ramBytes, exitLogSize: 16, onConsole: (b) => this.consoleOf(record, b) });
+  }
+
+  consoleOf(record: DcVm, bytes: Uint8Array): void {
+    record.console.push(String.fromCharCode(...bytes));
+  }
+
+  /** Puts a VM on a host (the named one, or the first with room), runnable from `readyAt`. */
+  place(record: DcVm, hostName?: string, readyAt = this.now): Placement {
+    const bytes = record.vm.ram.size;
+    const host = hostName !== undefined ? this.host(hostName) : firstFitHost(this.hostMap.values(), bytes);
+    if (!host) throw new RangeError(`no host has ${mib(bytes)} of RAM free for '${record.name}'`);
+    if (host.failed) throw new RangeError(`host '${host.name}' is down`);
+    if (host.reservedRam() + bytes > host.ramBytes) {
+      throw new RangeError(`host '${host.name}' has ${mib(host.ramBytes - host.reservedRam())} free, '${record.name}' needs ${mib(bytes)}`);
+    }
+    record.host = host.name;
+    record.down = null;
+    this.log(`${record.name} placed on ${host.name}`);
+    return host.add(record.vm, record.name, record.account, readyAt);
+  }
+
+  /** The VM's current placement on its host, if it is placed. */
+  placement(name: string): Placement | undefined {
+    const r = this.vm(name);
+    return r.host === null ? undefined : this.hostMap.get(r.host)?.find(name);
+  }
+
+  /** Removes a VM entirely. */
+  removeVm(name: string): void {
+    const r = this.vm(name);
+    if (r.host !== null) this.hostMap.get(r.host)?.remove(name);
+    this.vmMap.delete(name);
+  }
+
+  /** Advances the one virtual clock to `t`, running every host, taking scheduled snapshots. */
+  runUntil(t: number): void {
+    while (this.now < t) {
+      const step = Math.min(t, this.nextSnapshotAt);
+      for (const h of this.hostMap.values()) h.advanceTo(step);
+      this.now = step;
+      if (this.now >= this.nextSnapshotAt) {
+        this.snapshotAll();
+        this.nextSnapshotAt += this.snapshotEvery;
+      }
+    }
+  }
+
+  runFor(cycles: number): void {
+    this.runUntil(this.now + Math.max(0, Math.floor(cycles)));
+  }
+
+  /** Runs until every VM has ended (or `limit` cycles from now have passed). */
+  runUntilIdle(limit: number, step = 10 * this.bucketCycles): void {
+    const end = this.now + limit;
+    while (this.now < end && this.vms().some((r) => this.isLive(r))) this.runUntil(Math.min(end, this.now + step));
+  }
+
+  isLive(r: DcVm): boolean {
+    const p = r.host === null ? undefined : this.hostMap.get(r.host)?.find(r.name);
+    return p !== undefined && p.end === null;
+  }
+
+  /** Scheduled backups: a snapshot of every running VM each `everyCycles` (0 turns them off). */
+  scheduleSnapshots(everyCycles: number): void {
+    this.snapshotEvery = Math.max(0, Math.floor(everyCycles));
+    this.nextSnapshotAt = this.snapshotEvery > 0 ? this.now + this.snapshotEvery : Infinity;
+  }
+
+  /** Takes a snapshot of one VM now and keeps it as its latest backup. */
+  snapshot(name: string): SnapshotRecord {
+    const r = this.vm(name);
+    const snap: SnapshotRecord = { at: this.now, instructions: r.vm.vcpu.cpu.csr.instret, bytes: saveSnapshot(r.vm) };
+    r.snapshots.push(snap);
+    if (r.snapshots.length > this.snapshotsKept) r.snapshots.shift();
+    return snap;
+  }
+
+  log(text: string): void {
+    this.events.push({ at: this.now, text });
+    if (this.events.length > 500) this.events.shift();
+  }
+
+  /** Console output of a VM as its users saw it. */
+  consoleText(name: string): string {
+    const r = this.vm(name);
+    const text = r.console.join('');
+    r.console = [text];
+    return text;
+  }
+
+  private snapshotAll(): void {
+    for (const r of this.vmMap.values()) if (this.isLive(r)) this.snapshot(r.name);
+  }
+
+  private newRecord(name: string, profile: string, image: ProgramImage | null): DcVm {
+    if (this.vmMap.has(name)) throw new RangeError(`a VM named '${name}' already exists`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new RangeError(`'${name}' is not a usable VM name (letters, digits, . _ -)`);
+    const record: DcVm = {
+      name, profile, image: image ?? EMPTY_IMAGE, vm: null as unknown as Vm, host: null,
+      account: { cpuTime: 0, slices: 0, responses: [], cpu: new UtilizationSeries(this.bucketCycles, 1) },
+      console: [], snapshots: [], down: null,
+    };
+    this.vmMap.set(name, record);
+    return record;
+  }
+}
+
+const EMPTY_IMAGE: ProgramImage = { entry: 0x8000_0000, segments: [], symbols: new Map(), lines: [] };
+
+export function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+}
+
+/** Cycles of the 100 MHz virtual clock as milliseconds. */
+export function ms(cycles: number): number {
+  return (cycles * 1000) / CORE_HZ;
+}

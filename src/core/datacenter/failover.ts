@@ -1,0 +1,81 @@
+// Availability: when a host fails, the VMs it ran are lost with it — but each has a
+// recent snapshot, so a high-availability manager restarts them on the surviving hosts.
+// What it costs is measured: downtime (detecting the failure, then reading the snapshot
+// from shared storage) and lost work (everything the guest did since that snapshot,
+// which it must now do again).
+
+import { CORE_HZ } from '../isa/clock.ts';
+import { cloneFromSnapshot } from '../vmm/snapshot.ts';
+import type { DataCentre } from './datacentre.ts';
+import { firstFitHost } from './placement.ts';
+
+export interface FailoverOptions {
+  /** Cycles until the failure is noticed (missed heartbeats); default 1,000,000 = 10 ms. */
+  detectCycles?: number;
+  /** Shared-storage read bandwidth for snapshots, bytes per second (default 500 MB/s). */
+  storageBytesPerSecond?: number;
+}
+
+export interface RestartReport {
+  vm: string;
+  /** Host it restarted on, or null when no surviving host had room. */
+  to: string | null;
+  /** Data-centre time of the snapshot it restarted from (null: booted from its image). */
+  snapshotAt: number | null;
+  /** Guest instructions done since that snapshot: lost, to be done again. */
+  lostInstructions: number;
+  /** Cycles of its progress lost (failure time minus snapshot time). */
+  lostCycles: number;
+  /** Failure to running again. */
+  downtimeCycles: number;
+  downtimeMs: number;
+  restartedAt: number | null;
+}
+
+export interface FailoverReport {
+  host: string;
+  failedAt: number;
+  vms: RestartReport[];
+}
+
+export function failHost(dc: DataCentre, hostName: string, options: FailoverOptions = {}): FailoverReport {
+  const host = dc.host(hostName);
+  if (host.failed) throw new RangeError(`host '${hostName}' has already failed`);
+  const failedAt = dc.now;
+  host.failed = true;
+  dc.log(`${hostName} FAILED`);
+  const detect = options.detectCycles ?? 1_000_000;
+  const storage = options.storageBytesPerSecond ?? 500e6;
+  const victims = host.placements().filter((p) => p.end === null).map((p) => p.name);
+  const reports = victims.map((name) => restart(dc, name, hostName, failedAt, detect, storage));
+  return { host: hostName, failedAt, vms: reports };
+}
+
+function restart(dc: DataCentre, name: string, failed: string, failedAt: number, detect: number, storage: number): RestartReport {
+  const record = dc.vm(name);
+  dc.host(failed).remove(name);
+  const lostAt = record.vm.vcpu.cpu.csr.instret;
+  const snap = record.snapshots[record.snapshots.length - 1] ?? null;
+  const target = firstFitHost(dc.hosts(), record.vm.ram.size, failed);
+  const base = { vm: name, snapshotAt: snap?.at ?? null, lostInstructions: lostAt - (snap?.instructions ?? 0), lostCycles: failedAt - (snap?.at ?? 0) };
+  record.host = null;
+  if (!target) {
+    record.down = `lost with ${failed}; no surviving host has room`;
+    dc.log(`${name} is down: no room on any surviving host`);
+    return { ...base, to: null, downtimeCycles: Infinity, downtimeMs: Infinity, restartedAt: null };
+  }
+  const readCycles = snap ? Math.ceil((snap.bytes.length * CORE_HZ) / storage) : 0;
+  const restartedAt = failedAt + detect + readCycles;
+  const onConsole = (b: Uint8Array) => dc.consoleOf(record, b);
+  if (snap) {
+    record.vm = cloneFromSnapshot(snap.bytes, { onConsole, exitLogSize: 16 });
+    record.vm.setImage(record.image);
+  } else {
+    record.vm = dc.newVm('full', record.vm.ram.size, record);
+    record.vm.load(record.image); // no backup: a cold boot
+  }
+  dc.place(record, target.name, restartedAt);
+  dc.log(`${name} restarted on ${target.name} from ${snap ? 'its last snapshot' : 'its image (no snapshot)'}`);
+  const downtimeCycles = restartedAt - failedAt;
+  return { ...base, to: target.name, downtimeCycles, downtimeMs: (downtimeCycles * 1000) / CORE_HZ, restartedAt };
+}

@@ -1,0 +1,226 @@
+// A physical server running a hypervisor: its own physical CPUs and RAM, and a round-robin
+// scheduler of the VMs placed on it. Unlike the single-host scheduler of vmm/host.ts (which
+// runs its guests to the end), this one advances in steps to a time the data centre sets,
+// so many hosts share one virtual clock and VMs can arrive, pause and leave between steps.
+//
+// Each physical CPU has its own clock; the scheduler always serves the CPU that is furthest
+// behind. A VM asleep in wfi consumes nothing until its virtual timer is due; a slice may
+// end past the step's target (by at most one slice), which keeps the schedule independent
+// of how the caller chops time into steps.
+
+import type { Vm, VmStop } from '../vmm/vm.ts';
+import { UtilizationSeries } from './utilization.ts';
+
+/** One request of a periodic service: when it was due, how long until it ran, until done. */
+export interface ResponseSample {
+  /** Host time at which the guest's timer was due. */
+  at: number;
+  /** Cycles it waited for a physical CPU. */
+  wait: number;
+  /** Cycles from due to served (waiting plus its own work, plus any preemption). */
+  response: number;
+}
+
+/** What a VM accumulates wherever it runs (it moves between hosts with the VM). */
+export interface VmAccount {
+  cpuTime: number;
+  slices: number;
+  responses: ResponseSample[];
+  cpu: UtilizationSeries;
+}
+
+export type VmEnd = { kind: 'exit'; exitCode: number } | { kind: 'fault'; message: string }
+  | { kind: 'wfi-idle' } | { kind: 'stopped' };
+
+export interface Placement {
+  name: string;
+  vm: Vm;
+  account: VmAccount;
+  /** Host time from which it may run. */
+  readyAt: number;
+  blocked: boolean;
+  /** While blocked: guest cycles until its timer. */
+  sleepFor: number;
+  paused: boolean;
+  end: VmEnd | null;
+  /** Due time of the request it is waiting to serve, when it sleeps between requests. */
+  requestAt: number | null;
+  wait: number | null;
+}
+
+export interface PhysicalHostOptions {
+  name: string;
+  /** Physical CPUs (hardware threads given to the hypervisor). */
+  pcpus: number;
+  /** RAM the hypervisor can give to VMs, bytes. */
+  ramBytes: number;
+  /** Scheduler time slice, cycles. */
+  slice: number;
+  /** Cycles charged when a physical CPU switches between VMs (cost model's vmSwitch). */
+  switchCost: number;
+  /** Utilization time-series bucket, cycles. */
+  bucketCycles: number;
+  /** Host time at which it is switched on (the data centre's clock). */
+  startAt: number;
+}
+
+export class PhysicalHost {
+  readonly name: string;
+  readonly pcpus: number;
+  readonly ramBytes: number;
+  readonly utilization: UtilizationSeries;
+  failed = false;
+  switches = 0;
+  private readonly clocks: number[];
+  private readonly last: Array<Placement | null>;
+  private readonly slots: Placement[] = [];
+  private next = 0;
+
+  constructor(private readonly options: PhysicalHostOptions) {
+    this.name = options.name;
+    this.pcpus = Math.max(1, Math.floor(options.pcpus));
+    this.ramBytes = options.ramBytes;
+    this.clocks = new Array<number>(this.pcpus).fill(options.startAt);
+    this.last = new Array<Placement | null>(this.pcpus).fill(null);
+    this.utilization = new UtilizationSeries(options.bucketCycles, this.pcpus);
+  }
+
+  placements(): readonly Placement[] {
+    return this.slots;
+  }
+
+  /** RAM reserved by the VMs placed here (ended ones release theirs). */
+  reservedRam(): number {
+    return this.slots.filter((s) => s.end === null).reduce((sum, s) => sum + s.vm.ram.size, 0);
+  }
+
+  /** Places a VM here; it may run from `readyAt`. */
+  add(vm: Vm, name: string, account: VmAccount, readyAt: number): Placement {
+    const slot: Placement = {
+      name, vm, account, readyAt, blocked: false, sleepFor: 0, paused: false, end: null, requestAt: null, wait: null,
+    };
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** Takes a VM off this host (migration, failure, removal). */
+  remove(name: string): Placement | undefined {
+    const i = this.slots.findIndex((s) => s.name === name);
+    if (i < 0) return undefined;
+    const [slot] = this.slots.splice(i, 1);
+    for (let p = 0; p < this.pcpus; p++) if (this.last[p] === slot) this.last[p] = null;
+    if (this.next > i) this.next--;
+    return slot;
+  }
+
+  find(name: string): Placement | undefined {
+    return this.slots.find((s) => s.name === name);
+  }
+
+  /** The latest physical-CPU clock: when everything scheduled so far has finished. */
+  horizon(): number {
+    return Math.max(...this.clocks);
+  }
+
+  /** Runs the VMs placed here until every physical CPU has reached host time `t`. */
+  advanceTo(t: number): void {
+    if (this.failed) {
+      for (let p = 0; p < this.pcpus; p++) this.clocks[p] = Math.max(this.clocks[p], t);
+      return;
+    }
+    for (;;) {
+      const p = this.laggingCpu();
+      const now = this.clocks[p];
+      if (now >= t) return;
+      const slot = this.pick(now);
+      if (!slot) {
+        this.clocks[p] = Math.min(t, this.nextReady() ?? t); // idle until someone is ready
+        continue;
+      }
+      this.next = (this.slots.indexOf(slot) + 1) % this.slots.length;
+      if (this.last[p] !== slot) {
+        if (this.last[p] !== null) this.switchTo(p);
+        this.last[p] = slot;
+      }
+      const start = this.clocks[p];
+      const used = this.runSlice(slot, start);
+      this.clocks[p] = start + used;
+      this.utilization.add(start, start + used);
+      slot.account.cpu.add(start, start + used);
+      slot.readyAt = this.clocks[p] + (slot.blocked ? slot.sleepFor : 0);
+      if (slot.blocked) this.recordResponse(slot, this.clocks[p]);
+    }
+  }
+
+  private laggingCpu(): number {
+    let p = 0;
+    for (let i = 1; i < this.pcpus; i++) if (this.clocks[i] < this.clocks[p]) p = i;
+    return p;
+  }
+
+  private switchTo(p: number): void {
+    const start = this.clocks[p];
+    this.clocks[p] += this.options.switchCost;
+    this.utilization.add(start, this.clocks[p]); // the hypervisor's own work
+    this.switches++;
+  }
+
+  private runnable(s: Placement): boolean {
+    return s.end === null && !s.paused;
+  }
+
+  /** The next runnable VM in round-robin order that may run at `now`. */
+  private pick(now: number): Placement | null {
+    const n = this.slots.length;
+    for (let i = 0; i < n; i++) {
+      const s = this.slots[(this.next + i) % n];
+      if (this.runnable(s) && s.readyAt <= now) return s;
+    }
+    return null;
+  }
+
+  private nextReady(): number | null {
+    let best: number | null = null;
+    for (const s of this.slots) if (this.runnable(s) && (best === null || s.readyAt < best)) best = s.readyAt;
+    return best;
+  }
+
+  /** Runs one slice; returns the host cycles it occupied. */
+  private runSlice(slot: Placement, start: number): number {
+    const vm = slot.vm;
+    const clock = vm.vcpu.cpu.clock;
+    if (slot.blocked) { vm.sleep(); slot.blocked = false; }
+    if (slot.requestAt !== null && slot.wait === null) slot.wait = Math.max(0, start - slot.requestAt);
+    const begin = clock.cycles - clock.idleCycles;
+    const slice = this.options.slice;
+    let stop: VmStop = { kind: 'budget' };
+    while (clock.cycles - clock.idleCycles - begin < slice) {
+      stop = vm.run(Math.max(1, slice - (clock.cycles - clock.idleCycles - begin)));
+      if (stop.kind !== 'budget') break;
+    }
+    const used = clock.cycles - clock.idleCycles - begin;
+    slot.account.cpuTime += used;
+    slot.account.slices++;
+    this.settle(slot, stop);
+    return used;
+  }
+
+  private settle(slot: Placement, stop: VmStop): void {
+    switch (stop.kind) {
+      case 'power-off': slot.end = { kind: 'exit', exitCode: stop.exitCode }; break;
+      case 'fault': slot.end = { kind: 'fault', message: stop.message }; break;
+      case 'wfi-idle': slot.end = { kind: 'wfi-idle' }; break;
+      case 'idle': slot.blocked = true; slot.sleepFor = stop.idleCycles; break;
+      default: break;
+    }
+  }
+
+  /** A sleeping service has finished its request: how long did the request take? */
+  private recordResponse(slot: Placement, now: number): void {
+    if (slot.requestAt !== null) {
+      slot.account.responses.push({ at: slot.requestAt, wait: slot.wait ?? 0, response: now - slot.requestAt });
+    }
+    slot.requestAt = slot.readyAt;
+    slot.wait = null;
+  }
+}
