@@ -24,7 +24,9 @@ export async function shellCommand(argv: string[], io: CliIo, createHost: ShellH
     return 0;
   }
   if (args.positional.length) throw new CliError(`shell: unexpected argument '${args.positional[0]}' (use --script FILE)`, 2);
-  const script = readScript(args.flags.get('--script'), io);
+  const scriptFile = args.flags.get('--script');
+  if (scriptFile === undefined && process.stdin.isTTY && io.stdout === process.stdout) return interactive(await createHost());
+  const script = readScript(scriptFile, io);
   const ports = await createHost();
   const session = new Session({
     port: ports.port,
@@ -36,6 +38,30 @@ export async function shellCommand(argv: string[], io: CliIo, createHost: ShellH
     output: (text) => io.stdout.write(text),
   });
   return session.runScript(script);
+}
+
+/** A real terminal: raw keys in, the session's ANSI out, until the host shell exits. */
+function interactive(ports: ShellPorts): Promise<number> {
+  const stdin = process.stdin;
+  return new Promise((resolve) => {
+    const session = new Session({
+      port: ports.port, containers: ports.containers, vms: ports.vms, table: standardCommands(),
+      env: { ...DEFAULT_SHELL_ENV, ...ports.env }, mode: 'terminal',
+      output: (text) => process.stdout.write(text),
+      onEnd: (code) => {
+        stdin.setRawMode(false);
+        stdin.off('data', onData);
+        stdin.pause();
+        resolve(code);
+      },
+    });
+    const onData = (data: string) => session.input(data);
+    stdin.setRawMode(true);
+    stdin.setEncoding('utf8');
+    stdin.on('data', onData);
+    stdin.resume();
+    session.start();
+  });
 }
 
 function readScript(file: string | true | undefined, io: CliIo): string {

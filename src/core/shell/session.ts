@@ -26,6 +26,8 @@ export interface SessionOptions {
   mode: 'terminal' | 'script';
   /** Where the screen's bytes go (xterm.write, stdout). */
   output: (text: string) => void;
+  /** Called once when the host shell exits (`exit`): the session is over. */
+  onEnd?: (code: number) => void;
 }
 
 interface Frame {
@@ -175,6 +177,7 @@ export class Session implements ShellHost {
     if (index <= 0) {
       this.ended = true;
       if (this.interactive) this.write('logout\n');
+      this.options.onEnd?.(code);
       this.changed();
       return;
     }
