@@ -12,6 +12,9 @@ import { outputSectionFor, type Section } from './section.ts';
 type Handler = (L: Layout, op: Token, args: Token[][]) => void;
 
 const NOP = 0x00000013;
+// Sizes the lab can hold: bytes in the file are real memory here, .bss is only a count.
+const MAX_SPACE = 16 << 20;
+const MAX_BSS_SPACE = 128 << 20;
 
 const dataSize = (size: 1 | 2 | 4 | 8): Handler => (L, op, args) => emitData(L, op, args, size);
 
@@ -136,11 +139,16 @@ function space(L: Layout, op: Token, args: Token[][]): void {
   const size = constantArg(L, args[0], op, `the size of '${op.text}'`);
   const fill = args[1] ? constantArg(L, args[1], op, `the fill of '${op.text}'`) : 0n;
   if (size === undefined || fill === undefined || !L.current) return;
-  if (size < 0n || size > 1n << 28n) {
-    L.sink.report('bad-directive-operand', spanOf(args[0]!, op), { name: op.text, expected: 'a size between 0 and 256 MiB' });
+  const limit = L.current.name === '.bss' ? MAX_BSS_SPACE : MAX_SPACE;
+  if (size < 0n || size > BigInt(limit)) {
+    L.sink.report('bad-directive-operand', spanOf(args[0]!, op), { name: op.text, expected: `a size between 0 and ${limit >> 20} MiB` });
     return;
   }
-  if (L.current.name === '.bss' && fill !== 0n) L.sink.report('data-in-bss', spanOf(args[1]!, op), { name: op.text });
+  if (L.current.name === '.bss') {
+    if (fill !== 0n) L.sink.report('data-in-bss', spanOf(args[1]!, op), { name: op.text });
+    L.current.size += Number(size);
+    return;
+  }
   const start = L.current.offset;
   L.current.emit(new Array(Number(size)).fill(Number(BigInt.asUintN(8, fill))));
   L.current.markData(start, L.current.offset);

@@ -199,8 +199,10 @@ export class Layout implements ExpandContext {
   /** A symbol li could not use: an address defined later, or never defined at all. */
   private finishDeferred(): void {
     for (const d of this.deferredLi) {
-      if (this.symbols.get(d.name)) this.sink.report('li-not-constant', d.at, { text: d.text });
-      else this.sink.report('undefined-symbol', d.at, { name: displayName(d.name) });
+      const sym = this.symbols.get(d.name);
+      if (!sym) this.sink.report('undefined-symbol', d.at, { name: displayName(d.name) });
+      else if (sym.isLabel) this.sink.report('li-not-constant', d.at, { text: d.text });
+      else this.sink.report('not-constant', d.at, { what: "li's operand", detail: `: '${displayName(d.name)}' is not defined before this point` });
     }
   }
 

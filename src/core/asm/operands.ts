@@ -193,7 +193,15 @@ function readCsr(toks: Operand, ctx: OperandContext): Imm {
       if (hint) throw new OperandError('unknown-csr', at, { name: t.text, hint });
     }
   }
-  return { mode: 'value', expr: readExpression('E', toks, ctx), at, min: 0, max: 4095 };
+  // GNU needs the CSR number when it reads the line: a name it does not know is an error.
+  const expr = readExpression('E', toks, ctx);
+  if (expr.k !== 'num' && t?.kind === 'ident') throw new OperandError('unknown-csr', at, { name: t.text, hint: '' });
+  if (containsSymbol(expr)) throw new OperandError('not-constant', at, { what: 'a CSR number', detail: '' });
+  return { mode: 'value', expr, at, min: 0, max: 4095 };
+}
+
+function containsSymbol(e: Expr): boolean {
+  return e.k === 'sym' || e.k === 'dot' || (e.k === 'un' && containsSymbol(e.e)) || (e.k === 'bin' && (containsSymbol(e.l) || containsSymbol(e.r)));
 }
 
 /** Fence predecessor/successor sets: letters i, o, r, w in that order (unprivileged 2.7). */
