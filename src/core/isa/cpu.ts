@@ -64,6 +64,13 @@ export interface CpuState {
 
 const EMPTY = new ArrayBuffer(8);
 
+/**
+ * Longest chunk of steps per execute() call. Returning to run() now and then lets the
+ * engine compile execute() as a whole function instead of only on-stack replacing its
+ * loop, which is measurably faster; a chunk boundary costs well under a microsecond.
+ */
+const MAX_CHUNK = 1 << 14;
+
 /** Which exception a faulting access raises, by kind of access (3.1.15). */
 const FAULT_CAUSE = {
   fetch: { access: Exception.InstructionAccessFault, page: Exception.InstructionPageFault, misaligned: Exception.InstructionAddressMisaligned },
@@ -196,9 +203,10 @@ export class Cpu {
 
   /** Steps until the timer could fire, so the interrupt is seen on the right cycle. */
   private chunkLength(remaining: number): number {
-    if (!(this.csr.mie & MIP_MTIP) || this.clock.timerPending()) return remaining;
+    const limit = Math.min(remaining, MAX_CHUNK);
+    if (!(this.csr.mie & MIP_MTIP) || this.clock.timerPending()) return limit;
     const deadline = this.clock.timerDeadline();
-    return Math.max(1, Math.min(remaining, Math.ceil(deadline - this.clock.cycles)));
+    return Math.max(1, Math.min(limit, Math.ceil(deadline - this.clock.cycles)));
   }
 
   private account(retired: number): void {
