@@ -95,7 +95,7 @@ export class Executor {
     const release = () => closeQuietly(this.shell, ...owned.splice(0), ...opened.splice(0));
     try {
       const lookup = this.shell.lookup;
-      const argv = expandWords(cmd.words, lookup);
+      const argv = expandWords(cmd.words, lookup, this.shell.listDirectory);
       const prefix = cmd.assignments.map((a) => [a.name, expandWord(a.value, lookup) ?? ''] as const);
       const stdio = this.redirect(cmd.redirects, inherited, opened);
       if (argv.length === 0) {

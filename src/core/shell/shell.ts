@@ -121,6 +121,15 @@ export class Shell {
     return this.variables.get(name);
   };
 
+  /** Directory names for pathname expansion; nothing when unreadable. */
+  readonly listDirectory = (dir: string): string[] => {
+    try {
+      return this.port.readdir(dir).map((e) => e.name).filter((n) => n !== '.' && n !== '..');
+    } catch {
+      return [];
+    }
+  };
+
   setVariable(name: string, value: string, exported = false): void {
     this.variables.set(name, value);
     if (exported) this.exported.add(name);

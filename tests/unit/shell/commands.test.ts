@@ -158,3 +158,16 @@ describe('utilities', () => {
     expect(await outputOf('clear')).toBe('\x1b[H\x1b[2J');
   });
 });
+
+describe('pathname expansion', () => {
+  it('expands unquoted * and ? to sorted file names, through the kernel', async () => {
+    const bed = testbed();
+    await runScript('mkdir -p /tmp/g/sub\necho > /tmp/g/a.txt\necho > /tmp/g/b.txt\necho > /tmp/g/ab.log\necho > /tmp/g/.hidden.txt\necho > /tmp/g/sub/c.txt\n', bed);
+    expect(await outputOf('echo /tmp/g/*.txt', bed)).toBe('/tmp/g/a.txt /tmp/g/b.txt\n');
+    expect(await outputOf('cd /tmp/g; echo ?.txt; echo a*', bed)).toBe('a.txt b.txt\na.txt ab.log\n');
+    expect(await outputOf('echo /tmp/g/*/*.txt /tmp/g/.h*', bed)).toBe('/tmp/g/sub/c.txt /tmp/g/.hidden.txt\n');
+    expect(await outputOf(`echo "/tmp/g/*" '*' \\* /tmp/g/*.none`, bed)).toBe('/tmp/g/* * * /tmp/g/*.none\n');
+    expect(await outputOf('X="*"; echo $X', bed)).toBe('*\n');
+    expect(await outputOf('rm /tmp/g/*.txt; ls /tmp/g', bed)).toBe('ab.log\nsub\n');
+  });
+});
