@@ -2,8 +2,10 @@
 // message per slice: one postMessage per byte would flood the page at 1 MB/s.
 // Text is latin1 (one char per byte) so no byte is lost or reinterpreted.
 
-// 64 KiB per slice (~8 ms) is 8 MB/s, far above the 1 MB/s the page must keep up with.
-const MAX_PENDING = 64 * 1024;
+// The engine flushes at most every FLUSH_MS, so this caps the page's intake at 2 MiB/s:
+// twice the 1 MB/s it must keep up with, and well within what xterm can draw.
+export const FLUSH_MS = 16;
+const MAX_PENDING = 32 * 1024;
 
 export class ConsoleBuffer {
   private parts: string[] = [];

@@ -14,7 +14,7 @@ import type {
 } from './engine-api.ts';
 import { NO_EXITS, type Guest, type GuestFactory, type GuestStop } from './guest.ts';
 import { LineTable } from './line-table.ts';
-import { ConsoleBuffer } from './console-buffer.ts';
+import { ConsoleBuffer, FLUSH_MS } from './console-buffer.ts';
 
 export interface AssembleOutput {
   diagnostics: Diagnostic[];
@@ -54,6 +54,7 @@ export class Engine implements EngineApi {
   private pauseRequested = false;
   private running: Promise<StopInfo> | null = null;
   private sliceBudget = FIRST_SLICE;
+  private lastFlush = 0;
 
   constructor(private readonly deps: EngineDeps) {
     this.console = new ConsoleBuffer((text) => this.listener?.output(text));
@@ -149,8 +150,12 @@ export class Engine implements EngineApi {
       const stop = this.runSlice(guest, budget, resuming);
       resuming = false;
       remaining -= guest.instructions() - before;
-      this.resize(budget, this.deps.now() - started);
-      this.console.flush();
+      const now = this.deps.now();
+      this.resize(budget, now - started);
+      if (now - this.lastFlush >= FLUSH_MS) {
+        this.console.flush();
+        this.lastFlush = now;
+      }
       if (stop && stop.kind !== 'budget') return this.finish(this.toStopInfo(stop));
       if (this.stopRequested()) return this.finish({ reason: 'paused', pc: guest.pc() });
       if (remaining <= 0) return this.finish({ reason: 'budget', pc: guest.pc(), message: `Stopped after ${limit} instructions` });
