@@ -2,6 +2,7 @@
 // one line on stderr and a non-zero status, never a stack trace.
 
 import { asmCommand } from './asm-command.ts';
+import { datacenterCommand } from './datacenter-command.ts';
 import { disasmCommand } from './disasm-command.ts';
 import { CliError, EXIT_USAGE, processIo, type CliIo } from './io.ts';
 import { runCommand } from './run-command.ts';
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   shell: shellCommand,
   lessons: lessonsCommand,
+  dc: datacenterCommand,
 };
 
 /** `trapdoor lessons ...` lives in lessons-command.ts, written with the lesson engine. */

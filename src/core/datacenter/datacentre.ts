@@ -266,6 +266,7 @@ export class DataCentre {
 const EMPTY_IMAGE: ProgramImage = { entry: 0x8000_0000, segments: [], symbols: new Map(), lines: [] };
 
 export function mib(bytes: number): string {
+  if (bytes > 0 && bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`;
   return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
 }
 

@@ -2,6 +2,7 @@
 
 import { CommandTable } from './command-table.ts';
 import { containerCommand, dockerAlias } from './container-command.ts';
+import { datacentreCommand } from '../datacenter/datacentre-command.ts';
 import { cat, cd, ls, mkdir, pwd, rm, rmdir } from './utilities/files.ts';
 import { jobs, kill, ps, sleep, top, wait } from './utilities/processes.ts';
 import { clear, echo, env, exit, exportCommand, falseCommand, help, history, trueCommand, unset } from './utilities/session.ts';
@@ -14,6 +15,6 @@ export function standardCommands(): CommandTable {
     ps, top, kill, sleep, jobs, wait,
     free, hostname, uname,
     echo, env, exportCommand, unset, clear, trueCommand, falseCommand, history, help, exit,
-    containerCommand, dockerAlias, vmCommand,
+    containerCommand, dockerAlias, vmCommand, datacentreCommand(),
   );
 }

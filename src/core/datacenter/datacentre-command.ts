@@ -1,0 +1,24 @@
+// The shell's `dc` command: the data-centre verbs (dc-command.ts) in the terminal. Each
+// shell session gets its own data centre, created on first use; the kernel's containers
+// appear in `dc list` beside the VMs.
+
+import { fail, type Builtin } from '../shell/builtin.ts';
+import { DcSession } from './dc-command.ts';
+
+export function datacentreCommand(): Builtin {
+  let session: DcSession | null = null;
+  return {
+    name: 'dc',
+    summary: 'the data centre: hosts, VMs, migration, failover, backups, cost (dc help)',
+    async run(ctx) {
+      try {
+        session ??= new DcSession({ containers: ctx.shell.containers });
+      } catch (e) {
+        return fail(ctx, e instanceof Error ? e.message : String(e));
+      }
+      const r = session.run(ctx.argv.slice(1));
+      await (r.status === 0 ? ctx.stdout : ctx.stderr).write(r.text);
+      return r.status;
+    },
+  };
+}
