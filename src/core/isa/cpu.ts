@@ -6,7 +6,8 @@
 //   const cpu = new Cpu(memory)        // memory: Memory (isa/memory.ts): a RAM fast path
 //                                      // plus load/store/fetch slow paths returning faults
 //   cpu.x[i], cpu.pc, cpu.priv         // registers (x0 is kept 0), pc (unsigned), PRIV_M/PRIV_U
-//   cpu.run(budget): CpuStop           // execute at most `budget` steps, say why it stopped
+//   cpu.run(budget): CpuStop           // execute at most `budget` steps, say why it stopped;
+//                                      // cpu.stepsRun = steps it used
 //   cpu.interceptUserTraps = true      // every trap taken in U-mode (exception or interrupt)
 //                                      // ends run() with {kind:'trap', trap} instead of
 //                                      // vectoring to mtvec; no CSR changes; pc stays at
@@ -92,6 +93,8 @@ export class Cpu {
   /** Physical address of a RAM word whose stores call onWatchedStore, or -1. */
   storeWatch = -1;
   onWatchedStore: ((addr: number, value: number) => void) | null = null;
+  /** Steps the last run() used of its budget. */
+  stepsRun = 0;
   /** Stalled in WFI (3.3.3) until an interrupt is pending in mie. */
   waiting = false;
   /** Address reserved by LR.W, or -1 (set it to -1 on a context switch). */
@@ -148,6 +151,7 @@ export class Cpu {
   }
 
   run(budget: number): CpuStop {
+    this.stepsRun = 0;
     this.exit = null;
     this.stopRequested = false;
     let remaining = Math.floor(budget);
@@ -167,6 +171,7 @@ export class Cpu {
       const done = this.execute(chunk);
       first = false;
       remaining -= done;
+      this.stepsRun += done;
       if (this.exit) return this.exit;
       if (this.stopRequested) return { kind: 'stopped' };
     }
@@ -513,10 +518,11 @@ export class Cpu {
     }
     const s = this.csr;
     const handler = (s.mtvec & ~3) >>> 0;
-    if (!interrupt && cause === Exception.InstructionAccessFault && this.pc === handler) {
+    // An exception at the handler's own first instruction would repeat forever: say so.
+    if (!interrupt && this.pc === handler) {
       this.exit = {
         kind: 'fault',
-        message: `the trap handler at mtvec 0x${hex(handler)} cannot be fetched (${causeName(cause, false)})`
+        message: `the trap handler at mtvec 0x${hex(handler)} itself raises ${causeName(cause, false)}`
           + (this.lastTrap ? `; the trap being handled: ${this.lastTrap}` : ''),
       };
       return;

@@ -6,7 +6,7 @@
 //   m.run(budget): StopReason      // budget | breakpoint | wfi-idle | power-off | fault
 //   m.receive(bytes)               // UART input
 //   m.raiseInterrupt(cause) / lowerInterrupt(cause)   // Interrupt.MachineExternal, ...
-//   m.cpu.breakpoints.add(pc)
+//   m.breakpoints.add(pc)          // run() stops before executing pc; resuming there runs it
 //   m.getState() / m.setState(s)   // versioned snapshot (RAM: touched pages only)
 //
 // Memory map: sifive_test 0x00100000, CLINT 0x02000000, NS16550A 0x10000000,
@@ -127,6 +127,11 @@ export class Machine {
       case 'stopped': return { kind: 'budget' };
       case 'trap': return { kind: 'fault', message: 'unexpected intercepted trap on the bare machine' };
     }
+  }
+
+  /** Addresses where run() stops before executing (the hart's set). */
+  get breakpoints(): Set<number> {
+    return this.cpu.breakpoints;
   }
 
   /** Host input to the UART. */

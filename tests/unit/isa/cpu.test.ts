@@ -271,7 +271,7 @@ describe('robustness', () => {
       for (let i = 1; i < 32; i++) cpu.x[i] = BASE + 0x100 + i * 4;
       if (user) { cpu.priv = PRIV_U; cpu.interceptUserTraps = true; }
       const stop = cpu.run(2);
-      expect(['budget', 'trap', 'wfi-idle', 'stopped']).toContain(stop.kind);
+      expect(['budget', 'trap', 'wfi-idle', 'fault']).toContain(stop.kind);
       expect(cpu.x[0]).toBe(0);
       if (stop.kind === 'trap') expect(stop.trap.cause).toBeLessThan(16);
     }), { numRuns: 8000 });
@@ -291,7 +291,18 @@ describe('robustness', () => {
     const { cpu } = cpuWith([0]);
     const stop = cpu.run(1000);
     expect(stop.kind).toBe('fault');
-    if (stop.kind === 'fault') expect(stop.message).toMatch(/mtvec 0x00000000.*illegal instruction/);
+    if (stop.kind === 'fault') expect(stop.message).toMatch(/mtvec 0x00000000 itself raises instruction access fault; the trap being handled: illegal instruction at pc 0x80000000/);
+  });
+
+  it('a handler whose first instruction faults is reported, not looped on', () => {
+    const { cpu } = cpuWith([ECALL]);
+    cpu.csr.mtvec = BASE;
+    const stop = cpu.run(1000);
+    expect(stop).toEqual({
+      kind: 'fault',
+      message: 'the trap handler at mtvec 0x80000000 itself raises environment call from M-mode',
+    });
+    expect(cpu.stepsRun).toBe(1);
   });
 });
 

@@ -3,22 +3,16 @@
 import { Cpu } from '../../../src/core/isa/cpu.ts';
 import { MemoryFault, type AccessWidth, type Memory } from '../../../src/core/isa/memory.ts';
 import { Ram, RAM_BASE } from '../../../src/core/machine/ram.ts';
+import { RamOnlyMemory } from '../../../src/core/machine/ram-only-memory.ts';
 
 export const BASE = RAM_BASE;
-
-export class RamOnly implements Memory {
-  constructor(readonly ram: Ram) {}
-  load(): number { return MemoryFault.Access; }
-  store(): number { return MemoryFault.Access; }
-  fetch(): number { return MemoryFault.Access; }
-}
 
 /** A Cpu over 64 KiB of RAM at 0x80000000 holding `words` at the start. */
 export function cpuWith(words: number[], ramSize = 0x10000): { cpu: Cpu; ram: Ram } {
   const ram = new Ram(BASE, ramSize);
   const bytes = new Uint8Array(Uint32Array.from(words).buffer);
   ram.write(BASE, bytes);
-  const cpu = new Cpu(new RamOnly(ram));
+  const cpu = new Cpu(new RamOnlyMemory(ram));
   cpu.reset(BASE);
   return { cpu, ram };
 }
