@@ -7,6 +7,7 @@ import { LINUX_TEXT_BASE, loadProgram } from './load-program.ts';
 import { runProgram, type ExtendedRunResult } from '../core/runner.ts';
 import type { RunMode } from '../core/run-result.ts';
 import { LoadError } from '../core/machine/machine.ts';
+import { KernelError } from '../core/kernel/errno.ts';
 
 export const RUN_HELP = `usage: trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json]
                      [--env NAME=VALUE]... [-- ARGS...]
@@ -62,7 +63,7 @@ export function runCommand(argv: string[], io: CliIo): number {
       const hint = mode !== 'linux' && image.entry < 0x80000000 ? ' (a Linux program? try --mode linux)' : '';
       throw new CliError(`${file}: ${e.message}${hint}`, EXIT_ERROR);
     }
-    if (e instanceof Error && /could not load/.test(e.message)) throw new CliError(`${file}: ${e.message}`, EXIT_ERROR);
+    if (e instanceof KernelError) throw new CliError(`${file}: ${e.message}`, EXIT_ERROR);
     throw e;
   }
   if (json) io.stdout.write(JSON.stringify(result) + '\n');

@@ -12,6 +12,7 @@ import { Exception, causeName, type Trap } from '../isa/trap.ts';
 import type { ExitEvent } from '../run-result.ts';
 import { AddressSpace } from './address-space.ts';
 import { Cgroup } from './cgroup.ts';
+import { EAGAIN, ENOMEM, KernelError } from './errno.ts';
 import { DEFAULT_KERNEL_COSTS, DEFAULT_QUANTUM, type KernelCosts } from './cost.ts';
 import { Block, Console, ConsoleFile, NullFile, type OpenFile } from './file.ts';
 import type { Inode } from './fs/inode.ts';
@@ -82,7 +83,7 @@ export class Kernel {
   private readonly consoleNode: Inode;
   private readonly nullNode: Inode;
   /** Called when a process becomes a zombie (shell job control, the container runtime). */
-  onExit: ((p: Process) => void) | null = null;
+  readonly exitListeners = new Set<(p: Process) => void>();
 
   constructor(opts: KernelOptions = {}) {
     this.console = new Console(opts.consoleSink ?? (() => {}));
@@ -160,7 +161,7 @@ export class Kernel {
   spawn(req: SpawnRequest): Process {
     const ns = req.ns ?? this.initNs;
     const cgroup = req.cgroup ?? this.rootCgroup;
-    if (!cgroup.chargePid()) throw new Error('pids.max reached');
+    if (!cgroup.chargePid()) throw new KernelError(EAGAIN, `pids.max of cgroup ${cgroup.path()} reached`);
     const space = new AddressSpace(cgroup);
     const p = new Process(this.nextId++, space, req.parent ?? null, ns, cgroup,
       req.cwd ?? ns.mnt.root, req.creds ?? { uid: 0, gid: 0 });
@@ -171,10 +172,33 @@ export class Kernel {
     p.files = [...stdio];
     if (!execImage(this, p, req.image, req.argv, req.envp ?? DEFAULT_ENV)) {
       this.exit(p, 0, SIGKILL, 'could not load the program (out of memory)');
-      throw new Error('could not load the program: out of memory');
+      throw new KernelError(ENOMEM, 'could not load the program: out of memory');
     }
     this.processes.set(p.id, p);
     this.scheduler.makeRunnable(p);
+    return p;
+  }
+
+  /**
+   * A host-side process: a pid, descriptors, a cwd and a namespace set for code that runs
+   * in TypeScript (the shell), never on the hart. It counts against pids.max like any other.
+   */
+  spawnHost(req: Omit<SpawnRequest, 'image' | 'envp'>): Process {
+    const ns = req.ns ?? this.initNs;
+    const cgroup = req.cgroup ?? this.rootCgroup;
+    if (!cgroup.chargePid()) throw new KernelError(EAGAIN, `pids.max of cgroup ${cgroup.path()} reached`);
+    const p = new Process(this.nextId++, new AddressSpace(cgroup), req.parent ?? null, ns, cgroup,
+      req.cwd ?? ns.mnt.root, req.creds ?? { uid: 0, gid: 0 });
+    p.host = true;
+    p.state = 'sleeping';
+    p.channel = p;
+    p.argv = req.argv;
+    p.name = (req.argv[0] ?? 'sh').split('/').pop()!.slice(0, 15);
+    ns.pid.attach(p);
+    p.startCycle = this.now;
+    p.parent?.children.add(p);
+    p.files = [...(req.stdio ?? [this.consoleFile(), this.consoleFile(), this.consoleFile()])];
+    this.processes.set(p.id, p);
     return p;
   }
 
@@ -234,7 +258,7 @@ export class Kernel {
     p.cgroup.unchargePid();
     this.reparentChildren(p);
     if (p.parent) this.wakeup(p.parent);
-    this.onExit?.(p);
+    for (const listener of this.exitListeners) listener(p);
   }
 
   private reparentChildren(p: Process): void {

@@ -44,6 +44,9 @@ export class Process {
   cpuCycles = 0;
   syscalls = 0;
   startCycle = 0;
+  /** A host-side process (the shell, written in TypeScript): it has no user code and is
+   * never scheduled on the hart; its system calls come through a KernelPort. */
+  host = false;
 
   constructor(
     /** Globally unique id, the pid in the host's (initial) pid namespace. */

@@ -12,6 +12,10 @@ export class Scheduler {
   /** Timed sleepers, sorted by wakeAt. */
   private timers: Process[] = [];
   private last: Process | null = null;
+  /** Host-side waiters (the shell's port): retried when their channel is woken. */
+  private readonly hostWaiters = new Map<object, Set<() => void>>();
+  /** Host-side timers, sorted by cycle. */
+  private hostTimers: { at: number; fire: () => void }[] = [];
 
   constructor(private readonly k: Kernel, public quantum: number) {}
 
@@ -39,10 +43,29 @@ export class Scheduler {
   }
 
   wakeup(channel: object): void {
+    const waiters = this.hostWaiters.get(channel);
+    if (waiters) {
+      this.hostWaiters.delete(channel);
+      for (const retry of waiters) retry();
+    }
     const set = this.sleepers.get(channel);
     if (!set) return;
     this.sleepers.delete(channel);
     for (const p of set) if (p.state === 'sleeping' && p.channel === channel) this.makeRunnable(p);
+  }
+
+  /** A host-side caller waits for a channel: `retry` runs at the next wakeup of it. */
+  waitHost(channel: object, retry: () => void): void {
+    let set = this.hostWaiters.get(channel);
+    if (!set) this.hostWaiters.set(channel, (set = new Set()));
+    set.add(retry);
+  }
+
+  /** A host-side timer: `fire` runs once virtual time reaches `cycle`. */
+  timerHost(cycle: number, fire: () => void): void {
+    let i = this.hostTimers.length;
+    while (i > 0 && this.hostTimers[i - 1]!.at > cycle) i--;
+    this.hostTimers.splice(i, 0, { at: cycle, fire });
   }
 
   /** Forget a process that exited (it may be queued or asleep). */
@@ -59,6 +82,7 @@ export class Scheduler {
 
   private wakeTimers(): void {
     const now = this.k.now;
+    while (this.hostTimers.length > 0 && this.hostTimers[0]!.at <= now) this.hostTimers.shift()!.fire();
     while (this.timers.length > 0 && this.timers[0]!.wakeAt <= now) {
       const p = this.timers.shift()!;
       if (p.state === 'sleeping' && p.channel === null) this.makeRunnable(p);
@@ -78,7 +102,7 @@ export class Scheduler {
 
   /** When nothing can run: the earliest timer or cpu.max period that would change that. */
   private nextEvent(): number {
-    let t = this.timers[0]?.wakeAt ?? Infinity;
+    let t = Math.min(this.timers[0]?.wakeAt ?? Infinity, this.hostTimers[0]?.at ?? Infinity);
     for (const p of this.queue) {
       if (p.state === 'runnable') t = Math.min(t, nextPeriod(p, this.k.now));
     }

@@ -46,7 +46,7 @@ function pathContext(p: Process, dirfd: number, path: string): PathContext {
   return { root: p.root, cwd: dir };
 }
 
-function installFd(p: Process, file: OpenFile, min = 0): number {
+export function installFd(p: Process, file: OpenFile, min = 0): number {
   const fd = p.allocFd(file, min);
   if (fd >= MAX_FDS) {
     p.files[fd] = null;
@@ -120,23 +120,27 @@ function openInode(k: Kernel, ctx: PathContext, path: string, flags: number, mod
 }
 
 function sysOpenat(k: Kernel, p: Process, [dirfd, pathPtr, flags, mode]: readonly number[]): number {
-  const path = readString(p, pathPtr!);
-  const node = openInode(k, pathContext(p, dirfd!, path), path, flags!, mode!);
-  const acc = flags! & O_ACCMODE;
+  return openPath(k, p, dirfd!, readString(p, pathPtr!), flags!, mode!);
+}
+
+/** openat on a kernel string: the descriptor, or throws KernelError. */
+export function openPath(k: Kernel, p: Process, dirfd: number, path: string, flags: number, mode: number): number {
+  const node = openInode(k, pathContext(p, dirfd, path), path, flags, mode);
+  const acc = flags & O_ACCMODE;
   const writing = acc === O_WRONLY || acc === O_RDWR;
   if (node.type === 'symlink') throw new KernelError(40);
-  if ((flags! & O_DIRECTORY) && node.type !== 'dir') throw new KernelError(ENOTDIR);
+  if ((flags & O_DIRECTORY) && node.type !== 'dir') throw new KernelError(ENOTDIR);
   if (node.type === 'dir' && writing) throw new KernelError(EISDIR);
   if (writing && node.readOnly) throw new KernelError(EROFS);
   if (!mayAccess(p, node, writing ? 2 : 4)) throw new KernelError(EACCES);
   const dev = k.openDevice(node, acc !== O_WRONLY, writing);
   if (dev) return installFd(p, dev);
-  if (writing && (flags! & O_TRUNC) && node.type === 'file') node.truncate(0);
-  return installFd(p, new InodeFile(node, acc !== O_WRONLY, writing, (flags! & O_APPEND) !== 0));
+  if (writing && (flags & O_TRUNC) && node.type === 'file') node.truncate(0);
+  return installFd(p, new InodeFile(node, acc !== O_WRONLY, writing, (flags & O_APPEND) !== 0));
 }
 
 /** Unix permission bits (owner/other); root may do anything. */
-function mayAccess(p: Process, node: Inode, want: number): boolean {
+export function mayAccess(p: Process, node: Inode, want: number): boolean {
   if (p.creds.uid === 0) return true;
   const bits = node.uid === p.creds.uid ? (node.perm >> 6) & 7 : node.perm & 7;
   return (bits & want) === want;
@@ -217,11 +221,14 @@ function sysGetdents64(_k: Kernel, p: Process, [fd, buf, count]: readonly number
 }
 
 function sysMkdirat(k: Kernel, p: Process, [dirfd, pathPtr, mode]: readonly number[]): number {
-  const path = readString(p, pathPtr!);
-  const { dir, name } = lookupNew(pathContext(p, dirfd!, path), path);
+  return mkdirPath(k, p, dirfd!, readString(p, pathPtr!), mode!);
+}
+
+export function mkdirPath(k: Kernel, p: Process, dirfd: number, path: string, mode: number): number {
+  const { dir, name } = lookupNew(pathContext(p, dirfd, path), path);
   if (dir.readOnly) throw new KernelError(EROFS);
   if (!mayAccess(p, dir, 2)) throw new KernelError(EACCES);
-  const node = k.fs.create('dir', mode! & 0o7777 & ~0o022);
+  const node = k.fs.create('dir', mode & 0o7777 & ~0o022);
   node.uid = p.creds.uid;
   node.gid = p.creds.gid;
   node.mtimeNs = k.nowNs();
@@ -230,14 +237,17 @@ function sysMkdirat(k: Kernel, p: Process, [dirfd, pathPtr, mode]: readonly numb
 }
 
 function sysUnlinkat(k: Kernel, p: Process, [dirfd, pathPtr, flags]: readonly number[]): number {
-  const path = readString(p, pathPtr!);
-  const { dir, name } = lookupParent(pathContext(p, dirfd!, path), path);
-  if (name === '') throw new KernelError(flags! & AT_REMOVEDIR ? EINVAL : EISDIR);
+  return unlinkPath(k, p, dirfd!, readString(p, pathPtr!), flags!);
+}
+
+export function unlinkPath(k: Kernel, p: Process, dirfd: number, path: string, flags: number): number {
+  const { dir, name } = lookupParent(pathContext(p, dirfd, path), path);
+  if (name === '') throw new KernelError(flags & AT_REMOVEDIR ? EINVAL : EISDIR);
   const node = dir.entries!.get(name);
   if (!node) throw new KernelError(ENOENT);
   if (dir.readOnly) throw new KernelError(EROFS);
   if (!mayAccess(p, dir, 2)) throw new KernelError(EACCES);
-  if (flags! & AT_REMOVEDIR) {
+  if (flags & AT_REMOVEDIR) {
     if (node.type !== 'dir') throw new KernelError(ENOTDIR);
     if (node.entries!.size > 1) throw new KernelError(ENOTEMPTY);
     if (node === p.root || node === p.cwd) throw new KernelError(16);
@@ -249,7 +259,11 @@ function sysUnlinkat(k: Kernel, p: Process, [dirfd, pathPtr, flags]: readonly nu
 }
 
 function sysChdir(_k: Kernel, p: Process, [pathPtr]: readonly number[]): number {
-  const node = lookupPath({ root: p.root, cwd: p.cwd }, readString(p, pathPtr!));
+  return chdirPath(p, readString(p, pathPtr!));
+}
+
+export function chdirPath(p: Process, path: string): number {
+  const node = lookupPath({ root: p.root, cwd: p.cwd }, path);
   if (node.type !== 'dir') throw new KernelError(ENOTDIR);
   if (!mayAccess(p, node, 1)) throw new KernelError(EACCES);
   p.cwd = node;

@@ -73,10 +73,15 @@ function sysWait4(k: Kernel, p: Process, [pid, statusPtr, options]: readonly num
 }
 
 function sysKill(k: Kernel, p: Process, [pid, sig]: readonly number[]): number {
-  if (!validSignal(sig!)) throw new KernelError(EINVAL);
+  return killPid(k, p, pid!, sig!);
+}
+
+/** kill(2) from p: pids are p's pid namespace's, so nothing outside it can be named. */
+export function killPid(k: Kernel, p: Process, pid: number, sig: number): number {
+  if (!validSignal(sig)) throw new KernelError(EINVAL);
   const targets: Process[] = [];
-  if (pid! > 0) {
-    const t = p.ns.pid.task(pid!) as Process | undefined;
+  if (pid > 0) {
+    const t = p.ns.pid.task(pid) as Process | undefined;
     if (!t || t.state === 'zombie') throw new KernelError(ESRCH);
     targets.push(t);
   } else {
@@ -90,7 +95,7 @@ function sysKill(k: Kernel, p: Process, [pid, sig]: readonly number[]): number {
   for (const t of targets) {
     if (p.creds.uid !== 0 && t.creds.uid !== p.creds.uid) throw new KernelError(1);
   }
-  for (const t of targets) k.signal(t, sig!);
+  for (const t of targets) k.signal(t, sig);
   return 0;
 }
 
