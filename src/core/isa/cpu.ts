@@ -5,6 +5,8 @@
 //
 //   const cpu = new Cpu(memory)        // memory: Memory (isa/memory.ts): a RAM fast path
 //                                      // plus load/store/fetch slow paths returning faults
+//                                      // (machine/ram-only-memory.ts: RAM, nothing else)
+//   cpu.memory = other                 // swap address spaces (clear cpu.reservation too)
 //   cpu.x[i], cpu.pc, cpu.priv         // registers (x0 is kept 0), pc (unsigned), PRIV_M/PRIV_U
 //   cpu.run(budget): CpuStop           // execute at most `budget` steps, say why it stopped;
 //                                      // cpu.stepsRun = steps it used
@@ -16,7 +18,7 @@
 //   cpu.charge(cycles)                 // other layers add virtual time (exits, syscalls)
 //   cpu.requestStop()                  // a device or host callback ends run() with 'stopped'
 //   cpu.breakpoints                    // Set of addresses; run() stops before executing one
-//                                      // (except the first instruction of that run() call)
+//                                      // (a run() that starts at one executes it)
 //   cpu.storeWatch / onWatchedStore    // one RAM word whose stores call back (HTIF tohost)
 //   cpu.clock, cpu.csr                 // virtual time (clock.ts) and the CSR file (csr.ts)
 //   cpu.getState() / setState()        // versioned
@@ -101,7 +103,6 @@ export class Cpu {
   reservation = -1;
 
   private stopRequested = false;
-  private breakChunk = false;
   private trapTaken = false;
   private exit: CpuStop | null = null;
   private lastTrap = '';
@@ -124,14 +125,14 @@ export class Cpu {
     this.csr.setState(new CsrFile(this.clock).getState());
   }
 
+  // Lines change only between runs or inside a slow-path access (a device), and both end
+  // the current chunk, so the next interrupt check sees the new level.
   raiseInterrupt(cause: number): void {
     this.csr.mipLines |= 1 << cause;
-    this.breakChunk = true;
   }
 
   lowerInterrupt(cause: number): void {
     this.csr.mipLines &= ~(1 << cause);
-    this.breakChunk = true;
   }
 
   /** Adds virtual cycles spent outside the instruction stream. */
@@ -143,7 +144,6 @@ export class Cpu {
 
   requestStop(): void {
     this.stopRequested = true;
-    this.breakChunk = true;
   }
 
   step(): CpuStop {
@@ -252,7 +252,6 @@ export class Cpu {
     let n = 0;
     let accounted = 0;
     let trapped = false;
-    this.breakChunk = false;
     this.trapTaken = false;
 
     loop: while (n < steps) {
@@ -509,7 +508,6 @@ export class Cpu {
 
   /** 3.1.6.1, 3.1.14-3.1.16: enter M-mode at mtvec, or hand the trap to the interceptor. */
   private enterTrap(cause: number, tval: number, insn: number, interrupt: boolean): void {
-    this.breakChunk = true;
     this.trapTaken = true;
     if (this.interceptUserTraps && this.priv === PRIV_U) {
       const trap: Trap = { cause, tval: tval >>> 0, pc: this.pc >>> 0, insn: insn >>> 0, interrupt };
