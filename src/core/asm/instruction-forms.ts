@@ -155,8 +155,13 @@ export function liSequence(rd: number, value: number): MachineOp[] {
   const lo = ((value & 0xfff) ^ 0x800) - 0x800;
   const hi = (value - lo) | 0;
   const out: MachineOp[] = [];
-  if (hi !== 0) out.push(op('lui', { rd, imm: (hi >>> 12) & 0xfffff }));
-  if (lo !== 0 || hi === 0) out.push(op('addi', { rd, rs1: hi !== 0 ? rd : ZERO, imm: lo }));
+  let hiReg = ZERO;
+  if (hi !== 0) {
+    out.push(op('lui', { rd, imm: (hi >>> 12) & 0xfffff }));
+    hiReg = rd;
+  }
+  // GNU tests the register, not the value: `li zero, 0x1000` still gets its addi.
+  if (lo !== 0 || hiReg === ZERO) out.push(op('addi', { rd, rs1: hiReg, imm: lo }));
   return out;
 }
 
