@@ -99,6 +99,22 @@ export interface EngineListener {
   stopped(view: MachineView): void;
 }
 
+/** One mode's figures in a comparison run of the same program. */
+export interface ComparisonRow {
+  mode: RunMode;
+  /** Why it ended: 'exit', 'fault', 'wfi-idle', 'budget', or 'unavailable'. */
+  end: string;
+  exitCode: number | null;
+  message?: string;
+  instructions: number;
+  cycles: number;
+  exits: number;
+  guestCycles: number;
+  overheadCycles: number;
+  /** The console text, so a learner can see every mode printed the same. */
+  console: string;
+}
+
 export interface RunOptions {
   /** Stop after this many instructions (the guest is then 'paused' with reason 'budget'). */
   maxInstructions?: number;
@@ -135,4 +151,9 @@ export interface EngineApi {
   readMemory(addr: number, length: number): Promise<Uint8Array>;
   disassembleAround(pc: number, before: number, after: number): Promise<DisasmLine[]>;
   exits(): Promise<ExitSummary>;
+  /**
+   * Run the same source to its end in each mode, separately from the loaded program.
+   * Time-sliced like run(); pause() cancels it (unfinished modes end with 'budget').
+   */
+  compare(source: string, file: string, modes: RunMode[], maxInstructions?: number): Promise<ComparisonRow[]>;
 }

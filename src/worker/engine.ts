@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
 import type { ProgramImage } from '../core/asm/image.ts';
 import type {
-  DisasmLine, EngineApi, EngineInfo, EngineListener, EngineStatus, ExitSummary, LoadResult,
+  ComparisonRow, DisasmLine, EngineApi, EngineInfo, EngineListener, EngineStatus, ExitSummary, LoadResult,
   MachineView, RunMode, RunOptions, SourceLine, StopInfo,
 } from './engine-api.ts';
 import { NO_EXITS, type Guest, type GuestFactory, type GuestStop } from './guest.ts';
@@ -204,6 +204,8 @@ export class Engine implements EngineApi {
   }
 
   async pause(): Promise<void> {
+    // Also cancels a comparison in progress (it polls pauseRequested between slices).
+    this.pauseRequested = true;
     if (!this.running) return;
     this.pauseRequested = true;
     await this.running;
@@ -339,10 +341,54 @@ export class Engine implements EngineApi {
     }
   }
 
+  async compare(source: string, file: string, modes: RunMode[], maxInstructions = COMPARE_LIMIT): Promise<ComparisonRow[]> {
+    await this.stopRunning();
+    const rows: ComparisonRow[] = [];
+    this.pauseRequested = false;
+    for (const mode of modes) rows.push(await this.compareOne(source, file, mode, maxInstructions));
+    this.pauseRequested = false;
+    return rows;
+  }
+
+  private async compareOne(source: string, file: string, mode: RunMode, limit: number): Promise<ComparisonRow> {
+    const factory = this.deps.guests[mode];
+    const { image } = this.assembleSafely(source, file, mode);
+    const empty = { mode, exitCode: null, instructions: 0, cycles: 0, exits: 0, guestCycles: 0, overheadCycles: 0, console: '' };
+    if (!factory || !image) return { ...empty, end: 'unavailable', message: factory ? 'the program does not assemble' : 'mode not available' };
+    let text = '';
+    let guest: Guest;
+    try {
+      guest = factory(image, (bytes) => { if (text.length < 64 * 1024) text += String.fromCharCode(...bytes); });
+    } catch (e) {
+      return { ...empty, end: 'fault', message: e instanceof Error ? e.message : String(e) };
+    }
+    guest.setBreakpoints([]);
+    let stop: GuestStop = { kind: 'budget' };
+    while (stop.kind === 'budget' && guest.instructions() < limit && !this.pauseRequested) {
+      stop = guest.run(Math.min(this.sliceBudget, limit - guest.instructions()), true);
+      await this.deps.yieldToEvents();
+    }
+    const ex = guest.exits();
+    return {
+      mode,
+      end: stop.kind === 'breakpoint' ? 'budget' : stop.kind,
+      exitCode: stop.kind === 'exit' ? stop.code : null,
+      ...(stop.kind === 'fault' ? { message: stop.message } : {}),
+      instructions: guest.instructions(),
+      cycles: guest.cycles(),
+      exits: ex.total,
+      guestCycles: ex.total ? ex.guestCycles : guest.cycles(),
+      overheadCycles: ex.overheadCycles,
+      console: text,
+    };
+  }
+
   async exits(): Promise<ExitSummary> {
     return this.guest?.exits() ?? NO_EXITS;
   }
 }
+
+const COMPARE_LIMIT = 20_000_000;
 
 function wordAt(guest: Guest, addr: number): number {
   const b = guest.readMemory(addr, 4);

@@ -112,4 +112,17 @@ describe('journeys', () => {
     await waitStatus(page, 'paused');
     await page.context().close();
   });
+
+  it('compares the three modes on the same program, with a table', async () => {
+    const { page, errors } = await openLab(browser, inject('baseUrl'));
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    await page.getByRole('button', { name: 'Compare bare / full / pv' }).click();
+    const table = page.getByRole('table', { name: /Same program, three ways/ });
+    await table.waitFor();
+    await expect(table.textContent()).resolves.toContain('identical console output');
+    const rows = await table.locator('tbody tr').allTextContents();
+    expect(rows.map((r) => /^(bare|full|pv)/.exec(r)?.[1])).toEqual(['bare', 'full', 'pv']);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -43,6 +43,10 @@ for (const scheme of ['dark', 'light'] as const) {
     await page.getByRole('tab', { name: 'Exits' }).click();
     await page.locator('.log button').nth(2).click();
     await shot('8-exits');
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    await page.getByRole('button', { name: 'Compare bare / full / pv' }).click();
+    await page.getByRole('table', { name: /Same program/ }).waitFor();
+    await shot('9-compare');
     await page.getByLabel('Mode').selectOption('bare');
     await setSource(page, '        .text\n_start:\n        addi a0, a0, 1\n        frobnicate a0, a1\n        li t0, 99999999999\n');
     await page.waitForTimeout(800);

@@ -2,7 +2,7 @@
 // machine view and the live diagnostics. Components read these fields; only the methods
 // here talk to the engine.
 import type {
-  Diagnostic, DisasmLine, EngineStatus, ExitSummary, MachineView, RunMode, SourceLine, StopInfo,
+  ComparisonRow, Diagnostic, DisasmLine, EngineStatus, ExitSummary, MachineView, RunMode, SourceLine, StopInfo,
 } from '../../worker/engine-api.ts';
 import { startEngine, type EngineClient } from '../engine-client.ts';
 
@@ -37,6 +37,8 @@ export class Lab {
   loadedSource: string | null = $state(null);
   /** Bumped on every fresh load: the terminal clears for a new machine. */
   boots = $state(0);
+  comparison: ComparisonRow[] | null = $state(null);
+  comparing = $state(false);
   /** Milliseconds from pressing Pause to the engine reporting it stopped. */
   lastPauseMs: number | null = $state(null);
 
@@ -217,6 +219,25 @@ export class Lab {
     this.view = view;
     // A slow run keeps its own 'running' status between steps.
     if (!(this.slow && view.status === 'paused')) this.status = view.status;
+  }
+
+  /** The same program bare, fully virtualized and paravirtualized; Pause cancels it. */
+  async compare(source: string, file: string): Promise<void> {
+    if (this.busy || this.comparing) return;
+    const { api } = await this.ready;
+    this.comparing = true;
+    this.message = 'Comparing bare, full and pv…';
+    try {
+      this.comparison = await api.compare(source, file, ['bare', 'full', 'pv']);
+      this.message = 'Comparison done';
+    } finally {
+      this.comparing = false;
+    }
+  }
+
+  async cancelCompare(): Promise<void> {
+    const { api } = await this.ready;
+    await api.pause();
   }
 
   async readMemory(addr: number, length: number): Promise<Uint8Array> {

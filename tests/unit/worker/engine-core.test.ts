@@ -106,3 +106,18 @@ describe('Engine in linux mode', () => {
     expect((await e.exits()).total).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('Engine comparison runs', () => {
+  it('runs the sample bare, fully virtualized and paravirtualized: same output, different costs', async () => {
+    const { e } = engine();
+    const rows = await e.compare(sample, 'hello.s', ['bare', 'full', 'pv']);
+    expect(rows.map((r) => r.mode)).toEqual(['bare', 'full', 'pv']);
+    for (const r of rows) {
+      expect(r.end).toBe('exit');
+      expect(r.console).toBe(rows[0]!.console);
+    }
+    expect(rows[0]!.exits).toBe(0);
+    expect(rows[1]!.exits).toBeGreaterThan(0);
+    expect(rows[1]!.cycles).toBeGreaterThan(rows[0]!.cycles);
+  });
+});
