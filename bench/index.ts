@@ -4,8 +4,9 @@
 
 import { cpuMips } from './cpu-mips.ts';
 import type { BenchSection } from './section.ts';
+import { vmmCompare, vmmExits } from './vmm.ts';
 
-export const sections: BenchSection[] = [cpuMips];
+export const sections: BenchSection[] = [cpuMips, vmmExits, vmmCompare];
 
 async function main(): Promise<void> {
   const repetitions = Number(process.env.BENCH_REPS ?? 5);
