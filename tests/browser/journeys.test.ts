@@ -79,7 +79,7 @@ describe('journeys', () => {
 
   it('runs the sample under the hypervisor and opens one of its exits', async () => {
     const { page } = await openLab(browser, inject('baseUrl'));
-    await page.getByLabel('Mode').selectOption('full');
+    await page.getByLabel('Mode', { exact: true }).selectOption('full');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await waitForTerminal(page, 'Hello from the guest!');
     await waitStatus(page, 'halted');

@@ -38,7 +38,7 @@ for (const scheme of ['dark', 'light'] as const) {
     await shot('5-memory');
     await page.getByRole('tab', { name: 'Disassembly' }).click();
     await shot('6-disassembly');
-    await page.getByLabel('Mode').selectOption('full');
+    await page.getByLabel('Mode', { exact: true }).selectOption('full');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByRole('tab', { name: 'Exits' }).click();
     await page.locator('.log button').nth(2).click();
@@ -47,7 +47,7 @@ for (const scheme of ['dark', 'light'] as const) {
     await page.getByRole('button', { name: 'Compare bare / full / pv' }).click();
     await page.getByRole('table', { name: /Same program/ }).waitFor();
     await shot('9-compare');
-    await page.getByLabel('Mode').selectOption('bare');
+    await page.getByLabel('Mode', { exact: true }).selectOption('bare');
     await setSource(page, '        .text\n_start:\n        addi a0, a0, 1\n        frobnicate a0, a1\n        li t0, 99999999999\n');
     await page.waitForTimeout(800);
     await page.getByRole('region', { name: 'Editor' }).locator('.view-line').nth(3).hover();
