@@ -22,7 +22,8 @@ export class KernelDriver {
   /** Something may have become runnable: make sure the kernel is running. */
   kick(): void {
     this.dirty = true;
-    if (!this.running) this.running = this.pump();
+    // Start on the next microtask: the caller finishes its own bookkeeping first.
+    if (!this.running) this.running = Promise.resolve().then(() => this.pump());
   }
 
   /** Resolves once the kernel has nothing to run and no host call is pending a kick. */

@@ -57,6 +57,10 @@ export class InodeFile extends OpenFile {
 
   write(bytes: Uint8Array): number {
     if (!this.writable) throw new KernelError(EBADF);
+    if (this.node.onWrite) {
+      this.node.onWrite(bytes);
+      return bytes.length;
+    }
     if (this.append) this.offset = this.node.size;
     this.node.writeAt(this.offset, bytes);
     this.offset += bytes.length;
@@ -213,5 +217,24 @@ export class NullFile extends OpenFile {
   }
   override inode(): Inode {
     return this.node;
+  }
+}
+
+/** Where a detached container's output goes: kept for `logs`, bounded. */
+export class LogFile extends OpenFile {
+  static readonly LIMIT = 1 << 20;
+  readonly chunks: Uint8Array[] = [];
+  bytes = 0;
+  constructor() {
+    super(false, true);
+  }
+  read(): Uint8Array {
+    throw new KernelError(EBADF);
+  }
+  write(bytes: Uint8Array): number {
+    this.chunks.push(bytes.slice());
+    this.bytes += bytes.length;
+    while (this.bytes > LogFile.LIMIT && this.chunks.length > 1) this.bytes -= this.chunks.shift()!.length;
+    return bytes.length;
   }
 }

@@ -15,6 +15,7 @@ import { PAGE_SIZE } from './frame.ts';
 import type { Inode } from './fs/inode.ts';
 import { lookupPath, pathOf } from './fs/path.ts';
 import type { Kernel } from './kernel.ts';
+import type { PidNamespace, UserNamespace } from './namespace.ts';
 import type { Process } from './process.ts';
 import { signalDescription } from './signal.ts';
 import {
@@ -236,23 +237,7 @@ export class HostProcessPort implements KernelPort {
   }
 
   processes(): ProcessInfo[] {
-    const ns = this.p.ns.pid;
-    const out: ProcessInfo[] = [];
-    for (const t of ns.tasks()) {
-      const q = t as Process;
-      out.push({
-        pid: ns.pidOf(q),
-        ppid: q.parent ? ns.pidOf(q.parent) : 0,
-        uid: q.creds.uid,
-        state: q.state === 'zombie' ? 'Z' : q.state === 'runnable' ? 'R' : 'S',
-        command: q.argv.length ? q.argv.join(' ') : q.name,
-        cpuNs: q.cpuCycles * (1e9 / CORE_HZ),
-        rssBytes: q.space.privatePages() * PAGE_SIZE,
-        sharedBytes: q.space.sharedPages() * PAGE_SIZE,
-        startNs: q.startCycle * (1e9 / CORE_HZ),
-      });
-    }
-    return out.sort((a, b) => a.pid - b.pid);
+    return processList(this.p.ns.pid, this.p.ns.user);
   }
 
   exit(code: number): void {
@@ -283,6 +268,27 @@ export class HostProcessPort implements KernelPort {
       pidsCurrent: cg.pidsCurrent,
     };
   }
+}
+
+/** Every process visible in a pid namespace, as `ps` shows them from there. */
+export function processList(ns: PidNamespace, viewer: UserNamespace): ProcessInfo[] {
+  const out: ProcessInfo[] = [];
+  for (const t of ns.tasks()) {
+    const q = t as Process;
+    out.push({
+      pid: ns.pidOf(q),
+      ppid: q.parent ? ns.pidOf(q.parent) : 0,
+      // Root inside a container is an unprivileged id outside (user namespace).
+      uid: q.ns.user === viewer ? q.creds.uid : q.ns.user.outsideUid + q.creds.uid,
+      state: q.state === 'zombie' ? 'Z' : q.state === 'runnable' ? 'R' : 'S',
+      command: q.argv.length ? q.argv.join(' ') : q.name,
+      cpuNs: q.cpuCycles * (1e9 / CORE_HZ),
+      rssBytes: q.space.privatePages() * PAGE_SIZE,
+      sharedBytes: q.space.sharedPages() * PAGE_SIZE,
+      startNs: q.startCycle * (1e9 / CORE_HZ),
+    });
+  }
+  return out.sort((a, b) => a.pid - b.pid);
 }
 
 /** How a zombie ended, as the shell reports it. */

@@ -24,6 +24,8 @@ import { SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, signalDescription } from './
 import { NO_RETURN, dispatch, syscallName, type SyscallArgs } from './syscall.ts';
 import { execImage } from './exec.ts';
 import { TextCache } from './program-loader.ts';
+import { procfs } from './procfs.ts';
+import { cgroupfs } from './cgroupfs.ts';
 
 export interface KernelOptions {
   /** Where console output goes, as produced. */
@@ -80,8 +82,8 @@ export class Kernel {
   private nextId = 1;
   private readonly eventLogLength: number;
   private readonly parseProgram: (bytes: Uint8Array, path: string) => ProgramImage;
-  private readonly consoleNode: Inode;
-  private readonly nullNode: Inode;
+  readonly consoleNode: Inode;
+  readonly nullNode: Inode;
   /** Called when a process becomes a zombie (shell job control, the container runtime). */
   readonly exitListeners = new Set<(p: Process) => void>();
 
@@ -105,6 +107,9 @@ export class Kernel {
     this.fs.mkdirs('/bin');
     this.consoleNode = this.makeDevice('console', 0o620);
     this.nullNode = this.makeDevice('null', 0o666);
+    // The host's view of the pseudo filesystems: all processes, the whole cgroup tree (writable).
+    this.fs.root.entries!.set('proc', procfs(this, this.initNs.pid));
+    this.fs.mkdirs('/sys/fs').entries!.set('cgroup', cgroupfs(this, this.rootCgroup, true));
   }
 
   private makeDevice(name: string, perm: number): Inode {
@@ -220,6 +225,13 @@ export class Kernel {
     this.processes.set(child.id, child);
     this.scheduler.makeRunnable(child);
     return child;
+  }
+
+  /** Installs a program file whose image is already built (skips parsing on execve). */
+  installProgram(path: string, elf: Uint8Array, image: ProgramImage): Inode {
+    const node = this.fs.writeFile(path, elf, 0o755);
+    this.images.set(node, { version: node.version, image });
+    return node;
   }
 
   /** Runs a program file found in p's filesystem view in place of p's image (execve). */

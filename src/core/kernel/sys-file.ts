@@ -131,12 +131,25 @@ export function openPath(k: Kernel, p: Process, dirfd: number, path: string, fla
   if (node.type === 'symlink') throw new KernelError(40);
   if ((flags & O_DIRECTORY) && node.type !== 'dir') throw new KernelError(ENOTDIR);
   if (node.type === 'dir' && writing) throw new KernelError(EISDIR);
-  if (writing && node.readOnly) throw new KernelError(EROFS);
-  if (!mayAccess(p, node, writing ? 2 : 4)) throw new KernelError(EACCES);
-  const dev = k.openDevice(node, acc !== O_WRONLY, writing);
+  const target = writing && node.readOnly ? copyUp(k, p, dirfd, path, node) : node;
+  if (!mayAccess(p, target, writing ? 2 : 4)) throw new KernelError(EACCES);
+  const dev = k.openDevice(target, acc !== O_WRONLY, writing);
   if (dev) return installFd(p, dev);
-  if (writing && (flags & O_TRUNC) && node.type === 'file') node.truncate(0);
-  return installFd(p, new InodeFile(node, acc !== O_WRONLY, writing, (flags & O_APPEND) !== 0));
+  if (writing && (flags & O_TRUNC) && target.type === 'file' && !target.onWrite) target.truncate(0);
+  return installFd(p, new InodeFile(target, acc !== O_WRONLY, writing, (flags & O_APPEND) !== 0));
+}
+
+/**
+ * Opening a lower-layer file for writing through an overlay directory copies it up into
+ * the container's writable layer first (overlayfs); anywhere else it is EROFS.
+ */
+function copyUp(k: Kernel, p: Process, dirfd: number, path: string, node: Inode): Inode {
+  const { dir, name } = lookupParent(pathContext(p, dirfd, path), path);
+  if (dir.readOnly || dir.entries!.get(name) !== node || node.type !== 'file') throw new KernelError(EROFS);
+  const copy = node.copyUp(k.fs.allocIno());
+  copy.nlink = 1;
+  dir.entries!.set(name, copy);
+  return copy;
 }
 
 /** Unix permission bits (owner/other); root may do anything. */

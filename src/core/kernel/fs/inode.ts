@@ -18,8 +18,18 @@ export class Inode {
   /** File contents (the first `size` bytes are valid); grows by doubling. */
   data = new Uint8Array(0);
   size = 0;
-  /** Directory entries, for directories. */
-  readonly entries: Map<string, Inode> | null;
+  private entryMap: Map<string, Inode> | null;
+  /**
+   * Overlay: the lower directories (topmost first) this directory merges, until its
+   * entries are first needed; then they are materialized into entryMap and this is null.
+   */
+  lowerDirs: Inode[] | null = null;
+  /** Synthetic directories (/proc, /sys/fs/cgroup): entries computed on every lookup. */
+  dynamicEntries: (() => Map<string, Inode>) | null = null;
+  /** Synthetic files: contents computed when read. */
+  dynamicContents: (() => Uint8Array) | null = null;
+  /** Synthetic writable files (cgroup limits): receives what was written. */
+  onWrite: ((bytes: Uint8Array) => void) | null = null;
   /** Link target, for symbolic links. */
   target = '';
   nlink = 0;
@@ -39,7 +49,42 @@ export class Inode {
     readonly type: InodeType,
     public perm: number,
   ) {
-    this.entries = type === 'dir' ? new Map() : null;
+    this.entryMap = type === 'dir' ? new Map() : null;
+  }
+
+  /** Directory entries (name -> inode, with ".." for every directory but a root). */
+  get entries(): Map<string, Inode> | null {
+    if (this.dynamicEntries) return this.dynamicEntries();
+    if (this.lowerDirs) this.materialize();
+    return this.entryMap;
+  }
+
+  /** Overlay copy of the lower directories' entries: files are shared, directories become overlays. */
+  private materialize(): void {
+    const lower = this.lowerDirs!;
+    this.lowerDirs = null;
+    const merged = this.entryMap!;
+    const dirs = new Map<string, Inode[]>();
+    for (const layer of lower) {
+      for (const [name, child] of layer.entries!) {
+        if (name === '..' || merged.has(name)) continue;
+        if (child.type === 'dir') {
+          const stack = dirs.get(name);
+          if (stack) stack.push(child);
+          else dirs.set(name, [child]);
+          continue;
+        }
+        merged.set(name, child);
+      }
+    }
+    for (const [name, stack] of dirs) {
+      const top = stack[0]!;
+      const dir = new Inode(top.ino, 'dir', top.perm);
+      Object.assign(dir, { uid: top.uid, gid: top.gid, mtimeNs: top.mtimeNs, nlink: 2 });
+      dir.lowerDirs = stack;
+      dir.entryMap!.set('..', this);
+      merged.set(name, dir);
+    }
   }
 
   get mode(): number {
@@ -48,7 +93,16 @@ export class Inode {
 
   /** The valid bytes of a regular file. */
   contents(): Uint8Array {
+    if (this.dynamicContents) return this.dynamicContents();
     return this.data.subarray(0, this.size);
+  }
+
+  /** A writable copy of a read-only (lower layer) file: overlayfs copy-up. */
+  copyUp(ino: number): Inode {
+    const copy = new Inode(ino, this.type, this.perm);
+    Object.assign(copy, { uid: this.uid, gid: this.gid, mtimeNs: this.mtimeNs, target: this.target, device: this.device });
+    copy.writeAt(0, this.contents());
+    return copy;
   }
 
   /** Writes bytes at an offset, growing the file (with zeros in any hole). */

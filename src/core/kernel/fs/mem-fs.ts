@@ -15,7 +15,11 @@ export class MemFs {
   }
 
   create(type: InodeType, perm: number): Inode {
-    return new Inode(this.nextIno++, type, perm);
+    return new Inode(this.allocIno(), type, perm);
+  }
+
+  allocIno(): number {
+    return this.nextIno++;
   }
 
   /** Adds `name` -> `child` in `dir` (the caller checked the name is free). */
@@ -33,7 +37,9 @@ export class MemFs {
   unlink(dir: Inode, name: string): void {
     const child = dir.entries!.get(name);
     if (!child) return;
+    // In an overlay this removal is the whiteout: the lower entry is never consulted again.
     dir.entries!.delete(name);
+    if (child.readOnly) return; // a shared lower-layer inode: its link count is the layer's
     child.nlink--;
     if (child.type === 'dir') {
       dir.nlink--;
@@ -43,8 +49,8 @@ export class MemFs {
   }
 
   /** Creates every missing directory along an absolute path; returns the last one. */
-  mkdirs(path: string): Inode {
-    let dir = this.root;
+  mkdirs(path: string, from: Inode = this.root): Inode {
+    let dir = from;
     for (const name of path.split('/').filter((n) => n !== '')) {
       let next = dir.entries!.get(name);
       if (!next) {
@@ -57,11 +63,16 @@ export class MemFs {
   }
 
   /** Writes a whole file at an absolute path, creating directories as needed. */
-  writeFile(path: string, bytes: Uint8Array, perm = 0o644): Inode {
+  writeFile(path: string, bytes: Uint8Array, perm = 0o644, from: Inode = this.root): Inode {
     const slash = path.lastIndexOf('/');
-    const dir = this.mkdirs(path.slice(0, slash));
+    const dir = this.mkdirs(path.slice(0, slash), from);
     const name = path.slice(slash + 1);
     let file = dir.entries!.get(name);
+    if (file?.readOnly) {
+      // A lower-layer file under an overlay: replace it in the upper layer, never modify it.
+      this.unlink(dir, name);
+      file = undefined;
+    }
     if (!file) {
       file = this.create('file', perm);
       this.link(dir, name, file);
@@ -69,6 +80,21 @@ export class MemFs {
     file.truncate(0);
     file.writeAt(0, bytes);
     return file;
+  }
+
+  /** A new overlay root: reads fall through to the layers (topmost first), writes copy up. */
+  overlay(layers: Inode[]): Inode {
+    const root = this.create('dir', 0o755);
+    root.nlink = 2;
+    root.lowerDirs = layers;
+    return root;
+  }
+
+  /** Marks a whole tree read-only: an image layer once built. */
+  seal(node: Inode): void {
+    node.readOnly = true;
+    if (node.type !== 'dir') return;
+    for (const [name, child] of node.entries!) if (name !== '..') this.seal(child);
   }
 
   /** Follows an absolute path without symlinks (host-side setup); undefined if absent. */

@@ -1,0 +1,86 @@
+// /sys/fs/cgroup: the cgroup v2 interface files of one cgroup (and its children, as
+// directories). The host's view is writable (echo 64M > memory.max); a container sees
+// its own group read-only, as docker mounts it.
+
+import { CORE_HZ } from '../isa/clock.ts';
+import { utf8Decode, utf8Encode } from './bytes.ts';
+import type { Cgroup } from './cgroup.ts';
+import { EINVAL, KernelError } from './errno.ts';
+import { Inode } from './fs/inode.ts';
+import type { Kernel } from './kernel.ts';
+
+const CG_INO = 0x60000000;
+const US = CORE_HZ / 1e6;
+
+const limit = (v: number): string => (v === Infinity ? 'max' : String(v));
+
+/** "max", or a byte count with an optional K/M/G suffix, as memory.max accepts. */
+export function parseLimit(text: string): number {
+  const t = text.trim();
+  if (t === 'max') return Infinity;
+  const m = /^(\d+)([KMG]?)$/i.exec(t);
+  if (!m) throw new KernelError(EINVAL);
+  const scale = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * scale;
+}
+
+interface CgroupFile {
+  read(g: Cgroup, k: Kernel): string;
+  write?(g: Cgroup, text: string): void;
+}
+
+const FILES: Record<string, CgroupFile> = {
+  'cpu.max': {
+    read: (g) => `${g.cpuQuota === Infinity ? 'max' : Math.round(g.cpuQuota / US)} ${Math.round(g.cpuPeriod / US)}\n`,
+    write: (g, t) => {
+      const [quota, period] = t.trim().split(/\s+/);
+      if (period !== undefined) g.cpuPeriod = parseLimit(period) * US;
+      g.cpuQuota = quota === 'max' ? Infinity : parseLimit(quota ?? '') * US;
+    },
+  },
+  'cpu.weight': {
+    read: (g) => `${g.cpuWeight}\n`,
+    write: (g, t) => {
+      const w = parseLimit(t);
+      if (!(w >= 1 && w <= 10000)) throw new KernelError(EINVAL);
+      g.cpuWeight = w;
+    },
+  },
+  'cpu.stat': { read: (g) => `usage_usec ${Math.round(g.cpuUsage / US)}\n` },
+  'memory.max': { read: (g) => `${limit(g.memoryMax)}\n`, write: (g, t) => { g.memoryMax = parseLimit(t); } },
+  'memory.current': { read: (g) => `${g.memoryCurrent}\n` },
+  'memory.events': { read: (g) => `oom_kill ${g.oomKills}\n` },
+  'pids.max': { read: (g) => `${limit(g.pidsMax)}\n`, write: (g, t) => { g.pidsMax = parseLimit(t); } },
+  'pids.current': { read: (g) => `${g.pidsCurrent}\n` },
+  'cgroup.procs': {
+    read: (g, k) => [...k.processes.values()].filter((p) => p.cgroup === g && p.state !== 'zombie')
+      .map((p) => `${p.id}\n`).join(''),
+  },
+};
+
+/** The directory for cgroup `g`; `writable` for the host's view. */
+export function cgroupfs(k: Kernel, g: Cgroup, writable: boolean, parent: Inode | null = null): Inode {
+  const dir = new Inode(CG_INO + (hash(g.path()) & 0xffff) * 32, 'dir', 0o555);
+  dir.readOnly = !writable;
+  dir.dynamicEntries = () => {
+    const m = new Map<string, Inode>();
+    if (parent) m.set('..', parent);
+    let i = 1;
+    for (const [name, spec] of Object.entries(FILES)) {
+      const f = new Inode(dir.ino + i++, 'file', spec.write && writable ? 0o644 : 0o444);
+      f.readOnly = !(spec.write && writable);
+      f.dynamicContents = () => utf8Encode(spec.read(g, k));
+      if (spec.write && writable) f.onWrite = (bytes) => spec.write!(g, utf8Decode(bytes));
+      m.set(name, f);
+    }
+    if (writable) for (const [name, child] of g.children) m.set(name, cgroupfs(k, child, writable, dir));
+    return m;
+  };
+  return dir;
+}
+
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}

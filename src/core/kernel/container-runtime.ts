@@ -1,0 +1,316 @@
+// The container runtime: a container is a process tree in fresh pid, uts, mount and user
+// namespaces, under its own cgroup, rooted in an overlay over an image's read-only layers.
+// This is everything `docker run` does, on the one kernel; the shell's `container`
+// command drives it through ContainerRuntimePort.
+
+import type {
+  ContainerCommand, ContainerInfo, ContainerLimits, ContainerProcess, ContainerRuntimePort,
+  ContainerStats, ContainerStatus, ImageInfo, RunRequest,
+} from '../shell/container-port.ts';
+import type { ExitStatus, ProcessInfo } from '../shell/kernel-port.ts';
+import { utf8Encode, latin1 } from './bytes.ts';
+import type { Cgroup } from './cgroup.ts';
+import { KernelError, errnoName } from './errno.ts';
+import { LogFile, type OpenFile } from './file.ts';
+import type { Inode } from './fs/inode.ts';
+import { lookupPath } from './fs/path.ts';
+import { cgroupfs } from './cgroupfs.ts';
+import { HOST_MEMORY_BYTES, HostProcessPort, exitStatusOf, processList } from './host-port.ts';
+import { ImageStore, shortId, type Image } from './image.ts';
+import { DEFAULT_ENV, type Kernel } from './kernel.ts';
+import type { NamespaceSet, PidNamespace } from './namespace.ts';
+import type { Process } from './process.ts';
+import { procfs } from './procfs.ts';
+import { SIGKILL, SIGTERM } from './signal.ts';
+import { fileOf } from './sys-file.ts';
+import { CORE_HZ } from '../isa/clock.ts';
+
+interface Container {
+  id: string;
+  name: string;
+  imageRef: string;
+  image: Image;
+  command: string;
+  status: ContainerStatus;
+  exitCode: number | null;
+  createdNs: number;
+  startedNs: number;
+  finishedNs: number | null;
+  init: Process | null;
+  limits: ContainerLimits;
+  cgroup: Cgroup;
+  ns: NamespaceSet;
+  root: Inode;
+  log: LogFile;
+  sample: { usage: number; at: number };
+}
+
+const ADJECTIVES = ['brave', 'calm', 'eager', 'gentle', 'happy', 'jolly', 'keen', 'lucid', 'merry', 'nifty'];
+const NAMES = ['turing', 'hopper', 'lovelace', 'ritchie', 'thompson', 'liskov', 'knuth', 'lamport', 'dijkstra', 'torvalds'];
+/** Subordinate ids: container n's root is uid 100000 + n * 65536 outside (as /etc/subuid). */
+const SUBUID_BASE = 100000;
+const SUBUID_RANGE = 65536;
+
+export class ContainerRuntime implements ContainerRuntimePort {
+  readonly store: ImageStore;
+  private readonly containers: Container[] = [];
+  private readonly byPidNs = new Map<PidNamespace, Container>();
+  private readonly waiters = new Map<Process, ((s: ExitStatus) => void)[]>();
+  private seq = 0;
+  readonly cgroupParent: Cgroup;
+
+  constructor(
+    readonly k: Kernel,
+    /** The process whose descriptors `stdio` numbers refer to (the host shell). */
+    readonly caller: Process,
+    private readonly kick: () => void = () => {},
+    store?: ImageStore,
+  ) {
+    this.store = store ?? new ImageStore(k);
+    this.cgroupParent = k.rootCgroup.child('docker');
+    k.exitListeners.add((p) => this.onExit(p));
+  }
+
+  images(): ImageInfo[] {
+    return this.store.images().map((i) => ({
+      repository: i.repository, tag: i.tag, id: i.id, sizeBytes: i.sizeBytes, layers: i.layers.length, os: i.os,
+    }));
+  }
+
+  run(request: RunRequest): { container: ContainerInfo; process: ContainerProcess } {
+    const image = this.store.find(request.image);
+    if (!image) throw new Error(`Unable to find image '${request.image}' locally`);
+    const n = this.seq++;
+    const name = request.name ?? defaultName(n);
+    if (this.containers.some((c) => c.name === name)) {
+      throw new Error(`Conflict. The container name "/${name}" is already in use`);
+    }
+    const id = shortId(`container-${n}`);
+    const cgroup = this.cgroupParent.child(id);
+    applyLimits(cgroup, request.limits);
+    const root = this.k.fs.overlay(image.layers);
+    const ns = this.k.newNamespaces(request.hostname ?? id, root, SUBUID_BASE + (n + 1) * SUBUID_RANGE);
+    this.populateRoot(root, ns, cgroup);
+    const c: Container = {
+      id, name, imageRef: request.image, image, command: commandLine(request.command), status: 'created',
+      exitCode: null, createdNs: this.k.nowNs(), startedNs: 0, finishedNs: null, init: null,
+      limits: { ...request.limits }, cgroup, ns, root, log: new LogFile(), sample: { usage: 0, at: this.k.now },
+    };
+    this.containers.push(c);
+    this.byPidNs.set(ns.pid, c);
+    try {
+      c.status = 'running';
+      c.startedNs = this.k.nowNs();
+      const process = this.start(c, request.command, request.env, request.stdio);
+      return { container: this.info(c), process };
+    } catch (e) {
+      this.discard(c);
+      throw e;
+    }
+  }
+
+  /** What every container root has besides the image: /proc, /sys/fs/cgroup, /dev, /etc/hostname. */
+  private populateRoot(root: Inode, ns: NamespaceSet, cgroup: Cgroup): void {
+    const fs = this.k.fs;
+    fs.writeFile('/etc/hostname', utf8Encode(`${ns.uts.hostname}\n`), 0o644, root);
+    root.entries!.set('proc', procfs(this.k, ns.pid));
+    fs.mkdirs('/sys/fs', root).entries!.set('cgroup', cgroupfs(this.k, cgroup, false));
+    const dev = fs.mkdirs('/dev', root);
+    dev.entries!.set('console', this.k.consoleNode);
+    dev.entries!.set('null', this.k.nullNode);
+  }
+
+  exec(idOrName: string, command: ContainerCommand, env: string[], stdio?: [number, number, number]): ContainerProcess {
+    const c = this.find(idOrName);
+    if (c.status !== 'running') throw new Error(`Container ${c.id} is not running`);
+    return this.start(c, command, env, stdio);
+  }
+
+  private start(c: Container, command: ContainerCommand, env: string[], stdio?: [number, number, number]): ContainerProcess {
+    const files = this.stdioFor(c, stdio);
+    const common = { ns: c.ns, cgroup: c.cgroup, cwd: c.root, creds: { uid: 0, gid: 0 }, stdio: files, parent: null };
+    let p: Process;
+    let port: HostProcessPort | undefined;
+    try {
+      if (command.kind === 'shell') {
+        p = this.k.spawnHost({ ...common, argv: ['sh'] });
+        port = new HostProcessPort(this.k, p, this.kick);
+      } else {
+        const [path, node] = this.resolveProgram(c, command.argv[0] ?? '');
+        const image = this.k.loadProgramFile(node, path);
+        p = this.k.spawn({ ...common, image, argv: command.argv, envp: env.length ? env : DEFAULT_ENV });
+      }
+    } catch (e) {
+      for (const f of files) if (--f.refs === 0) f.release();
+      if (e instanceof KernelError) throw new Error(`failed to start process in container ${c.name}: ${e.message} (${errnoName(e.errno)})`);
+      throw e;
+    }
+    if (!c.init) c.init = p;
+    this.kick();
+    return { hostPid: p.id, port, wait: () => this.waitFor(p) };
+  }
+
+  private stdioFor(c: Container, stdio?: [number, number, number]): [OpenFile, OpenFile, OpenFile] {
+    if (!stdio) {
+      c.log.refs += 2;
+      return [this.k.nullFile(), c.log, c.log];
+    }
+    const files = stdio.map((fd) => fileOf(this.caller, fd)) as [OpenFile, OpenFile, OpenFile];
+    for (const f of files) f.refs++;
+    return files;
+  }
+
+  /** argv[0] as a path, or searched in /bin and /usr/bin of the container's root. */
+  private resolveProgram(c: Container, name: string): [string, Inode] {
+    const candidates = name.includes('/') ? [name] : [`/bin/${name}`, `/usr/bin/${name}`];
+    for (const path of candidates) {
+      try {
+        const node = lookupPath({ root: c.root, cwd: c.root }, path);
+        if (node.type === 'file') return [path, node];
+      } catch {
+        // try the next directory
+      }
+    }
+    throw new Error(`exec: "${name}": executable file not found in $PATH`);
+  }
+
+  private waitFor(p: Process): Promise<ExitStatus> {
+    if (p.state === 'zombie') return Promise.resolve(exitStatusOf(p));
+    return new Promise((resolve) => {
+      const list = this.waiters.get(p) ?? [];
+      list.push(resolve);
+      this.waiters.set(p, list);
+    });
+  }
+
+  private onExit(p: Process): void {
+    const c = this.byPidNs.get(p.ns.pid);
+    if (!c) return;
+    const status = exitStatusOf(p);
+    for (const resolve of this.waiters.get(p) ?? []) resolve(status);
+    this.waiters.delete(p);
+    if (p === c.init) {
+      c.status = 'exited';
+      c.exitCode = status.kind === 'exited' ? status.code : 128 + status.signal;
+      c.finishedNs = this.k.nowNs();
+      // When a pid namespace's init dies, the kernel kills everything else in it.
+      for (const t of [...c.ns.pid.tasks()]) if (t !== p) this.k.signal(t as Process, SIGKILL);
+    }
+    if (!p.parent) this.k.reap(p);
+  }
+
+  list(all: boolean): ContainerInfo[] {
+    const newest = [...this.containers].reverse();
+    const running = newest.filter((c) => c.status === 'running');
+    const rest = all ? newest.filter((c) => c.status !== 'running') : [];
+    return [...running, ...rest].map((c) => this.info(c));
+  }
+
+  inspect(idOrName: string): ContainerInfo & Record<string, unknown> {
+    const c = this.find(idOrName);
+    return {
+      ...this.info(c),
+      os: c.image.os,
+      cgroupPath: c.cgroup.path(),
+      rootUidOutside: c.ns.user.outsideUid,
+      layers: c.image.layers.length,
+    };
+  }
+
+  async stop(idOrName: string, graceNs: number): Promise<void> {
+    const c = this.find(idOrName);
+    const init = c.init;
+    if (c.status !== 'running' || !init) return;
+    const done = this.waitFor(init);
+    this.k.signal(init, SIGTERM);
+    this.kick();
+    if (c.status === 'running') {
+      await Promise.race([done, new Promise<void>((r) => this.k.scheduler.timerHost(this.k.now + graceNs * (CORE_HZ / 1e9), r))]);
+      if (c.status === 'running') this.k.signal(init, SIGKILL);
+    }
+    await done;
+  }
+
+  kill(idOrName: string, signal: number): void {
+    const c = this.find(idOrName);
+    if (c.status !== 'running' || !c.init) throw new Error(`Container ${c.id} is not running`);
+    this.k.signal(c.init, signal);
+    this.kick();
+  }
+
+  remove(idOrName: string, force: boolean): void {
+    const c = this.find(idOrName);
+    if (c.status === 'running') {
+      if (!force) {
+        throw new Error(`You cannot remove a running container ${c.id}. Stop the container before attempting removal or force remove`);
+      }
+      this.k.signal(c.init!, SIGKILL);
+    }
+    this.discard(c);
+  }
+
+  private discard(c: Container): void {
+    this.containers.splice(this.containers.indexOf(c), 1);
+    this.byPidNs.delete(c.ns.pid);
+    this.cgroupParent.children.delete(c.id);
+  }
+
+  logs(idOrName: string): string {
+    return this.find(idOrName).log.chunks.map(latin1).join('');
+  }
+
+  stats(): ContainerStats[] {
+    return this.containers.filter((c) => c.status === 'running').map((c) => {
+      const now = this.k.now;
+      const elapsed = now - c.sample.at;
+      const cpuPercent = elapsed > 0 ? ((c.cgroup.cpuUsage - c.sample.usage) / elapsed) * 100 : 0;
+      c.sample = { usage: c.cgroup.cpuUsage, at: now };
+      return {
+        id: c.id, name: c.name, cpuPercent, memoryBytes: c.cgroup.memoryCurrent,
+        memoryLimitBytes: c.cgroup.memoryMax === Infinity ? HOST_MEMORY_BYTES : c.cgroup.memoryMax,
+        pids: c.cgroup.pidsCurrent,
+      };
+    });
+  }
+
+  top(idOrName: string): ProcessInfo[] {
+    const c = this.find(idOrName);
+    const host = this.k.initNs;
+    return processList(host.pid, host.user).filter((info) => {
+      const p = host.pid.task(info.pid) as Process | undefined;
+      return p?.ns.pid === c.ns.pid;
+    });
+  }
+
+  private find(ref: string): Container {
+    const c = this.containers.find((x) => x.name === ref || x.id === ref)
+      ?? this.containers.find((x) => ref.length >= 3 && x.id.startsWith(ref));
+    if (!c) throw new Error(`No such container: ${ref}`);
+    return c;
+  }
+
+  private info(c: Container): ContainerInfo {
+    return {
+      id: c.id, name: c.name, image: c.imageRef, command: c.command, status: c.status, exitCode: c.exitCode,
+      createdNs: c.createdNs, startedNs: c.startedNs, finishedNs: c.finishedNs,
+      hostPid: c.status === 'running' && c.init ? c.init.id : 0,
+      hostname: c.ns.uts.hostname, limits: { ...c.limits },
+    };
+  }
+}
+
+function defaultName(n: number): string {
+  const base = `${ADJECTIVES[n % 10]}_${NAMES[Math.floor(n / 10) % 10]}`;
+  return n < 100 ? base : `${base}${Math.floor(n / 100)}`;
+}
+
+function commandLine(command: ContainerCommand): string {
+  return command.kind === 'shell' ? 'sh' : command.argv.join(' ');
+}
+
+/** cgroup v2 limits from docker's flags: --memory, --cpus (of one CPU), --pids-limit. */
+function applyLimits(g: Cgroup, limits: ContainerLimits): void {
+  if (limits.memoryBytes !== undefined) g.memoryMax = limits.memoryBytes;
+  if (limits.pidsLimit !== undefined) g.pidsMax = limits.pidsLimit;
+  if (limits.cpus !== undefined) g.cpuQuota = Math.round(limits.cpus * g.cpuPeriod);
+}
