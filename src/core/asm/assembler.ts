@@ -170,6 +170,7 @@ function buildImage(layout: Layout, placement: Placement, symbols: Map<string, b
 function sectionsForElf(layout: Layout, placement: Placement) {
   return [...layout.sections.values()]
     .filter((s) => sectionSize(s) > 0)
+    .sort((a, b) => placement.get(a.name)! - placement.get(b.name)!)
     .map((s) => ({ name: s.name, addr: placement.get(s.name)!, bytes: Uint8Array.from(s.bytes), size: sectionSize(s), align: s.align, dataRanges: s.dataRanges }));
 }
 

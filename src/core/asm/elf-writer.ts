@@ -89,8 +89,12 @@ export function writeElf(input: ElfInput): Uint8Array {
   const offsets = new Map<SectionName, number>();
   for (const s of sections) {
     let off = out.bytes.length;
-    off += (((s.addr - off) % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE;
-    if (s.name !== '.bss') { out.pad(off); out.put(s.bytes); }
+    // NOBITS occupies no file space: like GNU ld, point it just past the preceding bytes.
+    if (s.name !== '.bss') {
+      off += (((s.addr - off) % PAGE_SIZE) + PAGE_SIZE) % PAGE_SIZE;
+      out.pad(off);
+      out.put(s.bytes);
+    }
     offsets.set(s.name, off);
     headers.push({ name: shstr.add(s.name), type: s.name === '.bss' ? SHT.NOBITS : SHT.PROGBITS, flags: flagsFor(s.name), addr: s.addr, offset: off, size: s.size, link: 0, info: 0, align: s.align, entsize: 0 });
   }
@@ -113,7 +117,8 @@ export function writeElf(input: ElfInput): Uint8Array {
   for (const h of headers) writeSectionHeader(out, h);
   const head = new Out();
   writeElfHeader(head, image.entry, phnum, shoff, headers.length, headers.length - 1);
-  for (const seg of image.segments) writeProgramHeader(head, seg, fileOffsetOf(seg.vaddr, sections, offsets));
+  // A segment with no file bytes (only .bss) still needs an offset congruent to its address.
+  for (const seg of image.segments) writeProgramHeader(head, seg, seg.bytes.length ? fileOffsetOf(seg.vaddr, sections, offsets) : seg.vaddr % PAGE_SIZE);
   const bytes = Uint8Array.from(out.bytes);
   bytes.set(head.bytes, 0);
   return bytes;

@@ -56,13 +56,11 @@ export class Layout implements ExpandContext {
     this.padSectionEnds();
   }
 
-  /** GNU rounds each section's size up to its alignment, code with nops (write.c, SUB_SEGMENT_ALIGN). */
+  /** GNU rounds the size of code sections up to their alignment with nops (write.c,
+   *  SUB_SEGMENT_ALIGN); data sections keep their size. */
   private padSectionEnds(): void {
-    for (const sec of this.sections.values()) {
-      const pad = (sec.align - (sec.offset % sec.align)) % sec.align;
-      if (sec.name === '.text') emitCodePadding(sec, pad);
-      else sec.emit(new Array(pad).fill(0));
-    }
+    const text = this.sections.get('.text');
+    if (text) emitCodePadding(text, (text.align - (text.offset % text.align)) % text.align);
   }
 
   private statement(st: Statement): void {
