@@ -37,5 +37,20 @@ describe('assembler fixtures', () => {
       const text = r.image!.segments.find((s) => s.vaddr === 0x80000000)!;
       expect(hexOf(text.bytes)).toBe(readFileSync(join(dir, 'expected.hex'), 'utf8'));
     });
+    it(`${name}: .rodata/.data bytes and symbol addresses equal GNU ld's`, () => {
+      const img = assemble(source, { file }).image!;
+      for (const [sec, flags] of [['rodata', 4], ['data', 6]] as const) {
+        const path = join(dir, `expected.${sec}.hex`);
+        const seg = img.segments.find((s) => s.flags === flags && s.bytes.length > 0);
+        if (existsSync(path)) expect(hexOf(seg!.bytes)).toBe(readFileSync(path, 'utf8'));
+        else expect(seg).toBeUndefined();
+      }
+      const symbols = readFileSync(join(dir, 'expected.symbols'), 'utf8').trim().split('\n').filter(Boolean);
+      expect(symbols.length).toBeGreaterThan(0);
+      for (const line of symbols) {
+        const [addr, , sym] = line.split(' ');
+        expect([sym, img.symbols.get(sym!)]).toEqual([sym, parseInt(addr!, 16)]);
+      }
+    });
   }
 });
