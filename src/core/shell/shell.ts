@@ -81,7 +81,16 @@ export class Shell {
       this.lastStatus = 2;
       return 2;
     }
-    return this.executor.runList(parsed.list);
+    try {
+      return await this.executor.runList(parsed.list);
+    } catch (e) {
+      // A failure no command handled (the kernel ended this shell's process, a bug):
+      // report it and keep the terminal alive.
+      this.foregroundJob = undefined;
+      this.host.write(`sh: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      this.lastStatus = 1;
+      return 1;
+    }
   }
 
   /** Ctrl-C: SIGINT to the foreground job's programs, and its built-ins stop. */

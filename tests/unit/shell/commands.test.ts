@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { outputOf, runScript, testbed } from './testbed.ts';
 
 describe('running commands', () => {
@@ -169,5 +170,22 @@ describe('pathname expansion', () => {
     expect(await outputOf(`echo "/tmp/g/*" '*' \\* /tmp/g/*.none`, bed)).toBe('/tmp/g/* * * /tmp/g/*.none\n');
     expect(await outputOf('X="*"; echo $X', bed)).toBe('*\n');
     expect(await outputOf('rm /tmp/g/*.txt; ls /tmp/g', bed)).toBe('ab.log  sub\n');
+  });
+});
+
+describe('robustness', () => {
+  it('random command lines never break the shell, which keeps answering', async () => {
+    const token = fc.constantFrom('echo', 'true', 'false', 'ls', 'cat', 'pwd', 'hostname', 'x', '"a b"', "'q'", '$?', '$HOME', '/tmp/f', '/nope',
+      '|', '||', '&&', ';', '&', '>', '>>', '<', '2>&1', '#', '*', 'cd', '/tmp', 'mkdir', 'rm', 'kill', 'ps', 'env', 'upper', 'help');
+    await fc.assert(fc.asyncProperty(fc.array(token, { maxLength: 12 }), async (tokens) => {
+      const { out } = await runScript(`${tokens.join(' ')}\nwait\necho still-here\n`);
+      expect(out).toMatch(/still-here\n$/);
+    }), { numRuns: 150 });
+  });
+
+  it('survives the kernel ending the shell\'s own process', async () => {
+    const bed = testbed();
+    const { out } = await runScript('kill -9 $$\necho after\n', bed);
+    expect(out).toContain('after\n');
   });
 });
