@@ -134,7 +134,7 @@ export class PhysicalHost {
       if (now >= t) return;
       const slot = this.pick(now);
       if (!slot) {
-        this.clocks[p] = Math.min(t, this.nextReady() ?? t); // idle until someone is ready
+        this.clocks[p] = this.idleUntil(p, now, t);
         continue;
       }
       this.next = (this.slots.indexOf(slot) + 1) % this.slots.length;
@@ -150,6 +150,17 @@ export class PhysicalHost {
       slot.readyAt = this.clocks[p] + (slot.blocked ? slot.sleepFor : 0);
       if (slot.blocked) this.recordResponse(slot, this.clocks[p]);
     }
+  }
+
+  /**
+   * An idle CPU waits until a VM is due — but never past another CPU's clock, since that
+   * CPU's next slice may make a VM ready sooner; so where the caller stops (t) cannot
+   * change which CPU runs what.
+   */
+  private idleUntil(p: number, now: number, t: number): number {
+    let until = Math.min(t, this.nextReady() ?? Infinity);
+    for (let q = 0; q < this.pcpus; q++) if (q !== p && this.clocks[q] > now) until = Math.min(until, this.clocks[q]);
+    return until;
   }
 
   private laggingCpu(): number {

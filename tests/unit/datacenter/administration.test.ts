@@ -101,9 +101,9 @@ describe('one virtual clock', () => {
     };
     const once = build();
     once.runUntil(12_000_000);
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 3_000_000 }), { minLength: 1, maxLength: 8 }), (steps) => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 1_400_000 }), { minLength: 1, maxLength: 8 }), (steps) => {
       const stepped = build();
-      for (const s of steps) stepped.runFor(s);
+      for (const s of steps) stepped.runFor(s); // at most 11.2 ms: the last step ends at 12 ms
       stepped.runUntil(12_000_000);
       expect(stepped.host('host-1').utilization.samples(12_000_000)).toEqual(once.host('host-1').utilization.samples(12_000_000));
       for (const n of ['a', 'b', 'c']) expect(stepped.vm(n).account.responses).toEqual(once.vm(n).account.responses);
