@@ -16,7 +16,6 @@ export function vmGuestFactory(mode: VmMode): GuestFactory {
 }
 
 function createVmGuest(mode: VmMode, image: ProgramImage, output: (bytes: Uint8Array) => void): Guest {
-  // The VM's consoleLimit (default 1 MiB) also bounds what reaches onConsole.
   const vm = new Vm({ mode, onConsole: output, exitLogSize: EXIT_LOG_SIZE });
   vm.load(image);
   const cpu = vm.vcpu.cpu;
@@ -26,7 +25,7 @@ function createVmGuest(mode: VmMode, image: ProgramImage, output: (bytes: Uint8A
       case 'idle': vm.sleep(); return { kind: 'budget' };
       case 'yield': case 'budget': return { kind: 'budget' };
       case 'power-off': return { kind: 'exit', code: stop.exitCode };
-      case 'wfi-idle': case 'fault': return stop;
+      case 'wfi-idle': case 'fault': case 'breakpoint': return stop;
     }
   };
   const virtualCsrs = (): CsrValue[] =>

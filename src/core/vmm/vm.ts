@@ -3,7 +3,7 @@
 //
 //   const vm = new Vm({ mode: 'full' | 'pv', ramSize?, costModel?, exitLogSize? })
 //   vm.load(image)                       // starts at image.entry in virtual M-mode
-//   vm.run(instructions): VmStop         // budget | yield | idle | wfi-idle | power-off | fault
+//   vm.run(instructions): VmStop         // budget | yield | idle | wfi-idle | power-off | breakpoint | fault
 //   vm.sleep()                           // after 'idle': skip the guest clock to its timer
 //   vm.consoleText(), vm.exits, vm.getState()/setState()
 //
@@ -51,6 +51,8 @@ export type VmStop =
   /** Asleep in wfi with nothing that could ever wake it. */
   | { kind: 'wfi-idle' }
   | { kind: 'power-off'; exitCode: number }
+  /** The vCPU reached a breakpoint set on cpu.breakpoints (the debugger's). */
+  | { kind: 'breakpoint'; pc: number }
   | { kind: 'fault'; message: string };
 
 export const VM_STATE_VERSION = 1;
@@ -166,6 +168,7 @@ export class Vm {
     const cpu = this.vcpu.cpu;
     const clock = cpu.clock;
     const cycleEnd = clock.cycles - clock.idleCycles + cycleBudget;
+    let resumed = true;
     for (;;) {
       const end = this.endState();
       if (end) return end;
@@ -181,10 +184,15 @@ export class Vm {
       }
       const cyclesLeft = cycleEnd - (clock.cycles - clock.idleCycles);
       if (left <= 0 || cyclesLeft <= 0) return { kind: 'budget' };
+      // cpu.run() executes a breakpoint at its starting pc (that is how a debugger resumes),
+      // so one reached through an emulated trap is caught here.
+      if (!resumed && cpu.breakpoints.has(cpu.pc >>> 0)) return { kind: 'breakpoint', pc: cpu.pc >>> 0 };
+      resumed = false;
       const before = cpu.csr.instret;
       const stop = cpu.run(this.chunk(Math.min(left, Math.ceil(cyclesLeft))));
       if (stop.kind === 'trap') handleTrap(this, stop.trap);
       else if (stop.kind === 'fault') this.fail(stop.message);
+      else if (stop.kind === 'breakpoint') return { kind: 'breakpoint', pc: cpu.pc >>> 0 };
       left -= Math.max(stop.kind === 'trap' ? 1 : 0, cpu.csr.instret - before);
     }
   }
@@ -231,12 +239,13 @@ export class Vm {
     return (this.vcpu.vcsr.mtvec & ~3) >>> 0;
   }
 
+  /** Streams every byte to the console port; only the kept copy (consoleText) is bounded. */
   writeConsole(bytes: Uint8Array): void {
+    this.onConsole?.(bytes);
     const room = Math.max(0, this.consoleLimit - this.consoleLength);
     const kept = bytes.length > room ? bytes.subarray(0, room) : bytes;
     this.consoleDropped += bytes.length - kept.length;
     if (kept.length === 0) return;
-    this.onConsole?.(kept);
     for (let i = 0; i < kept.length; i += 8192) {
       this.consoleChunks.push(String.fromCharCode(...kept.subarray(i, i + 8192)));
     }
