@@ -25,10 +25,14 @@ export class ExprError extends Error {
 /** Numeric local references are renamed by the caller (`1b` -> the symbol of that label). */
 export type LocalRefResolver = (tok: Token) => string;
 
+const MAX_NESTING = 200;
+const MAX_TOKENS = 2000; // evaluation recurses along the expression tree
+
 const LEVELS: string[][] = [['||'], ['&&'], ['+', '-', '==', '!=', '<>', '<', '>', '<=', '>='], ['|', '&', '^'], ['*', '/', '%', '<<', '>>']];
 
 /** Parse a whole token run as one expression; throws ExprError on bad syntax. */
 export function parseExpr(toks: Token[], local: LocalRefResolver, whole: SourceSpan): Expr {
+  if (toks.length > MAX_TOKENS) throw new ExprError(whole, `an expression longer than ${MAX_TOKENS} tokens`);
   const p = new ExprParser(toks, local, whole);
   const e = p.level(0);
   p.expectEnd();
@@ -64,13 +68,25 @@ class ExprParser {
     }
   }
 
+  private depth = 0;
+
+  /** Nesting guard: a hostile `((((...` must be a diagnostic, not a stack overflow. */
+  private enter(at: SourceSpan): void {
+    if (++this.depth > MAX_NESTING) throw new ExprError(at, `expression nested more than ${MAX_NESTING} deep`);
+  }
+
   private unary(): Expr {
     const t = this.peek();
+    if (t) this.enter(t);
     if (t && t.kind === 'punct' && ['-', '~', '!', '+'].includes(t.text)) {
       this.i++;
-      return { k: 'un', op: t.text, e: this.unary(), at: t };
+      const e: Expr = { k: 'un', op: t.text, e: this.unary(), at: t };
+      this.depth--;
+      return e;
     }
-    return this.primary();
+    const p = this.primary();
+    if (t) this.depth--;
+    return p;
   }
 
   private primary(): Expr {

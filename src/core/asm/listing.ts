@@ -3,6 +3,7 @@
 // .byte/.short/.word, and runs of zeros folded to `...` as objdump does by default.
 
 import { decodeText, DisassemblyState, sortedSymbols, type SymbolMap } from './disassembler.ts';
+import type { ProgramImage } from './image.ts';
 
 export interface ListingOptions {
   symbols?: SymbolMap;
@@ -29,6 +30,15 @@ export function listing(bytes: Uint8Array, base: number, options: ListingOptions
     listRegion(bytes, base, start, stop, end, options, symbols, state, out);
   });
   return out;
+}
+
+/** objdump -d lines for [start, end) of a loaded image, using its symbols and data ranges. */
+export function listRange(image: ProgramImage, start: number, end: number): string[] {
+  const seg = image.segments.find((s) => start >= s.vaddr && start < s.vaddr + s.bytes.length);
+  if (!seg) return [];
+  const from = start - seg.vaddr;
+  const to = Math.min(end, seg.vaddr + seg.bytes.length) - seg.vaddr;
+  return listing(seg.bytes.subarray(from, Math.max(from, to)), start, { symbols: image.symbols, dataRanges: image.dataRanges });
 }
 
 function listRegion(bytes: Uint8Array, base: number, start: number, stop: number, end: number, options: ListingOptions, symbols: SymbolMap, state: DisassemblyState, out: string[]): void {

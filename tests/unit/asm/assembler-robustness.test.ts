@@ -35,6 +35,13 @@ const FRAGMENTS = [
 ];
 
 describe('assembler robustness', () => {
+  it('reports hostile nesting and length instead of overflowing the stack', () => {
+    for (const src of ['li a0, ' + '('.repeat(50000) + '1' + ')'.repeat(50000), 'li a0, ' + '~'.repeat(50000) + '1', '.word ' + Array(50000).fill('1').join('+')]) {
+      const r = assemble(src);
+      expect(r.diagnostics.map((d) => d.code)).toEqual(['syntax']);
+    }
+  });
+
   it('handles token soup', () => {
     fc.assert(fc.property(fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 60 }), (parts) => check(parts.join(''))), { numRuns: 400 });
   });

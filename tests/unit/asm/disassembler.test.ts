@@ -6,7 +6,7 @@ import { assemble } from '../../../src/core/asm/assembler.ts';
 import { disassemble } from '../../../src/core/asm/disassembler.ts';
 import { encode } from '../../../src/core/asm/encoder.ts';
 import { BASE_INSTRUCTIONS } from '../../../src/core/asm/instruction-set.ts';
-import { listing } from '../../../src/core/asm/listing.ts';
+import { listing, listRange } from '../../../src/core/asm/listing.ts';
 
 const root = join(import.meta.dirname, '../../fixtures/asm');
 const cases = readdirSync(root).filter((c) => existsSync(join(root, c, 'expected.objdump')));
@@ -74,5 +74,14 @@ describe('disassemble', () => {
       const text = disassemble(word, 0x80000000);
       expect(firstWord(text), text).toBe(word);
     }), { numRuns: 3000 });
+  });
+});
+
+describe('listRange', () => {
+  it('lists part of an image with its symbols', () => {
+    const r = assemble('_start: li a0, 5\nloop: addi a0, a0, -1\nbnez a0, loop\nret');
+    const lines = listRange(r.image!, 0x80000004, 0x8000000c);
+    expect(lines).toEqual(['', '80000004 <loop>:', '80000004:\tfff50513          \tadd\ta0,a0,-1', '80000008:\tfe051ee3          \tbnez\ta0,80000004 <loop>']);
+    expect(listRange(r.image!, 0x90000000, 0x90000010)).toEqual([]);
   });
 });
