@@ -99,3 +99,17 @@ describe('the dc verbs in a session', () => {
     expect(standardCommands().get('dc')?.summary).toMatch(/data centre/);
   });
 });
+
+describe('dc in the shell', () => {
+  it('acts on one data centre per session and lists the kernel\'s containers beside the VMs', async () => {
+    const { runScript, testbed } = await import('../shell/testbed.ts');
+    const bed = testbed();
+    const { out } = await runScript('container run -d --name redis alpine ticker\ndc pause web-*\ndc run 10\ndc list\ndc bogus\necho status $?\n', bed);
+    expect(out).toContain('pause: web-1 web-2');
+    expect(out).toMatch(/web-1\s+host-1\s+idle\s+paused/);
+    expect(out).toMatch(/CONTAINER\s+IMAGE/);
+    expect(out).toMatch(/redis\s+alpine/);
+    expect(out).toContain("dc: 'bogus' is not a dc verb");
+    expect(out).toContain('status 2');
+  });
+});
