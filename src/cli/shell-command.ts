@@ -4,8 +4,13 @@
 
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SHELL_ENV, Session, standardCommands, type ShellPorts } from '../core/shell/index.ts';
+import { readElf } from '../core/asm/elf-reader.ts';
+import { ContainerRuntime } from '../core/kernel/container-runtime.ts';
+import { KernelDriver } from '../core/kernel/driver.ts';
+import { HostProcessPort } from '../core/kernel/host-port.ts';
+import { Kernel } from '../core/kernel/kernel.ts';
 import { parseArgs } from './args.ts';
-import { CliError, EXIT_FAULT, type CliIo } from './io.ts';
+import { CliError, type CliIo } from './io.ts';
 
 export const SHELL_HELP = `usage: trapdoor shell [--script FILE]
 
@@ -73,15 +78,15 @@ function readScript(file: string | true | undefined, io: CliIo): string {
   }
 }
 
-/** The real kernel's shell host, once src/core/kernel provides it (see notes/requests-shell.md). */
-async function kernelHost(): Promise<ShellPorts> {
-  const specifier = '../core/kernel/shell-host.ts';
-  let mod: { createShellHost?: () => ShellPorts | Promise<ShellPorts> };
-  try {
-    mod = (await import(/* @vite-ignore */ specifier)) as typeof mod;
-  } catch {
-    mod = {};
-  }
-  if (!mod.createShellHost) throw new CliError('shell: the host kernel is not available yet', EXIT_FAULT);
-  return mod.createShellHost();
+/**
+ * The real host kernel: the shell runs as a host-side process (pid 1 of the initial
+ * namespaces), the container runtime beside it, and a driver that runs the scheduler in
+ * slices between the shell's awaits.
+ */
+function kernelHost(): ShellPorts {
+  const kernel = new Kernel({ parseProgram: (bytes) => readElf(bytes) });
+  const driver = new KernelDriver(kernel, () => new Promise((resolve) => setImmediate(resolve)));
+  const shell = kernel.spawnHost({ argv: ['sh'] });
+  const kick = () => driver.kick();
+  return { port: new HostProcessPort(kernel, shell, kick), containers: new ContainerRuntime(kernel, shell, kick), env: { HOME: '/' } };
 }
