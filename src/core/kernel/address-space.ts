@@ -37,16 +37,18 @@ export class OutOfMemory {
   constructor(readonly addr: number) {}
 }
 
+const EMPTY_PAGE = new Uint8Array(0);
+
 export class AddressSpace implements Memory {
   private readonly pages = new Map<number, PageEntry>();
   regions: Region[] = [];
   // One-entry translation caches (a TLB of size one per access type): the hot path.
   private rVpn = -1;
-  private rBytes: Uint8Array = new Uint8Array(0);
+  private rBytes: Uint8Array = EMPTY_PAGE;
   private wVpn = -1;
-  private wBytes: Uint8Array = new Uint8Array(0);
+  private wBytes: Uint8Array = EMPTY_PAGE;
   private xVpn = -1;
-  private xBytes: Uint8Array = new Uint8Array(0);
+  private xBytes: Uint8Array = EMPTY_PAGE;
 
   constructor(public charge: MemoryCharge = UNLIMITED_MEMORY) {}
 
@@ -135,6 +137,7 @@ export class AddressSpace implements Memory {
 
   private flushTlb(): void {
     this.rVpn = this.wVpn = this.xVpn = -1;
+    this.rBytes = this.wBytes = this.xBytes = EMPTY_PAGE;
   }
 
   /**

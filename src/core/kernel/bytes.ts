@@ -2,6 +2,14 @@
 // Core compiles without DOM types, so TextEncoder/TextDecoder are not available here.
 
 export function utf8Encode(s: string): Uint8Array {
+  const ascii = new Uint8Array(s.length);
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) break;
+    ascii[i] = c;
+  }
+  if (i === s.length) return ascii;
   const out: number[] = [];
   for (const ch of s) {
     const c = ch.codePointAt(0)!;

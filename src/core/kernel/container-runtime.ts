@@ -54,10 +54,12 @@ const SUBUID_RANGE = 65536;
 export class ContainerRuntime implements ContainerRuntimePort {
   readonly store: ImageStore;
   private readonly containers: Container[] = [];
+  private readonly byName = new Map<string, Container>();
   private readonly byPidNs = new Map<PidNamespace, Container>();
   private readonly waiters = new Map<Process, ((s: ExitStatus) => void)[]>();
   private seq = 0;
   readonly cgroupParent: Cgroup;
+  private readonly devDir: Inode;
 
   constructor(
     readonly k: Kernel,
@@ -68,6 +70,7 @@ export class ContainerRuntime implements ContainerRuntimePort {
   ) {
     this.store = store ?? new ImageStore(k);
     this.cgroupParent = k.rootCgroup.child('docker');
+    this.devDir = this.makeDevDir();
     k.exitListeners.add((p) => this.onExit(p));
   }
 
@@ -82,7 +85,7 @@ export class ContainerRuntime implements ContainerRuntimePort {
     if (!image) throw new Error(`Unable to find image '${request.image}' locally`);
     const n = this.seq++;
     const name = request.name ?? defaultName(n);
-    if (this.containers.some((c) => c.name === name)) {
+    if (this.byName.has(name)) {
       throw new Error(`Conflict. The container name "/${name}" is already in use`);
     }
     const id = shortId(`container-${n}`);
@@ -97,6 +100,7 @@ export class ContainerRuntime implements ContainerRuntimePort {
       limits: { ...request.limits }, cgroup, ns, root, log: new LogFile(), sample: { usage: 0, at: this.k.now },
     };
     this.containers.push(c);
+    this.byName.set(name, c);
     this.byPidNs.set(ns.pid, c);
     try {
       c.status = 'running';
@@ -115,9 +119,16 @@ export class ContainerRuntime implements ContainerRuntimePort {
     fs.writeFile('/etc/hostname', utf8Encode(`${ns.uts.hostname}\n`), 0o644, root);
     root.entries!.set('proc', procfs(this.k, ns.pid));
     fs.mkdirs('/sys/fs', root).entries!.set('cgroup', cgroupfs(this.k, cgroup, false));
-    const dev = fs.mkdirs('/dev', root);
+    root.entries!.set('dev', this.devDir);
+  }
+
+  /** One read-only /dev shared by every container: the console and null devices. */
+  private makeDevDir(): Inode {
+    const dev = this.k.fs.create('dir', 0o755);
     dev.entries!.set('console', this.k.consoleNode);
     dev.entries!.set('null', this.k.nullNode);
+    dev.readOnly = true;
+    return dev;
   }
 
   exec(idOrName: string, command: ContainerCommand, env: string[], stdio?: [number, number, number]): ContainerProcess {
@@ -251,6 +262,7 @@ export class ContainerRuntime implements ContainerRuntimePort {
 
   private discard(c: Container): void {
     this.containers.splice(this.containers.indexOf(c), 1);
+    this.byName.delete(c.name);
     this.byPidNs.delete(c.ns.pid);
     this.cgroupParent.children.delete(c.id);
   }
@@ -283,8 +295,8 @@ export class ContainerRuntime implements ContainerRuntimePort {
   }
 
   private find(ref: string): Container {
-    const c = this.containers.find((x) => x.name === ref || x.id === ref)
-      ?? this.containers.find((x) => ref.length >= 3 && x.id.startsWith(ref));
+    const c = this.byName.get(ref)
+      ?? this.containers.find((x) => x.id === ref || (ref.length >= 3 && x.id.startsWith(ref)));
     if (!c) throw new Error(`No such container: ${ref}`);
     return c;
   }

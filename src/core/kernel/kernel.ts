@@ -56,6 +56,8 @@ export type KernelStop =
   | { kind: 'budget' }
   /** Nothing can run until the host acts (console input, a signal). */
   | { kind: 'blocked' }
+  /** Nothing can run before virtual time `until` (run with skipIdle = false). */
+  | { kind: 'idle'; until: number }
   | { kind: 'all-exited' };
 
 export const DEFAULT_ENV = ['PATH=/bin:/usr/bin', 'HOME=/', 'TERM=xterm'];
@@ -318,9 +320,13 @@ export class Kernel {
 
   // ---- running ------------------------------------------------------------------------
 
-  /** Runs processes for at most `budget` instructions (steps). */
-  run(budget: number): KernelStop {
-    return this.scheduler.run(budget);
+  /**
+   * Runs processes for at most `budget` instructions (steps). When every process sleeps,
+   * virtual time skips to the next wakeup, unless skipIdle is false (a host pacing the
+   * kernel to real time), which returns 'idle' instead.
+   */
+  run(budget: number, skipIdle = true): KernelStop {
+    return this.scheduler.run(budget, skipIdle);
   }
 
   /** What the scheduler calls when a process's slice ended in a trap. */

@@ -11,6 +11,7 @@ import { Frame, PAGE_SHIFT, PAGE_SIZE } from './frame.ts';
 /** Shared text frames per program image (an image is immutable once loaded). */
 export class TextCache {
   private readonly byImage = new WeakMap<ProgramImage, Map<number, Frame>>();
+  private readonly plans = new WeakMap<ProgramImage, [number, PagePlan][]>();
   /** Distinct shared frames ever built, for the memory report. */
   sharedPages = 0;
 
@@ -21,6 +22,13 @@ export class TextCache {
       this.byImage.set(image, m);
     }
     return m;
+  }
+
+  /** Which pages the image covers, computed once per image. */
+  plan(image: ProgramImage): [number, PagePlan][] {
+    let p = this.plans.get(image);
+    if (!p) this.plans.set(image, (p = [...planPages(image)]));
+    return p;
   }
 }
 
@@ -68,7 +76,7 @@ export interface LoadedProgram {
 export function loadProgram(space: AddressSpace, image: ProgramImage, cache: TextCache): LoadedProgram | null {
   const text = cache.frames(image);
   let top = 0;
-  for (const [vpn, p] of planPages(image)) {
+  for (const [vpn, p] of cache.plan(image)) {
     const start = vpn * PAGE_SIZE;
     top = Math.max(top, start + PAGE_SIZE);
     space.addRegion({ start, end: start + PAGE_SIZE, prot: p.prot, kind: p.prot & PROT_WRITE ? 'data' : 'text' });

@@ -109,7 +109,7 @@ export class Scheduler {
     return t;
   }
 
-  run(budget: number): KernelStop {
+  run(budget: number, skipIdle = true): KernelStop {
     const k = this.k;
     let remaining = Math.floor(budget);
     while (remaining > 0) {
@@ -118,6 +118,7 @@ export class Scheduler {
       if (!p) {
         const next = this.nextEvent();
         if (next === Infinity) return { kind: this.liveProcesses() ? 'blocked' : 'all-exited' };
+        if (!skipIdle) return { kind: 'idle', until: next };
         k.idleUntil(next);
         continue;
       }

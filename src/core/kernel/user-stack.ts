@@ -40,28 +40,27 @@ export interface StackRequest {
 
 /** Writes the stack; returns the initial sp (16-byte aligned), or null if it did not fit. */
 export function buildUserStack(space: AddressSpace, req: StackRequest): number | null {
-  let p = req.top;
-  const pushBytes = (bytes: Uint8Array): number | null => {
-    p -= bytes.length;
-    return space.copyOut(p, bytes) ? p : null;
-  };
-  const pushString = (s: string): number | null => {
+  // Lay everything out in one buffer below `top`, then copy it out once.
+  const strings = [req.argv[0] ?? '', ...req.envp, ...req.argv].map((s) => {
     const b = utf8Encode(s);
     const z = new Uint8Array(b.length + 1);
     z.set(b);
-    return pushBytes(z);
-  };
-  const execfn = pushString(req.argv[0] ?? '');
-  const envPtrs = req.envp.map(pushString);
-  const argPtrs = req.argv.map(pushString);
+    return z;
+  });
+  let p = req.top;
+  const addrs = strings.map((z) => (p -= z.length));
   p &= ~15;
-  const random = pushBytes(req.random);
-  if (execfn === null || random === null || envPtrs.includes(null) || argPtrs.includes(null)) return null;
+  const random = (p -= req.random.length);
+  const execfn = addrs[0]!;
+  const envPtrs = addrs.slice(1, 1 + req.envp.length);
+  const argPtrs = addrs.slice(1 + req.envp.length);
   const aux: [number, number][] = [...req.auxv, [AT_RANDOM, random], [AT_EXECFN, execfn], [AT_NULL, 0]];
-  const words = [req.argv.length, ...(argPtrs as number[]), 0, ...(envPtrs as number[]), 0, ...aux.flat()];
+  const words = [req.argv.length, ...argPtrs, 0, ...envPtrs, 0, ...aux.flat()];
   const sp = (p - words.length * 4) & ~15;
-  const table = new Uint8Array(words.length * 4);
-  const view = new DataView(table.buffer);
+  const image = new Uint8Array(req.top - sp);
+  const view = new DataView(image.buffer);
   words.forEach((w, i) => view.setUint32(i * 4, w >>> 0, true));
-  return space.copyOut(sp, table) ? sp : null;
+  image.set(req.random, random - sp);
+  strings.forEach((z, i) => image.set(z, addrs[i]! - sp));
+  return space.copyOut(sp, image) ? sp : null;
 }

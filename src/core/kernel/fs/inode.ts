@@ -8,6 +8,8 @@ export const S_IFDIR = 0o040000;
 export const S_IFLNK = 0o120000;
 export const S_IFCHR = 0o020000;
 
+const NO_DATA = new Uint8Array(0);
+
 export type InodeType = 'file' | 'dir' | 'symlink' | 'chardev';
 
 const TYPE_BITS: Record<InodeType, number> = {
@@ -15,8 +17,8 @@ const TYPE_BITS: Record<InodeType, number> = {
 };
 
 export class Inode {
-  /** File contents (the first `size` bytes are valid); grows by doubling. */
-  data = new Uint8Array(0);
+  /** File contents (the first `size` bytes are valid); grows by doubling. Shared empty until written. */
+  data: Uint8Array = NO_DATA;
   size = 0;
   private entryMap: Map<string, Inode> | null;
   /**
@@ -24,6 +26,8 @@ export class Inode {
    * entries are first needed; then they are materialized into entryMap and this is null.
    */
   lowerDirs: Inode[] | null = null;
+  /** An overlay directory's parent, recorded as ".." when it materializes. */
+  private parentOverlay: Inode | null = null;
   /** Synthetic directories (/proc, /sys/fs/cgroup): entries computed on every lookup. */
   dynamicEntries: (() => Map<string, Inode>) | null = null;
   /** Synthetic files: contents computed when read. */
@@ -49,12 +53,15 @@ export class Inode {
     readonly type: InodeType,
     public perm: number,
   ) {
-    this.entryMap = type === 'dir' ? new Map() : null;
+    this.entryMap = null;
   }
 
   /** Directory entries (name -> inode, with ".." for every directory but a root). */
   get entries(): Map<string, Inode> | null {
+    if (this.type !== 'dir') return null;
     if (this.dynamicEntries) return this.dynamicEntries();
+    // Allocated on first use: thousands of container roots stay cheap until touched.
+    this.entryMap ??= new Map();
     if (this.lowerDirs) this.materialize();
     return this.entryMap;
   }
@@ -64,6 +71,8 @@ export class Inode {
     const lower = this.lowerDirs!;
     this.lowerDirs = null;
     const merged = this.entryMap!;
+    if (this.parentOverlay) merged.set('..', this.parentOverlay);
+    this.parentOverlay = null;
     const dirs = new Map<string, Inode[]>();
     for (const layer of lower) {
       for (const [name, child] of layer.entries!) {
@@ -82,7 +91,7 @@ export class Inode {
       const dir = new Inode(top.ino, 'dir', top.perm);
       Object.assign(dir, { uid: top.uid, gid: top.gid, mtimeNs: top.mtimeNs, nlink: 2 });
       dir.lowerDirs = stack;
-      dir.entryMap!.set('..', this);
+      dir.parentOverlay = this;
       merged.set(name, dir);
     }
   }
