@@ -5,8 +5,9 @@
 import { cpuMips } from './cpu-mips.ts';
 import type { BenchSection } from './section.ts';
 import { vmmCompare, vmmExits } from './vmm.ts';
+import { datacenter } from './datacenter.ts';
 
-export const sections: BenchSection[] = [cpuMips, vmmExits, vmmCompare];
+export const sections: BenchSection[] = [cpuMips, vmmExits, vmmCompare, datacenter];
 
 async function main(): Promise<void> {
   const repetitions = Number(process.env.BENCH_REPS ?? 5);
