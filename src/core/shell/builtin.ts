@@ -32,9 +32,9 @@ export interface Builtin {
   run(ctx: BuiltinContext): Promise<number>;
 }
 
-/** "name: message" on stderr, then the failure status. */
-export async function fail(ctx: BuiltinContext, message: string, status = 1): Promise<number> {
-  await ctx.stderr.write(`${ctx.argv[0]}: ${message}\n`);
+/** "name: message" on stderr (shell built-ins say "sh: kill: …"), then the failure status. */
+export async function fail(ctx: BuiltinContext, message: string, status = 1, prefix = ctx.argv[0]): Promise<number> {
+  await ctx.stderr.write(`${prefix}: ${message}\n`);
   return status;
 }
 

@@ -124,7 +124,7 @@ describe('utilities', () => {
 
   it('kill -l names signals; a bad signal is refused', async () => {
     expect(await outputOf('kill -l')).toContain(' 9) SIGKILL\n');
-    expect(await outputOf('kill -FOO 1')).toBe('kill: FOO: invalid signal specification\n');
+    expect(await outputOf('kill -FOO 1')).toBe('sh: kill: FOO: invalid signal specification\n');
   });
 
   it('free, top and sleep use the kernel', async () => {

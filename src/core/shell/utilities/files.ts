@@ -191,7 +191,10 @@ export const cd: Builtin = {
   async run(ctx) {
     const arg = ctx.argv[1];
     const target = arg === undefined ? ctx.shell.lookup('HOME') ?? '/' : arg === '-' ? ctx.shell.lookup('OLDPWD') : arg;
-    if (target === undefined) return fail(ctx, 'OLDPWD not set');
+    if (target === undefined) {
+      await ctx.stderr.write('sh: cd: OLDPWD not set\n');
+      return 1;
+    }
     const old = ctx.port.getcwd();
     try {
       ctx.port.chdir(target);

@@ -88,10 +88,10 @@ export const kill: Builtin = {
       const spec = args[0] === '-s' ? args[1] ?? '' : args[0].slice(1);
       args.splice(0, args[0] === '-s' ? 2 : 1);
       const n = signalNumber(spec);
-      if (n === undefined) return fail(ctx, `${spec}: invalid signal specification`);
+      if (n === undefined) return fail(ctx, `${spec}: invalid signal specification`, 1, 'sh: kill');
       signal = n;
     }
-    if (args.length === 0) return fail(ctx, 'usage: kill [-s sigspec | -sigspec] pid ... or kill -l', 2);
+    if (args.length === 0) return fail(ctx, 'usage: kill [-s sigspec | -sigspec] pid ... or kill -l', 2, 'sh: kill');
     let status = 0;
     for (const a of args) {
       const pid = /^%[0-9]+$/.test(a) ? jobPid(ctx, Number(a.slice(1))) : /^[0-9]+$/.test(a) ? Number(a) : NaN;
