@@ -82,6 +82,7 @@ form('jr', 's,j', (a) => [op('jalr', { rd: ZERO, rs1: a.s, imm: a.imm })]);
 form('jr', 'o(s)', (a) => [op('jalr', { rd: ZERO, rs1: a.s, imm: a.imm })]);
 form('jalr', 'd,s,j', (a) => [op('jalr', { rd: a.d, rs1: a.s, imm: a.imm })]);
 form('jalr', 'd,o(s)', (a) => [op('jalr', { rd: a.d, rs1: a.s, imm: a.imm })]);
+form('jalr', 'd,s', (a) => [op('jalr', { rd: a.d, rs1: a.s, imm: 0 })]);
 form('jalr', 's', (a) => [op('jalr', { rd: RA, rs1: a.s, imm: 0 })]);
 form('jalr', 's,j', (a) => [op('jalr', { rd: RA, rs1: a.s, imm: a.imm })]);
 form('jalr', 'o(s)', (a) => [op('jalr', { rd: RA, rs1: a.s, imm: a.imm })]);
