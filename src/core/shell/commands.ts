@@ -7,6 +7,7 @@ import { cat, cd, ls, mkdir, pwd, rm, rmdir } from './utilities/files.ts';
 import { jobs, kill, ps, sleep, top, wait } from './utilities/processes.ts';
 import { clear, echo, env, exit, exportCommand, falseCommand, help, history, trueCommand, unset } from './utilities/session.ts';
 import { free, hostname, uname } from './utilities/system.ts';
+import { grep, head, tail, wc } from './utilities/text.ts';
 import { vmCommand } from './vm-command.ts';
 
 export function standardCommands(): CommandTable {
@@ -14,6 +15,7 @@ export function standardCommands(): CommandTable {
     ls, cat, mkdir, rm, rmdir, cd, pwd,
     ps, top, kill, sleep, jobs, wait,
     free, hostname, uname,
+    grep, head, tail, wc,
     echo, env, exportCommand, unset, clear, trueCommand, falseCommand, history, help, exit,
     containerCommand, dockerAlias, vmCommand, datacentreCommand(),
   );

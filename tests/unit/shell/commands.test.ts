@@ -189,3 +189,16 @@ describe('robustness', () => {
     expect(out).toContain('after\n');
   });
 });
+
+describe('text filters', () => {
+  it('head, tail, wc and grep on files and pipes', async () => {
+    const bed = testbed();
+    await runScript('echo -e "one\\ntwo\\nthree\\nfour" > /tmp/n\n', bed);
+    expect(await outputOf('head -n 2 /tmp/n; tail -1 /tmp/n; cat /tmp/n | head -3 | tail -n1', bed)).toBe('one\ntwo\nfour\nthree\n');
+    expect(await outputOf('wc /tmp/n; wc -l < /tmp/n', bed)).toBe('      4       4      19 /tmp/n\n4\n');
+    expect(await outputOf('grep o /tmp/n; grep -c o /tmp/n; grep -vn o /tmp/n; grep -i TWO /tmp/n', bed)).toBe('one\ntwo\nfour\n3\n3:three\ntwo\n');
+    expect(await outputOf('grep zzz /tmp/n; echo $?; grep x /nope; echo $?', bed)).toBe('1\ngrep: /nope: No such file or directory\n2\n');
+    expect(await outputOf('spin &\nps | grep spin | wc -l\nkill %1', bed)).toBe('[1] 2\nroot@trapdoor:~# ps | grep spin | wc -l\n1\nroot@trapdoor:~# kill %1\n');
+    expect(await outputOf('head -n x /tmp/n', bed)).toBe(`head: invalid number of lines: 'x'\n`);
+  });
+});
