@@ -1,6 +1,7 @@
 // Fixture cases: tests/fixtures/shell/<case>/script.sh run through `trapdoor shell
-// --script` must print exactly expected.out. The kernel is the test fake (see testbed.ts)
-// until the real kernel provides the shell host.
+// --script` must print exactly expected.out. Cases named kernel-* run on the real host
+// kernel (what `trapdoor shell` uses); the others on the test fake (see testbed.ts), whose
+// programs and images are small and predictable.
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import { testbed } from './testbed.ts';
 const root = resolve(import.meta.dirname, '../../fixtures/shell');
 const cases = readdirSync(root).sort();
 
-async function run(script: string): Promise<{ stdout: string; stderr: string; status: number }> {
+async function run(script: string, realKernel = false): Promise<{ stdout: string; stderr: string; status: number }> {
   let stdout = '';
   let stderr = '';
   const io = {
@@ -19,7 +20,8 @@ async function run(script: string): Promise<{ stdout: string; stderr: string; st
     stderr: { write: (c: string) => { stderr += c; } },
     readStdin: () => new Uint8Array(0),
   };
-  const status = await shellCommand(['--script', script], io, () => testbed().ports);
+  const args = ['--script', script];
+  const status = await (realKernel ? shellCommand(args, io) : shellCommand(args, io, () => testbed().ports));
   return { stdout, stderr, status };
 }
 
@@ -30,7 +32,7 @@ describe('shell fixtures', () => {
 
   it.each(cases)('%s', async (name) => {
     const dir = join(root, name);
-    const { stdout, stderr, status } = await run(join(dir, 'script.sh'));
+    const { stdout, stderr, status } = await run(join(dir, 'script.sh'), name.startsWith('kernel-'));
     // Set UPDATE_SHELL_FIXTURES=1 to rewrite expected.out, then review the diff by eye.
     if (process.env.UPDATE_SHELL_FIXTURES) writeFileSync(join(dir, 'expected.out'), stdout);
     expect(stderr).toBe('');
