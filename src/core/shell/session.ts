@@ -47,6 +47,7 @@ export class Session implements ShellHost {
   private cooked = '';
   private waiters: (() => void)[] = [];
   private ended = false;
+  private captured: string | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.mode === 'terminal';
@@ -71,7 +72,13 @@ export class Session implements ShellHost {
   }
 
   write(text: string): void {
-    this.options.output(this.interactive ? text.replace(/\r?\n/g, '\r\n') : text);
+    this.emit(this.interactive ? text.replace(/\r?\n/g, '\r\n') : text);
+  }
+
+  /** Everything the screen gets passes here (and into a capture, for runCommands). */
+  private emit(text: string): void {
+    if (this.captured !== undefined) this.captured += text;
+    this.options.output(text);
   }
 
   connectKeyboard(input: TerminalInput): () => void {
@@ -124,9 +131,31 @@ export class Session implements ShellHost {
     return this.root.exitCode ?? this.root.lastStatus;
   }
 
+  /**
+   * Runs commands one by one as if typed (as runScript does) and returns what each printed
+   * and its status: what a lesson check grades.
+   */
+  async runCommands(commands: string[]): Promise<{ command: string; output: string; status: number }[]> {
+    const results: { command: string; output: string; status: number }[] = [];
+    for (const command of commands) {
+      await this.idle();
+      if (this.ended) break;
+      const frame = this.frames[this.frames.length - 1]!;
+      this.write(`${frame.shell.jobs.takeFinished()}${frame.shell.prompt()}${command}\n`);
+      this.captured = '';
+      this.run(frame, command);
+      await this.idle();
+      // A command that entered a nested shell is still running: it started fine.
+      const entered = frame.running;
+      results.push({ command, output: this.captured, status: entered ? 0 : frame.shell.lastStatus });
+      this.captured = undefined;
+    }
+    return results;
+  }
+
   private editorKey(frame: Frame, key: Key): void {
     const result = frame.editor.key(key);
-    this.options.output(result.output);
+    this.emit(result.output);
     const event = result.event;
     if (!event) return;
     if (event.kind === 'submit') this.run(frame, event.line);
@@ -138,16 +167,16 @@ export class Session implements ShellHost {
   /** Cooked mode: echo, backspace, Enter sends the line, Ctrl-D ends input, Ctrl-C interrupts. */
   private foregroundKey(frame: Frame, key: Key): void {
     if (key.kind === 'interrupt') {
-      this.options.output('^C\r\n');
+      this.emit('^C\r\n');
       frame.shell.interrupt();
     } else if (key.kind === 'text') {
       this.cooked += key.text;
-      this.options.output(key.text);
+      this.emit(key.text);
     } else if (key.kind === 'backspace' && this.cooked) {
       this.cooked = this.cooked.slice(0, -1);
-      this.options.output('\b \b');
+      this.emit('\b \b');
     } else if (key.kind === 'enter') {
-      this.options.output('\r\n');
+      this.emit('\r\n');
       this.keyboard?.push(`${this.cooked}\n`);
       this.cooked = '';
     } else if (key.kind === 'eof') {
@@ -191,7 +220,7 @@ export class Session implements ShellHost {
     const frame = this.frames[this.frames.length - 1]!;
     const notes = frame.shell.jobs.takeFinished();
     if (notes) this.write(notes);
-    this.options.output(frame.editor.begin(frame.shell.prompt()));
+    this.emit(frame.editor.begin(frame.shell.prompt()));
   }
 
   /** Settles when the top shell is waiting for a line (or the session ended). */

@@ -202,3 +202,23 @@ describe('text filters', () => {
     expect(await outputOf('head -n x /tmp/n', bed)).toBe(`head: invalid number of lines: 'x'\n`);
   });
 });
+
+describe('runCommands (what lesson checks grade)', () => {
+  it('returns each command\'s own output and status', async () => {
+    const { Session } = await import('../../../src/core/shell/session.ts');
+    const { standardCommands, DEFAULT_SHELL_ENV } = await import('../../../src/core/shell/index.ts');
+    const bed = testbed();
+    let screen = '';
+    const session = new Session({ ...bed.ports, table: standardCommands(), env: { ...DEFAULT_SHELL_ENV }, mode: 'script', output: (t) => { screen += t; } });
+    const results = await session.runCommands(['echo hi', 'nosuch', 'container run -it --hostname c alpine sh', 'hostname', 'exit 3', 'hostname']);
+    expect(results).toEqual([
+      { command: 'echo hi', output: 'hi\n', status: 0 },
+      { command: 'nosuch', output: 'sh: nosuch: command not found\n', status: 127 },
+      { command: 'container run -it --hostname c alpine sh', output: '', status: 0 },
+      { command: 'hostname', output: 'c\n', status: 0 },
+      { command: 'exit 3', output: '', status: 3 },
+      { command: 'hostname', output: 'trapdoor\n', status: 0 },
+    ]);
+    expect(screen).toContain('root@c:/# hostname\nc\n');
+  });
+});
