@@ -172,3 +172,16 @@ describe('help and reserved verbs', () => {
     for (const verb of ['asm', 'disasm', 'run', 'shell', 'lessons']) expect(r.out).toContain(`  ${verb} `);
   });
 });
+
+describe('trapdoor disasm', () => {
+  const fixtures = join(__dirname, '../../fixtures/linux');
+  for (const name of ['hello', 'loop', 'files', 'fork-pipe']) {
+    it(`${name}: byte for byte what GNU objdump -d prints`, async () => {
+      const elf = join(fixtures, name, 'prog.elf');
+      const expected = readFileSync(join(fixtures, name, 'expected.objdump'), 'latin1').replace('prog.elf:', `${elf}:`);
+      const r = await run(['disasm', elf]);
+      expect(r.status).toBe(0);
+      expect(r.out).toBe(expected);
+    });
+  }
+});
