@@ -6,8 +6,8 @@
 
 import { fail, type Builtin, type BuiltinContext } from './builtin.ts';
 import type { ContainerCommand, ContainerInfo, ContainerLimits, ContainerProcess, ContainerRuntimePort, RunRequest } from './container-port.ts';
-import type { ExitStatus } from './kernel-port.ts';
-import { Shell } from './shell.ts';
+import type { ExitStatus, KernelPort } from './kernel-port.ts';
+import { Shell, type ShellHost } from './shell.ts';
 import { signalNumber, SIGINT, SIGKILL } from './signals.ts';
 import { cpuTime, humanSize, table, userName } from './utilities/format.ts';
 
@@ -140,6 +140,13 @@ async function run(ctx: BuiltinContext, rt: ContainerRuntimePort, args: string[]
     for (let n = 1; n <= o.count; n++) await ctx.stdout.write(`${rt.run(request(n)).container.id}\n`);
     return 0;
   }
+  if (isBuiltin(ctx, argv)) {
+    // `container run alpine ps`: a shell process is the container's pid 1 and runs it.
+    const { container, process } = rt.run({ ...request(1), command: { kind: 'shell' } });
+    const status = await runBuiltinInside(ctx, process.port!, argv, containerEnv(container, o.env));
+    if (o.remove) rt.remove(container.id, true);
+    return status;
+  }
   let started: { container: ContainerInfo; process: ContainerProcess };
   if (command.kind === 'shell') started = rt.run(request(1));
   else {
@@ -161,6 +168,9 @@ async function exec(ctx: BuiltinContext, rt: ContainerRuntimePort, args: string[
   if (target === undefined || argv.length === 0) throw new UsageError('"container exec" requires at least 2 arguments: NAME COMMAND...');
   const command = commandFor(argv, o.tty);
   const info = rt.inspect(target);
+  if (isBuiltin(ctx, argv) && !o.detach) {
+    return runBuiltinInside(ctx, rt.exec(target, { kind: 'shell' }, o.env).port!, argv, containerEnv(info, o.env));
+  }
   if (command.kind === 'shell') return attach(ctx, rt, target, rt.exec(target, command, o.env), containerEnv(info, o.env));
   const io = ctx.programStdio();
   let proc: ContainerProcess;
@@ -170,6 +180,36 @@ async function exec(ctx: BuiltinContext, rt: ContainerRuntimePort, args: string[
     io.release();
   }
   return attach(ctx, rt, target, proc, []);
+}
+
+/** A built-in utility name (ps, hostname, ls…) rather than a program path. */
+function isBuiltin(ctx: BuiltinContext, argv: string[]): boolean {
+  const name = argv[0];
+  return name !== undefined && !SHELLS.has(name) && ctx.shell.table.get(name) !== undefined;
+}
+
+/**
+ * Runs a built-in in a shell process inside the container (`container exec web ps`), its
+ * output into this command's stdout so it can be piped; the process then exits.
+ */
+async function runBuiltinInside(ctx: BuiltinContext, port: KernelPort, argv: string[], env: string[]): Promise<number> {
+  let writing = Promise.resolve();
+  const host: ShellHost = {
+    interactive: false,
+    write: (text) => { writing = writing.then(() => ctx.stdout.write(text)); },
+    connectKeyboard: (input) => { input.end(); return () => {}; },
+    enterShell: async () => 1,
+  };
+  const vars = Object.fromEntries(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const inner = new Shell({ port, host, table: ctx.shell.table, env: vars });
+  const status = await inner.execute(argv.map(quote).join(' '));
+  await writing;
+  try { port.exit(status); } catch { /* already gone */ }
+  return status;
+}
+
+function quote(word: string): string {
+  return /^[A-Za-z0-9_./=:,@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function containerEnv(info: ContainerInfo, extra: string[]): string[] {

@@ -97,3 +97,17 @@ describe('container command', () => {
     expect(() => parseSize('m')).toThrow();
   });
 });
+
+describe('built-ins as container commands', () => {
+  it('runs a built-in inside a container with exec or run, and its output can be piped', async () => {
+    const bed = testbed();
+    await outputOf('container run -d --name db --hostname dbhost debian spin', bed);
+    expect(await outputOf('container exec db hostname', bed)).toBe('dbhost\n');
+    expect(await outputOf('container exec db ps | grep -c spin', bed)).toBe('1\n');
+    expect(await outputOf(`container exec db echo "it's" here`, bed)).toBe(`it's here\n`);
+    expect(await outputOf('container run --hostname once alpine hostname', bed)).toBe('once\n');
+    expect(await outputOf('container run --rm --name gone alpine true; container ps -a | grep -c gone', bed)).toBe('0\n');
+    expect(await outputOf('container run --name kept alpine true; container ps -a | grep -c kept', bed)).toBe('1\n');
+    expect(await outputOf('container exec db ls /nope; echo $?', bed)).toBe(`ls: cannot access '/nope': No such file or directory\n2\n`);
+  });
+});
