@@ -208,6 +208,19 @@ describe('terminal session', () => {
     expect(term.take()).toMatch(/Exited \(0\)/);
   });
 
+  it('attaches the keyboard to a program in a container (-it) and Ctrl-C stops it', async () => {
+    const term = terminal();
+    term.take();
+    await term.type('container run -it alpine upper\r');
+    await term.type('shout\r');
+    expect(term.take()).toBe('container run -it alpine upper\r\nshout\r\nSHOUT\r\n');
+    await term.type('\x04');
+    expect(term.take()).toBe('root@trapdoor:~# ');
+    await term.type('container run -it alpine spin\r');
+    await term.type('\x03');
+    expect(term.take()).toBe('container run -it alpine spin\r\n^C\r\nroot@trapdoor:~# ');
+  });
+
   it('Ctrl-C at the prompt abandons the line and Ctrl-D on the host shell does nothing', async () => {
     const term = terminal();
     term.take();
