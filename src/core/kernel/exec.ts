@@ -32,6 +32,17 @@ function randomBytes(seed: number): Uint8Array {
   return out;
 }
 
+/** Why an image cannot be a user program, or null when it fits the user address space. */
+export function userImageProblem(image: ProgramImage): string | null {
+  for (const seg of image.segments) {
+    const end = seg.vaddr + Math.max(seg.memSize, seg.bytes.length);
+    if (seg.vaddr < 0x1000 || end > MMAP_BASE) {
+      return `segment at 0x${seg.vaddr.toString(16)} (${seg.memSize} bytes) is outside the program area 0x1000..0x${MMAP_BASE.toString(16)}`;
+    }
+  }
+  return null;
+}
+
 /** Loads `image` into p with a fresh stack; false (p untouched) when memory ran out. */
 export function execImage(k: Kernel, p: Process, image: ProgramImage, argv: string[], envp: string[]): boolean {
   const space = new AddressSpace(p.cgroup);

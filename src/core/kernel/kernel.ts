@@ -12,7 +12,7 @@ import { Exception, causeName, type Trap } from '../isa/trap.ts';
 import type { ExitEvent } from '../run-result.ts';
 import { AddressSpace } from './address-space.ts';
 import { Cgroup } from './cgroup.ts';
-import { EAGAIN, ENOMEM, KernelError } from './errno.ts';
+import { EAGAIN, ENOEXEC, ENOMEM, KernelError } from './errno.ts';
 import { DEFAULT_KERNEL_COSTS, DEFAULT_QUANTUM, type KernelCosts } from './cost.ts';
 import { Block, Console, ConsoleFile, NullFile, type OpenFile } from './file.ts';
 import type { Inode } from './fs/inode.ts';
@@ -22,7 +22,7 @@ import { Process, type Credentials } from './process.ts';
 import { Scheduler } from './scheduler.ts';
 import { SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, signalDescription } from './signal.ts';
 import { NO_RETURN, dispatch, syscallName, type SyscallArgs } from './syscall.ts';
-import { execImage } from './exec.ts';
+import { execImage, userImageProblem } from './exec.ts';
 import { TextCache } from './program-loader.ts';
 import { procfs } from './procfs.ts';
 import { cgroupfs } from './cgroupfs.ts';
@@ -166,6 +166,8 @@ export class Kernel {
 
   /** Creates a process running `image` (the host's fork+exec); throws if it cannot load. */
   spawn(req: SpawnRequest): Process {
+    const problem = userImageProblem(req.image);
+    if (problem) throw new KernelError(ENOEXEC, problem);
     const ns = req.ns ?? this.initNs;
     const cgroup = req.cgroup ?? this.rootCgroup;
     if (!cgroup.chargePid()) throw new KernelError(EAGAIN, `pids.max of cgroup ${cgroup.path()} reached`);
@@ -238,7 +240,9 @@ export class Kernel {
 
   /** Runs a program file found in p's filesystem view in place of p's image (execve). */
   loadProgramFile(node: Inode, path: string): ProgramImage {
-    return this.programCache(node, path);
+    const image = this.programCache(node, path);
+    if (userImageProblem(image)) throw new KernelError(ENOEXEC);
+    return image;
   }
 
   private readonly images = new WeakMap<Inode, { version: number; image: ProgramImage }>();
