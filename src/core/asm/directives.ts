@@ -174,7 +174,7 @@ function align(L: Layout, op: Token, args: Token[][], unit: 'power' | 'bytes'): 
   const pad = (bytes - (sec.offset % bytes)) % bytes;
   if (max !== undefined && pad > Number(max)) return;
   if (fill === undefined && sec.name === '.text') return emitCodePadding(sec, pad);
-  if (pad > 0) sec.markData(sec.offset, sec.offset + pad, true);
+  if (pad > 0) sec.markData(sec.offset, sec.offset + pad);
   sec.emit(new Array(pad).fill(Number(BigInt.asUintN(8, fill ?? 0n))));
 }
 

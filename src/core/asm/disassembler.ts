@@ -124,8 +124,10 @@ function branch(c: Ctx): DecodedText | undefined {
   const names = ['beq', 'bne', '', '', 'blt', 'bge', 'bltu', 'bgeu'];
   const name = names[f3];
   if (!name) return undefined;
+  // objdump's table order decides `bge zero,zero`: blez is listed before bgez, bltz before bgtz.
+  if (f3 === 5 && rs1 === 0) return t('blez', reg(rs2), to);
   if (rs2 === 0 && (f3 === 0 || f3 === 1 || f3 === 4 || f3 === 5)) return t(['beqz', 'bnez', '', '', 'bltz', 'bgez'][f3]!, reg(rs1), to);
-  if (rs1 === 0 && (f3 === 4 || f3 === 5)) return t(f3 === 4 ? 'bgtz' : 'blez', reg(rs2), to);
+  if (f3 === 4 && rs1 === 0) return t('bgtz', reg(rs2), to);
   return t(name, reg(rs1), reg(rs2), to);
 }
 

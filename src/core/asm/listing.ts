@@ -48,11 +48,20 @@ function listRegion(bytes: Uint8Array, base: number, start: number, stop: number
     while (z < stop && bytes[z - base] === 0) z++;
     if (z - pc >= SKIP_ZEROES || (z === stop && z > pc && z - pc < SKIP_ZEROES_AT_END)) {
       out.push('\t...');
-      pc = z;
+      // Before more bytes, objdump skips whole words only, not to eat the start of an instruction.
+      pc = z === stop ? z : pc + ((z - pc) & ~3);
       continue;
     }
     const data = options.dataRanges?.find(([a, b]) => pc >= a && pc < b);
-    pc += data ? dataLine(bytes, base, pc, nextBoundary(options.dataRanges!, pc, end), out) : codeLine(bytes, base, pc, end, symbols, state, out);
+    if (!data) { pc += codeLine(bytes, base, pc, end, symbols, state, out); continue; }
+    const len = dataLength(pc, nextBoundary(options.dataRanges!, pc, end));
+    if (pc + len > stop) {
+      // objdump sizes data by mapping symbols, not labels, then cannot read past the label.
+      out.push(`${pc.toString(16).padStart(8, ' ')}:\t           \tAddress 0x${pc.toString(16)} is out of bounds.`, '');
+      return;
+    }
+    dataLine(bytes, base, pc, len, out);
+    pc += len;
   }
 }
 
@@ -69,13 +78,15 @@ function codeLine(bytes: Uint8Array, base: number, pc: number, end: number, symb
 }
 
 /** riscv-dis.c riscv_data_length: up to 4 bytes, cut at the next code/data switch. */
-function dataLine(bytes: Uint8Array, base: number, pc: number, boundary: number, out: string[]): number {
-  let len = Math.min(4, boundary - pc);
-  if (len === 3) len = 2;
+function dataLength(pc: number, boundary: number): number {
+  const len = Math.min(4, boundary - pc);
+  return len === 3 ? 2 : len;
+}
+
+function dataLine(bytes: Uint8Array, base: number, pc: number, len: number, out: string[]): void {
   const v = read(bytes, pc - base, len);
   const directive = len === 4 ? '.word' : len === 2 ? '.short' : '.byte';
   out.push(line(pc, hexN(v, 2 * len), directive, '0x' + hexN(v, 2 * len)));
-  return len;
 }
 
 function nextBoundary(ranges: [number, number][], pc: number, end: number): number {
