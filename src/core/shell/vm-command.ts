@@ -3,7 +3,7 @@
 // boots its own kernel on its own virtual hardware.
 
 import { fail, type Builtin, type BuiltinContext } from './builtin.ts';
-import { parseSize } from './container-command.ts';
+import { parseSize } from './container-run.ts';
 import { humanSize, table } from './utilities/format.ts';
 import type { HypervisorPort, VmMode } from './vm-port.ts';
 

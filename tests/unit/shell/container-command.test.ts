@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSize } from '../../../src/core/shell/container-command.ts';
+import { parseSize } from '../../../src/core/shell/container-run.ts';
 import { outputOf, runScript, testbed } from './testbed.ts';
 
 describe('container command', () => {
