@@ -13,7 +13,7 @@ type Handler = (L: Layout, op: Token, args: Token[][]) => void;
 
 const NOP = 0x00000013;
 // Sizes the lab can hold: bytes in the file are real memory here, .bss is only a count.
-const MAX_SPACE = 16 << 20;
+const MAX_SPACE = 4 << 20;
 const MAX_BSS_SPACE = 128 << 20;
 
 const dataSize = (size: 1 | 2 | 4 | 8): Handler => (L, op, args) => emitData(L, op, args, size);
@@ -199,13 +199,16 @@ function option(L: Layout, op: Token, args: Token[][]): void {
   const t = identArg(args[0]);
   if (!expect(L, op, args, t !== undefined, 'an option name')) return;
   const name = t!.text;
-  if (name === 'push') { L.optionStack.push(0); return; }
+  if (name === 'push') { L.optionStack.push(L.rvc); return; }
   if (name === 'pop') {
-    if (L.optionStack.pop() === undefined) L.sink.report('unbalanced-option-pop', t!);
+    const saved = L.optionStack.pop();
+    if (saved === undefined) L.sink.report('unbalanced-option-pop', t!);
+    else L.rvc = saved;
     return;
   }
   if (name === 'arch') return;
   if (!OPTIONS.includes(name)) L.sink.report('bad-option', t!, { text: name });
+  if (name === 'rvc' || name === 'norvc') L.rvc = name === 'rvc';
 }
 
 function typeDirective(L: Layout, op: Token, args: Token[][]): void {

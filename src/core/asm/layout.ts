@@ -31,7 +31,10 @@ export class Layout implements ExpandContext {
   readonly lines: LineRecord[] = [];
   /** undefined while in a section whose contents are discarded (.comment, .note...). */
   current: Section | undefined;
-  readonly optionStack: number[] = [];
+  /** `.option rvc` state, saved and restored by `.option push`/`pop`. */
+  rvc = false;
+  readonly optionStack: boolean[] = [];
+  private rvcWarned = false;
   private readonly localCounts = new Map<string, number>();
   private readonly deferredLi: { name: string; at: SourceSpan; text: string }[] = [];
   private stmtAt: SourceSpan = { line: 1, column: 1, endColumn: 2 };
@@ -226,6 +229,10 @@ export class Layout implements ExpandContext {
   private place(op: Token, ops: MachineOp[]): void {
     const sec = this.current;
     if (!sec) return;
+    if (this.rvc && !this.rvcWarned) {
+      this.rvcWarned = true;
+      this.sink.report('rvc-ignored', op, {}, 'warning');
+    }
     if (sec.name === '.bss') {
       this.sink.report('data-in-bss', op, { name: op.text });
       return;

@@ -74,6 +74,13 @@ describe('assembler', () => {
     expect(r.image!.segments[0]!.bytes[0]).toBe(300 & 0xff);
   });
 
+  it('warns once that .option rvc cannot compress, and honours push/pop', () => {
+    expect(assemble('.option push\n.option rvc\n.option pop\nnop').diagnostics).toEqual([]);
+    const r = assemble('.option rvc\nnop\nnop');
+    expect(r.diagnostics.map((d) => [d.line, d.severity, d.code])).toEqual([[2, 'warning', 'rvc-ignored']]);
+    expect(r.image!.segments[0]!.bytes.length).toBe(8);
+  });
+
   it('accepts CSRs by number and by every name in the table', () => {
     expect(textWords('csrr a0, 0x300\ncsrr a0, mstatus')).toEqual([0x30002573, 0x30002573]);
   });
