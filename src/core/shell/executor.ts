@@ -3,9 +3,7 @@
 // files through the kernel. Programs are spawned through the kernel port; built-ins run
 // in-process with streams over the same file descriptors.
 //
-// Programs reach the terminal the way they would through a pty: the shell gives them a
-// pipe for stdout+stderr (one pipe keeps their order) and pumps it to the screen, and a
-// pipe for stdin that it feeds with the lines typed while the job is in the foreground.
+// Programs reach the terminal through a pty-like TerminalLink (terminal-link.ts).
 
 import type { AndOr, CommandList, Pipeline, Redirect, SimpleCommand } from './command.ts';
 import type { BuiltinContext } from './builtin.ts';
@@ -14,9 +12,9 @@ import { Job } from './job.ts';
 import { isErrnoError, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, type ExitStatus } from './kernel-port.ts';
 import type { Shell } from './shell.ts';
 import { SIGINT, SIGPIPE, signalDescription } from './signals.ts';
-import { FdInput, FdOutput, TerminalInput, TerminalOutput, type InputStream, type OutputStream } from './stream.ts';
+import { FdInput, FdOutput, TerminalOutput, type InputStream, type OutputStream } from './stream.ts';
 import { strerror } from './strerror.ts';
-import { decodeUtf8 } from './text-codec.ts';
+import { closeQuietly, TerminalLink } from './terminal-link.ts';
 
 type Endpoint = { kind: 'terminal' } | { kind: 'fd'; fd: number };
 type Stdio = [Endpoint, Endpoint, Endpoint];
@@ -213,95 +211,3 @@ export class Executor {
 
 /** A failure the shell reports itself ("sh: out: Permission denied"). */
 export class ShellError extends Error {}
-
-function closeQuietly(shell: Shell, ...fds: number[]): void {
-  for (const fd of fds) {
-    try { shell.port.close(fd); } catch { /* already closed: nothing to release */ }
-  }
-}
-
-/**
- * The pty of one pipeline: pipes created on demand when a program needs the terminal, the
- * pumps between them and the screen, and their closing once every stage has started.
- */
-class TerminalLink {
-  private out: [number, number] | undefined;
-  private in: [number, number] | undefined;
-  private readonly pumps: Promise<void>[] = [];
-  /** The shell's copies of the ends handed to programs, closed once those have started. */
-  private handedOut: number[] = [];
-  private input: TerminalInput | undefined;
-  private disconnect: (() => void) | undefined;
-
-  constructor(private readonly shell: Shell, private readonly job: Job) {}
-
-  outputFd(): number {
-    if (!this.out) {
-      this.out = this.shell.port.pipe();
-      this.handedOut.push(this.out[1]);
-      this.pumps.push(this.pumpOut(this.out[0]));
-    }
-    return this.out[1];
-  }
-
-  inputFd(): number {
-    if (!this.in) {
-      this.in = this.shell.port.pipe();
-      this.handedOut.push(this.in[0]);
-      this.pumps.push(this.pumpIn(this.in[1]));
-    }
-    return this.in[0];
-  }
-
-  /** Every stage has its fds: drop the shell's copies so EOF can happen. */
-  allStarted(): void {
-    closeQuietly(this.shell, ...this.handedOut.splice(0));
-  }
-
-  /** What is typed while this pipeline runs in the foreground; ends at once otherwise. */
-  keyboard(): TerminalInput {
-    if (!this.input) {
-      this.input = new TerminalInput();
-      if (this.shell.foregroundJob === this.job) this.disconnect = this.shell.host.connectKeyboard(this.input);
-      else this.input.end();
-    }
-    return this.input;
-  }
-
-  async finished(): Promise<void> {
-    this.allStarted();
-    this.input?.end();
-    this.disconnect?.();
-    await Promise.all(this.pumps);
-  }
-
-  private async pumpOut(fd: number): Promise<void> {
-    let rest: Uint8Array = new Uint8Array(0);
-    try {
-      for (;;) {
-        const chunk = await this.shell.port.read(fd, 4096);
-        if (chunk.length === 0) break;
-        const joined = new Uint8Array(rest.length + chunk.length);
-        joined.set(rest);
-        joined.set(chunk, rest.length);
-        const decoded = decodeUtf8(joined);
-        rest = decoded.rest;
-        if (decoded.text) this.shell.host.write(decoded.text);
-      }
-    } finally {
-      closeQuietly(this.shell, fd);
-    }
-  }
-
-  private async pumpIn(fd: number): Promise<void> {
-    const keyboard = this.keyboard();
-    const writer = new FdOutput(this.shell.port, fd);
-    try {
-      for (let line = await keyboard.read(); line !== null; line = await keyboard.read()) await writer.write(line);
-    } catch (e) {
-      if (!isErrnoError(e)) throw e;
-    } finally {
-      closeQuietly(this.shell, fd);
-    }
-  }
-}
