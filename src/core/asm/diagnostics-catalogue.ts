@@ -39,6 +39,7 @@ export const ASM_DIAGNOSTICS = {
   'value-truncated': 'value {value} does not fit in {bits} bits; truncated',
   'bad-directive-operand': "'{name}' expects {expected}",
   'bad-option': "unknown .option '{text}'",
+  'pic-ignored': "'la' under '.option pic' still computes the address pc-relatively (like 'lla'): there is no GOT here",
   'rvc-ignored': "'.option rvc' has no effect: the machine has no C extension, so every instruction stays 32 bits (GNU as would compress some)",
   'internal-error': 'internal assembler error: {detail} (please report this with the source)',
   'unbalanced-option-pop': '.option pop without a matching .option push',

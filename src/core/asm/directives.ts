@@ -199,16 +199,17 @@ function option(L: Layout, op: Token, args: Token[][]): void {
   const t = identArg(args[0]);
   if (!expect(L, op, args, t !== undefined, 'an option name')) return;
   const name = t!.text;
-  if (name === 'push') { L.optionStack.push(L.rvc); return; }
+  if (name === 'push') { L.optionStack.push({ rvc: L.rvc, pic: L.pic }); return; }
   if (name === 'pop') {
     const saved = L.optionStack.pop();
     if (saved === undefined) L.sink.report('unbalanced-option-pop', t!);
-    else L.rvc = saved;
+    else ({ rvc: L.rvc, pic: L.pic } = saved);
     return;
   }
   if (name === 'arch') return;
   if (!OPTIONS.includes(name)) L.sink.report('bad-option', t!, { text: name });
   if (name === 'rvc' || name === 'norvc') L.rvc = name === 'rvc';
+  if (name === 'pic' || name === 'nopic') L.pic = name === 'pic';
 }
 
 function typeDirective(L: Layout, op: Token, args: Token[][]): void {

@@ -33,7 +33,9 @@ export class Layout implements ExpandContext {
   current: Section | undefined;
   /** `.option rvc` state, saved and restored by `.option push`/`pop`. */
   rvc = false;
-  readonly optionStack: boolean[] = [];
+  /** `.option pic`: GNU would load `la` addresses from a GOT; we have no dynamic linking. */
+  pic = false;
+  readonly optionStack: { rvc: boolean; pic: boolean }[] = [];
   private rvcWarned = false;
   private readonly localCounts = new Map<string, number>();
   private readonly deferredLi: { name: string; at: SourceSpan; text: string }[] = [];
@@ -222,6 +224,7 @@ export class Layout implements ExpandContext {
     }
     const chosen = this.match(op, forms, operands);
     if (!chosen) return;
+    if (this.pic && op.text === 'la') this.sink.report('pic-ignored', op, {}, 'warning');
     const ops = chosen.form.expand(chosen.args, this);
     this.place(op, ops);
   }
