@@ -23,6 +23,8 @@ export class Cgroup implements MemoryCharge {
   periodStart = 0;
   /** memory.events oom_kill. */
   oomKills = 0;
+  /** Weighted CPU time (CFS vruntime): cycles used * 100 / cpu.weight. The least runs next. */
+  vruntime = 0;
 
   constructor(readonly name: string, readonly parent: Cgroup | null) {}
 

@@ -1,7 +1,10 @@
-// Preemptive round-robin scheduling in virtual time. A process runs until its quantum
-// expires, it blocks (sleep on a channel, xv6 style), it sleeps until a time, or it exits.
-// When nothing is runnable the clock skips to the next timed wakeup (idle time).
-// A cgroup over its cpu.max quota is skipped until its next period.
+// Preemptive scheduling in virtual time. A process runs until its quantum expires, it
+// blocks (sleep on a channel, xv6 style), it sleeps until a time, or it exits. Between
+// cgroups the choice is weighted as in Linux CFS: each group accumulates vruntime =
+// cycles * 100 / cpu.weight and the runnable group with the least goes next; within a
+// group processes take turns (round-robin). A cgroup over its cpu.max quota is skipped
+// until its next period. When nothing is runnable the clock skips to the next wakeup.
+// Simplification: weights apply between leaf cgroups, not hierarchically.
 
 import type { Kernel, KernelStop } from './kernel.ts';
 import type { Process } from './process.ts';
@@ -12,6 +15,8 @@ export class Scheduler {
   /** Timed sleepers, sorted by wakeAt. */
   private timers: Process[] = [];
   private last: Process | null = null;
+  /** The least vruntime picked so far: a group returning from idle starts here, not behind. */
+  private floor = 0;
   /** Host-side waiters (the shell's port): retried when their channel is woken. */
   private readonly hostWaiters = new Map<object, Set<() => void>>();
   /** Host-side timers, sorted by cycle. */
@@ -89,15 +94,27 @@ export class Scheduler {
     }
   }
 
-  /** The next runnable process whose cgroup has quota left, or null. */
+  /** The first runnable process of the unthrottled cgroup with the least vruntime, or null. */
   private pick(): Process | null {
-    for (let n = this.queue.length; n > 0; n--) {
-      const p = this.queue.shift()!;
-      if (p.state !== 'runnable') continue;
-      if (!p.cgroup.throttled(this.k.now)) return p;
-      this.queue.push(p);
+    const now = this.k.now;
+    let bestIndex = -1;
+    let best = Infinity;
+    for (let i = 0; i < this.queue.length; i++) {
+      const p = this.queue[i]!;
+      if (p.state !== 'runnable') {
+        this.queue.splice(i--, 1);
+        continue;
+      }
+      const g = p.cgroup;
+      if (g.vruntime < this.floor) g.vruntime = this.floor;
+      if (g.vruntime >= best || g.throttled(now)) continue;
+      best = g.vruntime;
+      bestIndex = i;
+      if (best <= this.floor) break; // nobody can be ahead of the floor
     }
-    return null;
+    if (bestIndex < 0) return null;
+    this.floor = best;
+    return this.queue.splice(bestIndex, 1)[0]!;
   }
 
   /** When nothing can run: the earliest timer or cpu.max period that would change that. */
@@ -122,7 +139,9 @@ export class Scheduler {
         k.idleUntil(next);
         continue;
       }
-      remaining -= this.runSlice(p, Math.min(this.quantum, remaining));
+      const used = this.runSlice(p, Math.min(this.quantum, remaining));
+      remaining -= used;
+      p.cgroup.vruntime += (used * 100) / p.cgroup.cpuWeight;
       if (p.state === 'runnable') this.queue.push(p);
     }
     return { kind: 'budget' };

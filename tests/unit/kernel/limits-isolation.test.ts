@@ -87,6 +87,22 @@ _start:
     expect(share).toBeGreaterThan(0.05);
     expect(share).toBeLessThan(0.15);
   });
+
+  it('cpu.weight shares the CPU between busy groups in proportion', () => {
+    const { k } = boot();
+    const spin = build('_start:\n  j _start').image;
+    const light = k.rootCgroup.child('light');
+    const heavy = k.rootCgroup.child('heavy');
+    heavy.cpuWeight = 300;
+    const a = k.spawn({ image: spin, argv: ['a'], cgroup: light });
+    const b = k.spawn({ image: spin, argv: ['b'], cgroup: heavy });
+    const c = k.spawn({ image: spin, argv: ['c'], cgroup: heavy }); // two processes share heavy's share
+    k.run(8_000_000);
+    const total = a.cpuCycles + b.cpuCycles + c.cpuCycles;
+    expect(a.cpuCycles / total).toBeGreaterThan(0.2);
+    expect(a.cpuCycles / total).toBeLessThan(0.3);
+    expect(Math.abs(b.cpuCycles - c.cpuCycles) / total).toBeLessThan(0.05);
+  });
 });
 
 describe('namespaces and the filesystem root', () => {
