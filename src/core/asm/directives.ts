@@ -52,9 +52,11 @@ export const DIRECTIVES: readonly string[] = [...Object.keys(HANDLERS), ...IGNOR
 const SUGGESTED = Object.keys(HANDLERS);
 
 export function runDirective(L: Layout, op: Token, args: Token[][]): void {
-  const h = HANDLERS[op.text];
+  // GNU matches directive names without regard to case.
+  const name = op.text.toLowerCase();
+  const h = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
   if (h) return h(L, op, args);
-  if (IGNORED.includes(op.text) || op.text.startsWith('.cfi_')) return;
+  if (IGNORED.includes(name) || name.startsWith('.cfi_')) return;
   L.sink.report('unknown-directive', op, { name: op.text, hint: didYouMean(op.text, SUGGESTED) });
 }
 

@@ -21,7 +21,7 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestScore = Infinity;
   for (const c of candidates) {
-    const d = editDistance(word, c);
+    const d = word.toLowerCase() === c ? 0.5 : editDistance(word, c);
     if (d > limit) continue;
     const score = 2 * d - (isSubsequence(c, word) ? 1 : 0);
     if (score < bestScore) { best = c; bestScore = score; }

@@ -212,7 +212,8 @@ export class Layout implements ExpandContext {
   // ---- instructions ----
 
   private instruction(op: Token, operands: Token[][]): void {
-    const forms = FORMS_BY_NAME.get(op.text);
+    // GNU lowercases mnemonics (registers and symbols stay case-sensitive).
+    const forms = FORMS_BY_NAME.get(op.text.toLowerCase());
     if (!forms) {
       this.sink.report('unknown-mnemonic', op, { name: op.text, hint: didYouMean(op.text, MNEMONICS) });
       return;

@@ -103,7 +103,8 @@ export function readRegister(toks: Operand, ctx: OperandContext): number {
   const n = t?.kind === 'ident' ? registerNumber(t.text) : undefined;
   if (n !== undefined) return n;
   const at = spanOf(toks, ctx.stmtAt);
-  if (t?.kind === 'ident' && looksLikeRegister(t.text)) {
+  // Where a register is required, `A0` is a miscased register, not a symbol.
+  if (t?.kind === 'ident' && looksLikeRegister(t.text, true)) {
     throw new OperandError('bad-register', at, { text: t.text, hint: didYouMean(t.text, REGISTER_NAMES) });
   }
   throw new OperandError('expected-register', at, { index: ctx.index, name: ctx.mnemonic, text: textOf(toks) });

@@ -18,6 +18,6 @@ export function registerNumber(name: string): number | undefined {
 export const REGISTER_NAMES: readonly string[] = [...BY_NAME.keys()];
 
 /** Looks like an attempt at a register (x99, a9, t7...), so "bad register" beats "undefined symbol". */
-export function looksLikeRegister(name: string): boolean {
-  return /^(x\d+|[ast]\d+|fp|zero|ra|sp|gp|tp)$/.test(name);
+export function looksLikeRegister(name: string, ignoreCase = false): boolean {
+  return (ignoreCase ? /^(x\d+|[ast]\d+|fp|zero|ra|sp|gp|tp)$/i : /^(x\d+|[ast]\d+|fp|zero|ra|sp|gp|tp)$/).test(name);
 }

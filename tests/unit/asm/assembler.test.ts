@@ -81,6 +81,12 @@ describe('assembler', () => {
     expect(r.image!.segments[0]!.bytes.length).toBe(8);
   });
 
+  it('matches mnemonics and directives in any case, registers only in lower case', () => {
+    expect(textWords('ADDI a0, a0, 1\n.WORD 7\nNop')).toEqual(textWords('addi a0, a0, 1\n.word 7\nnop'));
+    expect(errors('addi A0, a0, 1')).toEqual(["t.s:1:6: error: 'A0' is not a register name (did you mean 'a0'?)"]);
+    expect(ok('la a0, A0\nA0: ret').image!.symbols.get('A0')).toBe(0x80000008);
+  });
+
   it('accepts CSRs by number and by every name in the table', () => {
     expect(textWords('csrr a0, 0x300\ncsrr a0, mstatus')).toEqual([0x30002573, 0x30002573]);
   });
