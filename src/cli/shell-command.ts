@@ -4,11 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SHELL_ENV, Session, standardCommands, type ShellPorts } from '../core/shell/index.ts';
-import { readElf } from '../core/asm/elf-reader.ts';
-import { ContainerRuntime } from '../core/kernel/container-runtime.ts';
-import { KernelDriver } from '../core/kernel/driver.ts';
-import { HostProcessPort } from '../core/kernel/host-port.ts';
-import { Kernel } from '../core/kernel/kernel.ts';
+import { createKernelHost } from '../core/shell/kernel-host.ts';
 import { parseArgs } from './args.ts';
 import { CliError, type CliIo } from './io.ts';
 
@@ -78,15 +74,7 @@ function readScript(file: string | true | undefined, io: CliIo): string {
   }
 }
 
-/**
- * The real host kernel: the shell runs as a host-side process (pid 1 of the initial
- * namespaces), the container runtime beside it, and a driver that runs the scheduler in
- * slices between the shell's awaits.
- */
+/** The real host kernel, driven between the shell's awaits with setImmediate. */
 function kernelHost(): ShellPorts {
-  const kernel = new Kernel({ parseProgram: (bytes) => readElf(bytes) });
-  const driver = new KernelDriver(kernel, () => new Promise((resolve) => setImmediate(resolve)));
-  const shell = kernel.spawnHost({ argv: ['sh'] });
-  const kick = () => driver.kick();
-  return { port: new HostProcessPort(kernel, shell, kick), containers: new ContainerRuntime(kernel, shell, kick), env: { HOME: '/' } };
+  return createKernelHost(() => new Promise((resolve) => setImmediate(resolve)));
 }

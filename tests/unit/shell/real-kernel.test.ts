@@ -2,20 +2,11 @@
 // types, through HostProcessPort and the container runtime, with RV32 programs.
 
 import { describe, expect, it } from 'vitest';
-import { readElf } from '../../../src/core/asm/elf-reader.ts';
-import { ContainerRuntime } from '../../../src/core/kernel/container-runtime.ts';
-import { KernelDriver } from '../../../src/core/kernel/driver.ts';
-import { HostProcessPort } from '../../../src/core/kernel/host-port.ts';
-import { Kernel } from '../../../src/core/kernel/kernel.ts';
+import { createKernelHost } from '../../../src/core/shell/kernel-host.ts';
 import { DEFAULT_SHELL_ENV, Session, standardCommands } from '../../../src/core/shell/index.ts';
 
 function realHost() {
-  const k = new Kernel({ parseProgram: (b) => readElf(b) });
-  const driver = new KernelDriver(k, () => new Promise((r) => setImmediate(r)));
-  const sh = k.spawnHost({ argv: ['sh'] });
-  const port = new HostProcessPort(k, sh, () => driver.kick());
-  const containers = new ContainerRuntime(k, sh, () => driver.kick());
-  return { k, port, containers };
+  return createKernelHost(() => new Promise((r) => setImmediate(r)));
 }
 
 async function run(script: string): Promise<string> {

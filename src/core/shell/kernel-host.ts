@@ -1,0 +1,35 @@
+// The one place that wires the shell to the real host kernel: a kernel that runs RV32
+// ELF programs, the shell as a host-side process (pid 1 of the initial namespaces), the
+// container runtime beside it, and a driver that runs the scheduler between the shell's
+// awaits. The CLI and the worker both start the lab's terminal from here.
+
+import { readElf } from '../asm/elf-reader.ts';
+import { ContainerRuntime } from '../kernel/container-runtime.ts';
+import { KernelDriver } from '../kernel/driver.ts';
+import { HostProcessPort } from '../kernel/host-port.ts';
+import { Kernel } from '../kernel/kernel.ts';
+import type { ShellPorts } from './index.ts';
+
+export interface KernelHost extends ShellPorts {
+  kernel: Kernel;
+  driver: KernelDriver;
+  port: HostProcessPort;
+  containers: ContainerRuntime;
+}
+
+/**
+ * @param yieldToHost gives the host a turn between kernel slices (setImmediate in Node, a
+ *   MessageChannel or setTimeout in the worker) so input such as Ctrl-C gets through.
+ */
+export function createKernelHost(yieldToHost: () => Promise<void>): KernelHost {
+  const kernel = new Kernel({ parseProgram: (bytes) => readElf(bytes) });
+  const driver = new KernelDriver(kernel, yieldToHost);
+  const shell = kernel.spawnHost({ argv: ['sh'] });
+  const kick = () => driver.kick();
+  return {
+    kernel, driver,
+    port: new HostProcessPort(kernel, shell, kick),
+    containers: new ContainerRuntime(kernel, shell, kick),
+    env: { HOME: '/' },
+  };
+}
