@@ -51,10 +51,11 @@ export function runCommand(argv: string[], io: CliIo): number {
 
   const image = loadProgram(file, mode === 'linux' ? LINUX_TEXT_BASE : undefined, (line) => io.stderr.write(line + '\n'));
   let result: ExtendedRunResult;
+  const guestOut = lineBuffered(io);
   try {
     result = runProgram({
       image, mode, maxInstructions, stdin: io.readStdin(),
-      onConsole: json ? undefined : (bytes) => io.stdout.write(bytes),
+      onConsole: json ? undefined : guestOut.write,
       argv: [file, ...args.rest],
       envp: environment(args.lists.get('--env')),
     });
@@ -65,9 +66,38 @@ export function runCommand(argv: string[], io: CliIo): number {
     }
     if (e instanceof KernelError) throw new CliError(`${file}: ${e.message}`, EXIT_ERROR);
     throw e;
+  } finally {
+    guestOut.flush();
   }
   if (json) io.stdout.write(JSON.stringify(result) + '\n');
   return report(result, io);
+}
+
+/**
+ * Guest console bytes to stdout as produced, a line at a time: a UART delivers one byte
+ * per store, and one write(2) per byte would dominate the run.
+ */
+function lineBuffered(io: CliIo): { write: (bytes: Uint8Array) => void; flush: () => void } {
+  let chunks: Uint8Array[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (size === 0) return;
+    const all = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    chunks = [];
+    size = 0;
+    io.stdout.write(all);
+  };
+  const write = (bytes: Uint8Array): void => {
+    chunks.push(bytes.slice());
+    size += bytes.length;
+    if (size >= 4096 || bytes.includes(10)) flush();
+  };
+  return { write, flush };
 }
 
 /** --env NAME=VALUE (repeatable) replaces the default environment, as env -i does. */
