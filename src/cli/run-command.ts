@@ -110,6 +110,10 @@ function environment(vars: string[] | undefined): string[] | undefined {
 
 /** The exit status for a result, with a line on stderr when the program did not exit. */
 function report(r: ExtendedRunResult, io: CliIo): number {
+  // System calls the kernel does not implement are worth knowing about (as qemu -strace shows).
+  for (const line of r.kernelLog ?? []) {
+    if (line.includes('unknown system call')) io.stderr.write(`trapdoor: kernel: ${line.replace(/^\[[^\]]*\] /, '')}\n`);
+  }
   if (r.end === 'exit' && r.exitCode !== null) return r.exitCode & 0xff;
   io.stderr.write(`trapdoor: ${r.message ?? r.end}\n`);
   if (r.signal) return 128 + r.signal;

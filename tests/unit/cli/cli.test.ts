@@ -115,6 +115,13 @@ describe('trapdoor run', () => {
     expect(r.err).toMatch(/Segmentation fault/);
   });
 
+  it('reports system calls the kernel does not implement on stderr, and the program goes on', async () => {
+    const src = file('nosys.s', '.globl _start\n_start:\n  li a7, 999\n  ecall\n  addi a0, a0, 38\n  li a7, 93\n  ecall\n');
+    const r = await run(['run', src, '--mode', 'linux']);
+    expect(r.status).toBe(0); // -ENOSYS + 38
+    expect(r.err).toBe('trapdoor: kernel: nosys.s[1]: unknown system call 999 -> ENOSYS\n');
+  });
+
   it('passes standard input to the Linux program', async () => {
     const r = await run(['run', join(__dirname, '../../fixtures/linux/upper/prog.elf'), '--mode', 'linux'], 'abc\n');
     expect(r).toMatchObject({ status: 0, out: 'ABC\n' });
