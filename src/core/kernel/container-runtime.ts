@@ -11,7 +11,7 @@ import type { ExitStatus, ProcessInfo } from '../shell/kernel-port.ts';
 import { utf8Encode, latin1 } from './bytes.ts';
 import type { Cgroup } from './cgroup.ts';
 import { KernelError, errnoName } from './errno.ts';
-import { LogFile, type OpenFile } from './file.ts';
+import { LogFile, TeeFile, type OpenFile } from './file.ts';
 import type { Inode } from './fs/inode.ts';
 import { lookupPath } from './fs/path.ts';
 import { cgroupfs } from './cgroupfs.ts';
@@ -166,9 +166,10 @@ export class ContainerRuntime implements ContainerRuntimePort {
       c.log.refs += 2;
       return [this.k.nullFile(), c.log, c.log];
     }
-    const files = stdio.map((fd) => fileOf(this.caller, fd)) as [OpenFile, OpenFile, OpenFile];
-    for (const f of files) f.refs++;
-    return files;
+    const [i, o, e] = stdio.map((fd) => fileOf(this.caller, fd)) as [OpenFile, OpenFile, OpenFile];
+    for (const f of [i, o, e]) f.refs++;
+    // Attached output is shown and kept: `logs` works afterwards, as with docker.
+    return [i, new TeeFile(o, c.log), new TeeFile(e, c.log)];
   }
 
   /** argv[0] as a path, or searched in /bin and /usr/bin of the container's root. */

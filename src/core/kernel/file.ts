@@ -238,3 +238,21 @@ export class LogFile extends OpenFile {
     return bytes.length;
   }
 }
+
+/** Output that goes to a terminal and to a log at once (an attached container's stdout). */
+export class TeeFile extends OpenFile {
+  constructor(private readonly target: OpenFile, private readonly log: LogFile) {
+    super(false, true);
+  }
+  read(): Uint8Array {
+    throw new KernelError(EBADF);
+  }
+  write(bytes: Uint8Array): number | Block {
+    const r = this.target.write(bytes);
+    if (typeof r === 'number') this.log.write(bytes.subarray(0, r));
+    return r;
+  }
+  override release(): void {
+    if (--this.target.refs === 0) this.target.release();
+  }
+}

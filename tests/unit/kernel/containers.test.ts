@@ -50,6 +50,18 @@ describe('container runtime', () => {
     expect(runtime.list(true)[0]).toMatchObject({ status: 'exited', exitCode: 0 });
   });
 
+  it('an attached container\'s output reaches the caller and is kept for logs', async () => {
+    const { runtime, host } = lab();
+    const [r, w] = host.pipe();
+    const { process } = runtime.run({ image: 'debian', name: 'att', hostname: 'box', limits: {}, env: [], command: { kind: 'program', argv: ['hello'] }, stdio: [0, w, w] });
+    host.close(w);
+    expect(await process.wait()).toEqual({ kind: 'exited', code: 0 });
+    let shown = '';
+    for (let b = await host.read(r, 100); b.length > 0; b = await host.read(r, 100)) shown += text(b);
+    expect(shown).toBe('Hello from box!\n');
+    expect(runtime.logs('att')).toBe(shown);
+  });
+
   it('two distributions of one kernel: same uname -r, different os-release', async () => {
     const { runtime } = lab();
     const a = shellIn(runtime, 'alpine', 'a').port;
