@@ -13,9 +13,9 @@ import { Layout, LOCAL_SEP } from './layout.ts';
 import { tokenize } from './lexer.ts';
 import { parse } from './parser.ts';
 import { Resolver } from './relocation.ts';
-import type { Item, Section, SectionName } from './section.ts';
-import { placeSections, type Placement } from './section-placement.ts';
-import { writeElf, type ElfSymbol } from './elf-writer.ts';
+import { SECTION_ORDER, type Item, type Section, type SectionName } from './section.ts';
+import { outputBytes, placeSections, type Placement } from './section-placement.ts';
+import { writeElf, type ElfSection, type ElfSymbol } from './elf-writer.ts';
 
 export interface AssembleOptions {
   file?: string;
@@ -55,14 +55,14 @@ function inSourceOrder(list: Diagnostic[]): Diagnostic[] {
 function run(source: string, textBase: number, sink: DiagnosticSink): AssembleResult {
   const layout = new Layout(sink);
   layout.run(parse(tokenize(source, sink), sink));
-  const placement = placeSections(layout.sections, textBase >>> 0);
+  const placement = placeSections(layout.sections.values(), textBase >>> 0);
   const symbols = finalSymbols(layout, placement);
   const resolver = new Resolver((n) => symbols.get(n), sink);
-  for (const [name, sec] of layout.sections) notePcrelHi(sec, placement.get(name)!, resolver);
-  for (const [name, sec] of layout.sections) fill(sec, placement.get(name)!, resolver);
+  for (const sec of layout.sections.values()) notePcrelHi(sec, placement.input.get(sec.name)!, resolver);
+  for (const sec of layout.sections.values()) fill(sec, placement.input.get(sec.name)!, resolver);
   if (sink.errorCount > 0) return { diagnostics: sink.list };
   const image = buildImage(layout, placement, symbols, textBase >>> 0);
-  const elf = writeElf({ image, sections: sectionsForElf(layout, placement), symbols: elfSymbols(layout, placement, symbols) });
+  const elf = writeElf({ image, sections: sectionsForElf(placement), symbols: elfSymbols(layout, placement, symbols) });
   return { diagnostics: sink.list, image, elf };
 }
 
@@ -70,7 +70,7 @@ function run(source: string, textBase: number, sink: DiagnosticSink): AssembleRe
 function finalSymbols(layout: Layout, placement: Placement): Map<string, bigint> {
   const out = new Map<string, bigint>();
   const busy = new Set<string>();
-  const absolute = (v: Value): bigint => (v.section ? BigInt(placement.get(v.section as SectionName)!) + v.v : v.v);
+  const absolute = (v: Value): bigint => (v.section ? BigInt(placement.input.get(v.section)!) + v.v : v.v);
   const resolve = (name: string): bigint | undefined => {
     if (out.has(name)) return out.get(name);
     const s = layout.symbols.get(name);
@@ -135,43 +135,43 @@ function writeLE(bytes: number[], offset: number, v: bigint, size: number): void
   for (let i = 0; i < size; i++) bytes[offset + i] = Number((v >> BigInt(8 * i)) & 0xffn);
 }
 
-function sectionSize(sec: Section | undefined): number {
-  return !sec ? 0 : sec.name === '.bss' ? sec.size : sec.bytes.length;
-}
-
 function buildImage(layout: Layout, placement: Placement, symbols: Map<string, bigint>, textBase: number): ProgramImage {
   const segments: Segment[] = [];
-  const add = (name: SectionName, flags: number) => {
-    const sec = layout.sections.get(name);
-    if (sectionSize(sec) > 0) segments.push({ vaddr: placement.get(name)!, bytes: Uint8Array.from(sec!.bytes), memSize: sec!.bytes.length, flags });
-  };
-  add('.text', SEG_R | SEG_X);
-  add('.rodata', SEG_R);
-  add('.data', SEG_R | SEG_W);
-  const bss = layout.sections.get('.bss');
-  if (sectionSize(bss) > 0) {
-    const bssStart = placement.get('.bss')!;
+  const out = (name: SectionName) => placement.output.get(name)!;
+  for (const [name, flags] of [['.text', SEG_R | SEG_X], ['.rodata', SEG_R], ['.data', SEG_R | SEG_W]] as const) {
+    const o = out(name);
+    if (o.size > 0) segments.push({ vaddr: o.addr, bytes: outputBytes(placement, name), memSize: o.size, flags });
+  }
+  const bss = out('.bss');
+  if (bss.size > 0) {
     const data = segments.find((s) => s.flags === (SEG_R | SEG_W));
-    if (data) data.memSize = bssStart + bss!.size - data.vaddr;
-    else segments.push({ vaddr: bssStart, bytes: new Uint8Array(0), memSize: bss!.size, flags: SEG_R | SEG_W });
+    if (data) data.memSize = bss.addr + bss.size - data.vaddr;
+    else segments.push({ vaddr: bss.addr, bytes: new Uint8Array(0), memSize: bss.size, flags: SEG_R | SEG_W });
   }
   const visible = new Map<string, number>();
   for (const [name, v] of symbols) if (!name.includes(LOCAL_SEP)) visible.set(name, Number(BigInt.asUintN(32, v)));
   const lines: LineEntry[] = layout.lines
-    .map((l) => ({ addr: (placement.get(l.section)! + l.offset) >>> 0, file: layout.sink.file, line: l.line, column: l.column }))
+    .map((l) => ({ addr: (placement.input.get(l.section)! + l.offset) >>> 0, file: layout.sink.file, line: l.line, column: l.column }))
     .sort((a, b) => a.addr - b.addr);
   const start = visible.get('_start');
-  const text = layout.sections.get('.text');
-  const textAddr = placement.get('.text')!;
-  const dataRanges = (text?.dataRanges ?? []).map(([a, b]): [number, number] => [textAddr + a, textAddr + b]);
-  return { entry: start ?? textBase, segments, symbols: visible, lines, dataRanges };
+  return { entry: start ?? textBase, segments, symbols: visible, lines, dataRanges: codeDataRanges(placement) };
 }
 
-function sectionsForElf(layout: Layout, placement: Placement) {
-  return [...layout.sections.values()]
-    .filter((s) => sectionSize(s) > 0)
-    .sort((a, b) => placement.get(a.name)! - placement.get(b.name)!)
-    .map((s) => ({ name: s.name, addr: placement.get(s.name)!, bytes: Uint8Array.from(s.bytes), size: sectionSize(s), align: s.align, dataRanges: s.dataRanges }));
+/** Data among code, as absolute address ranges (objdump's `$d` regions). */
+function codeDataRanges(placement: Placement): [number, number][] {
+  return placement.output.get('.text')!.inputs.flatMap((s) => {
+    const base = placement.input.get(s.name)!;
+    return s.dataRanges.map(([a, b]): [number, number] => [base + a, base + b]);
+  });
+}
+
+function sectionsForElf(placement: Placement): ElfSection[] {
+  const text = placement.output.get('.text')!.addr;
+  return SECTION_ORDER.filter((n) => placement.output.get(n)!.size > 0).map((name) => {
+    const o = placement.output.get(name)!;
+    const dataRanges = name === '.text' ? codeDataRanges(placement).map(([a, b]): [number, number] => [a - text, b - text]) : [];
+    return { name, addr: o.addr, bytes: outputBytes(placement, name), size: o.size, align: o.align, dataRanges };
+  });
 }
 
 /** Symbols for .symtab: labels and assignments, minus assembler-internal local labels. */
@@ -181,12 +181,13 @@ function elfSymbols(layout: Layout, placement: Placement, values: Map<string, bi
     if (s.name.includes(LOCAL_SEP) || s.name.startsWith('.L')) continue;
     const v = values.get(s.name);
     if (v === undefined) continue;
-    const section = s.value?.section as SectionName | undefined;
+    const input = s.value?.section !== undefined ? layout.sections.get(s.value.section) : undefined;
+    const section = input && placement.output.get(input.output)!.size > 0 ? input.output : undefined;
     let size = 0;
     if (s.size) {
       try { size = Number(BigInt.asUintN(32, evaluate(s.size, (n) => { const r = values.get(n); return r === undefined ? undefined : { v: r }; }, { v: 0n }).v)); } catch { size = 0; }
     }
-    out.push({ name: s.name, value: Number(BigInt.asUintN(32, v)), size, global: s.global, type: s.type, section: section && placement.has(section) ? section : undefined });
+    out.push({ name: s.name, value: Number(BigInt.asUintN(32, v)), size, global: s.global, type: s.type, section });
   }
   return out;
 }

@@ -19,9 +19,9 @@ const MAX_BSS_SPACE = 128 << 20;
 const dataSize = (size: 1 | 2 | 4 | 8): Handler => (L, op, args) => emitData(L, op, args, size);
 
 const HANDLERS: Record<string, Handler> = {
-  '.text': (L) => { L.current = L.section('.text'); },
-  '.data': (L) => { L.current = L.section('.data'); },
-  '.bss': (L) => { L.current = L.section('.bss'); },
+  '.text': (L) => { L.current = L.section('.text', '.text'); },
+  '.data': (L) => { L.current = L.section('.data', '.data'); },
+  '.bss': (L) => { L.current = L.section('.bss', '.bss'); },
   '.section': sectionDirective,
   '.globl': globl, '.global': globl, '.weak': globl,
   '.local': symbolNames, '.hidden': symbolNames, '.protected': symbolNames,
@@ -75,7 +75,7 @@ function sectionDirective(L: Layout, op: Token, args: Token[][]): void {
   const name = tok?.kind === 'string' ? String.fromCharCode(...(tok.bytes ?? [])) : first ? textOf(first).replace(/ /g, '') : '';
   if (!expect(L, op, args, name !== '', 'a section name')) return;
   const out = outputSectionFor(name);
-  if (out) { L.current = L.section(out); return; }
+  if (out) { L.current = L.section(name, out); return; }
   // Sections no loader needs (notes, comments, debug info) are accepted and dropped.
   if (/^\.(note|comment|debug|riscv\.attributes)/.test(name)) { L.current = undefined; return; }
   L.sink.report('unknown-section', spanOf(first!, op), { name });
@@ -105,7 +105,7 @@ function emitData(L: Layout, op: Token, args: Token[][], size: 1 | 2 | 4 | 8): v
     const expr = L.expression(a, op);
     if (!sec) continue;
     const at = spanOf(a, op);
-    if (sec.name === '.bss') {
+    if (sec.output === '.bss') {
       if (expr && L.constantNow(expr, at, `'${op.text}' in .bss`) !== 0n) L.sink.report('data-in-bss', at, { name: op.text });
       sec.emit(new Array(size).fill(0));
       continue;
@@ -123,7 +123,7 @@ function strings(L: Layout, op: Token, args: Token[][], zero: boolean): void {
   if (!sec) return;
   for (const a of args) {
     const bytes = [...(a[0]!.bytes ?? []), ...(zero ? [0] : [])];
-    if (sec.name === '.bss' && bytes.some((b) => b !== 0)) L.sink.report('data-in-bss', a[0]!, { name: op.text });
+    if (sec.output === '.bss' && bytes.some((b) => b !== 0)) L.sink.report('data-in-bss', a[0]!, { name: op.text });
     const start = sec.offset;
     sec.emit(bytes);
     sec.markData(start, sec.offset);
@@ -141,12 +141,12 @@ function space(L: Layout, op: Token, args: Token[][]): void {
   const size = constantArg(L, args[0], op, `the size of '${op.text}'`);
   const fill = args[1] ? constantArg(L, args[1], op, `the fill of '${op.text}'`) : 0n;
   if (size === undefined || fill === undefined || !L.current) return;
-  const limit = L.current.name === '.bss' ? MAX_BSS_SPACE : MAX_SPACE;
+  const limit = L.current.output === '.bss' ? MAX_BSS_SPACE : MAX_SPACE;
   if (size < 0n || size > BigInt(limit)) {
     L.sink.report('bad-directive-operand', spanOf(args[0]!, op), { name: op.text, expected: `a size between 0 and ${limit >> 20} MiB` });
     return;
   }
-  if (L.current.name === '.bss') {
+  if (L.current.output === '.bss') {
     if (fill !== 0n) L.sink.report('data-in-bss', spanOf(args[1]!, op), { name: op.text });
     L.current.size += Number(size);
     return;
@@ -172,10 +172,10 @@ function align(L: Layout, op: Token, args: Token[][], unit: 'power' | 'bytes'): 
   sec.align = Math.max(sec.align, bytes);
   // GNU (tc-riscv.h md_do_align): in code, without a fill, aligning to no more than the
   // instruction size (4 without RVC) emits nothing; only the section alignment grows.
-  if (sec.name === '.text' && fill === undefined && bytes <= 4 && n !== 0n) return;
+  if (sec.output === '.text' && fill === undefined && bytes <= 4 && n !== 0n) return;
   const pad = (bytes - (sec.offset % bytes)) % bytes;
   if (max !== undefined && pad > Number(max)) return;
-  if (fill === undefined && sec.name === '.text') return emitCodePadding(sec, pad);
+  if (fill === undefined && sec.output === '.text') return emitCodePadding(sec, pad);
   if (pad > 0) sec.markData(sec.offset, sec.offset + pad);
   sec.emit(new Array(pad).fill(Number(BigInt.asUintN(8, fill ?? 0n))));
 }

@@ -19,14 +19,16 @@ import { emitCodePadding, runDirective } from './directives.ts';
 export const LOCAL_SEP = '\u0002';
 
 export interface LineRecord {
-  section: SectionName;
+  /** Input section name. */
+  section: string;
   offset: number;
   line: number;
   column: number;
 }
 
 export class Layout implements ExpandContext {
-  readonly sections = new Map<SectionName, Section>();
+  /** Input sections in the order GNU as creates them (.text, .data, .bss first). */
+  readonly sections = new Map<string, Section>();
   readonly symbols = new SymbolTable();
   readonly lines: LineRecord[] = [];
   /** undefined while in a section whose contents are discarded (.comment, .note...). */
@@ -43,12 +45,14 @@ export class Layout implements ExpandContext {
   ended = false;
 
   constructor(readonly sink: DiagnosticSink) {
-    this.current = this.section('.text');
+    this.section('.data', '.data');
+    this.section('.bss', '.bss');
+    this.current = this.section('.text', '.text');
   }
 
-  section(name: SectionName): Section {
+  section(name: string, output: SectionName): Section {
     let s = this.sections.get(name);
-    if (!s) { s = new Section(name); this.sections.set(name, s); }
+    if (!s) { s = new Section(name, output); this.sections.set(name, s); }
     return s;
   }
 
@@ -64,8 +68,9 @@ export class Layout implements ExpandContext {
   /** GNU rounds the size of code sections up to their alignment with nops (write.c,
    *  SUB_SEGMENT_ALIGN); data sections keep their size. */
   private padSectionEnds(): void {
-    const text = this.sections.get('.text');
-    if (text) emitCodePadding(text, (text.align - (text.offset % text.align)) % text.align);
+    for (const sec of this.sections.values()) {
+      if (sec.output === '.text') emitCodePadding(sec, (sec.align - (sec.offset % sec.align)) % sec.align);
+    }
   }
 
   private statement(st: Statement): void {
@@ -237,7 +242,7 @@ export class Layout implements ExpandContext {
       this.rvcWarned = true;
       this.sink.report('rvc-ignored', op, {}, 'warning');
     }
-    if (sec.name === '.bss') {
+    if (sec.output === '.bss') {
       this.sink.report('data-in-bss', op, { name: op.text });
       return;
     }

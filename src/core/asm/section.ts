@@ -36,6 +36,8 @@ export interface DataItem {
 
 export type Item = InstructionItem | DataItem;
 
+/** One input section (`.text`, `.srodata`, `.text.startup`...) as GNU as keeps it; the
+ *  linker step concatenates input sections into the four output sections. */
 export class Section {
   bytes: number[] = [];
   /** For .bss: size only. */
@@ -44,16 +46,16 @@ export class Section {
   readonly items: Item[] = [];
   /** Offset ranges holding data rather than code (for objdump-style mapping symbols). */
   readonly dataRanges: [number, number][] = [];
-  constructor(readonly name: SectionName) {
-    if (name === '.text') this.align = 4;
+  constructor(readonly name: string, readonly output: SectionName) {
+    if (output === '.text') this.align = 4; // GNU as: code sections start 4-aligned without RVC
   }
 
   get offset(): number {
-    return this.name === '.bss' ? this.size : this.bytes.length;
+    return this.output === '.bss' ? this.size : this.bytes.length;
   }
 
   emit(bytes: number[]): void {
-    if (this.name === '.bss') this.size += bytes.length;
+    if (this.output === '.bss') this.size += bytes.length;
     else for (const b of bytes) this.bytes.push(b & 0xff);
   }
 
