@@ -29,7 +29,7 @@ function dynamicDir(ino: number, make: () => Map<string, Inode>): Inode {
 
 const STATE: Record<Process['state'], string> = { runnable: 'R (running)', sleeping: 'S (sleeping)', zombie: 'Z (zombie)' };
 
-function processDir(k: Kernel, ns: PidNamespace, p: Process, parent: Inode): Inode {
+function processDir(ns: PidNamespace, p: Process, parent: Inode): Inode {
   const pid = ns.pidOf(p);
   const base = PROC_INO + pid * 16;
   const dir = dynamicDir(base, () => new Map<string, Inode>([
@@ -53,7 +53,7 @@ export function procfs(k: Kernel, ns: PidNamespace): Inode {
     const m = new Map<string, Inode>();
     for (const t of ns.tasks()) {
       const p = t as Process;
-      m.set(String(ns.pidOf(p)), processDir(k, ns, p, root));
+      m.set(String(ns.pidOf(p)), processDir(ns, p, root));
     }
     m.set('uptime', textFile(PROC_INO + 1, () => {
       const s = k.now / CORE_HZ;

@@ -61,7 +61,7 @@ export function closeFd(p: Process, fd: number): void {
   if (--f.refs === 0) f.release();
 }
 
-function sysRead(k: Kernel, p: Process, [fd, buf, count]: readonly number[]): number | Block {
+function sysRead(_k: Kernel, p: Process, [fd, buf, count]: readonly number[]): number | Block {
   const f = fileOf(p, fd);
   if (!f.readable) throw new KernelError(EBADF);
   const r = f.read(Math.min(count >>> 0, MAX_IO));

@@ -2,7 +2,6 @@
 // its arguments and its result goes back in a0. Handlers live one file per group
 // (sys-file.ts, sys-process.ts, ...). An unknown number returns -ENOSYS and is logged.
 
-import { Block } from './file.ts';
 import { ENOSYS, KernelError } from './errno.ts';
 import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
