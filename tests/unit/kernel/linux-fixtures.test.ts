@@ -25,7 +25,8 @@ describe('linux fixtures (outputs from qemu-riscv32)', () => {
   });
 
   for (const name of cases) {
-    for (const file of ['prog.elf', 'prog.s']) {
+    // prog.s is our assembler's input; a fixture built from C has only the ELF.
+    for (const file of ['prog.elf', 'prog.s'].filter((f) => existsSync(join(ROOT, name, f)))) {
       it(`${name}/${file}`, async () => {
         const expectedOut = readFileSync(join(ROOT, name, 'expected.stdout'));
         const expectedExit = Number(readFileSync(join(ROOT, name, 'expected.exit'), 'utf8').trim());
