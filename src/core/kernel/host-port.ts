@@ -14,7 +14,7 @@ import { Block, Pipe, PipeEnd, type OpenFile } from './file.ts';
 import { PAGE_SIZE } from './frame.ts';
 import type { Inode } from './fs/inode.ts';
 import { lookupPath, pathOf } from './fs/path.ts';
-import type { Kernel } from './kernel.ts';
+import { DEFAULT_MEMORY_BYTES, type Kernel } from './kernel.ts';
 import type { PidNamespace, UserNamespace } from './namespace.ts';
 import type { Process } from './process.ts';
 import { signalDescription } from './signal.ts';
@@ -25,7 +25,7 @@ import { unameFields } from './sys-info.ts';
 import { killPid } from './sys-process.ts';
 
 /** The RAM a host without a memory.max reports (QEMU virt's default, as DESIGN.md says). */
-export const HOST_MEMORY_BYTES = 128 * 1024 * 1024;
+export const HOST_MEMORY_BYTES = DEFAULT_MEMORY_BYTES;
 
 const namespaceIds = new WeakMap<object, number>();
 let nextNamespaceId = 4026531836; // the inode number Linux gives the initial namespaces
@@ -170,9 +170,10 @@ export class HostProcessPort implements KernelPort {
   memoryInfo(): MemoryInfo {
     const cg = this.p.cgroup;
     const sharedBytes = this.kernel.textCache.sharedPages * PAGE_SIZE;
-    const limited = cg.memoryMax !== Infinity;
-    const total = limited ? cg.memoryMax : HOST_MEMORY_BYTES;
-    const used = limited ? cg.memoryCurrent : this.kernel.rootCgroup.memoryCurrent + sharedBytes;
+    const root = this.kernel.rootCgroup;
+    const limited = cg !== root && cg.memoryMax !== Infinity;
+    const total = limited ? cg.memoryMax : root.memoryMax === Infinity ? HOST_MEMORY_BYTES : root.memoryMax;
+    const used = limited ? cg.memoryCurrent : root.memoryCurrent + sharedBytes;
     return { totalBytes: total, usedBytes: used, freeBytes: Math.max(0, total - used), sharedBytes };
   }
 

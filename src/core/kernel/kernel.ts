@@ -37,7 +37,14 @@ export interface KernelOptions {
   hostname?: string;
   /** Bounded length of the trap/syscall event log. */
   eventLogLength?: number;
+  /** The machine's RAM: all processes together cannot use more (global OOM). Default 128 MiB. */
+  memoryBytes?: number;
+  /** Most processes at once (Linux pid_max). Default 32768. */
+  pidMax?: number;
 }
+
+export const DEFAULT_MEMORY_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_PID_MAX = 32768;
 
 export interface SpawnRequest {
   image: ProgramImage;
@@ -94,6 +101,10 @@ export class Kernel {
     this.cpu = new Cpu(new AddressSpace());
     this.cpu.interceptUserTraps = true;
     this.costs = { ...DEFAULT_KERNEL_COSTS, ...opts.costs };
+    // The root cgroup's limits are the machine's: a runaway process meets the OOM killer
+    // or EAGAIN instead of exhausting the host.
+    this.rootCgroup.memoryMax = opts.memoryBytes ?? DEFAULT_MEMORY_BYTES;
+    this.rootCgroup.pidsMax = opts.pidMax ?? DEFAULT_PID_MAX;
     this.scheduler = new Scheduler(this, opts.quantum ?? DEFAULT_QUANTUM);
     this.eventLogLength = opts.eventLogLength ?? 256;
     this.parseProgram = opts.parseProgram ?? (() => {

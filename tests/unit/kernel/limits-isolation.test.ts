@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EAGAIN } from '../../../src/core/kernel/errno.ts';
+import { Kernel } from '../../../src/core/kernel/kernel.ts';
 import { boot, build, runAll } from './kernel-harness.ts';
 
 const forkBomb = build(`
@@ -86,6 +87,33 @@ _start:
     const share = a.cpuCycles / (a.cpuCycles + b.cpuCycles);
     expect(share).toBeGreaterThan(0.05);
     expect(share).toBeLessThan(0.15);
+  });
+
+  it('the machine\'s RAM and pid_max bound even the root cgroup', () => {
+    const bytes: number[] = [];
+    const k = new Kernel({ consoleSink: (b) => bytes.push(...b), memoryBytes: 1 << 20, pidMax: 6 });
+    k.console.close();
+    const bomb = k.spawn({ image: forkBomb, argv: ['bomb'] });
+    k.run(1_000_000);
+    expect(Buffer.from(bytes).toString()).toBe(`${-EAGAIN}\n5\n`);
+    expect(bomb.state).toBe('zombie');
+    const hog = k.spawn({ image: build(`
+_start:
+  li a0, 0
+  li a7, 214
+  ecall
+  li t0, 8388608
+  add a0, a0, t0
+  li a7, 214
+  ecall
+  li t1, 0x11000
+1:
+  sw t1, 0(t1)
+  addi t1, t1, 1024
+  j 1b
+`).image, argv: ['hog'] });
+    k.run(10_000_000);
+    expect(hog.killReason).toMatch(/^Out of memory: Killed process \d+ \(hog\)/);
   });
 
   it('cpu.weight shares the CPU between busy groups in proportion', () => {
