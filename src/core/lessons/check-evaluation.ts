@@ -6,7 +6,7 @@ import type { Check, CheckResult, CompareCheck, MemoryCheck, MetricRef, TraceChe
 import { consoleText, endWords } from './console-match.ts';
 import { KERNEL_CHECK_KINDS } from './check.ts';
 import { evaluateKernelCheck } from './kernel-checks.ts';
-import { formatNumber, metricLabel, metricValue, withinBound } from './metrics.ts';
+import { formatNumber, metricLabel, metricValue, withinBound, type RunView } from './metrics.ts';
 import { hex32, registerNumber } from './registers.ts';
 import type { RunOutcome, RunRequest } from './runner-port.ts';
 import { assertFirstOccurrenceOrder, assertSequence, logIsTruncated } from './trace-assertion.ts';
@@ -31,7 +31,9 @@ function verdict(check: Check, runOf: (name: string) => RunRecord): Verdict {
   if (blocked) return blocked;
   const outcome = record.outcome as Extract<RunOutcome, { status: 'ran' }>;
   if (KERNEL_CHECK_KINDS.includes(check.kind)) return evaluateKernelCheck(check, outcome);
-  const r = outcome.result;
+  const view = viewOf(outcome, check.vm);
+  if ('status' in view) return view;
+  const r = view.result;
   switch (check.kind) {
     case 'console': return consoleText(check, r);
     case 'exitCode':
@@ -44,13 +46,27 @@ function verdict(check: Check, runOf: (name: string) => RunRecord): Verdict {
     case 'memory': return memory(check, record, outcome);
     case 'exits': case 'metric': {
       const metric = check.kind === 'exits' ? 'exits' : check.metric;
-      const value = metricValue(r, metric, check.cause);
+      const value = metricValue(view, metric, check.cause);
+      if (Number.isNaN(value)) return { status: 'fail', detail: `this run has no "${metric}" figure` };
       const b = withinBound(value, check);
       return ok(b.ok, `${formatNumber(value)} ${metricLabel(metric, check.cause)}; wanted ${b.wanted}`);
     }
     case 'trace': return trace(check, r);
     default: return { status: 'fail', detail: `check kind "${check.kind}" has no run result to read` };
   }
+}
+
+type Ran = Extract<RunOutcome, { status: 'ran' }>;
+
+/** The run as a whole, or one guest of a host run. */
+function viewOf(outcome: Ran, vm: string | undefined): RunView | Verdict {
+  if (vm === undefined) return { result: outcome.result, figures: outcome.figures };
+  const guest = outcome.vms?.find((v) => v.name === vm);
+  if (!guest) {
+    const known = outcome.vms?.map((v) => v.name).join(', ');
+    return { status: 'fail', detail: known ? `no guest named "${vm}" in this run (guests: ${known})` : `this run has no guests; "vm: ${vm}" needs a run of machine.vms` };
+  }
+  return { result: guest.result, figures: guest.figures };
 }
 
 /** Checks cannot grade a program that did not build or a mode this build cannot run. */
@@ -67,9 +83,9 @@ function notRan(outcome: RunOutcome): Verdict | undefined {
 
 function memory(check: MemoryCheck, record: RunRecord, outcome: Extract<RunOutcome, { status: 'ran' }>): Verdict {
   const length = check.text !== undefined ? check.text.length : check.size ?? 4;
-  const i = record.request.memoryReads.findIndex((m) => m.address === check.address && m.length === length);
+  const i = record.request.memoryReads.findIndex((m) => m.address === check.address && m.length === length && m.vm === check.vm);
   const value = outcome.memory[i];
-  const where = typeof check.address === 'string' ? check.address : hex32(check.address);
+  const where = `${check.vm === undefined ? '' : `${check.vm}: `}${typeof check.address === 'string' ? check.address : hex32(check.address)}`;
   if (!value || value.address === null || value.bytes.length < length) {
     return { status: 'fail', detail: `could not read ${where}${value?.error ? `: ${value.error}` : ''}` };
   }
@@ -101,7 +117,11 @@ function compare(check: CompareCheck, runOf: (name: string) => RunRecord): Verdi
     const outcome = runOf(ref.run).outcome;
     const blocked = notRan(outcome);
     if (blocked) return { ...blocked, detail: `run "${ref.run}": ${blocked.detail}` };
-    return { value: metricValue((outcome as Extract<RunOutcome, { status: 'ran' }>).result, ref.metric, ref.cause) };
+    const view = viewOf(outcome as Ran, ref.vm);
+    if ('status' in view) return { ...view, detail: `run "${ref.run}": ${view.detail}` };
+    const value = metricValue(view, ref.metric, ref.cause);
+    if (Number.isNaN(value)) return { status: 'fail', detail: `run "${ref.run}" has no "${ref.metric}" figure` };
+    return { value };
   };
   const left = side(check.left);
   if (!('value' in left)) return left;
@@ -112,5 +132,6 @@ function compare(check: CompareCheck, runOf: (name: string) => RunRecord): Verdi
   const holds = { '<': left.value < target, '<=': left.value <= target, '==': left.value === target, '>=': left.value >= target, '>': left.value > target }[check.op];
   const scaled = factor === 1 ? '' : ` x ${formatNumber(factor)} = ${formatNumber(target)}`;
   const ratio = right.value === 0 ? '' : ` (ratio ${formatNumber(left.value / right.value)})`;
-  return ok(holds, `${check.left.run}: ${formatNumber(left.value)} ${metricLabel(check.left.metric, check.left.cause)}; ${check.right.run}: ${formatNumber(right.value)}${scaled}; wanted ${check.op}${ratio}`);
+  const name = (ref: MetricRef) => (ref.vm === undefined ? ref.run : `${ref.run}/${ref.vm}`);
+  return ok(holds, `${name(check.left)}: ${formatNumber(left.value)} ${metricLabel(check.left.metric, check.left.cause)}; ${name(check.right)}: ${formatNumber(right.value)}${scaled}; wanted ${check.op}${ratio}`);
 }

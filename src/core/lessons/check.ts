@@ -5,6 +5,8 @@
 export interface CheckBase {
   /** Name of the run this check reads (see Lesson.runs); "main" when omitted. */
   run?: string;
+  /** On a run of several guests (machine.vms): the guest this check reads. */
+  vm?: string;
   /** Shown when the check passes. */
   pass: string;
   /** Shown when the check fails (the engine appends what it actually saw). */
@@ -69,7 +71,8 @@ export interface MetricCheck extends CheckBase, Bound {
   cause?: string;
 }
 
-export type MetricName =
+/** Figures every run has (read from its RunResult). */
+export type ResultMetricName =
   | 'exits'
   | 'instructions'
   | 'cycles'
@@ -79,11 +82,39 @@ export type MetricName =
   | 'idleCycles'
   | 'overheadByCause';
 
-/** One side of a comparison: a metric of a named run. */
+/** Figures only some runs have: several guests on a host (hostCycles, utilization,
+ *  vmSwitches; per guest cpuTime, finishedAt, slices), a snapshot (snapshotBytes,
+ *  snapshotPages), the container host (containers, hostMemoryKiB, sharedMemoryKiB). */
+export type ScenarioMetricName =
+  | 'hostCycles'
+  | 'utilization'
+  | 'vmSwitches'
+  | 'cpuTime'
+  | 'finishedAt'
+  | 'slices'
+  | 'snapshotBytes'
+  | 'snapshotPages'
+  | 'containers'
+  | 'hostMemoryKiB'
+  | 'sharedMemoryKiB';
+
+export type MetricName = ResultMetricName | ScenarioMetricName;
+
+export const RESULT_METRICS: readonly ResultMetricName[] = [
+  'exits', 'instructions', 'cycles', 'guestCycles', 'overheadCycles', 'overheadPercent', 'idleCycles', 'overheadByCause',
+];
+
+export const SCENARIO_METRICS: readonly ScenarioMetricName[] = [
+  'hostCycles', 'utilization', 'vmSwitches', 'cpuTime', 'finishedAt', 'slices', 'snapshotBytes', 'snapshotPages',
+  'containers', 'hostMemoryKiB', 'sharedMemoryKiB',
+];
+
+/** One side of a comparison: a metric of a named run (of one guest, on a host run). */
 export interface MetricRef {
   run: string;
   metric: MetricName;
   cause?: string;
+  vm?: string;
 }
 
 export type CompareOp = '<' | '<=' | '==' | '>=' | '>';

@@ -67,12 +67,20 @@ function at(parsed: ParsedYaml, file: string, path: (string | number)[], message
   return { file, line: lineOf(parsed, path), field: fieldPath(path), message };
 }
 
-/** "main" is the first file in the machine's mode unless the lesson defines it. */
+/** "main" is the first file in the machine's mode (every guest on one host when the
+ *  machine has vms) unless the lesson defines it. */
 function resolveRuns(raw: RawLesson): Record<string, RunSpec> {
   const runs: Record<string, RunSpec> = {};
   const first = raw.files[0];
-  if (first) runs.main = { file: first.name, mode: raw.machine.mode };
-  for (const [name, run] of Object.entries(raw.runs ?? {})) runs[name] = { file: run.file, mode: run.mode ?? raw.machine.mode };
+  const guests = (raw.machine.vms?.length ?? 0) > 0;
+  if (first) runs.main = { file: raw.machine.vms?.[0]?.file ?? first.name, mode: raw.machine.mode, ...(guests ? { host: true } : {}) };
+  for (const [name, run] of Object.entries(raw.runs ?? {})) {
+    const spec: RunSpec = { file: run.file ?? raw.machine.vms?.[0]?.file ?? first?.name ?? '', mode: run.mode ?? raw.machine.mode };
+    if (run.host) spec.host = true;
+    if (run.cpus !== undefined) spec.cpus = run.cpus;
+    if (run.snapshotAt !== undefined) spec.snapshotAt = run.snapshotAt;
+    runs[name] = spec;
+  }
   return runs;
 }
 

@@ -11,10 +11,14 @@ const bound = {
 } as const;
 const metricName = {
   enum: ['exits', 'instructions', 'cycles', 'guestCycles', 'overheadCycles',
-    'overheadPercent', 'idleCycles', 'overheadByCause'],
+    'overheadPercent', 'idleCycles', 'overheadByCause',
+    'hostCycles', 'utilization', 'vmSwitches', 'cpuTime', 'finishedAt', 'slices',
+    'snapshotBytes', 'snapshotPages', 'containers', 'hostMemoryKiB', 'sharedMemoryKiB'],
 } as const;
+const vmRef = { type: 'string', minLength: 1, description: 'On a run of several guests: the guest (machine.vms name) this reads.' } as const;
 const base = {
   run: { type: 'string', description: 'The run this check reads (default "main").' },
+  vm: vmRef,
   pass: message,
   fail: message,
 } as const;
@@ -34,7 +38,7 @@ function checkKind(kind: string, description: string, fields: object, required: 
 
 const metricRef = {
   type: 'object',
-  properties: { run: text, metric: metricName, cause },
+  properties: { run: text, metric: metricName, cause, vm: vmRef },
   required: ['run', 'metric'],
   additionalProperties: false,
 } as const;
@@ -128,7 +132,7 @@ export const LESSON_SCHEMA = {
       properties: {
         mode: { enum: ['bare', 'full', 'pv', 'linux', 'containers'] },
         memory: size,
-        cpus: { type: 'integer', minimum: 1, maximum: 16 },
+        cpus: { type: 'integer', minimum: 1, maximum: 4, description: 'Physical CPUs of the host that runs machine.vms.' },
         costModel: {
           type: 'object',
           description: 'Cost-model overrides, cycles by parameter name.',
@@ -165,11 +169,16 @@ export const LESSON_SCHEMA = {
     },
     runs: {
       type: 'object',
-      description: 'Named runs checks refer to; "main" defaults to the first file in machine.mode.',
+      description: 'Named runs checks refer to; "main" defaults to the first file in machine.mode (all machine.vms on one host when there are some).',
       additionalProperties: {
         type: 'object',
-        properties: { file: text, mode: { enum: ['bare', 'full', 'pv', 'linux', 'containers'] } },
-        required: ['file'],
+        properties: {
+          file: text,
+          mode: { enum: ['bare', 'full', 'pv', 'linux', 'containers'] },
+          host: { type: 'boolean', description: 'Run every guest of machine.vms together on one host.' },
+          cpus: { type: 'integer', minimum: 1, maximum: 4, description: 'Physical CPUs of a host run.' },
+          snapshotAt: { type: 'integer', minimum: 1, description: 'Snapshot after this many instructions; finish in a clone restored from it (full, pv).' },
+        },
         additionalProperties: false,
       },
     },

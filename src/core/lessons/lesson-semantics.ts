@@ -1,7 +1,7 @@
 // The rules a schema cannot say: names that must refer to something (files, runs, VMs),
 // "exactly one of" fields, sane bounds, safe regular expressions.
 
-import type { Check } from './check.ts';
+import { KERNEL_CHECK_KINDS, type Check } from './check.ts';
 import type { RawLesson } from './raw-lesson.ts';
 import { compileSafeRegex } from './safe-regex.ts';
 
@@ -21,8 +21,15 @@ export function checkSemantics(raw: RawLesson, runNames: Set<string>): FieldProb
   raw.machine.vms?.forEach((vm, i) => {
     if (!fileNames.has(vm.file)) problems.push({ path: ['machine', 'vms', i, 'file'], message: unknownName('file', vm.file, fileNames) });
   });
+  const vmNames = new Set((raw.machine.vms ?? []).map((vm) => vm.name));
+  raw.machine.vms?.forEach((vm, i) => {
+    if (raw.machine.vms?.findIndex((w) => w.name === vm.name) !== i) problems.push({ path: ['machine', 'vms', i, 'name'], message: `duplicate guest name "${vm.name}"` });
+  });
+  if (vmNames.size > 0 && raw.machine.mode !== 'full' && raw.machine.mode !== 'pv') {
+    problems.push({ path: ['machine', 'vms'], message: 'guests need machine.mode full or pv' });
+  }
   for (const [name, run] of Object.entries(raw.runs ?? {})) {
-    if (!fileNames.has(run.file)) problems.push({ path: ['runs', name, 'file'], message: unknownName('file', run.file, fileNames) });
+    problems.push(...runProblems(name, run, raw, fileNames, vmNames));
   }
   const stepIds = new Set<string>();
   raw.steps.forEach((step, s) => {
@@ -30,12 +37,14 @@ export function checkSemantics(raw: RawLesson, runNames: Set<string>): FieldProb
     stepIds.add(step.id);
     step.checks.forEach((check, c) => {
       for (const p of checkProblems(check, runNames)) problems.push({ path: ['steps', s, 'checks', c, ...p.path], message: p.message });
+      for (const p of vmProblems(check, vmNames)) problems.push({ path: ['steps', s, 'checks', c, ...p.path], message: p.message });
     });
   });
   if (raw.figure) {
     for (const key of ['value', 'per'] as const) {
       const ref = raw.figure[key];
       if (ref && !runNames.has(ref.run)) problems.push({ path: ['figure', key, 'run'], message: unknownName('run', ref.run, runNames) });
+      if (ref?.vm !== undefined && !vmNames.has(ref.vm)) problems.push({ path: ['figure', key, 'vm'], message: unknownName('guest', ref.vm, vmNames) });
     }
   }
   if (raw.prerequisites?.includes(raw.id)) problems.push({ path: ['prerequisites'], message: 'a lesson cannot be its own prerequisite' });
@@ -94,6 +103,35 @@ function checkProblems(check: Check, runNames: Set<string>): FieldProblem[] {
       break;
   }
   if (check.kind !== 'compare') run(check, []);
+  return out;
+}
+
+function runProblems(
+  name: string, run: NonNullable<RawLesson['runs']>[string], raw: RawLesson, fileNames: Set<string>, vmNames: Set<string>,
+): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const mode = run.mode ?? raw.machine.mode;
+  if (run.file !== undefined && !fileNames.has(run.file)) out.push({ path: ['runs', name, 'file'], message: unknownName('file', run.file, fileNames) });
+  if (run.file === undefined && !run.host) out.push({ path: ['runs', name], message: 'a run needs a file (or host: true to run machine.vms)' });
+  if (run.host && vmNames.size === 0) out.push({ path: ['runs', name, 'host'], message: 'a host run needs guests in machine.vms' });
+  if (run.cpus !== undefined && !run.host) out.push({ path: ['runs', name, 'cpus'], message: 'cpus applies to host runs (host: true)' });
+  if (run.snapshotAt !== undefined && (run.host || (mode !== 'full' && mode !== 'pv'))) {
+    out.push({ path: ['runs', name, 'snapshotAt'], message: 'snapshots are of one guest: a run in mode full or pv without host' });
+  }
+  return out;
+}
+
+/** `vm` names a guest of machine.vms, and only checks that read a run's result have one. */
+function vmProblems(check: Check, vmNames: Set<string>): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const refs: [{ vm?: string }, (string | number)[]][] = check.kind === 'compare' ? [[check.left, ['left']], [check.right, ['right']]] : [[check, []]];
+  for (const [ref, path] of refs) {
+    if (ref.vm === undefined) continue;
+    if (!vmNames.has(ref.vm)) out.push({ path: [...path, 'vm'], message: unknownName('guest', ref.vm, vmNames) });
+  }
+  if (check.kind !== 'compare' && check.vm !== undefined && KERNEL_CHECK_KINDS.includes(check.kind)) {
+    out.push({ path: ['vm'], message: `a ${check.kind} check reads the container host, not a guest` });
+  }
   return out;
 }
 

@@ -47,10 +47,17 @@ export interface LessonFile {
   solutionPath?: string;
 }
 
-/** A named run: one program of the lesson in one mode. */
+/** A named run: one program of the lesson in one mode, or every guest of machine.vms
+ *  together on one host; optionally through a snapshot and restore. */
 export interface RunSpec {
   file: string;
   mode: LessonMode;
+  /** Run machine.vms together on one host (the scheduler) instead of `file` alone. */
+  host?: boolean;
+  /** Physical CPUs of a host run (default machine.cpus, or 1). */
+  cpus?: number;
+  /** Snapshot after this many instructions; the run ends in a clone restored from it. */
+  snapshotAt?: number;
 }
 
 export interface LessonStep {

@@ -1,13 +1,19 @@
-// The Runner over core's own assembler and runProgram: what the CLI and the tests use, and
-// what a worker can use too. Containers mode waits for the container runtime.
+// The Runner over core itself (assembler, machine, hypervisor, host kernel and shell): what
+// the CLI and the tests use, and what a worker can use too. Every run is bounded by the
+// lesson's instruction budget and leaves its memory and state readable for the checks.
 
 import { assemble } from '../asm/assembler.ts';
+import type { ProgramImage } from '../asm/image.ts';
+import type { Diagnostic } from '../diagnostic.ts';
 import { runProgram } from '../runner.ts';
 import type { CostModel } from '../vmm/cost-model.ts';
-import { runUnderVmm } from '../vmm/run-under-vmm.ts';
+import { LoadError } from '../vmm/vm.ts';
 import type { RunMode } from '../run-result.ts';
+import { runContainerScript } from './container-host-run.ts';
+import { readMemory, unreadable } from './guest-memory-read.ts';
+import { runBare, runGuest, runThroughSnapshot, type GuestRun } from './guest-run.ts';
+import { runOnHost, type BuiltGuest } from './host-run.ts';
 import type { RunOutcome, RunRequest, Runner } from './runner-port.ts';
-import { unsupportedReason } from './runner-port.ts';
 
 /** Where .text goes: bare metal and guest kernels at RAM, Linux programs at 0x10000. */
 const TEXT_BASE: Record<RunMode, number> = { bare: 0x80000000, full: 0x80000000, pv: 0x80000000, linux: 0x10000 };
@@ -16,25 +22,66 @@ export function createMachineRunner(): Runner {
   return { run: runLessonProgram };
 }
 
-function runLessonProgram(request: RunRequest): RunOutcome {
+function runLessonProgram(request: RunRequest): RunOutcome | Promise<RunOutcome> {
   const mode = request.mode;
-  if (mode === 'containers') return { status: 'unsupported', reason: unsupportedReason(mode) };
-  const source = request.files[request.entry] ?? '';
-  const built = assemble(source, { file: request.entry, textBase: TEXT_BASE[mode] });
-  const errors = built.diagnostics.filter((d) => d.severity === 'error');
-  if (!built.image || errors.length > 0) return { status: 'build-failed', diagnostics: errors };
-  const costModel = request.machine.costModel as Partial<CostModel> | undefined;
-  // The hypervisor modes go straight to the VMM so the lesson's cost-model overrides apply.
-  const result = (mode === 'full' || mode === 'pv') && costModel
-    ? runUnderVmm(built.image, { mode, maxInstructions: request.maxInstructions, ramSize: request.machine.memory, costModel })
-    : runProgram({ image: built.image, mode, maxInstructions: request.maxInstructions, ramSize: request.machine.memory });
-  // runProgram answers a mode it cannot run yet with a fault before the first instruction.
-  if (result.instructions === 0 && result.end === 'fault' && /not available/.test(result.message ?? '')) {
-    return { status: 'unsupported', reason: unsupportedReason(mode) };
+  if (mode === 'containers') return runContainerScript(request);
+  if (request.host) return hostRun(request);
+  const built = build(request, request.entry, mode);
+  if ('diagnostics' in built) return { status: 'build-failed', diagnostics: built.diagnostics };
+  const image = built.image;
+  if (mode === 'linux') {
+    const result = runProgram({ image, mode, maxInstructions: request.maxInstructions });
+    return { status: 'ran', result, memory: request.memoryReads.map(() => unreadable('memory checks read the RAM of bare, full and pv runs')) };
   }
-  const memory = request.memoryReads.map((read) => {
-    const address = typeof read.address === 'number' ? read.address : built.image?.symbols.get(read.address);
-    return { address: address ?? null, bytes: [], error: address === undefined ? `no symbol "${String(read.address)}"` : 'this runner cannot read guest memory yet' };
-  });
-  return { status: 'ran', result, memory };
+  let run: GuestRun;
+  try {
+    run = guestRun(request, image, mode);
+  } catch (e) {
+    if (e instanceof LoadError) return { status: 'build-failed', diagnostics: [loadDiagnostic(request.entry, e.message)] };
+    throw e;
+  }
+  const memory = request.memoryReads.map((read) => readMemory(read, image, run.read));
+  return { status: 'ran', result: run.result, memory, figures: run.figures };
+}
+
+function guestRun(request: RunRequest, image: ProgramImage, mode: 'bare' | 'full' | 'pv'): GuestRun {
+  const ramSize = request.machine.memory;
+  if (mode === 'bare') return runBare(image, request.maxInstructions, ramSize);
+  const options = { mode, maxInstructions: request.maxInstructions, ramSize, costModel: costModel(request) };
+  return request.snapshotAt !== undefined ? runThroughSnapshot(image, options, request.snapshotAt) : runGuest(image, options);
+}
+
+function hostRun(request: RunRequest): RunOutcome {
+  const host = request.host!;
+  const mode = request.mode === 'pv' ? 'pv' : 'full';
+  const guests: BuiltGuest[] = [];
+  for (const spec of host.vms) {
+    const built = build(request, spec.file, spec.mode ?? mode);
+    if ('diagnostics' in built) return { status: 'build-failed', diagnostics: built.diagnostics };
+    guests.push({ spec, image: built.image });
+  }
+  try {
+    return runOnHost(guests, {
+      host, mode, maxInstructions: request.maxInstructions, ramSize: request.machine.memory,
+      costModel: costModel(request), memoryReads: request.memoryReads,
+    });
+  } catch (e) {
+    if (e instanceof LoadError) return { status: 'build-failed', diagnostics: [loadDiagnostic(request.entry, e.message)] };
+    throw e;
+  }
+}
+
+function build(request: RunRequest, file: string, mode: RunMode): { image: ProgramImage } | { diagnostics: Diagnostic[] } {
+  const built = assemble(request.files[file] ?? '', { file, textBase: TEXT_BASE[mode] });
+  const errors = built.diagnostics.filter((d) => d.severity === 'error');
+  if (!built.image || errors.length > 0) return { diagnostics: errors };
+  return { image: built.image };
+}
+
+function costModel(request: RunRequest): Partial<CostModel> | undefined {
+  return request.machine.costModel as Partial<CostModel> | undefined;
+}
+
+function loadDiagnostic(file: string, message: string): Diagnostic {
+  return { file, line: 1, column: 1, endColumn: 2, severity: 'error', code: 'load-error', message: `cannot load: ${message}` };
 }

@@ -1,7 +1,14 @@
 // The figures checks and comparisons read from a RunResult, by name.
 
 import type { RunResult } from '../run-result.ts';
-import type { MetricName } from './check.ts';
+import type { MetricName, ResultMetricName } from './check.ts';
+import { RESULT_METRICS } from './check.ts';
+
+/** What a metric is read from: a run's (or one guest's) result and its extra figures. */
+export interface RunView {
+  result: RunResult;
+  figures?: Record<string, number>;
+}
 
 /** Does a cause name match a pattern (exact, or a prefix when the pattern ends in "*")? */
 export function causeMatches(pattern: string, cause: string): boolean {
@@ -15,7 +22,13 @@ export function sumByCause(byCause: Record<string, number>, pattern?: string): n
   return total;
 }
 
-export function metricValue(result: RunResult, metric: MetricName, cause?: string): number {
+/** The metric's value, or NaN when this run has no such figure (e.g. hostCycles of one VM). */
+export function metricValue(view: RunView, metric: MetricName, cause?: string): number {
+  if (!(RESULT_METRICS as readonly string[]).includes(metric)) return view.figures?.[metric] ?? Number.NaN;
+  return resultMetric(view.result, metric as ResultMetricName, cause);
+}
+
+function resultMetric(result: RunResult, metric: ResultMetricName, cause?: string): number {
   switch (metric) {
     case 'exits': return cause === undefined ? result.exits.total : sumByCause(result.exits.byCause, cause);
     case 'instructions': return result.instructions;
@@ -32,7 +45,11 @@ export function metricLabel(metric: MetricName, cause?: string): string {
   const names: Record<MetricName, string> = {
     exits: 'exits', instructions: 'instructions', cycles: 'cycles', guestCycles: 'guest cycles',
     overheadCycles: 'overhead cycles', overheadPercent: 'overhead %', idleCycles: 'idle cycles',
-    overheadByCause: 'overhead cycles',
+    overheadByCause: 'overhead cycles', hostCycles: 'host cycles', utilization: '% host CPU utilization',
+    vmSwitches: 'VM switches', cpuTime: 'cycles of host CPU', finishedAt: 'host cycles to finish',
+    slices: 'time slices', snapshotBytes: 'snapshot bytes', snapshotPages: 'pages in the snapshot',
+    containers: 'running containers', hostMemoryKiB: 'KiB of host memory used',
+    sharedMemoryKiB: 'KiB of shared code pages',
   };
   return cause === undefined ? names[metric] : `${names[metric]} (${cause})`;
 }
@@ -55,5 +72,6 @@ export function withinBound(value: number, b: BoundSpec): { ok: boolean; wanted:
 
 /** Numbers in details: integers as they are, fractions to 3 significant digits. */
 export function formatNumber(n: number): string {
+  if (Number.isNaN(n)) return 'no value';
   return Number.isInteger(n) ? String(n) : n.toPrecision(3);
 }

@@ -19,7 +19,7 @@ export interface RawLesson {
     maxInstructions?: number;
   };
   files: { name: string; starter: string; solution?: string; readonly?: boolean }[];
-  runs?: Record<string, { file: string; mode?: LessonMode }>;
+  runs?: Record<string, { file?: string; mode?: LessonMode; host?: boolean; cpus?: number; snapshotAt?: number }>;
   steps: {
     id: string;
     title: string;

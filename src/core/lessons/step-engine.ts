@@ -58,15 +58,19 @@ export function runRequest(lesson: Lesson, name: string, files: Record<string, s
   const shellCommands: string[] = [];
   for (const c of checks) {
     if (c.kind === 'memory') {
-      const read = { address: c.address, length: c.text !== undefined ? c.text.length : c.size ?? 4 };
-      if (!memoryReads.some((m) => m.address === read.address && m.length === read.length)) memoryReads.push(read);
+      const read: MemoryRead = { address: c.address, length: c.text !== undefined ? c.text.length : c.size ?? 4 };
+      if (c.vm !== undefined) read.vm = c.vm;
+      if (!memoryReads.some((m) => m.address === read.address && m.length === read.length && m.vm === read.vm)) memoryReads.push(read);
     }
     if (c.kind === 'shell' && !shellCommands.includes(c.command)) shellCommands.push(c.command);
   }
-  return {
+  const request: RunRequest = {
     mode: spec.mode, entry: spec.file, files, machine: lesson.machine,
     maxInstructions: lesson.machine.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS, memoryReads, shellCommands,
   };
+  if (spec.host) request.host = { cpus: spec.cpus ?? lesson.machine.cpus ?? 1, vms: lesson.machine.vms ?? [] };
+  if (spec.snapshotAt !== undefined) request.snapshotAt = spec.snapshotAt;
+  return request;
 }
 
 /** Runs this check reads, in the order they are first needed. */
@@ -112,5 +116,9 @@ export async function evaluateFigure(context: CheckContext): Promise<FigureValue
 
 async function refValue(context: CheckContext, ref: MetricRef): Promise<number | undefined> {
   const { outcome } = await context.run(ref.run);
-  return outcome.status === 'ran' ? metricValue(outcome.result, ref.metric, ref.cause) : undefined;
+  if (outcome.status !== 'ran') return undefined;
+  const guest = ref.vm === undefined ? outcome : outcome.vms?.find((v) => v.name === ref.vm);
+  if (!guest) return undefined;
+  const value = metricValue({ result: guest.result, figures: guest.figures }, ref.metric, ref.cause);
+  return Number.isNaN(value) ? undefined : value;
 }

@@ -1,0 +1,93 @@
+// Containers mode: the learner's shell script runs line by line in a terminal session on
+// a fresh host kernel (createKernelHost), then the commands the shell checks name; the
+// checks grade the transcript, each command's output and the container runtime's state.
+// The kernel runs at most maxInstructions, so a script that waits forever still ends.
+
+import type { RunResult } from '../run-result.ts';
+import type { ContainerInfo } from '../shell/container-port.ts';
+import { DEFAULT_SHELL_ENV, Session, standardCommands } from '../shell/index.ts';
+import { createKernelHost, type KernelHost } from '../shell/kernel-host.ts';
+import { watchLimitEvents, type LimitEvents } from './cgroup-events.ts';
+import { unreadable } from './guest-memory-read.ts';
+import type { ContainerView, KernelStateView, RunOutcome, RunRequest, ShellOutput } from './runner-port.ts';
+
+type Results = ShellOutput[];
+
+export async function runContainerScript(request: RunRequest): Promise<RunOutcome> {
+  let host: KernelHost | undefined;
+  let finished = false;
+  let outOfBudget: () => void = () => {};
+  const budget = new Promise<'budget'>((resolve) => { outOfBudget = () => resolve('budget'); });
+  // Between kernel slices: go on while there is budget; afterwards the kernel stays frozen.
+  host = createKernelHost(() => {
+    const spent = (host?.kernel.instructions ?? 0) >= request.maxInstructions;
+    if (spent) outOfBudget();
+    return finished || spent ? new Promise<void>(() => {}) : Promise.resolve();
+  });
+  const events = watchLimitEvents(host.containers.cgroupParent);
+  let transcript = '';
+  const session = new Session({
+    port: host.port, containers: host.containers, vms: host.vms, table: standardCommands(),
+    env: { ...DEFAULT_SHELL_ENV, ...host.env }, mode: 'script', output: (text) => { transcript += text; },
+  });
+  const lines = scriptLines(request.files[request.entry] ?? '');
+  const script = await Promise.race([session.runCommands(lines), budget]);
+  const shell = script === 'budget' ? [] : await Promise.race([session.runCommands(request.shellCommands), budget]);
+  finished = true;
+  const ranOut = script === 'budget' || shell === 'budget';
+  const status = script === 'budget' ? null : (script.at(-1)?.status ?? 0);
+  return {
+    status: 'ran',
+    result: transcriptResult(host, transcript, status, ranOut),
+    memory: request.memoryReads.map(() => unreadable('containers mode has no guest RAM to read')),
+    kernel: kernelView(host, events),
+    shell: shell === 'budget' ? [] : (shell as Results),
+    figures: containerFigures(host),
+  };
+}
+
+/** Commands as typed: one a line, blank lines and comments left out. */
+export function scriptLines(script: string): string[] {
+  return script.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+function transcriptResult(host: KernelHost, transcript: string, status: number | null, ranOut: boolean): RunResult {
+  const k = host.kernel;
+  const result: RunResult = {
+    mode: 'linux', end: ranOut ? 'budget' : 'exit', exitCode: status, console: transcript,
+    instructions: k.instructions, cycles: k.cpu.clock.cycles,
+    exits: { total: k.eventTotal, byCause: { ...k.eventCounts } },
+    cost: {
+      guestCycles: k.instructions, overheadCycles: Object.values(k.overheadByCause).reduce((a, b) => a + b, 0),
+      idleCycles: k.cpu.clock.idleCycles, overheadPercent: 0, byCause: { ...k.overheadByCause },
+    },
+    registers: new Array<number>(32).fill(0), pc: 0, exitLog: [...k.events],
+  };
+  const busy = result.cost.guestCycles + result.cost.overheadCycles;
+  result.cost.overheadPercent = busy === 0 ? 0 : (result.cost.overheadCycles / busy) * 100;
+  if (ranOut) result.message = 'the script was stopped: the kernel used its whole instruction budget (machine.maxInstructions)';
+  return result;
+}
+
+function kernelView(host: KernelHost, events: Map<string, LimitEvents>): KernelStateView {
+  const rt = host.containers;
+  return { containers: rt.list(true).map((c) => containerView(c, events.get(c.id), rt.cgroupParent.children.get(c.id)?.oomKills ?? 0)) };
+}
+
+function containerView(c: ContainerInfo, events: LimitEvents | undefined, oomKills: number): ContainerView {
+  const hits = events ?? { pids: 0, memory: 0, cpu: 0 };
+  // An OOM kill is the memory limit biting too, even when every charge fitted.
+  return {
+    name: c.name, hostname: c.hostname, state: c.status === 'running' ? 'running' : 'stopped',
+    limitHits: { pids: hits.pids, memory: Math.max(hits.memory, oomKills), cpu: hits.cpu }, oomKills,
+  };
+}
+
+function containerFigures(host: KernelHost): Record<string, number> {
+  const mem = host.port.memoryInfo();
+  return {
+    containers: host.containers.list(false).length,
+    hostMemoryKiB: mem.usedBytes / 1024,
+    sharedMemoryKiB: mem.sharedBytes / 1024,
+  };
+}
