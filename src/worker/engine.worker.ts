@@ -3,18 +3,6 @@
 import * as Comlink from 'comlink';
 import { Engine } from './engine.ts';
 import { coreDeps } from './core-deps.ts';
-
-// A MessageChannel round trip yields to the event loop without setTimeout's 4 ms clamp
-// on nested timers, so queued pause messages get in between slices cheaply.
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-
-function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    channel.port2.postMessage(0);
-  });
-}
+import { yieldToEvents } from './yield-to-events.ts';
 
 Comlink.expose(new Engine(coreDeps({ yieldToEvents, now: () => performance.now() })));

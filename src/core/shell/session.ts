@@ -11,7 +11,7 @@ import type { ContainerRuntimePort } from './container-port.ts';
 import type { CommandTable } from './command-table.ts';
 import { KeyDecoder, type Key } from './key-decoder.ts';
 import type { KernelPort } from './kernel-port.ts';
-import { LineEditor } from './line-editor.ts';
+import { CLEAR_SCREEN, LineEditor } from './line-editor.ts';
 import { Shell, type ShellHost } from './shell.ts';
 import type { TerminalInput } from './stream.ts';
 import type { HypervisorPort } from './vm-port.ts';
@@ -99,6 +99,18 @@ export class Session implements ShellHost {
       if (this.interactive) this.showPrompt();
       this.changed();
     });
+  }
+
+  /**
+   * Draws the prompt and the line being typed again on a fresh row: for a terminal that
+   * also showed other text (a guest's UART console) while the shell waited for a line.
+   */
+  redraw(): void {
+    const frame = this.frames[this.frames.length - 1]!;
+    if (this.ended || frame.running || !this.interactive) return;
+    // The editor's 'clear' answer is "clear screen, then the prompt and line": keep the latter.
+    const drawn = frame.editor.key({ kind: 'clear' }).output.slice(CLEAR_SCREEN.length);
+    this.emit(`\r\n${drawn}`);
   }
 
   /** Key bytes from the terminal (xterm's onData). */

@@ -45,7 +45,12 @@ export class Lab {
   private client: EngineClient | null = null;
   private ready: Promise<EngineClient>;
   private output: OutputSink | null = null;
+  private consoleClosed: (() => void) | null = null;
   private pending: string[] = [];
+  /** The guest console shares the terminal with the shell: its output comes in blocks. */
+  private consoleOpen = false;
+  private consoleTitle = 'UART console';
+  private lastChar = '\n';
   private breakpoints: SourceLine[] = [];
   private slowTimer: ReturnType<typeof setTimeout> | null = null;
   /** True while a visible-pace run is stepping (the engine is 'paused' between steps). */
@@ -69,15 +74,39 @@ export class Lab {
     return client;
   }
 
-  /** Where guest console text goes (the terminal); text before attaching is kept. */
-  attachOutput(sink: OutputSink): void {
+  /**
+   * Where guest console text goes (the terminal, which the shell shares); text before
+   * attaching is kept. `closed` runs after a block of console output ends (the shell
+   * then draws its prompt again).
+   */
+  attachOutput(sink: OutputSink, closed?: () => void): void {
     this.output = sink;
+    this.consoleClosed = closed ?? null;
     for (const t of this.pending.splice(0)) sink(t);
   }
 
-  private write(text: string): void {
+  private emit(text: string): void {
     if (this.output) this.output(text);
     else if (this.pending.length < 10_000) this.pending.push(text);
+  }
+
+  /** Guest console bytes: the first of a block gets a header naming the machine. */
+  private write(text: string): void {
+    if (!text) return;
+    if (!this.consoleOpen) {
+      this.consoleOpen = true;
+      this.emit(`\r\x1b[2K\x1b[1;36m── ${this.consoleTitle} ──\x1b[0m\n`);
+    }
+    this.emit(text);
+    this.lastChar = text[text.length - 1]!;
+  }
+
+  /** Ends a block of console output with what happened, and gives the terminal back. */
+  private closeConsole(how: string): void {
+    if (!this.consoleOpen) return;
+    this.consoleOpen = false;
+    this.emit(`${this.lastChar === '\n' ? '' : '\n'}\x1b[1;36m── ${how} ──\x1b[0m`);
+    this.consoleClosed?.();
   }
 
   get busy(): boolean {
@@ -111,6 +140,8 @@ export class Lab {
     }
     this.loadedSource = source;
     this.boots++;
+    this.closeConsole('machine reset');
+    this.consoleTitle = `UART console · ${MODE_NAMES[this.mode]} · ${file}`;
     await api.setBreakpoints(this.breakpoints);
     await this.refresh();
     return true;
@@ -195,6 +226,9 @@ export class Lab {
   private async afterStop(stop: StopInfo): Promise<void> {
     await this.refresh();
     this.message = describeStop(stop);
+    this.closeConsole(this.message.charAt(0).toLowerCase() + this.message.slice(1));
+    // Output after a pause continues in a block of its own.
+    this.consoleTitle = this.consoleTitle.replace(/( \(continued\))?$/, ' (continued)');
   }
 
   private async poll(): Promise<void> {
@@ -245,6 +279,10 @@ export class Lab {
     return api.readMemory(addr, length);
   }
 }
+
+const MODE_NAMES: Record<RunMode, string> = {
+  bare: 'bare machine', full: 'full virtualization', pv: 'paravirtualized', linux: 'Linux process',
+};
 
 export function describeStop(stop: StopInfo): string {
   const at = `pc 0x${stop.pc.toString(16).padStart(8, '0')}`;

@@ -1,0 +1,75 @@
+// The terminal's shell: the connection to the shell worker (host kernel + Session), the
+// containers it runs, and a batch start of many containers with progress. Only the
+// methods here talk to that worker, as Lab's do for the engine.
+import * as Comlink from 'comlink';
+import type { ContainerRow, ShellApi, StartManyProgress, StartManyRequest, StartManyResult } from '../../worker/shell-api.ts';
+
+export type { ContainerRow };
+
+export class Shell {
+  containers: ContainerRow[] = $state.raw([]);
+  /** A batch start in progress, or null. */
+  starting: StartManyProgress | null = $state(null);
+  lastBatch: StartManyResult | null = $state(null);
+
+  private readonly api: Promise<ShellApi>;
+  private sink: ((text: string) => void) | null = null;
+  private pending: string[] = [];
+
+  constructor() {
+    this.api = this.connect();
+  }
+
+  private async connect(): Promise<ShellApi> {
+    const worker = new Worker(new URL('../../worker/shell.worker.ts', import.meta.url), { type: 'module', name: 'shell' });
+    const api = Comlink.wrap<ShellApi>(worker) as unknown as ShellApi;
+    await api.start(Comlink.proxy({ output: (text: string) => this.write(text) }));
+    return api;
+  }
+
+  /** Where the shell's bytes go (the terminal); bytes before attaching are kept. */
+  attachOutput(sink: (text: string) => void): void {
+    this.sink = sink;
+    for (const t of this.pending.splice(0)) sink(t);
+  }
+
+  private write(text: string): void {
+    if (this.sink) this.sink(text);
+    else if (this.pending.length < 10_000) this.pending.push(text);
+  }
+
+  /** Key bytes from the terminal, as xterm's onData gives them. */
+  input(data: string): void {
+    void this.api.then((api) => api.input(data));
+  }
+
+  /** Prompt and typed line again, after other text (a guest console) was written. */
+  redraw(): void {
+    void this.api.then((api) => api.redraw());
+  }
+
+  async refresh(): Promise<void> {
+    this.containers = await (await this.api).containers();
+  }
+
+  /** Types a command line into the shell, as if the learner had (used by "Open"). */
+  type(line: string): void {
+    this.input(`\x05\x15${line}\r`);
+  }
+
+  async startMany(request: StartManyRequest): Promise<void> {
+    if (this.starting) return;
+    const api = await this.api;
+    this.starting = { started: 0, total: request.count };
+    try {
+      this.lastBatch = await api.startMany(request, Comlink.proxy((p: StartManyProgress) => { this.starting = p; }));
+    } finally {
+      this.starting = null;
+      await this.refresh();
+    }
+  }
+
+  async cancel(): Promise<void> {
+    await (await this.api).cancel();
+  }
+}

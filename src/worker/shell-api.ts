@@ -1,0 +1,61 @@
+// The page's interface to the terminal's shell (issue 4): the host kernel and the shell
+// run in a worker of their own; the page forwards xterm's key bytes and draws what comes
+// back. Plain data and Promises only, so the same object serves tests in-process and the
+// page through comlink (callbacks must then be wrapped in Comlink.proxy).
+
+import type { ContainerStatus } from '../core/shell/container-port.ts';
+
+export interface ShellListener {
+  /** Terminal bytes: \r\n line ends and ANSI, ready for xterm.write. */
+  output(text: string): void;
+}
+
+/** One container as the guests overview shows it. */
+export interface ContainerRow {
+  id: string;
+  name: string;
+  image: string;
+  command: string;
+  status: ContainerStatus;
+  hostname: string;
+  /** Share of one CPU over the kernel's last sampling window, percent. */
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  pids: number;
+}
+
+export interface StartManyRequest {
+  image: string;
+  count: number;
+  /** Names are `${prefix}-1` … `${prefix}-N`; empty for docker's generated names. */
+  prefix: string;
+  /** The command of each container (argv), e.g. ['sleep', '1000']. */
+  argv: string[];
+}
+
+export interface StartManyProgress {
+  started: number;
+  total: number;
+}
+
+export interface StartManyResult {
+  started: number;
+  cancelled: boolean;
+  /** The first refusal, if one stopped the batch ("Conflict. The container name…"). */
+  error?: string;
+}
+
+export interface ShellApi {
+  /** Starts the host shell (draws its first prompt) and sends its bytes to `listener`. */
+  start(listener: ShellListener): Promise<void>;
+  /** Key bytes from xterm's onData. */
+  input(data: string): Promise<void>;
+  /** Draw the prompt and the line being typed again, below text written around the shell. */
+  redraw(): Promise<void>;
+  /** Every container the kernel knows, running first. */
+  containers(): Promise<ContainerRow[]>;
+  /** Starts many detached containers, reporting progress; cancel() stops the batch. */
+  startMany(request: StartManyRequest, onProgress?: (p: StartManyProgress) => void): Promise<StartManyResult>;
+  cancel(): Promise<void>;
+}
