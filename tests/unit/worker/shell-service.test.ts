@@ -1,0 +1,87 @@
+// The terminal's shell service in-process: keys in, terminal bytes out; containers for
+// the guests overview; a batch start with progress and cancel; idle time paced to a clock.
+import { describe, expect, it } from 'vitest';
+import { ShellService } from '../../../src/worker/shell-service.ts';
+import type { PacedHost } from '../../../src/worker/paced-driver.ts';
+
+/** A fake wall clock: delay() moves it forward at once, so tests do not wait for real. */
+function fakeHost(): PacedHost & { clock: number; delays: number[] } {
+  const h = {
+    clock: 0,
+    delays: [] as number[],
+    yieldToEvents: () => new Promise<void>((r) => setImmediate(r)),
+    now: () => h.clock,
+    delay: (ms: number) => { h.delays.push(ms); h.clock += ms; return new Promise<void>((r) => setImmediate(r)); },
+  };
+  return h;
+}
+
+async function started(): Promise<{ service: ShellService; screen: () => string; host: ReturnType<typeof fakeHost> }> {
+  const host = fakeHost();
+  const service = new ShellService(host);
+  let text = '';
+  await service.start({ output: (t) => { text += t; } });
+  return { service, screen: () => text, host };
+}
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setImmediate(r));
+  if (!cond()) throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('ShellService', () => {
+  it('draws a prompt and answers typed commands', async () => {
+    const { service, screen } = await started();
+    expect(screen()).toContain('root@trapdoor:/# ');
+    await service.input('echo hello\r');
+    await until(() => /hello\r\nroot@trapdoor:\/# $/.test(screen()), 'the echo');
+  });
+
+  it('redraws the prompt and the half-typed line on a fresh row', async () => {
+    const { service, screen } = await started();
+    await service.input('echo ab');
+    const before = screen().length;
+    await service.redraw();
+    expect(screen().slice(before)).toMatch(/^\r\n\r?root@trapdoor:\/# echo ab/);
+  });
+
+  it('lists containers with their state, and a sleeping one stays up while the clock is idle', async () => {
+    const { service, screen, host } = await started();
+    await service.input('container run -d --name web alpine sleep 5\r');
+    await until(() => screen().split('root@trapdoor:/# ').length > 2, 'the container id');
+    let rows = await service.containers();
+    expect(rows.map((r) => [r.name, r.status, r.command])).toEqual([['web', 'running', 'sleep 5']]);
+    expect(rows[0]!.pids).toBe(1);
+    // Idle virtual time passes only as the wall clock does: it ends after 5 s of (fake) wall time.
+    for (let i = 0; i < 2000 && rows[0]!.status === 'running'; i++) {
+      await new Promise((r) => setImmediate(r));
+      if (i % 20 === 0) rows = await service.containers();
+    }
+    expect(rows[0]!.status).toBe('exited');
+    expect(host.clock).toBeGreaterThanOrEqual(5000);
+    expect(host.clock).toBeLessThan(5500);
+    expect(host.delays.every((ms) => ms <= 250)).toBe(true);
+  });
+
+  it('starts many containers with progress and stops when cancelled', async () => {
+    const { service } = await started();
+    const progress: number[] = [];
+    const result = await service.startMany({ image: 'alpine', count: 120, prefix: 'w', argv: ['sleep', '100'] }, (p) => progress.push(p.started));
+    expect(result).toEqual({ started: 120, cancelled: false });
+    expect(progress).toEqual([50, 100, 120]);
+    expect((await service.containers()).filter((c) => c.status === 'running')).toHaveLength(120);
+
+    const cancelled = service.startMany({ image: 'alpine', count: 1000, prefix: 'x', argv: ['sleep', '100'] }, () => void service.cancel());
+    const r = await cancelled;
+    expect(r.cancelled).toBe(true);
+    expect(r.started).toBe(50);
+  });
+
+  it('reports the refusal that stopped a batch', async () => {
+    const { service } = await started();
+    await service.startMany({ image: 'alpine', count: 1, prefix: 'dup', argv: ['sleep', '1'] });
+    const r = await service.startMany({ image: 'alpine', count: 3, prefix: 'dup', argv: ['sleep', '1'] });
+    expect(r.started).toBe(0);
+    expect(r.error).toContain('already in use');
+  });
+});
