@@ -1,0 +1,62 @@
+// The page's interface to lessons: parsing, validation and grading run here, in a worker,
+// with the same engine the CLI uses (core/lessons over the machine runner). The page sends
+// the lesson files and the learner's files and gets plain data back, so a learner's
+// program never runs on the main thread and no code from a lesson file runs at all.
+
+import {
+  createCheckContext, evaluateFigure, evaluateStep, loadLessons, stepPassed,
+  type CheckResult, type FigureValue, type Lesson, type LessonCatalogue, type Runner,
+} from '../core/lessons/index.ts';
+import { createMachineRunner } from '../core/lessons/machine-runner.ts';
+
+export type { CheckResult, FigureValue, LessonCatalogue };
+
+/** One step's verdict after a Check. */
+export interface StepReport {
+  stepId: string;
+  passed: boolean;
+  results: CheckResult[];
+}
+
+/** Every step of a lesson graded on one set of runs, plus the lesson's figure. */
+export interface LessonReport {
+  lessonId: string;
+  steps: StepReport[];
+  /** Absent when the lesson has none or its run did not finish. */
+  figure?: FigureValue;
+}
+
+export interface LessonsApi {
+  /** Parses every lesson (path -> text); broken ones come back as error entries. */
+  load(files: Record<string, string>): Promise<LessonCatalogue>;
+  /** Grades every step of a loaded lesson on the learner's files (by lesson file name). */
+  grade(lessonId: string, files: Record<string, string>): Promise<LessonReport>;
+}
+
+export class LessonService implements LessonsApi {
+  private lessons = new Map<string, Lesson>();
+
+  constructor(private readonly runner: Runner = createMachineRunner()) {}
+
+  async load(files: Record<string, string>): Promise<LessonCatalogue> {
+    const catalogue = loadLessons(files);
+    this.lessons = new Map(catalogue.lessons.map((l) => [l.id, l]));
+    return catalogue;
+  }
+
+  async grade(lessonId: string, files: Record<string, string>): Promise<LessonReport> {
+    const lesson = this.lessons.get(lessonId);
+    if (!lesson) throw new Error(`no loaded lesson with id "${lessonId}"`);
+    // Read-only files are the lesson's own: the learner's copy never counts.
+    const learner = Object.fromEntries(lesson.files.filter((f) => !f.readonly && files[f.name] !== undefined).map((f) => [f.name, files[f.name]!]));
+    // One context for all steps: each run is made once and every step reads it.
+    const context = createCheckContext({ lesson, files: learner, runner: this.runner });
+    const steps: StepReport[] = [];
+    for (const step of lesson.steps) {
+      const results = await evaluateStep(step, context);
+      steps.push({ stepId: step.id, passed: stepPassed(results), results });
+    }
+    const figure = await evaluateFigure(context);
+    return { lessonId, steps, ...(figure ? { figure } : {}) };
+  }
+}
