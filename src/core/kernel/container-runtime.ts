@@ -53,7 +53,8 @@ const SUBUID_RANGE = 65536;
 
 export class ContainerRuntime implements ContainerRuntimePort {
   readonly store: ImageStore;
-  private readonly containers: Container[] = [];
+  /** By id, in creation order. */
+  private readonly containers = new Map<string, Container>();
   private readonly byName = new Map<string, Container>();
   private readonly byPidNs = new Map<PidNamespace, Container>();
   private readonly waiters = new Map<Process, ((s: ExitStatus) => void)[]>();
@@ -99,7 +100,7 @@ export class ContainerRuntime implements ContainerRuntimePort {
       exitCode: null, createdNs: this.k.nowNs(), startedNs: 0, finishedNs: null, init: null,
       limits: { ...request.limits }, cgroup, ns, root, log: new LogFile(), sample: { usage: 0, at: this.k.now },
     };
-    this.containers.push(c);
+    this.containers.set(c.id, c);
     this.byName.set(name, c);
     this.byPidNs.set(ns.pid, c);
     try {
@@ -212,7 +213,7 @@ export class ContainerRuntime implements ContainerRuntimePort {
   }
 
   list(all: boolean): ContainerInfo[] {
-    const newest = [...this.containers].reverse();
+    const newest = [...this.containers.values()].reverse();
     const running = newest.filter((c) => c.status === 'running');
     const rest = all ? newest.filter((c) => c.status !== 'running') : [];
     return [...running, ...rest].map((c) => this.info(c));
@@ -262,7 +263,7 @@ export class ContainerRuntime implements ContainerRuntimePort {
   }
 
   private discard(c: Container): void {
-    this.containers.splice(this.containers.indexOf(c), 1);
+    this.containers.delete(c.id);
     this.byName.delete(c.name);
     this.byPidNs.delete(c.ns.pid);
     this.cgroupParent.children.delete(c.id);
@@ -273,7 +274,7 @@ export class ContainerRuntime implements ContainerRuntimePort {
   }
 
   stats(): ContainerStats[] {
-    return this.containers.filter((c) => c.status === 'running').map((c) => {
+    return [...this.containers.values()].filter((c) => c.status === 'running').map((c) => {
       const now = this.k.now;
       const elapsed = now - c.sample.at;
       const cpuPercent = elapsed > 0 ? ((c.cgroup.cpuUsage - c.sample.usage) / elapsed) * 100 : 0;
@@ -297,9 +298,15 @@ export class ContainerRuntime implements ContainerRuntimePort {
 
   private find(ref: string): Container {
     const c = this.byName.get(ref)
-      ?? this.containers.find((x) => x.id === ref || (ref.length >= 3 && x.id.startsWith(ref)));
+      ?? this.containers.get(ref) ?? this.byPrefix(ref);
     if (!c) throw new Error(`No such container: ${ref}`);
     return c;
+  }
+
+  private byPrefix(ref: string): Container | undefined {
+    if (ref.length < 3) return undefined;
+    for (const c of this.containers.values()) if (c.id.startsWith(ref)) return c;
+    return undefined;
   }
 
   private info(c: Container): ContainerInfo {

@@ -12,8 +12,9 @@ import type { Process } from './process.ts';
 export class Scheduler {
   private queue: Process[] = [];
   private readonly sleepers = new Map<object, Set<Process>>();
-  /** Timed sleepers, sorted by wakeAt. */
-  private timers: Process[] = [];
+  /** Timed sleepers, sorted by wake-up cycle; entries of dead processes are dropped lazily. */
+  private timers: TimerEntry[] = [];
+  private staleTimers = 0;
   private last: Process | null = null;
   /** The least vruntime picked so far: a group returning from idle starts here, not behind. */
   private floor = 0;
@@ -42,9 +43,15 @@ export class Scheduler {
     p.state = 'sleeping';
     p.channel = null;
     p.wakeAt = cycle;
-    let i = this.timers.length;
-    while (i > 0 && this.timers[i - 1]!.wakeAt > cycle) i--;
-    this.timers.splice(i, 0, p);
+    // After every entry due at or before `cycle`: equal wake times keep their order.
+    let lo = 0;
+    let hi = this.timers.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.timers[mid]!.at <= cycle) lo = mid + 1;
+      else hi = mid;
+    }
+    this.timers.splice(lo, 0, { p, at: cycle });
   }
 
   wakeup(channel: object): void {
@@ -73,24 +80,42 @@ export class Scheduler {
     this.hostTimers.splice(i, 0, { at: cycle, fire });
   }
 
-  /** Forget a process that exited (it may be queued or asleep). */
+  /**
+   * Forget a process that exited (it may be queued or asleep). O(1): its run-queue and
+   * timer entries are dropped lazily (a zombie never runs again), so killing thousands
+   * of processes stays linear.
+   */
   remove(p: Process): void {
     if (p.channel) this.sleepers.get(p.channel)?.delete(p);
-    this.timers = this.timers.filter((t) => t !== p);
-    this.queue = this.queue.filter((q) => q !== p);
+    else if (p.state === 'sleeping' && ++this.staleTimers > 1024 && this.staleTimers * 2 > this.timers.length) {
+      this.timers = this.timers.filter((t) => t.p !== p && live(t));
+      this.staleTimers = 0;
+    }
     if (this.last === p) this.last = null;
   }
 
   get runnableCount(): number {
-    return this.queue.length;
+    let n = 0;
+    for (const p of this.queue) if (p.state === 'runnable') n++;
+    return n;
+  }
+
+  /** Drops timer entries of processes that died before their wake-up. */
+  private purgeTimers(): void {
+    while (this.timers.length > 0 && !live(this.timers[0]!)) {
+      this.timers.shift();
+      if (this.staleTimers > 0) this.staleTimers--;
+    }
   }
 
   private wakeTimers(): void {
     const now = this.k.now;
     while (this.hostTimers.length > 0 && this.hostTimers[0]!.at <= now) this.hostTimers.shift()!.fire();
-    while (this.timers.length > 0 && this.timers[0]!.wakeAt <= now) {
-      const p = this.timers.shift()!;
-      if (p.state === 'sleeping' && p.channel === null) this.makeRunnable(p);
+    this.purgeTimers();
+    while (this.timers.length > 0 && this.timers[0]!.at <= now) {
+      const t = this.timers.shift()!;
+      if (live(t)) this.makeRunnable(t.p);
+      this.purgeTimers();
     }
   }
 
@@ -119,7 +144,8 @@ export class Scheduler {
 
   /** When nothing can run: the earliest timer or cpu.max period that would change that. */
   private nextEvent(): number {
-    let t = Math.min(this.timers[0]?.wakeAt ?? Infinity, this.hostTimers[0]?.at ?? Infinity);
+    this.purgeTimers();
+    let t = Math.min(this.timers[0]?.at ?? Infinity, this.hostTimers[0]?.at ?? Infinity);
     for (const p of this.queue) {
       if (p.state === 'runnable') t = Math.min(t, nextPeriod(p, this.k.now));
     }
@@ -187,6 +213,16 @@ export class Scheduler {
     }
     return Math.max(1, used);
   }
+}
+
+interface TimerEntry {
+  p: Process;
+  at: number;
+}
+
+/** Still the process's current timed sleep (not dead, not re-slept elsewhere). */
+function live(t: TimerEntry): boolean {
+  return t.p.state === 'sleeping' && t.p.channel === null && t.p.wakeAt === t.at;
 }
 
 function nextPeriod(p: Process, now: number): number {

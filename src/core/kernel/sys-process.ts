@@ -95,8 +95,18 @@ export function killPid(k: Kernel, p: Process, pid: number, sig: number): number
   for (const t of targets) {
     if (p.creds.uid !== 0 && t.creds.uid !== p.creds.uid) throw new KernelError(1);
   }
-  for (const t of targets) k.signal(t, sig);
+  for (const t of targets) if (!protectedInit(p, t)) k.signal(t, sig);
   return 0;
+}
+
+/**
+ * A pid namespace's init gets only the signals it has a handler for from inside its own
+ * namespace, not even SIGKILL (pid_namespaces(7)); we model no handlers, so every signal
+ * from inside is dropped and kill() still succeeds. From an ancestor namespace (the host)
+ * it can be killed. The kernel's own kills (OOM, faults) do not come through here.
+ */
+export function protectedInit(sender: Process, target: Process): boolean {
+  return sender.ns.pid === target.ns.pid && target.ns.pid.pidOf(target) === 1;
 }
 
 function sysSchedYield(k: Kernel, p: Process): number {
