@@ -189,9 +189,14 @@ export class ContainerRuntime implements ContainerRuntimePort {
 
   private waitFor(p: Process): Promise<ExitStatus> {
     if (p.state === 'zombie') return Promise.resolve(exitStatusOf(p));
+    // A host caller waiting for a container's process lets idle time skip (driver.ts).
+    const release = this.k.scheduler.holdHost();
     return new Promise((resolve) => {
       const list = this.waiters.get(p) ?? [];
-      list.push(resolve);
+      list.push((s) => {
+        release();
+        resolve(s);
+      });
       this.waiters.set(p, list);
     });
   }

@@ -1,7 +1,18 @@
-// Drives the kernel for host-side callers (the shell, the worker): runs the scheduler in
+// Drives the kernel for host-side callers (the shell, the CLI): runs the scheduler in
 // slices and yields to the host between them, so promises the kernel settles (a read
 // that completed, a child that exited, a sleep that ended) reach their awaiters. It
 // stops when nothing can run and starts again when a host call kicks it.
+//
+// Idle time: virtual time advances while something runs, and skips over idle stretches
+// (every process asleep) only while a host caller waits on the kernel — a foreground job
+// (`wait`), a pipe read, the shell's own `sleep`, `container stop` — and nobody is
+// waiting for the user's typing. Between commands nothing waits, so the clock stands
+// still: a detached `container run -d alpine sleep 1000` is still "Up" at the next
+// `container ps`, however long the user took to type it, and a script's transcript is
+// the same on every machine. That is what a student at a terminal expects of time they
+// did not spend in the lab; to let time pass, they run `sleep 5`, which skips exactly
+// those 5 s, waking background sleepers due before then. (The page paces idle time to the
+// wall clock instead: src/worker/paced-driver.ts.)
 
 import type { Kernel } from './kernel.ts';
 
@@ -35,7 +46,7 @@ export class KernelDriver {
     try {
       for (;;) {
         this.dirty = false;
-        const stop = this.kernel.run(this.slice);
+        const stop = this.kernel.run(this.slice, 'when-host-waits');
         await this.yieldToHost();
         if (stop.kind !== 'budget' && !this.dirty) break;
       }

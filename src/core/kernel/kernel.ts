@@ -67,6 +67,13 @@ export type KernelStop =
   | { kind: 'idle'; until: number }
   | { kind: 'all-exited' };
 
+/**
+ * What run() does when every process sleeps: true skips virtual time to the next wake-up,
+ * false returns 'idle', and 'when-host-waits' skips only while a host caller is blocked on
+ * the kernel (see Scheduler.hostWaiting and driver.ts).
+ */
+export type IdlePolicy = boolean | 'when-host-waits';
+
 export const DEFAULT_ENV = ['PATH=/bin:/usr/bin', 'HOME=/', 'TERM=xterm'];
 
 export class Kernel {
@@ -340,7 +347,7 @@ export class Kernel {
    * virtual time skips to the next wakeup, unless skipIdle is false (a host pacing the
    * kernel to real time), which returns 'idle' instead.
    */
-  run(budget: number, skipIdle = true): KernelStop {
+  run(budget: number, skipIdle: IdlePolicy = true): KernelStop {
     return this.scheduler.run(budget, skipIdle);
   }
 

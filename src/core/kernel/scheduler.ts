@@ -6,7 +6,7 @@
 // until its next period. When nothing is runnable the clock skips to the next wakeup.
 // Simplification: weights apply between leaf cgroups, not hierarchically.
 
-import type { Kernel, KernelStop } from './kernel.ts';
+import type { IdlePolicy, Kernel, KernelStop } from './kernel.ts';
 import type { Process } from './process.ts';
 
 export class Scheduler {
@@ -20,6 +20,8 @@ export class Scheduler {
   private floor = 0;
   /** Host-side waiters (the shell's port): retried when their channel is woken. */
   private readonly hostWaiters = new Map<object, Set<() => void>>();
+  /** Host callers blocked in other ways (holdHost). */
+  private hostHolds = 0;
   /** Host-side timers, sorted by cycle. */
   private hostTimers: { at: number; fire: () => void }[] = [];
 
@@ -71,6 +73,32 @@ export class Scheduler {
     let set = this.hostWaiters.get(channel);
     if (!set) this.hostWaiters.set(channel, (set = new Set()));
     set.add(retry);
+  }
+
+  /**
+   * A host caller blocked on the kernel by other means than waitHost/timerHost (the
+   * container runtime's waits): while held, idle time may skip. Call the result to release.
+   */
+  holdHost(): () => void {
+    this.hostHolds++;
+    let held = true;
+    return () => {
+      if (held) this.hostHolds--;
+      held = false;
+    };
+  }
+
+  /**
+   * Is a host caller waiting for the kernel to make progress (a foreground job, a shell
+   * `sleep`, `container stop`)? A host timer always counts; a wait for a process or a pipe
+   * counts unless the system is waiting for the user (someone reads the console), since
+   * skipping time then would fast-forward background sleepers while the user types.
+   */
+  hostWaiting(): boolean {
+    if (this.hostTimers.length > 0) return true;
+    if (this.hostHolds === 0 && this.hostWaiters.size === 0) return false;
+    const console = this.k.console;
+    return !this.hostWaiters.has(console) && !(this.sleepers.get(console)?.size);
   }
 
   /** A host-side timer: `fire` runs once virtual time reaches `cycle`. */
@@ -152,7 +180,7 @@ export class Scheduler {
     return t;
   }
 
-  run(budget: number, skipIdle = true): KernelStop {
+  run(budget: number, skipIdle: IdlePolicy = true): KernelStop {
     const k = this.k;
     let remaining = Math.floor(budget);
     while (remaining > 0) {
@@ -161,7 +189,7 @@ export class Scheduler {
       if (!p) {
         const next = this.nextEvent();
         if (next === Infinity) return { kind: this.liveProcesses() ? 'blocked' : 'all-exited' };
-        if (!skipIdle) return { kind: 'idle', until: next };
+        if (!skipIdle || (skipIdle === 'when-host-waits' && !this.hostWaiting())) return { kind: 'idle', until: next };
         k.idleUntil(next);
         continue;
       }
