@@ -38,7 +38,7 @@ const RAW_WIDTH: Record<number, number> = { 1: 21, 2: 20, 4: 18 };
 export function listing(file: string, bytes: Uint8Array, image: ProgramImage): string {
   const out = [`\n${file}:     file format elf32-littleriscv\n\n`];
   const labels = new Map<number, string>();
-  for (const s of sortedSymbols(image.symbols)) if (!labels.has(s.value)) labels.set(s.value, s.name);
+  for (const s of sortedSymbols(image.symbols, image.symbolInfo)) if (!labels.has(s.value)) labels.set(s.value, s.name);
   const sections = readSections(bytes);
   const mapping = readMappingSymbols(bytes, sections);
   const code = sections.filter((s) => s.type === SHT_PROGBITS && s.flags & SHF_EXECINSTR && s.size > 0);
@@ -47,7 +47,7 @@ export function listing(file: string, bytes: Uint8Array, image: ProgramImage): s
     const end = sec.addr + Math.min(sec.size, bytes.length - sec.offset);
     const starts = [...labels.keys()].filter((a) => a > sec.addr && a < end).sort((a, b) => a - b);
     const blocks = [sec.addr, ...starts, end];
-    const state = new DisassemblyState();
+    const state = new DisassemblyState(image.symbolInfo);
     for (let b = 0; b + 1 < blocks.length; b++) {
       const label = labels.get(blocks[b]!);
       if (label !== undefined) out.push(`\n${hex8(blocks[b]!)} <${label}>:\n`);

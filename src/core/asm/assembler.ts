@@ -87,8 +87,25 @@ function finalSymbols(layout: Layout, placement: Placement): Map<string, bigint>
     if (v !== undefined) out.set(name, BigInt.asIntN(64, v));
     return v;
   };
+  if (!layout.symbols.get(GLOBAL_POINTER)) out.set(GLOBAL_POINTER, BigInt(globalPointer(placement)));
   for (const name of layout.symbols.entries.keys()) resolve(name);
   return out;
+}
+
+/** The symbol gcc's code reaches small data through (gp-relative addressing, RISC-V psABI). */
+export const GLOBAL_POINTER = '__global_pointer$';
+
+/**
+ * GNU ld's default script (elf32lriscv): __global_pointer$ = MIN(__SDATA_BEGIN__ + 0x800,
+ * MAX(__DATA_BEGIN__ + 0x800, __BSS_END__ - 0x800)), so gp ± 2 KiB covers the small data.
+ * Small data goes at the end of .data here, where ld puts .sdata after .data.
+ */
+function globalPointer(placement: Placement): number {
+  const data = placement.output.get('.data')!;
+  const bss = placement.output.get('.bss')!;
+  const small = data.inputs.find((s) => s.name.startsWith('.sdata'));
+  const sdataBegin = small ? placement.input.get(small.name)! : data.addr + data.size;
+  return Math.min(sdataBegin + 0x800, Math.max(data.addr + 0x800, bss.addr + bss.size - 0x800)) >>> 0;
 }
 
 function notePcrelHi(sec: Section, base: number, resolver: Resolver): void {
@@ -189,5 +206,8 @@ function elfSymbols(layout: Layout, placement: Placement, values: Map<string, bi
     }
     out.push({ name: s.name, value: Number(BigInt.asUintN(32, v)), size, global: s.global, type: s.type, section });
   }
+  // The linker-defined global pointer is an absolute global symbol, as in GNU ld's output.
+  const gp = values.get(GLOBAL_POINTER);
+  if (!layout.symbols.get(GLOBAL_POINTER) && gp !== undefined) out.push({ name: GLOBAL_POINTER, value: Number(gp), size: 0, global: true, type: undefined, section: undefined });
   return out;
 }

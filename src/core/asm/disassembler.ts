@@ -4,6 +4,7 @@
 // "# address <symbol>" hints objdump derives from a preceding lui/auipc.
 
 import { objdumpCsrName } from './csr-names.ts';
+import type { SymbolInfo } from './image.ts';
 import { ABI_NAMES } from './registers.ts';
 
 /** Symbol addresses by name, e.g. ProgramImage.symbols. */
@@ -12,6 +13,8 @@ export type SymbolMap = ReadonlyMap<string, number>;
 /** What objdump remembers between instructions: the upper part each register holds. */
 export class DisassemblyState {
   readonly hiAddr = new Map<number, number>();
+  /** Symbol types and sizes (ProgramImage.symbolInfo): objdump's tie-break between symbols at one address. */
+  constructor(readonly symbolInfo?: ReadonlyMap<string, SymbolInfo>) {}
 }
 
 export interface DecodedText {
@@ -87,13 +90,17 @@ function hint(c: Ctx, base: number, offset: number): void {
   if (hi !== undefined) {
     addr = (base !== 0 ? hi : 0) + offset;
     c.state.hiAddr.delete(base);
-  } else if (base === 0 || base === 4) addr = offset; // zero and tp: absolute
+  } else if (base === 3 && c.symbols?.has(GP_SYMBOL)) addr = c.symbols.get(GP_SYMBOL)! + offset;
+  else if (base === 0 || base === 4) addr = offset; // zero and tp: absolute
   else return;
-  c.comment = formatAddress(addr >>> 0, c.symbols);
+  c.comment = formatAddress(addr >>> 0, c.symbols, c.state.symbolInfo);
 }
 
+/** The linker's global pointer: objdump resolves gp-relative operands through it. */
+const GP_SYMBOL = '__global_pointer$';
+
 function target(c: Ctx, offset: number): string {
-  return formatAddress((c.pc + offset) >>> 0, c.symbols);
+  return formatAddress((c.pc + offset) >>> 0, c.symbols, c.state.symbolInfo);
 }
 
 function jal(c: Ctx): DecodedText {
@@ -263,30 +270,41 @@ function amo(c: Ctx): DecodedText | undefined {
 // ---- addresses and symbols, as objdump prints them ----
 
 /** `80000010 <loop>`, `80001008 <value+0x4>`, or the bare hex address without symbols. */
-export function formatAddress(addr: number, symbols?: SymbolMap): string {
+export function formatAddress(addr: number, symbols?: SymbolMap, info?: ReadonlyMap<string, SymbolInfo>): string {
   const a = (addr >>> 0).toString(16);
-  const sym = symbols && symbols.size ? nearestSymbol(addr >>> 0, symbols) : undefined;
+  const sym = symbols && symbols.size ? nearestSymbol(addr >>> 0, symbols, info) : undefined;
   if (!sym) return a;
   const d = (addr >>> 0) - sym.value;
   return `${a} <${sym.name}${d === 0 ? '' : d > 0 ? '+' + hex(d) : '-' + hex(-d)}>`;
 }
 
-const sortedCache = new WeakMap<SymbolMap, { name: string; value: number }[]>();
+const sortedCache = new WeakMap<SymbolMap, { info: unknown; list: { name: string; value: number }[] }>();
 
-/** objdump's compare_symbols order: by address, names starting with '.' last, then by name. */
-export function sortedSymbols(symbols: SymbolMap): { name: string; value: number }[] {
-  let s = sortedCache.get(symbols);
-  if (!s) {
-    s = [...symbols].filter(([n]) => !n.startsWith('$') && !n.startsWith('.L')).map(([name, value]) => ({ name, value: value >>> 0 }));
-    s.sort((x, y) => x.value - y.value || Number(x.name.startsWith('.')) - Number(y.name.startsWith('.')) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-    sortedCache.set(symbols, s);
-  }
-  return s;
+/**
+ * objdump's compare_symbols order: by address; then functions, then objects, then
+ * globals before locals, larger st_size first (PR20337); names starting with '.' last;
+ * then by name. So `counter` (an object) names 0x80000594, not the linker's `_bss_start`.
+ */
+export function sortedSymbols(symbols: SymbolMap, info?: ReadonlyMap<string, SymbolInfo>): { name: string; value: number }[] {
+  const cached = sortedCache.get(symbols);
+  if (cached && cached.info === info) return cached.list;
+  const list = [...symbols].filter(([n]) => !n.startsWith('$') && !n.startsWith('.L')).map(([name, value]) => ({ name, value: value >>> 0 }));
+  const rank = (n: string) => symbolRank(info?.get(n));
+  list.sort((x, y) => x.value - y.value || rank(x.name) - rank(y.name)
+    || (info?.get(y.name)?.size ?? 0) - (info?.get(x.name)?.size ?? 0)
+    || Number(x.name.startsWith('.')) - Number(y.name.startsWith('.')) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  sortedCache.set(symbols, { info, list });
+  return list;
+}
+
+function symbolRank(i: SymbolInfo | undefined): number {
+  if (!i) return 0;
+  return i.kind === 'function' ? 0 : i.kind === 'object' ? 1 : i.global ? 2 : 3;
 }
 
 /** The first symbol at the highest address not above addr; else the lowest symbol. */
-function nearestSymbol(addr: number, symbols: SymbolMap): { name: string; value: number } | undefined {
-  const s = sortedSymbols(symbols);
+function nearestSymbol(addr: number, symbols: SymbolMap, info?: ReadonlyMap<string, SymbolInfo>): { name: string; value: number } | undefined {
+  const s = sortedSymbols(symbols, info);
   let lo = 0;
   let hi = s.length - 1;
   let found = -1;

@@ -3,7 +3,7 @@
 // e_entry its entry, and .symtab its symbols (tohost, _start...). Anything else — not
 // ELF, 64-bit, big-endian, another machine, truncated — is one ElfError with a clear message.
 
-import { SEG_R, SEG_W, SEG_X, type ProgramImage, type Segment } from './image.ts';
+import { SEG_R, SEG_W, SEG_X, type ProgramImage, type Segment, type SymbolInfo } from './image.ts';
 
 export class ElfError extends Error {
   override name = 'ElfError';
@@ -18,6 +18,8 @@ const EM_RISCV = 243;
 const PT_LOAD = 1;
 const SHT_SYMTAB = 2;
 const SHN_UNDEF = 0;
+const STT_OBJECT = 1;
+const STT_FUNC = 2;
 const STT_SECTION = 3;
 const STT_FILE = 4;
 
@@ -29,11 +31,13 @@ export function readElf(bytes: Uint8Array): ProgramImage {
   const machine = view.getUint16(18, true);
   if (machine !== EM_RISCV) throw new ElfError(`not a RISC-V ELF file (e_machine is ${machine}, RISC-V is ${EM_RISCV})`);
   if (type !== ET_EXEC && type !== ET_DYN) throw new ElfError(`not an executable ELF file (e_type is ${type}); link it first`);
+  const { symbols, info } = readSymbols(bytes, view);
   return {
     entry: view.getUint32(24, true),
     segments: readSegments(bytes, view),
-    symbols: readSymbols(bytes, view),
+    symbols,
     lines: [],
+    symbolInfo: info,
   };
 }
 
@@ -68,7 +72,9 @@ function readSegments(bytes: Uint8Array, view: DataView): Segment[] {
     const fileSize = view.getUint32(at + 16, true);
     const memSize = view.getUint32(at + 20, true);
     const pflags = view.getUint32(at + 24, true);
-    need(bytes, offset + fileSize, `segment ${i}`);
+    // A segment with no file bytes (.bss only) reads nothing, so its offset does not
+    // matter: GNU readelf and the Linux loader accept any p_offset there.
+    if (fileSize > 0) need(bytes, offset + fileSize, `segment ${i}`);
     if (memSize < fileSize) throw new ElfError(`segment ${i} is smaller in memory than in the file`);
     if (memSize === 0) continue;
     segments.push({
@@ -83,12 +89,13 @@ function readSegments(bytes: Uint8Array, view: DataView): Segment[] {
   return segments;
 }
 
-function readSymbols(bytes: Uint8Array, view: DataView): Map<string, number> {
+function readSymbols(bytes: Uint8Array, view: DataView): { symbols: Map<string, number>; info: Map<string, SymbolInfo> } {
   const symbols = new Map<string, number>();
+  const kinds = new Map<string, SymbolInfo>();
   const shoff = view.getUint32(32, true);
   const shentsize = view.getUint16(46, true);
   const shnum = view.getUint16(48, true);
-  if (shoff === 0 || shnum === 0) return symbols;
+  if (shoff === 0 || shnum === 0) return { symbols, info: kinds };
   if (shentsize < 40) throw new ElfError(`bad section header size ${shentsize}`);
   need(bytes, shoff + shnum * shentsize, 'the section header table');
   const section = (i: number) => {
@@ -116,10 +123,14 @@ function readSymbols(bytes: Uint8Array, view: DataView): Map<string, number> {
       if (!name) continue;
       // Globals win over locals of the same name (local labels repeat across files).
       const global = info >> 4 !== 0;
-      if (global || !symbols.has(name)) symbols.set(name, view.getUint32(at + 4, true));
+      if (global || !symbols.has(name)) {
+        symbols.set(name, view.getUint32(at + 4, true));
+        const k = kind === STT_FUNC ? 'function' : kind === STT_OBJECT ? 'object' : 'other';
+        kinds.set(name, { kind: k, global, size: view.getUint32(at + 8, true) });
+      }
     }
   }
-  return symbols;
+  return { symbols, info: kinds };
 }
 
 function cString(bytes: Uint8Array, start: number, limit: number): string {

@@ -117,11 +117,19 @@ export function writeElf(input: ElfInput): Uint8Array {
   for (const h of headers) writeSectionHeader(out, h);
   const head = new Out();
   writeElfHeader(head, image.entry, phnum, shoff, headers.length, headers.length - 1);
-  // A segment with no file bytes (only .bss) still needs an offset congruent to its address.
-  for (const seg of image.segments) writeProgramHeader(head, seg, seg.bytes.length ? fileOffsetOf(seg.vaddr, sections, offsets) : seg.vaddr % PAGE_SIZE);
+  for (const seg of image.segments) writeProgramHeader(head, seg, seg.bytes.length ? fileOffsetOf(seg.vaddr, sections, offsets) : emptySegmentOffset(seg.vaddr, out.bytes.length));
   const bytes = Uint8Array.from(out.bytes);
   bytes.set(head.bytes, 0);
   return bytes;
+}
+
+/**
+ * A segment with no file bytes (only .bss) reads nothing, but readers check p_offset: give
+ * it one congruent to its address modulo the page (as loaders like) that lies inside the file.
+ */
+function emptySegmentOffset(vaddr: number, fileLength: number): number {
+  const congruent = vaddr % PAGE_SIZE;
+  return congruent <= fileLength ? congruent : fileLength;
 }
 
 function fileOffsetOf(vaddr: number, sections: ElfSection[], offsets: Map<SectionName, number>): number {

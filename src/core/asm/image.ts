@@ -23,6 +23,13 @@ export interface LineEntry {
   column: number;
 }
 
+/** What objdump weighs when two symbols share an address (ELF st_info type, binding, st_size). */
+export interface SymbolInfo {
+  kind: 'function' | 'object' | 'other';
+  global: boolean;
+  size: number;
+}
+
 export interface ProgramImage {
   entry: number;
   segments: Segment[];
@@ -32,4 +39,6 @@ export interface ProgramImage {
   lines: LineEntry[];
   /** Address ranges [start, end) of data placed among code (objdump's `$d` regions). */
   dataRanges?: [number, number][];
+  /** Symbol types and sizes, when known (from an ELF symbol table). */
+  symbolInfo?: Map<string, SymbolInfo>;
 }

@@ -1,5 +1,5 @@
 // The command-line contract of DESIGN.md, checked in-process through injected streams.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -181,14 +181,23 @@ describe('help and reserved verbs', () => {
 });
 
 describe('trapdoor disasm', () => {
-  const fixtures = join(__dirname, '../../fixtures/linux');
-  for (const name of ['hello', 'loop', 'files', 'fork-pipe']) {
-    it(`${name}: byte for byte what GNU objdump -d prints`, async () => {
-      const elf = join(fixtures, name, 'prog.elf');
-      const expected = readFileSync(join(fixtures, name, 'expected.objdump'), 'latin1').replace('prog.elf:', `${elf}:`);
-      const r = await run(['disasm', elf]);
-      expect(r.status).toBe(0);
-      expect(r.out).toBe(expected);
-    });
-  }
+  // Every fixture ELF (GNU-built) with the objdump -d output committed beside it
+  // (riscv64-unknown-elf-objdump 2.40: `objdump -d prog.elf > expected.objdump`).
+  const root = join(__dirname, '../../fixtures');
+  const elfs = ['linux', 'bare', 'pv'].flatMap((kind) => readdirSync(join(root, kind))
+    .filter((name) => existsSync(join(root, kind, name, 'prog.elf')))
+    .map((name) => join(kind, name)));
+
+  it('covers every fixture ELF', () => {
+    expect(elfs.length).toBeGreaterThanOrEqual(20);
+    for (const dir of elfs) expect(existsSync(join(root, dir, 'expected.objdump')), dir).toBe(true);
+  });
+
+  it.each(elfs)('%s: byte for byte what GNU objdump -d prints', async (dir) => {
+    const elf = join(root, dir, 'prog.elf');
+    const expected = readFileSync(join(root, dir, 'expected.objdump'), 'latin1').replace('prog.elf:', `${elf}:`);
+    const r = await run(['disasm', elf]);
+    expect(r.status).toBe(0);
+    expect(r.out).toBe(expected);
+  });
 });
