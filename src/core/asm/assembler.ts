@@ -57,7 +57,8 @@ function run(source: string, textBase: number, sink: DiagnosticSink): AssembleRe
   layout.run(parse(tokenize(source, sink), sink));
   const placement = placeSections(layout.sections.values(), textBase >>> 0);
   const symbols = finalSymbols(layout, placement);
-  const resolver = new Resolver((n) => symbols.get(n), sink);
+  const lookup = withLinkerSymbols(symbols, placement);
+  const resolver = new Resolver(lookup, sink);
   for (const sec of layout.sections.values()) notePcrelHi(sec, placement.input.get(sec.name)!, resolver);
   for (const sec of layout.sections.values()) fill(sec, placement.input.get(sec.name)!, resolver);
   if (sink.errorCount > 0) return { diagnostics: sink.list };
@@ -69,6 +70,7 @@ function run(source: string, textBase: number, sink: DiagnosticSink): AssembleRe
 /** Every symbol's absolute value; assignments are evaluated now that addresses are final. */
 function finalSymbols(layout: Layout, placement: Placement): Map<string, bigint> {
   const out = new Map<string, bigint>();
+  const linker = withLinkerSymbols(out, placement);
   const busy = new Set<string>();
   const absolute = (v: Value): bigint => (v.section ? BigInt(placement.input.get(v.section)!) + v.v : v.v);
   const resolve = (name: string): bigint | undefined => {
@@ -80,16 +82,29 @@ function finalSymbols(layout: Layout, placement: Placement): Map<string, bigint>
     else if (s.expr) {
       busy.add(name);
       try {
-        v = evaluate(s.expr, (n) => { const r = resolve(n); return r === undefined ? undefined : { v: r }; }, { v: absolute(s.dot!) }).v;
+        v = evaluate(s.expr, (n) => { const r = resolve(n) ?? linker(n); return r === undefined ? undefined : { v: r }; }, { v: absolute(s.dot!) }).v;
       } catch { v = undefined; }
       busy.delete(name);
     }
     if (v !== undefined) out.set(name, BigInt.asIntN(64, v));
     return v;
   };
-  if (!layout.symbols.get(GLOBAL_POINTER)) out.set(GLOBAL_POINTER, BigInt(globalPointer(placement)));
   for (const name of layout.symbols.entries.keys()) resolve(name);
   return out;
+}
+
+/**
+ * Symbol lookup for the fill-in phase, with what the linker provides: __global_pointer$,
+ * defined (and put in the symbol table) only when the program refers to it.
+ */
+function withLinkerSymbols(symbols: Map<string, bigint>, placement: Placement): (name: string) => bigint | undefined {
+  return (name) => {
+    const v = symbols.get(name);
+    if (v !== undefined || name !== GLOBAL_POINTER) return v;
+    const gp = BigInt(globalPointer(placement));
+    symbols.set(GLOBAL_POINTER, gp);
+    return gp;
+  };
 }
 
 /** The symbol gcc's code reaches small data through (gp-relative addressing, RISC-V psABI). */

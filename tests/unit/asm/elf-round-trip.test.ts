@@ -96,10 +96,14 @@ describe('__global_pointer$ (defined as GNU ld does)', () => {
   });
 
   it('is the small data start + 0x800, and in the symbol table', () => {
-    const { image, elf } = build('.text\n_start: lw a0, %lo(x)(gp)\n.section .sdata\nx: .word 5\n', 0x10000);
+    const { image, elf } = build('.text\n_start: la gp, __global_pointer$\n  lw a0, %lo(x)(gp)\n.section .sdata\nx: .word 5\n', 0x10000);
     const data = image.segments.find((s) => s.flags & 2)!;
     expect(image.symbols.get('__global_pointer$')).toBe(data.vaddr + 0x800);
     expect(readElf(elf).symbols.get('__global_pointer$')).toBe(data.vaddr + 0x800);
+  });
+
+  it('is provided only to programs that use it, like a linker script PROVIDE', () => {
+    expect(build(TEXT, 0x10000).image.symbols.has('__global_pointer$')).toBe(false);
   });
 
   it('gives way to a program that defines it', () => {
