@@ -26,7 +26,9 @@
 // A step is one instruction executed or one exception raised; the budget counts steps.
 // Each retired instruction costs one cycle; traps cost nothing here (layers charge them).
 // Interrupts are checked between chunks of steps; a chunk ends at the next timer deadline,
-// on any CSR instruction, mret, wfi, trap, and any slow-path memory access (devices).
+// on any CSR instruction, mret, wfi, trap, and any slow-path memory access (devices) unless
+// the memory says it has none (Memory.sideEffectFree). Outside the RAM window, fetches use
+// Memory.fetchPage when offered: a page of code words cached until Memory.fetchEpoch moves.
 //
 // execute() is one long function on purpose: the interpreter's hot loop, with decoding
 // inline and the RAM fast path on typed arrays (as TinyEMU does). Everything rare —
@@ -248,6 +250,12 @@ export class Cpu {
     const sizeM2 = size - 2;
     const sizeM4 = size - 4;
     const watch = this.storeWatch < 0 ? -1 : ((this.storeWatch - base) | 0);
+    // Fetch fast path outside the RAM window: one page of code words at a time.
+    const paged = mem.fetchPage !== undefined;
+    const quiet = mem.sideEffectFree === true;
+    let epoch = mem.fetchEpoch ?? 0;
+    let fvpn = -1;
+    let fwords = EMPTY_I32;
     let pc = this.pc | 0;
     let n = 0;
     let accounted = 0;
@@ -260,17 +268,26 @@ export class Cpu {
       const foff = (pc - base) | 0;
       if ((foff >>> 0) < size) {
         insn = i32[foff >> 2];
+      } else if ((pc >>> PAGE_SHIFT) === fvpn) {
+        insn = fwords[(pc & PAGE_MASK) >> 2];
       } else {
-        this.pc = pc >>> 0;
-        this.account(n - 1 - accounted);
-        accounted = n - 1;
-        const w = mem.fetch(pc >>> 0);
-        if (w < 0) {
-          this.fault('fetch', w, pc >>> 0, 0);
-          trapped = true;
-          break;
+        const words = paged ? mem.fetchPage!(pc >>> PAGE_SHIFT) : null;
+        if (words !== null) {
+          fvpn = pc >>> PAGE_SHIFT;
+          fwords = words;
+          insn = words[(pc & PAGE_MASK) >> 2];
+        } else {
+          this.pc = pc >>> 0;
+          this.account(n - 1 - accounted);
+          accounted = n - 1;
+          const w = mem.fetch(pc >>> 0);
+          if (w < 0) {
+            this.fault('fetch', w, pc >>> 0, 0);
+            trapped = true;
+            break loop;
+          }
+          insn = w | 0;
         }
-        insn = w | 0;
       }
       const rd = (insn >> 7) & 31;
       const rs1 = (insn >> 15) & 31;
@@ -348,14 +365,17 @@ export class Cpu {
           else {
             if (f3 === 3 || f3 > 5) { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
             this.pc = pc >>> 0;
-            this.account(n - 1 - accounted);
-            accounted = n - 1;
+            if (!quiet) {
+              this.account(n - 1 - accounted);
+              accounted = n - 1;
+            }
             v = this.loadSlow(addr >>> 0, f3, insn);
             if (this.trapTaken) { trapped = true; break loop; }
-            // A device may have changed interrupt lines: end the chunk.
             if (rd !== 0) x[rd] = v;
-            pc = (pc + 4) | 0;
-            break loop;
+            // A device may have changed interrupt lines: end the chunk.
+            if (!quiet) { pc = (pc + 4) | 0; break loop; }
+            if (mem.fetchEpoch !== epoch) { epoch = mem.fetchEpoch ?? 0; fvpn = -1; }
+            break;
           }
           if (rd !== 0) x[rd] = v;
           break;
@@ -384,11 +404,15 @@ export class Cpu {
           } else {
             if (f3 > 2) { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
             this.pc = pc >>> 0;
-            this.account(n - 1 - accounted);
-            accounted = n - 1;
+            if (!quiet) {
+              this.account(n - 1 - accounted);
+              accounted = n - 1;
+            }
             if (!this.storeSlow(addr >>> 0, f3, v, insn)) { trapped = true; break loop; }
-            pc = (pc + 4) | 0;
-            break loop;
+            if (!quiet) { pc = (pc + 4) | 0; break loop; }
+            // A store may have changed a mapping (copy-on-write): refetch the code page.
+            if (mem.fetchEpoch !== epoch) { epoch = mem.fetchEpoch ?? 0; fvpn = -1; }
+            break;
           }
           break;
         }
@@ -705,6 +729,8 @@ export class Cpu {
 }
 
 const EMPTY_U8: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+const EMPTY_I32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+const PAGE_MASK = (1 << PAGE_SHIFT) - 1;
 
 const AMO_FUNCT5 = new Set([0b00000, 0b00001, 0b00010, 0b00011, 0b00100, 0b01000, 0b01100,
   0b10000, 0b10100, 0b11000, 0b11100]);

@@ -41,4 +41,19 @@ export interface Memory {
   store(addr: number, width: AccessWidth, value: number): number;
   /** An instruction word at a 4-byte aligned address, zero-extended, or a negative MemoryFault. */
   fetch(addr: number): number;
+  /**
+   * Optional instruction-fetch fast path for memories without a RAM window (a process's
+   * paged address space): the words of page `vpn` if it is mapped executable, as an
+   * Int32Array aliasing the page (so stores to a writable+executable page are seen), or
+   * null to use fetch(). Only fetches use it: loads and stores keep their checks, so
+   * shared code stays write-protected. A view stays valid while fetchEpoch is unchanged.
+   */
+  fetchPage?(vpn: number): Int32Array | null;
+  /** Changes whenever a view returned by fetchPage may be stale (a mapping changed). */
+  readonly fetchEpoch?: number;
+  /**
+   * Slow-path loads and stores have no side effects beyond memory (no devices, no
+   * interrupt lines), so the CPU need not end its chunk after one.
+   */
+  readonly sideEffectFree?: boolean;
 }

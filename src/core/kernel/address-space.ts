@@ -136,6 +136,7 @@ export class AddressSpace implements Memory {
   // ---- translation --------------------------------------------------------------------
 
   private flushTlb(): void {
+    this.fetchEpoch++;
     this.rVpn = this.wVpn = this.xVpn = -1;
     this.rBytes = this.wBytes = this.xBytes = EMPTY_PAGE;
   }
@@ -256,6 +257,21 @@ export class AddressSpace implements Memory {
     }
     // Aligned (no C extension), so an instruction never straddles two pages.
     return (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
+  }
+
+  /** Bumped by every mapping change: the CPU drops the code page it cached. */
+  fetchEpoch = 0;
+  /** No devices here: a slow-path access need not end the CPU's chunk. */
+  readonly sideEffectFree = true;
+
+  /**
+   * The CPU's fetch fast path: the words of an executable page already mapped (shared text
+   * included — fetch never writes, and stores still go through store() and its checks);
+   * null for anything else, which then takes fetch() and its faults or demand paging.
+   */
+  fetchPage(vpn: number): Int32Array | null {
+    const e = this.pages.get(vpn);
+    return e !== undefined && (e.prot & PROT_EXEC) !== 0 ? e.frame.words() : null;
   }
 
   private lastFault: number = MemoryFault.Page;
