@@ -142,12 +142,14 @@ describe('lessons in the page', () => {
   });
 
   it('recovers from corrupt saved progress with a notice and keeps the unreadable copy', async () => {
-    const { page } = await openLab(browser, inject('baseUrl'), (p) => p.addInitScript(() => {
-      if (!sessionStorage.getItem('seeded')) {
-        localStorage.setItem('trapdoor.lessons.v1', '{"version":1,"lessons":{"x":{"passed":"all"}}}');
-        sessionStorage.setItem('seeded', '1');
-      }
-    }));
+    const { page } = await openLab(browser, inject('baseUrl'), async (p) => {
+      await p.addInitScript(() => {
+        if (!sessionStorage.getItem('seeded')) {
+          localStorage.setItem('trapdoor.lessons.v1', '{"version":1,"lessons":{"x":{"passed":"all"}}}');
+          sessionStorage.setItem('seeded', '1');
+        }
+      });
+    });
     await page.getByText(/Your lesson progress could not be read/).waitFor();
     const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('trapdoor.lessons.unreadable.')).map((k) => localStorage.getItem(k)));
     expect(kept).toEqual(['{"version":1,"lessons":{"x":{"passed":"all"}}}']);
