@@ -1,13 +1,15 @@
 // The one place that wires the shell to the real host kernel: a kernel that runs RV32
 // ELF programs, the shell as a host-side process (pid 1 of the initial namespaces), the
-// container runtime beside it, and a driver that runs the scheduler between the shell's
-// awaits. The CLI and the worker both start the lab's terminal from here.
+// container runtime beside it, the hypervisor for `vm` (its VMs on the kernel's clock),
+// and a driver that runs the scheduler between the shell's awaits. The CLI and the worker
+// both start the lab's terminal from here.
 
 import { readElf } from '../asm/elf-reader.ts';
 import { ContainerRuntime } from '../kernel/container-runtime.ts';
 import { KernelDriver } from '../kernel/driver.ts';
 import { HostProcessPort } from '../kernel/host-port.ts';
 import { Kernel } from '../kernel/kernel.ts';
+import { HypervisorHost } from './hypervisor-host.ts';
 import type { ShellPorts } from './index.ts';
 
 export interface KernelHost extends ShellPorts {
@@ -15,6 +17,7 @@ export interface KernelHost extends ShellPorts {
   driver: KernelDriver;
   port: HostProcessPort;
   containers: ContainerRuntime;
+  vms: HypervisorHost;
 }
 
 /**
@@ -23,11 +26,13 @@ export interface KernelHost extends ShellPorts {
  */
 export function createKernelHost(yieldToHost: () => Promise<void>): KernelHost {
   const kernel = new Kernel({ parseProgram: (bytes) => readElf(bytes) });
-  const driver = new KernelDriver(kernel, yieldToHost);
+  const vms = new HypervisorHost({ now: () => kernel.now, yieldToHost });
+  // After each kernel slice the VMs catch up to the kernel's clock: one time for both.
+  const driver = new KernelDriver(kernel, () => { vms.sync(); return yieldToHost(); });
   const shell = kernel.spawnHost({ argv: ['sh'] });
   const kick = () => driver.kick();
   return {
-    kernel, driver,
+    kernel, driver, vms,
     port: new HostProcessPort(kernel, shell, kick),
     containers: new ContainerRuntime(kernel, shell, kick),
     env: { HOME: '/' },

@@ -10,11 +10,11 @@ import type { HypervisorPort, VmMode } from './vm-port.ts';
 type Verb = (ctx: BuiltinContext, hv: HypervisorPort, args: string[]) => Promise<number>;
 
 const VERBS: Record<string, [Verb, string]> = {
-  create: [create, 'create NAME --image IMAGE [--memory 128m] [--mode full|pv]'],
+  create: [create, 'create NAME IMAGE [--memory 128m] [--mode full|pv]'],
   start: [each((hv, n) => hv.start(n)), 'start NAME...      power on'],
   stop: [each((hv, n) => hv.stop(n)), 'stop NAME...       power off'],
   ls: [ls, 'ls                 list VMs'],
-  console: [consoleVerb, 'console NAME       attach the terminal to the guest UART (Ctrl-C detaches)'],
+  console: [consoleVerb, 'console NAME       attach the terminal to the guest UART (Ctrl-C or Ctrl-D detaches)'],
   snapshot: [pair((hv, a, b) => hv.snapshot(a, b)), 'snapshot NAME TAG  save the whole machine state'],
   restore: [pair((hv, a, b) => hv.restore(a, b)), 'restore NAME TAG   go back to a snapshot'],
   clone: [pair((hv, a, b) => hv.clone(a, b)), 'clone NAME NEW     a copy of a VM, for test and dev'],
@@ -45,10 +45,11 @@ export const vmCommand: Builtin = {
 };
 
 async function create(ctx: BuiltinContext, hv: HypervisorPort, args: string[]): Promise<number> {
-  let name: string | undefined;
+  const usage = 'usage: vm create NAME IMAGE [--memory 128m] [--mode full|pv]';
+  const words: string[] = [];
   let image: string | undefined;
   let memoryBytes: number | undefined;
-  let mode: VmMode = 'full';
+  let mode: VmMode | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const next = () => args[++i] ?? '';
@@ -59,10 +60,13 @@ async function create(ctx: BuiltinContext, hv: HypervisorPort, args: string[]): 
       if (m !== 'full' && m !== 'pv') return fail(ctx, `--mode must be full or pv, not '${m}'`);
       mode = m;
     } else if (a.startsWith('-')) return fail(ctx, `unknown flag: ${a}`);
-    else if (name === undefined) name = a;
-    else return fail(ctx, `unexpected argument '${a}'`);
+    else words.push(a);
   }
-  if (name === undefined || image === undefined) return fail(ctx, 'usage: vm create NAME --image IMAGE [--memory 128m] [--mode full|pv]');
+  // IMAGE may be the second word (vm create web1 rr-kernel) or given with --image.
+  const [name, positionalImage, extra] = words;
+  if (extra !== undefined || (image !== undefined && positionalImage !== undefined)) return fail(ctx, `unexpected argument '${extra ?? positionalImage}'`);
+  image ??= positionalImage;
+  if (name === undefined || image === undefined) return fail(ctx, usage);
   const vm = hv.create({ name, image, mode, memoryBytes });
   await ctx.stdout.write(`${vm.name}\n`);
   return 0;
@@ -113,20 +117,20 @@ async function images(ctx: BuiltinContext, hv: HypervisorPort): Promise<number> 
   return 0;
 }
 
-/** Guest output to our stdout, typed lines to the guest, until Ctrl-C or power-off. */
+/** Guest output to our stdout, typed lines to the guest, until Ctrl-C, end of input or power-off. */
 async function consoleVerb(ctx: BuiltinContext, hv: HypervisorPort, args: string[]): Promise<number> {
   if (args.length !== 1) return fail(ctx, 'usage: vm console NAME');
   const con = hv.console(args[0]!);
   let writing = Promise.resolve();
   const detach = con.onOutput((text) => { writing = writing.then(() => ctx.stdout.write(text)); });
   let open = true;
+  // Ctrl-D (or a script, which has no keyboard) ends input: that detaches too.
   const forward = (async () => {
     for (let line = await ctx.stdin.read(); line !== null && open; line = await ctx.stdin.read()) con.input(line);
   })();
-  await Promise.race([con.stopped, ctx.interrupt.promise]);
+  await Promise.race([con.stopped, ctx.interrupt.promise, forward]);
   open = false;
   detach();
   await writing;
-  void forward;
   return 0;
 }

@@ -44,7 +44,8 @@ export interface VmConsole {
 export interface CreateVmRequest {
   name: string;
   image: string;
-  mode: VmMode;
+  /** Default: the mode the image was written for (a "-pv" kernel is paravirtual). */
+  mode?: VmMode;
   memoryBytes?: number;
 }
 

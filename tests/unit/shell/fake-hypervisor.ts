@@ -28,7 +28,7 @@ export class FakeHypervisor implements HypervisorPort {
   create(r: CreateVmRequest): VmInfo {
     if (this.vms.has(r.name)) throw new Error(`a VM named ${r.name} exists`);
     if (!this.images().includes(r.image)) throw new Error(`no such image: ${r.image}`);
-    const vm = this.blank({ name: r.name, state: 'created', image: r.image, mode: r.mode, memoryBytes: r.memoryBytes ?? 128 * 1048576, residentBytes: 0, instructions: 0, exits: 0, snapshots: [] });
+    const vm = this.blank({ name: r.name, state: 'created', image: r.image, mode: r.mode ?? 'full', memoryBytes: r.memoryBytes ?? 128 * 1048576, residentBytes: 0, instructions: 0, exits: 0, snapshots: [] });
     return { ...vm.info };
   }
 

@@ -23,7 +23,9 @@ describe('vm command', () => {
 
   it('reports bad requests', async () => {
     expect(await outputOf('vm create x --image nope')).toBe('vm: no such image: nope\n');
-    expect(await outputOf('vm create x')).toBe('vm: usage: vm create NAME --image IMAGE [--memory 128m] [--mode full|pv]\n');
+    expect(await outputOf('vm create x')).toBe('vm: usage: vm create NAME IMAGE [--memory 128m] [--mode full|pv]\n');
+    expect(await outputOf('vm create x echo-kernel extra')).toBe(`vm: unexpected argument 'extra'\n`);
+    expect(await outputOf('vm create x echo-kernel --image echo-kernel')).toBe(`vm: unexpected argument 'echo-kernel'\n`);
     expect(await outputOf('vm create x --image echo-kernel --mode hw')).toBe(`vm: --mode must be full or pv, not 'hw'\n`);
     expect(await outputOf('vm restore ghost t')).toBe('vm: no such VM: ghost\n');
     expect(await outputOf('vm frob')).toMatch(/^vm: 'frob' is not a vm command/);
@@ -41,6 +43,23 @@ describe('vm command', () => {
     expect(term.take()).toBe('hello\r\nHELLO\r\n');
     await term.type('\x03');
     expect(term.take()).toBe('^C\r\nroot@trapdoor:~# ');
+  });
+
+  it('takes the image as the second word too', async () => {
+    const { out } = await runScript('vm create web1 echo-kernel\nvm ls\n');
+    expect(out).toMatch(/\nweb1\s+created\s+full\s+echo-kernel\s/);
+  });
+
+  it('detaches from the console at end of input (Ctrl-D, or a script)', async () => {
+    const bed = testbed();
+    await runScript('vm create g --image echo-kernel\nvm start g\n', bed);
+    const term = terminal(bed);
+    await term.type('vm console g\r');
+    term.take();
+    await term.type('\x04');
+    expect(term.take()).toMatch(/root@trapdoor:~# $/);
+    const { out } = await runScript('vm create h echo-kernel\nvm start h\nvm console h\necho after\n');
+    expect(out).toContain('# vm console h\nh booted\nroot@trapdoor:~# echo after\nafter\n');
   });
 
   it('leaves the console when the VM powers off', async () => {

@@ -1,0 +1,317 @@
+// The `vm` command's hypervisor (HypervisorPort) over the real VMM: named VMs booting the
+// shipped guest kernels (vmm/images), scheduled on one physical host's CPUs (the data
+// centre's PhysicalHost) in virtual time.
+//
+// Time: the VMs share the shell's clock, the host kernel's virtual cycles. Before every
+// `vm` command, and after every slice the kernel runs, the host catches up to that clock —
+// so `sleep 1` in the shell gives every running VM one virtual second, and a script's
+// output does not depend on how fast the machine is. While a terminal is attached to a
+// console (and has not closed its input) the VMs also run on their own, a step per host
+// turn, so the learner sees the guest live; that lead is kept, never given back.
+
+import { PhysicalHost, type Placement, type VmAccount } from '../datacenter/physical-host.ts';
+import { UtilizationSeries } from '../datacenter/utilization.ts';
+import { DEFAULT_COST_MODEL } from '../vmm/cost-model.ts';
+import { buildGuestImage, findGuestImage, GUEST_IMAGES } from '../vmm/images/index.ts';
+import { costBreakdown } from '../vmm/run-result.ts';
+import { cloneFromSnapshot, restoreSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
+import { Vm } from '../vmm/vm.ts';
+import type { CreateVmRequest, HypervisorPort, VmConsole, VmInfo, VmMode, VmState, VmStats } from './vm-port.ts';
+
+export interface HypervisorHostOptions {
+  /** The shell's clock in cycles (the host kernel's). */
+  now: () => number;
+  /** Gives the host (event loop) a turn: how an attached console paces itself. */
+  yieldToHost: () => Promise<void>;
+  /** Physical CPUs for VMs, 1-4 (default 2). */
+  pcpus?: number;
+  /** Scheduler slice in cycles (default 200,000: 2 ms at 100 MHz). */
+  slice?: number;
+  /** RAM the host can give to VMs (default 1 GiB); guest RAM is reserved, allocated lazily. */
+  ramBytes?: number;
+}
+
+/** Cycles an attached console lets the VMs run per host turn (1 ms at 100 MHz). */
+const CONSOLE_STEP = 100_000;
+const DEFAULT_VM_RAM = 128 * 1024 * 1024;
+const MIN_VM_RAM = 64 * 1024;
+const MAX_VM_RAM = 0x80000000; // RAM starts at 0x80000000: 2 GiB is all the address space has
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+interface Machine {
+  name: string;
+  image: string;
+  mode: VmMode;
+  vm: Vm;
+  state: VmState;
+  /** On the next start the machine boots its image afresh (it was powered off). */
+  boot: boolean;
+  placement: Placement | null;
+  account: VmAccount;
+  snapshots: Map<string, Uint8Array>;
+  listeners: Set<(text: string) => void>;
+  stopped: { promise: Promise<void>; resolve: () => void };
+  /** Host time and CPU time at the last `vm stats`, for the CPU % over the window since. */
+  window: { at: number; cpu: number };
+}
+
+export class HypervisorHost implements HypervisorPort {
+  private readonly host: PhysicalHost;
+  private readonly machines = new Map<string, Machine>();
+  /** Cycles the VMs ran ahead of the shell's clock while a console drove them. */
+  private lead = 0;
+  private attached = 0;
+  private pumping = false;
+
+  constructor(private readonly options: HypervisorHostOptions) {
+    this.host = new PhysicalHost({
+      name: 'host', pcpus: Math.min(4, Math.max(1, Math.floor(options.pcpus ?? 2))),
+      ramBytes: options.ramBytes ?? 1024 * 1024 * 1024, slice: options.slice ?? 200_000,
+      switchCost: DEFAULT_COST_MODEL.vmSwitch, bucketCycles: 1_000_000, startAt: options.now(),
+    });
+  }
+
+  /** Host time: the shell's clock plus any lead an attached console gave the VMs. */
+  get now(): number {
+    return this.options.now() + this.lead;
+  }
+
+  /** Runs the VMs up to the shell's clock; the kernel host calls this after each slice. */
+  sync(): void {
+    const t = this.now;
+    if (this.host.placements().length > 0 && t > this.host.horizon()) this.host.advanceTo(t);
+    this.settle();
+  }
+
+  images(): string[] {
+    return GUEST_IMAGES.map((i) => i.name);
+  }
+
+  create(r: CreateVmRequest): VmInfo {
+    this.sync();
+    if (!NAME.test(r.name)) throw new Error(`bad VM name '${r.name}': letters, digits, '.', '_' and '-'`);
+    if (this.machines.has(r.name)) throw new Error(`a VM named ${r.name} exists`);
+    const spec = findGuestImage(r.image);
+    if (!spec) throw new Error(`no such image: ${r.image} (vm images lists them)`);
+    const ramSize = this.checkMemory(r.memoryBytes ?? DEFAULT_VM_RAM);
+    const image = buildGuestImage(spec.name);
+    const mode = r.mode ?? spec.mode;
+    const m = this.machine(r.name, spec.name, mode, (onConsole) => new Vm({ mode, ramSize, onConsole }));
+    m.vm.load(image);
+    return this.info(m);
+  }
+
+  start(name: string): void {
+    this.sync();
+    const m = this.get(name);
+    if (m.state === 'running') throw new Error(`${name} is already running`);
+    if (m.boot) m.vm.reset();
+    m.boot = false;
+    this.place(m);
+  }
+
+  stop(name: string): void {
+    this.sync();
+    const m = this.get(name);
+    if (m.state === 'running') this.halt(m); // stopping a stopped VM is no error, as in docker
+  }
+
+  list(): VmInfo[] {
+    this.sync();
+    return [...this.machines.values()].map((m) => this.info(m));
+  }
+
+  console(name: string): VmConsole {
+    this.sync();
+    const m = this.get(name);
+    return {
+      onOutput: (listener) => {
+        listener(m.vm.consoleText());
+        m.listeners.add(listener);
+        this.attach();
+        return () => {
+          if (m.listeners.delete(listener)) this.attached--;
+        };
+      },
+      input: (text) => {
+        this.sync();
+        m.vm.uart.receive(latin1(text));
+      },
+      stopped: m.state === 'running' ? m.stopped.promise : Promise.resolve(),
+    };
+  }
+
+  snapshot(name: string, tag: string): void {
+    this.sync();
+    const m = this.get(name);
+    if (!tag || /\s/.test(tag)) throw new Error(`bad snapshot tag '${tag}'`);
+    m.snapshots.set(tag, saveSnapshot(m.vm));
+  }
+
+  /** Back to a snapshot: a running VM continues from it, a stopped one resumes from it on start. */
+  restore(name: string, tag: string): void {
+    this.sync();
+    const m = this.get(name);
+    const bytes = m.snapshots.get(tag);
+    if (!bytes) throw new Error(`${name} has no snapshot ${tag}`);
+    restoreSnapshot(m.vm, bytes);
+    m.boot = false;
+    if (m.state === 'running') {
+      this.unplace(m);
+      this.place(m);
+    }
+  }
+
+  clone(name: string, newName: string): VmInfo {
+    this.sync();
+    const src = this.get(name);
+    if (!NAME.test(newName)) throw new Error(`bad VM name '${newName}': letters, digits, '.', '_' and '-'`);
+    if (this.machines.has(newName)) throw new Error(`a VM named ${newName} exists`);
+    const image = buildGuestImage(src.image);
+    const m = this.machine(newName, src.image, src.mode, (onConsole) => cloneFromSnapshot(saveSnapshot(src.vm), { onConsole }, image));
+    m.boot = src.boot;
+    if (src.state === 'running') this.place(m);
+    else if (src.state === 'stopped') m.state = 'stopped';
+    return this.info(m);
+  }
+
+  remove(name: string): void {
+    this.sync();
+    const m = this.get(name);
+    if (m.state === 'running') throw new Error(`${name} is running: stop it first`);
+    this.machines.delete(name);
+  }
+
+  stats(): VmStats[] {
+    this.sync();
+    const now = this.now;
+    return [...this.machines.values()].filter((m) => m.state === 'running').map((m) => {
+      const elapsed = now - m.window.at;
+      const cpu = m.account.cpuTime - m.window.cpu;
+      m.window = { at: now, cpu: m.account.cpuTime };
+      return {
+        name: m.name,
+        cpuPercent: elapsed > 0 ? Math.min(100, (cpu / elapsed) * 100) : 0,
+        instructions: m.vm.vcpu.cpu.csr.instret,
+        exits: m.vm.exits.total,
+        exitsByCause: { ...m.vm.exits.byCause },
+        overheadPercent: costBreakdown(m.vm).overheadPercent,
+        residentBytes: resident(m.vm),
+      };
+    });
+  }
+
+  /** The VM itself, by name: its exit record and console for the page's views and tests. */
+  machineVm(name: string): Vm | undefined {
+    return this.machines.get(name)?.vm;
+  }
+
+  // ---- internals ----
+
+  private get(name: string): Machine {
+    const m = this.machines.get(name);
+    if (!m) throw new Error(`no such VM: ${name}`);
+    return m;
+  }
+
+  private machine(name: string, image: string, mode: VmMode, make: (onConsole: (b: Uint8Array) => void) => Vm): Machine {
+    let self: Machine | undefined;
+    const vm = make((bytes) => { if (self) for (const l of self.listeners) l(String.fromCharCode(...bytes)); });
+    self = {
+      name, image, mode, vm, state: 'created', boot: false, placement: null, snapshots: new Map(),
+      account: { cpuTime: 0, slices: 0, responses: [], cpu: new UtilizationSeries(1_000_000, 1) },
+      listeners: new Set(), stopped: deferred(), window: { at: this.now, cpu: 0 },
+    };
+    this.machines.set(name, self);
+    return self;
+  }
+
+  private checkMemory(bytes: number): number {
+    if (!Number.isFinite(bytes) || bytes < MIN_VM_RAM || bytes > MAX_VM_RAM) {
+      throw new Error(`--memory must be between 64k and 2g, not ${bytes} bytes`);
+    }
+    return Math.ceil(bytes / 4096) * 4096;
+  }
+
+  private place(m: Machine): void {
+    const reserved = this.host.reservedRam();
+    if (reserved + m.vm.ram.size > this.host.ramBytes) {
+      throw new Error(`not enough host RAM for ${m.name}: ${mib(m.vm.ram.size)} asked, ${mib(this.host.ramBytes - reserved)} free`);
+    }
+    m.placement = this.host.add(m.vm, m.name, m.account, this.now);
+    m.state = 'running';
+    m.stopped = deferred();
+    m.window = { at: this.now, cpu: m.account.cpuTime };
+  }
+
+  private unplace(m: Machine): void {
+    this.host.remove(m.name);
+    m.placement = null;
+  }
+
+  /** Powered off (by `vm stop` or by the guest itself): the next start boots afresh. */
+  private halt(m: Machine): void {
+    this.unplace(m);
+    m.state = 'stopped';
+    m.boot = true;
+    m.stopped.resolve();
+  }
+
+  /** VMs that powered off, faulted or can never wake again have stopped. */
+  private settle(): void {
+    for (const m of this.machines.values()) {
+      const p = m.placement;
+      if (!p) continue;
+      if (p.account.responses.length > 64) p.account.responses.splice(0, p.account.responses.length - 64);
+      if (p.end !== null) this.halt(m);
+    }
+  }
+
+  private info(m: Machine): VmInfo {
+    return {
+      name: m.name, state: m.state, image: m.image, mode: m.mode, memoryBytes: m.vm.ram.size,
+      residentBytes: resident(m.vm), instructions: m.vm.vcpu.cpu.csr.instret, exits: m.vm.exits.total,
+      snapshots: [...m.snapshots.keys()],
+    };
+  }
+
+  /** A console attached: let the VMs run ahead of the shell's clock, a step per host turn. */
+  private attach(): void {
+    this.attached++;
+    if (this.pumping) return;
+    this.pumping = true;
+    void (async () => {
+      try {
+        for (;;) {
+          // The first step waits for a host turn: a console detached at once (a script's
+          // closed input) leaves the VMs exactly where the shell's clock has them.
+          await this.options.yieldToHost();
+          const running = [...this.machines.values()].some((m) => m.state === 'running');
+          if (this.attached <= 0 || !running) break;
+          this.lead += CONSOLE_STEP;
+          this.sync();
+        }
+      } finally {
+        this.pumping = false;
+      }
+    })();
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+
+function resident(vm: Vm): number {
+  return vm.ram.touchedPages().length * 4096;
+}
+
+function latin1(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+}
+
+function mib(bytes: number): string {
+  return `${Math.round(bytes / 1048576)} MiB`;
+}
