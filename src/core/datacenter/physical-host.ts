@@ -206,7 +206,10 @@ export class PhysicalHost {
     const slice = this.options.slice;
     let stop: VmStop = { kind: 'budget' };
     while (clock.cycles - clock.idleCycles - begin < slice) {
-      stop = vm.run(Math.max(1, slice - (clock.cycles - clock.idleCycles - begin)));
+      // The cycle budget too: exit costs count against the slice, so a trap-heavy guest
+      // cannot hold a physical CPU for many slices at once.
+      const room = slice - (clock.cycles - clock.idleCycles - begin);
+      stop = vm.run(Math.max(1, room), room);
       if (stop.kind !== 'budget') break;
     }
     const used = clock.cycles - clock.idleCycles - begin;
