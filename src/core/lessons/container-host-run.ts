@@ -32,13 +32,14 @@ export async function runContainerScript(request: RunRequest): Promise<RunOutcom
   });
   const lines = scriptLines(request.files[request.entry] ?? '');
   const script = await Promise.race([session.runCommands(lines), budget]);
+  const scriptTranscript = transcript;
   const shell = script === 'budget' ? [] : await Promise.race([session.runCommands(request.shellCommands), budget]);
   finished = true;
   const ranOut = script === 'budget' || shell === 'budget';
   const status = script === 'budget' ? null : (script.at(-1)?.status ?? 0);
   return {
     status: 'ran',
-    result: transcriptResult(host, transcript, status, ranOut),
+    result: transcriptResult(host, scriptTranscript, status, ranOut),
     memory: request.memoryReads.map(() => unreadable('containers mode has no guest RAM to read')),
     kernel: kernelView(host, events),
     shell: shell === 'budget' ? [] : (shell as Results),
