@@ -185,7 +185,8 @@ export class HypervisorHost implements HypervisorPort {
   stats(): VmStats[] {
     this.sync();
     const now = this.now;
-    return [...this.machines.values()].filter((m) => m.state === 'running').map((m) => {
+    // Stopped VMs too: their exits and overhead are what a lesson compares afterwards.
+    return [...this.machines.values()].filter((m) => m.state !== 'created').map((m) => {
       const elapsed = now - m.window.at;
       const cpu = m.account.cpuTime - m.window.cpu;
       m.window = { at: now, cpu: m.account.cpuTime };
