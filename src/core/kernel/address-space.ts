@@ -120,6 +120,17 @@ export class AddressSpace implements Memory {
     return child;
   }
 
+  /** Every mapped page (checkpoints). */
+  pageTable(): IterableIterator<[number, { frame: Frame; prot: number; cow: boolean }]> {
+    return this.pages.entries();
+  }
+
+  /** Maps a page exactly as saved: no reference counting, the checkpoint restores refs. */
+  restorePage(vpn: number, frame: Frame, prot: number, cow: boolean): void {
+    this.pages.set(vpn, { frame, prot, cow });
+    this.flushTlb();
+  }
+
   // ---- accounting ---------------------------------------------------------------------
 
   /** Pages mapped here whose frame is private to processes (not shared program text). */

@@ -62,6 +62,7 @@ const FILES: Record<string, CgroupFile> = {
 export function cgroupfs(k: Kernel, g: Cgroup, writable: boolean, parent: Inode | null = null): Inode {
   const dir = new Inode(CG_INO + (hash(g.path()) & 0xffff) * 32, 'dir', 0o555);
   dir.readOnly = !writable;
+  dir.synthetic = { kind: 'cgroup', cgroup: g, writable, parent };
   dir.dynamicEntries = () => {
     const m = new Map<string, Inode>();
     if (parent) m.set('..', parent);

@@ -24,8 +24,9 @@ import { procfs } from './procfs.ts';
 import { SIGKILL, SIGTERM } from './signal.ts';
 import { fileOf } from './sys-file.ts';
 import { CORE_HZ } from '../isa/clock.ts';
+import { KernelStateError, type CheckpointPart, type RestoreContext, type SaveContext } from './checkpoint.ts';
 
-interface Container {
+export interface Container {
   id: string;
   name: string;
   imageRef: string;
@@ -59,20 +60,48 @@ export class ContainerRuntime implements ContainerRuntimePort {
   private readonly byPidNs = new Map<PidNamespace, Container>();
   private readonly waiters = new Map<Process, ((s: ExitStatus) => void)[]>();
   private seq = 0;
-  readonly cgroupParent: Cgroup;
+  private cgroupParentGroup: Cgroup;
   private readonly devDir: Inode;
+  private readonly firstCaller: Process;
 
   constructor(
     readonly k: Kernel,
     /** The process whose descriptors `stdio` numbers refer to (the host shell). */
-    readonly caller: Process,
+    caller: Process,
     private readonly kick: () => void = () => {},
     store?: ImageStore,
   ) {
+    this.firstCaller = caller;
     this.store = store ?? new ImageStore(k);
-    this.cgroupParent = k.rootCgroup.child('docker');
+    this.cgroupParentGroup = k.rootCgroup.child('docker');
     this.devDir = this.makeDevDir();
     k.exitListeners.add((p) => this.onExit(p));
+    k.checkpointParts.set('containers', containerCheckpoint(this, {
+      get: () => ({ containers: this.containers, seq: this.seq, devDir: this.devDir }),
+      set: (containers, seq) => {
+        this.containers.clear();
+        this.byName.clear();
+        this.byPidNs.clear();
+        this.waiters.clear();
+        for (const c of containers) {
+          this.containers.set(c.id, c);
+          this.byName.set(c.name, c);
+          this.byPidNs.set(c.ns.pid, c);
+        }
+        this.seq = seq;
+        this.cgroupParentGroup = k.rootCgroup.children.get('docker') ?? k.rootCgroup.child('docker');
+      },
+    }));
+  }
+
+  /** The cgroup every container's group is created under (/docker). */
+  get cgroupParent(): Cgroup {
+    return this.cgroupParentGroup;
+  }
+
+  /** The host shell, found by id so the runtime follows a restored checkpoint. */
+  get caller(): Process {
+    return this.k.processes.get(this.firstCaller.id) ?? this.firstCaller;
   }
 
   images(): ImageInfo[] {
@@ -322,6 +351,53 @@ export class ContainerRuntime implements ContainerRuntimePort {
       hostname: c.ns.uts.hostname, limits: { ...c.limits },
     };
   }
+}
+
+interface RuntimeAccess {
+  get(): { containers: Map<string, Container>; seq: number; devDir: Inode };
+  set(containers: Container[], seq: number): void;
+}
+
+interface ContainerSave {
+  id: string; name: string; imageRef: string; image: string; command: string; status: ContainerStatus;
+  exitCode: number | null; createdNs: number; startedNs: number; finishedNs: number | null;
+  init: number | null; limits: ContainerLimits; cgroup: string; ns: number; root: number; log: number;
+  sample: { usage: number; at: number };
+}
+
+/** The runtime's share of a kernel checkpoint: its containers, by reference to kernel objects. */
+function containerCheckpoint(runtime: ContainerRuntime, access: RuntimeAccess): CheckpointPart {
+  return {
+    wellKnownInodes: () => ({ dev: access.get().devDir }),
+    save(ctx: SaveContext) {
+      const { containers, seq } = access.get();
+      return {
+        seq,
+        containers: [...containers.values()].map((c): ContainerSave => ({
+          id: c.id, name: c.name, imageRef: c.imageRef, image: c.image.id, command: c.command, status: c.status,
+          exitCode: c.exitCode, createdNs: c.createdNs, startedNs: c.startedNs, finishedNs: c.finishedNs,
+          init: c.init && runtime.k.processes.has(c.init.id) ? c.init.id : null, limits: { ...c.limits }, cgroup: c.cgroup.path(), ns: ctx.nsSet(c.ns),
+          root: ctx.inode(c.root), log: ctx.file(c.log), sample: { ...c.sample },
+        })),
+      };
+    },
+    restore(ctx: RestoreContext, data: unknown) {
+      const saved = (data ?? { seq: 0, containers: [] }) as { seq: number; containers: ContainerSave[] };
+      const containers = saved.containers.map((s): Container => {
+        const image = runtime.store.find(s.image);
+        if (!image) throw new KernelStateError(`container ${s.name} uses image ${s.image}, which this kernel does not have`);
+        const log = ctx.file(s.log);
+        if (!(log instanceof LogFile)) throw new KernelStateError(`corrupt kernel state: container ${s.name} has no log`);
+        return {
+          id: s.id, name: s.name, imageRef: s.imageRef, image, command: s.command, status: s.status,
+          exitCode: s.exitCode, createdNs: s.createdNs, startedNs: s.startedNs, finishedNs: s.finishedNs,
+          init: s.init === null ? null : ctx.process(s.init), limits: { ...s.limits }, cgroup: ctx.cgroup(s.cgroup),
+          ns: ctx.nsSet(s.ns), root: ctx.inode(s.root), log, sample: { ...s.sample },
+        };
+      });
+      return () => access.set(containers, saved.seq);
+    },
+  };
 }
 
 function defaultName(n: number): string {

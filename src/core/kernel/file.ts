@@ -85,6 +85,22 @@ export class InodeFile extends OpenFile {
 export class Pipe {
   static readonly CAPACITY = 65536;
   private chunks: Uint8Array[] = [];
+
+  /** The buffered bytes, oldest first (checkpoints). */
+  contents(): Uint8Array {
+    const out = new Uint8Array(this.buffered);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+
+  setContents(bytes: Uint8Array): void {
+    this.chunks = bytes.length > 0 ? [bytes.slice()] : [];
+    this.buffered = bytes.length;
+  }
   buffered = 0;
   readers = 0;
   writers = 0;
@@ -116,8 +132,11 @@ export class PipeEnd extends OpenFile {
     readonly pipe: Pipe,
     isWriteEnd: boolean,
     private readonly wakeup: (channel: object) => void,
+    /** Restoring a checkpoint: the pipe's reader/writer counts are restored with it. */
+    counted = true,
   ) {
     super(!isWriteEnd, isWriteEnd);
+    if (!counted) return;
     if (isWriteEnd) pipe.writers++;
     else pipe.readers++;
   }
@@ -159,6 +178,16 @@ export class Console {
   private closed = false;
   constructor(public sink: (bytes: Uint8Array) => void) {}
 
+  /** Queued input and end-of-file (the sink is the host's, not state). */
+  getState(): { input: Uint8Array[]; closed: boolean } {
+    return { input: this.input.map((b) => b.slice()), closed: this.closed };
+  }
+
+  setState(s: { input: Uint8Array[]; closed: boolean }): void {
+    this.input = s.input.map((b) => b.slice());
+    this.closed = s.closed;
+  }
+
   /** Host side: more keyboard or stdin bytes. */
   push(bytes: Uint8Array): void {
     if (bytes.length > 0) this.input.push(bytes.slice());
@@ -185,7 +214,7 @@ export class Console {
 }
 
 export class ConsoleFile extends OpenFile {
-  constructor(private readonly console: Console, private readonly node: Inode | null) {
+  constructor(private readonly console: Console, readonly node: Inode | null) {
     super(true, true);
   }
 
@@ -206,7 +235,7 @@ export class ConsoleFile extends OpenFile {
 
 /** /dev/null. */
 export class NullFile extends OpenFile {
-  constructor(private readonly node: Inode) {
+  constructor(readonly node: Inode) {
     super(true, true);
   }
   read(): Uint8Array {
@@ -241,7 +270,7 @@ export class LogFile extends OpenFile {
 
 /** Output that goes to a terminal and to a log at once (an attached container's stdout). */
 export class TeeFile extends OpenFile {
-  constructor(private readonly target: OpenFile, private readonly log: LogFile) {
+  constructor(readonly target: OpenFile, readonly log: LogFile) {
     super(false, true);
   }
   read(): Uint8Array {

@@ -40,10 +40,19 @@ const TYPE: Record<Inode['type'], FileType> = { file: 'file', dir: 'dir', symlin
 export class HostProcessPort implements KernelPort {
   constructor(
     readonly kernel: Kernel,
-    readonly process: Process,
+    process: Process,
     /** Called when a call may have made a process runnable (KernelDriver.kick). */
     private readonly kick: () => void = () => {},
-  ) {}
+  ) {
+    this.first = process;
+  }
+
+  private readonly first: Process;
+
+  /** The caller's process, found by id so the port follows a restored checkpoint. */
+  get process(): Process {
+    return this.kernel.processes.get(this.first.id) ?? this.first;
+  }
 
   get pid(): number {
     return this.process.pid;

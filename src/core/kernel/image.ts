@@ -6,6 +6,7 @@
 import { assemble } from '../asm/assembler.ts';
 import { utf8Encode } from './bytes.ts';
 import type { Inode } from './fs/inode.ts';
+import { IMAGE_LAYERS_DIR } from './fs/mem-fs.ts';
 import type { Kernel } from './kernel.ts';
 import { PROGRAM_SOURCES } from './programs/index.ts';
 
@@ -41,7 +42,7 @@ const DISTRIBUTIONS: Distribution[] = [
   },
 ];
 
-const LAYERS = '/var/lib/trapdoor/layers';
+const LAYERS = IMAGE_LAYERS_DIR;
 
 /** A short deterministic id from a name (FNV-1a), shown like docker's image ids. */
 export function shortId(name: string): string {

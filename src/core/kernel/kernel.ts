@@ -26,6 +26,7 @@ import { execImage, userImageProblem } from './exec.ts';
 import { TextCache } from './program-loader.ts';
 import { procfs } from './procfs.ts';
 import { cgroupfs } from './cgroupfs.ts';
+import { restoreKernel, saveKernel, type CheckpointPart, type KernelState } from './checkpoint.ts';
 
 export interface KernelOptions {
   /** Where console output goes, as produced. */
@@ -96,7 +97,9 @@ export class Kernel {
   eventTotal = 0;
   instructions = 0;
   private nextId = 1;
-  private readonly eventLogLength: number;
+  private eventLogLengthValue: number;
+  /** Others that keep state in the kernel (the container runtime), saved with it. */
+  readonly checkpointParts = new Map<string, CheckpointPart>();
   private readonly parseProgram: (bytes: Uint8Array, path: string) => ProgramImage;
   readonly consoleNode: Inode;
   readonly nullNode: Inode;
@@ -113,7 +116,7 @@ export class Kernel {
     this.rootCgroup.memoryMax = opts.memoryBytes ?? DEFAULT_MEMORY_BYTES;
     this.rootCgroup.pidsMax = opts.pidMax ?? DEFAULT_PID_MAX;
     this.scheduler = new Scheduler(this, opts.quantum ?? DEFAULT_QUANTUM);
-    this.eventLogLength = opts.eventLogLength ?? 256;
+    this.eventLogLengthValue = opts.eventLogLength ?? 256;
     this.parseProgram = opts.parseProgram ?? (() => {
       throw new Error('no program parser configured');
     });
@@ -265,6 +268,21 @@ export class Kernel {
 
   private readonly images = new WeakMap<Inode, { version: number; image: ProgramImage }>();
 
+  /** The parsed program cached for a file, if still current (checkpoints). */
+  cachedProgram(node: Inode): ProgramImage | undefined {
+    const hit = this.images.get(node);
+    return hit && hit.version === node.version ? hit.image : undefined;
+  }
+
+  /** The program a file holds, parsed once per file version. */
+  programFor(node: Inode): ProgramImage {
+    return this.programCache(node, '');
+  }
+
+  cacheProgram(node: Inode, image: ProgramImage): void {
+    this.images.set(node, { version: node.version, image });
+  }
+
   /** One ProgramImage per file version, so every process running it shares its text. */
   private programCache(node: Inode, path: string): ProgramImage {
     const hit = this.images.get(node);
@@ -340,6 +358,46 @@ export class Kernel {
     this.scheduler.wakeup(channel);
   }
 
+  // ---- checkpoint and restore (checkpoint.ts) -------------------------------------------
+
+  /** Everything the kernel is: processes, memory, files, namespaces, cgroups, time. */
+  getState(): KernelState {
+    return saveKernel(this);
+  }
+
+  /**
+   * Continues from a saved state (the same images must be installed: create the
+   * ContainerRuntime first). Throws StateVersionError or KernelStateError, changing nothing.
+   */
+  setState(state: KernelState): void {
+    restoreKernel(this, state);
+  }
+
+  get eventLogLength(): number {
+    return this.eventLogLengthValue;
+  }
+
+  get nextProcessId(): number {
+    return this.nextId;
+  }
+
+  /** The kernel's own counters and configuration, from a checkpoint. */
+  restoreCounters(nextId: number, config: KernelState['config'], log: KernelState['log'], sharedPages: number): void {
+    this.nextId = nextId;
+    this.scheduler.quantum = config.quantum;
+    Object.assign(this.costs, config.costs);
+    this.eventLogLengthValue = config.eventLogLength;
+    this.messages.splice(0, this.messages.length, ...log.messages);
+    this.events.splice(0, this.events.length, ...log.events.map((e) => ({ ...e })));
+    for (const key of Object.keys(this.eventCounts)) delete this.eventCounts[key];
+    Object.assign(this.eventCounts, log.eventCounts);
+    for (const key of Object.keys(this.overheadByCause)) delete this.overheadByCause[key];
+    Object.assign(this.overheadByCause, log.overheadByCause);
+    this.eventTotal = log.eventTotal;
+    this.instructions = log.instructions;
+    this.textCache.sharedPages = sharedPages;
+  }
+
   // ---- running ------------------------------------------------------------------------
 
   /**
@@ -402,7 +460,7 @@ export class Kernel {
     if (cost > 0) this.overheadByCause[cause] = (this.overheadByCause[cause] ?? 0) + cost;
     const event: ExitEvent = { seq: this.eventTotal++, cause, cycle: this.now, pc: trap.pc, insn: trap.insn, action, cost };
     this.events.push(event);
-    if (this.events.length > this.eventLogLength) this.events.shift();
+    if (this.events.length > this.eventLogLengthValue) this.events.shift();
   }
 
   /** Loads p's registers onto the hart and its address space into the MMU. */

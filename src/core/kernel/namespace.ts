@@ -45,6 +45,21 @@ export class PidNamespace {
   tasks(): IterableIterator<object> {
     return this.byPid.values();
   }
+
+  /** pid -> task in allocation order, and the next pid (checkpoints). */
+  getState(): { nextPid: number; tasks: [number, object][] } {
+    return { nextPid: this.nextPid, tasks: [...this.byPid] };
+  }
+
+  setState(nextPid: number, tasks: [number, object][]): void {
+    this.nextPid = nextPid;
+    this.byPid.clear();
+    this.pidOfTask.clear();
+    for (const [pid, task] of tasks) {
+      this.byPid.set(pid, task);
+      this.pidOfTask.set(task, pid);
+    }
+  }
 }
 
 export class UtsNamespace {

@@ -62,5 +62,6 @@ export function procfs(k: Kernel, ns: PidNamespace): Inode {
     m.set('version', textFile(PROC_INO + 2, () => `Linux version ${KERNEL_RELEASE} (trapdoor) #1 SMP Trapdoor\n`));
     return m;
   });
+  root.synthetic = { kind: 'proc', ns };
   return root;
 }

@@ -15,6 +15,15 @@ export class TextCache {
   /** Distinct shared frames ever built, for the memory report. */
   sharedPages = 0;
 
+  /** The image's shared frames if any were built (does not create an entry). */
+  peek(image: ProgramImage): Map<number, Frame> | undefined {
+    return this.byImage.get(image);
+  }
+
+  setFrames(image: ProgramImage, frames: Map<number, Frame>): void {
+    this.byImage.set(image, frames);
+  }
+
   frames(image: ProgramImage): Map<number, Frame> {
     let m = this.byImage.get(image);
     if (!m) {

@@ -6,8 +6,12 @@
 // until its next period. When nothing is runnable the clock skips to the next wakeup.
 // Simplification: weights apply between leaf cgroups, not hierarchically.
 
+import type { RestoreContext, SaveContext, SchedulerState } from './checkpoint.ts';
 import type { IdlePolicy, Kernel, KernelStop } from './kernel.ts';
 import type { Process } from './process.ts';
+
+/** Stands for a last-run process that has exited (only its inequality matters). */
+const GONE = {} as Process;
 
 export class Scheduler {
   private queue: Process[] = [];
@@ -120,6 +124,42 @@ export class Scheduler {
       this.staleTimers = 0;
     }
     if (this.last === p) this.last = null;
+  }
+
+  /** The run queue, sleepers, timers and fairness state; host waiters are the host's. */
+  getState(ctx: SaveContext): SchedulerState {
+    const sleepers: SchedulerState['sleepers'] = [];
+    for (const [channel, set] of this.sleepers) {
+      const ids = [...set].filter((p) => p.state === 'sleeping').map((p) => p.id);
+      if (ids.length > 0) sleepers.push([ctx.channel(channel), ids]);
+    }
+    return {
+      quantum: this.quantum,
+      queue: this.queue.filter((p) => p.state === 'runnable').map((p) => p.id),
+      sleepers,
+      timers: this.timers.filter(live).map((t) => [t.p.id, t.at]),
+      last: this.last && this.last.state !== 'zombie' ? this.last.id : this.last ? -1 : null,
+      floor: this.floor,
+    };
+  }
+
+  /** Checks and builds a saved state; the returned function installs it. */
+  prepareState(ctx: RestoreContext, s: SchedulerState): () => void {
+    const queue = s.queue.map((id) => ctx.process(id));
+    const sleepers = new Map(s.sleepers.map(([c, ids]) => [ctx.channel(c), new Set(ids.map((id) => ctx.process(id)))] as [object, Set<Process>]));
+    const timers = s.timers.map(([id, at]) => ({ p: ctx.process(id), at }));
+    // A last process that has exited since is remembered only as "someone else".
+    const last = s.last === null ? null : s.last === -1 ? GONE : ctx.process(s.last);
+    return () => {
+      this.quantum = s.quantum;
+      this.queue = queue;
+      this.sleepers.clear();
+      for (const [c, set] of sleepers) this.sleepers.set(c, set);
+      this.timers = timers;
+      this.staleTimers = 0;
+      this.last = last;
+      this.floor = s.floor;
+    };
   }
 
   get runnableCount(): number {

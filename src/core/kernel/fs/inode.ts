@@ -10,6 +10,11 @@ export const S_IFCHR = 0o020000;
 
 const NO_DATA = new Uint8Array(0);
 
+/** The factory call that made a synthetic directory: procfs(ns) or cgroupfs(cgroup). */
+export type SyntheticOrigin =
+  | { kind: 'proc'; ns: object }
+  | { kind: 'cgroup'; cgroup: object; writable: boolean; parent: Inode | null };
+
 export type InodeType = 'file' | 'dir' | 'symlink' | 'chardev';
 
 const TYPE_BITS: Record<InodeType, number> = {
@@ -47,6 +52,8 @@ export class Inode {
   version = 0;
   /** A device's name ("null", "console"), for character devices. */
   device = '';
+  /** How a synthetic directory was made (/proc, /sys/fs/cgroup), so a checkpoint can remake it. */
+  synthetic: SyntheticOrigin | null = null;
 
   constructor(
     readonly ino: number,
@@ -94,6 +101,18 @@ export class Inode {
       dir.parentOverlay = this;
       merged.set(name, dir);
     }
+  }
+
+  /** The directory's own state, without materializing an overlay (checkpoints). */
+  rawDir(): { entries: Map<string, Inode> | null; lowerDirs: Inode[] | null; parentOverlay: Inode | null } {
+    return { entries: this.entryMap, lowerDirs: this.lowerDirs, parentOverlay: this.parentOverlay };
+  }
+
+  /** Sets what rawDir() returns (restoring a checkpoint). */
+  restoreDir(entries: Map<string, Inode> | null, lowerDirs: Inode[] | null, parentOverlay: Inode | null): void {
+    this.entryMap = entries;
+    this.lowerDirs = lowerDirs;
+    this.parentOverlay = parentOverlay;
   }
 
   get mode(): number {

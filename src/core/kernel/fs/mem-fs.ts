@@ -5,8 +5,12 @@
 
 import { Inode, type InodeType } from './inode.ts';
 
+/** Where the image store keeps its read-only layers (a checkpoint refers to them by path). */
+export const IMAGE_LAYERS_DIR = '/var/lib/trapdoor/layers';
+
 export class MemFs {
-  private nextIno = 1;
+  /** The next inode number (saved and restored with the kernel). */
+  nextIno = 1;
   readonly root: Inode;
 
   constructor() {

@@ -1,0 +1,644 @@
+// Checkpoint and restore of the whole host kernel (what CRIU does for Linux processes,
+// done here from inside the kernel). The kernel is a graph of objects that point at each
+// other — processes at address spaces, frames, open files, namespaces and cgroups; open
+// files at inodes and pipes; directories at inodes — so a checkpoint numbers every object
+// once (a frame shared by 10,000 processes is saved once) and stores references as those
+// numbers. A few objects belong to the host that owns the kernel and are restored in
+// place rather than replaced ("well-known": the root directory, /dev/console, /dev/null,
+// the initial namespaces, the root cgroup, the console), so its ports keep working.
+// The image store's read-only layers are referred to by path, not copied: the restoring
+// kernel must have built the same images (same inode numbers), or the restore is refused.
+//
+// Restoring happens in two phases: every object is built and every reference checked
+// first, without touching the kernel; only then are the kernel's fields replaced. A
+// corrupt or mismatched state is refused with a message and changes nothing.
+//
+// Not part of a checkpoint: the host's pending calls (promises of a KernelPort, the
+// runtime's waits), exit listeners and the console's sink — they belong to the host.
+// Dynamic files (/proc/N/status...) held open are saved as a snapshot of their contents.
+
+import type { CpuState } from '../isa/cpu.ts';
+import { checkStateHeader } from '../isa/state-header.ts';
+import type { ExitEvent } from '../run-result.ts';
+import { AddressSpace, type Region } from './address-space.ts';
+import { Cgroup } from './cgroup.ts';
+import { cgroupfs } from './cgroupfs.ts';
+import type { KernelCosts } from './cost.ts';
+import {
+  ConsoleFile, InodeFile, LogFile, NullFile, Pipe, PipeEnd, TeeFile, type OpenFile,
+} from './file.ts';
+import { Frame, UNLIMITED_MEMORY } from './frame.ts';
+import { Inode, type InodeType } from './fs/inode.ts';
+import { IMAGE_LAYERS_DIR } from './fs/mem-fs.ts';
+import type { Kernel } from './kernel.ts';
+import { MountNamespace, PidNamespace, UserNamespace, UtsNamespace, type NamespaceSet } from './namespace.ts';
+import { Process, type ProcessState } from './process.ts';
+import { procfs } from './procfs.ts';
+
+export const KERNEL_STATE_VERSION = 1;
+
+/** A refused restore: the message says why; the kernel was not changed. */
+export class KernelStateError extends Error {
+  override name = 'KernelStateError';
+}
+
+/** Something besides the kernel that keeps state in it (the container runtime). */
+export interface CheckpointPart {
+  /** Inodes the part owns and keeps pointers to: restored in place, by name. */
+  wellKnownInodes(): Record<string, Inode>;
+  save(ctx: SaveContext): unknown;
+  /** Builds from `data` (null: the state has none of this part); returns the commit step. */
+  restore(ctx: RestoreContext, data: unknown): () => void;
+}
+
+export type ChannelRef = { k: 'pipe'; id: number } | { k: 'console' } | { k: 'process'; id: number };
+
+type InodeState =
+  | { k: 'ref'; path: string; ino: number }
+  | { k: 'proc'; ns: number }
+  | { k: 'cgroup'; cgroup: string; writable: boolean; parent: number | null }
+  | {
+    k: 'node'; ino: number; type: InodeType; perm: number; data: Uint8Array | null; target: string;
+    nlink: number; uid: number; gid: number; mtimeNs: number; readOnly: boolean; version: number;
+    device: string; entries: [string, number][] | null; lower: number[] | null; parentOverlay: number | null;
+  };
+
+type FileState =
+  | { k: 'inode'; refs: number; node: number; readable: boolean; writable: boolean; append: boolean; offset: number }
+  | { k: 'pipe'; refs: number; pipe: number; write: boolean }
+  | { k: 'console'; refs: number; node: number | null }
+  | { k: 'null'; refs: number; node: number }
+  | { k: 'log'; refs: number; chunks: Uint8Array[]; bytes: number }
+  | { k: 'tee'; refs: number; target: number; log: number };
+
+interface CgroupState {
+  name: string;
+  limits: Record<(typeof CGROUP_FIELDS)[number], number>;
+  children: CgroupState[];
+}
+
+interface SpaceState {
+  charge: string | null;
+  regions: Region[];
+  pages: [number, number, number, boolean][];
+  oomAt: number | null;
+}
+
+interface ProcessSave {
+  id: number; regs: number[]; pc: number; state: ProcessState; channel: ChannelRef | null; wakeAt: number;
+  files: (number | null)[]; brkStart: number; brk: number; mmapNext: number; children: number[];
+  parent: number | null; waitStatus: number; killedBy: number; killReason: string; name: string;
+  argv: string[]; instructions: number; cpuCycles: number; syscalls: number; startCycle: number;
+  host: boolean; space: SpaceState; ns: number; cgroup: string; cwd: number; uid: number; gid: number;
+}
+
+export interface SchedulerState {
+  quantum: number;
+  queue: number[];
+  sleepers: [ChannelRef, number[]][];
+  timers: [number, number][];
+  last: number | null;
+  floor: number;
+}
+
+export interface KernelState {
+  kind: 'kernel';
+  version: number;
+  config: { quantum: number; costs: KernelCosts; eventLogLength: number };
+  cpu: CpuState;
+  nextId: number;
+  nextIno: number;
+  wellKnown: Record<string, number>;
+  inodes: InodeState[];
+  frames: { shared: boolean; refs: number; bytes: Uint8Array | null }[];
+  pipes: { bytes: Uint8Array; readers: number; writers: number }[];
+  files: FileState[];
+  pidNamespaces: { parent: number | null; nextPid: number; tasks: [number, number][] }[];
+  utsNamespaces: { hostname: string; domainname: string }[];
+  mountNamespaces: { root: number }[];
+  userNamespaces: { outsideUid: number; outsideGid: number }[];
+  namespaceSets: { pid: number; uts: number; mnt: number; user: number }[];
+  cgroups: CgroupState;
+  processes: ProcessSave[];
+  scheduler: SchedulerState;
+  console: { input: Uint8Array[]; closed: boolean };
+  programs: { inode: number; frames: [number, number][] }[];
+  sharedPages: number;
+  log: {
+    messages: string[]; events: ExitEvent[]; eventCounts: Record<string, number>;
+    overheadByCause: Record<string, number>; eventTotal: number; instructions: number;
+  };
+  parts: Record<string, unknown>;
+}
+
+const CGROUP_FIELDS = [
+  'memoryMax', 'memoryCurrent', 'pidsMax', 'pidsCurrent', 'cpuQuota', 'cpuPeriod', 'cpuWeight',
+  'cpuUsage', 'cpuUsedInPeriod', 'periodStart', 'oomKills', 'vruntime',
+] as const;
+
+/** Numbers objects of one kind in the order they are first met; each is saved once. */
+class Table<T extends object> {
+  readonly items: T[] = [];
+  private readonly ids = new Map<T, number>();
+  id(obj: T): number {
+    let id = this.ids.get(obj);
+    if (id === undefined) {
+      id = this.items.length;
+      this.ids.set(obj, id);
+      this.items.push(obj);
+    }
+    return id;
+  }
+}
+
+// ---- saving ---------------------------------------------------------------------------
+
+export class SaveContext {
+  readonly inodes = new Table<Inode>();
+  readonly frames = new Table<Frame>();
+  readonly pipes = new Table<Pipe>();
+  readonly files = new Table<OpenFile>();
+  readonly pidNs = new Table<PidNamespace>();
+  readonly uts = new Table<UtsNamespace>();
+  readonly mnt = new Table<MountNamespace>();
+  readonly user = new Table<UserNamespace>();
+  readonly nsSets = new Table<NamespaceSet>();
+  /** Inodes of the image store's layers, by path below IMAGE_LAYERS_DIR. */
+  readonly layerPaths = new Map<Inode, string>();
+
+  constructor(readonly k: Kernel) {
+    const layers = k.fs.lookup(IMAGE_LAYERS_DIR);
+    if (layers) walkLayers(layers, '', this.layerPaths);
+  }
+
+  inode(node: Inode): number {
+    return this.inodes.id(node);
+  }
+
+  file(f: OpenFile): number {
+    return this.files.id(f);
+  }
+
+  pidNamespace(ns: PidNamespace): number {
+    if (ns.parent) this.pidNamespace(ns.parent); // parents first: restore builds in order
+    return this.pidNs.id(ns);
+  }
+
+  nsSet(set: NamespaceSet): number {
+    this.pidNamespace(set.pid);
+    this.inode(set.mnt.root);
+    this.uts.id(set.uts);
+    this.mnt.id(set.mnt);
+    this.user.id(set.user);
+    return this.nsSets.id(set);
+  }
+
+  channel(c: object): ChannelRef {
+    if (c === this.k.console) return { k: 'console' };
+    if (c instanceof Pipe) return { k: 'pipe', id: this.pipes.id(c) };
+    if (c instanceof Process) return { k: 'process', id: c.id };
+    throw new KernelStateError('cannot checkpoint a process asleep on an unknown channel');
+  }
+}
+
+function walkLayers(dir: Inode, path: string, out: Map<Inode, string>): void {
+  out.set(dir, path);
+  if (dir.type !== 'dir') return;
+  for (const [name, child] of dir.rawDir().entries ?? []) {
+    if (name !== '..' && !out.has(child)) walkLayers(child, path ? `${path}/${name}` : name, out);
+  }
+}
+
+function saveInode(ctx: SaveContext, n: Inode): InodeState {
+  const layer = ctx.layerPaths.get(n);
+  if (layer !== undefined) return { k: 'ref', path: layer, ino: n.ino };
+  const origin = n.synthetic;
+  if (origin?.kind === 'proc') return { k: 'proc', ns: ctx.pidNamespace(origin.ns as PidNamespace) };
+  if (origin?.kind === 'cgroup') {
+    return {
+      k: 'cgroup', cgroup: (origin.cgroup as Cgroup).path(), writable: origin.writable,
+      parent: origin.parent ? ctx.inode(origin.parent) : null,
+    };
+  }
+  const dynamic = n.dynamicEntries !== null || n.dynamicContents !== null || n.onWrite !== null;
+  const raw = n.rawDir();
+  const contents = n.contents();
+  return {
+    k: 'node', ino: n.ino, type: n.type, perm: n.perm, data: contents.length > 0 ? contents.slice() : null,
+    target: n.target, nlink: n.nlink, uid: n.uid, gid: n.gid, mtimeNs: n.mtimeNs,
+    readOnly: n.readOnly || dynamic, version: n.version, device: n.device,
+    entries: dynamic ? (n.type === 'dir' ? [] : null)
+      : raw.entries && [...raw.entries].map(([name, c]) => [name, ctx.inode(c)] as [string, number]),
+    lower: dynamic ? null : raw.lowerDirs && raw.lowerDirs.map((d) => ctx.inode(d)),
+    parentOverlay: !dynamic && raw.parentOverlay ? ctx.inode(raw.parentOverlay) : null,
+  };
+}
+
+function saveFile(ctx: SaveContext, f: OpenFile): FileState {
+  const refs = f.refs;
+  if (f instanceof InodeFile) {
+    return { k: 'inode', refs, node: ctx.inode(f.node), readable: f.readable, writable: f.writable, append: f.append, offset: f.offset };
+  }
+  if (f instanceof PipeEnd) return { k: 'pipe', refs, pipe: ctx.pipes.id(f.pipe), write: f.writable };
+  if (f instanceof ConsoleFile) return { k: 'console', refs, node: f.node ? ctx.inode(f.node) : null };
+  if (f instanceof NullFile) return { k: 'null', refs, node: ctx.inode(f.node) };
+  if (f instanceof LogFile) return { k: 'log', refs, chunks: f.chunks.map((c) => c.slice()), bytes: f.bytes };
+  if (f instanceof TeeFile) return { k: 'tee', refs, target: ctx.file(f.target), log: ctx.file(f.log) };
+  throw new KernelStateError(`cannot checkpoint an open file of kind ${f.constructor.name}`);
+}
+
+function saveSpace(ctx: SaveContext, s: AddressSpace): SpaceState {
+  const pages: [number, number, number, boolean][] = [];
+  for (const [vpn, e] of s.pageTable()) pages.push([vpn, ctx.frames.id(e.frame), e.prot, e.cow]);
+  return {
+    charge: s.charge instanceof Cgroup ? s.charge.path() : null,
+    regions: s.regions.map((r) => ({ ...r })), pages, oomAt: s.oomAt,
+  };
+}
+
+function saveProcess(ctx: SaveContext, p: Process): ProcessSave {
+  return {
+    id: p.id, regs: Array.from(p.regs), pc: p.pc, state: p.state,
+    channel: p.channel && p.state === 'sleeping' ? ctx.channel(p.channel) : null, wakeAt: p.wakeAt,
+    files: p.files.map((f) => (f ? ctx.file(f) : null)), brkStart: p.brkStart, brk: p.brk,
+    mmapNext: p.mmapNext, children: [...p.children].map((c) => c.id), parent: p.parent?.id ?? null,
+    waitStatus: p.waitStatus, killedBy: p.killedBy, killReason: p.killReason, name: p.name,
+    argv: [...p.argv], instructions: p.instructions, cpuCycles: p.cpuCycles, syscalls: p.syscalls,
+    startCycle: p.startCycle, host: p.host, space: saveSpace(ctx, p.space), ns: ctx.nsSet(p.ns),
+    cgroup: p.cgroup.path(), cwd: ctx.inode(p.cwd), uid: p.creds.uid, gid: p.creds.gid,
+  };
+}
+
+function saveCgroup(g: Cgroup): CgroupState {
+  const limits = {} as CgroupState['limits'];
+  for (const f of CGROUP_FIELDS) limits[f] = g[f];
+  return { name: g.name, limits, children: [...g.children.values()].map(saveCgroup) };
+}
+
+/** Every stateful part of the kernel, as plain structured-cloneable data. */
+export function saveKernel(k: Kernel): KernelState {
+  const ctx = new SaveContext(k);
+  ctx.nsSet(k.initNs);
+  const wellKnown: Record<string, number> = {};
+  for (const [name, node] of Object.entries(wellKnownInodes(k))) wellKnown[name] = ctx.inode(node);
+  const processes = [...k.processes.values()].map((p) => saveProcess(ctx, p));
+  const parts: Record<string, unknown> = {};
+  for (const [name, part] of k.checkpointParts) parts[name] = part.save(ctx);
+  const scheduler = k.scheduler.getState(ctx);
+  // Saving an object may meet new ones: go on until every table is complete.
+  const inodes: InodeState[] = [];
+  const files: FileState[] = [];
+  const programs: KernelState['programs'] = [];
+  while (inodes.length < ctx.inodes.items.length || files.length < ctx.files.items.length) {
+    while (files.length < ctx.files.items.length) files.push(saveFile(ctx, ctx.files.items[files.length]!));
+    while (inodes.length < ctx.inodes.items.length) {
+      const node = ctx.inodes.items[inodes.length]!;
+      inodes.push(saveInode(ctx, node));
+      const frames = cachedFrames(k, node);
+      if (frames) programs.push({ inode: inodes.length - 1, frames: [...frames].map(([vpn, f]) => [vpn, ctx.frames.id(f)]) });
+    }
+  }
+  return {
+    kind: 'kernel', version: KERNEL_STATE_VERSION,
+    config: { quantum: k.scheduler.quantum, costs: { ...k.costs }, eventLogLength: k.eventLogLength },
+    cpu: k.cpu.getState(), nextId: k.nextProcessId, nextIno: k.fs.nextIno, wellKnown, inodes,
+    frames: ctx.frames.items.map((f) => ({ shared: f.shared, refs: f.refs, bytes: f.bytes.some((b) => b !== 0) ? f.bytes.slice() : null })),
+    pipes: ctx.pipes.items.map((p) => ({ bytes: p.contents(), readers: p.readers, writers: p.writers })),
+    files,
+    pidNamespaces: ctx.pidNs.items.map((ns) => {
+      const s = ns.getState();
+      return { parent: ns.parent ? ctx.pidNamespace(ns.parent) : null, nextPid: s.nextPid, tasks: s.tasks.map(([pid, t]) => [pid, (t as Process).id] as [number, number]) };
+    }),
+    utsNamespaces: ctx.uts.items.map((u) => ({ hostname: u.hostname, domainname: u.domainname })),
+    mountNamespaces: ctx.mnt.items.map((m) => ({ root: ctx.inode(m.root) })),
+    userNamespaces: ctx.user.items.map((u) => ({ outsideUid: u.outsideUid, outsideGid: u.outsideGid })),
+    namespaceSets: ctx.nsSets.items.map((s) => ({ pid: ctx.pidNs.id(s.pid), uts: ctx.uts.id(s.uts), mnt: ctx.mnt.id(s.mnt), user: ctx.user.id(s.user) })),
+    cgroups: saveCgroup(k.rootCgroup), processes, scheduler, console: k.console.getState(),
+    programs, sharedPages: k.textCache.sharedPages,
+    log: {
+      messages: [...k.messages], events: k.events.map((e) => ({ ...e })), eventCounts: { ...k.eventCounts },
+      overheadByCause: { ...k.overheadByCause }, eventTotal: k.eventTotal, instructions: k.instructions,
+    },
+    parts,
+  };
+}
+
+function cachedFrames(k: Kernel, node: Inode): Map<number, Frame> | undefined {
+  const image = k.cachedProgram(node);
+  return image ? k.textCache.peek(image) : undefined;
+}
+
+function wellKnownInodes(k: Kernel): Record<string, Inode> {
+  const out: Record<string, Inode> = { root: k.fs.root, console: k.consoleNode, null: k.nullNode };
+  for (const [name, part] of k.checkpointParts) {
+    for (const [key, node] of Object.entries(part.wellKnownInodes())) out[`${name}.${key}`] = node;
+  }
+  return out;
+}
+
+// ---- restoring ------------------------------------------------------------------------
+
+export class RestoreContext {
+  readonly inodes: Inode[] = [];
+  readonly frames: Frame[] = [];
+  readonly pipes: Pipe[] = [];
+  readonly files: OpenFile[] = [];
+  readonly pidNs: PidNamespace[] = [];
+  readonly nsSets: NamespaceSet[] = [];
+  readonly processes = new Map<number, Process>();
+  readonly cgroups = new Map<string, Cgroup>();
+  private readonly commits: (() => void)[] = [];
+
+  constructor(readonly k: Kernel) {}
+
+  /** A change to an object the kernel already has: applied only once everything checked out. */
+  later(fn: () => void): void {
+    this.commits.push(fn);
+  }
+
+  commit(): void {
+    for (const fn of this.commits) fn();
+  }
+
+  inode(id: unknown): Inode {
+    return pick(this.inodes, id, 'inode');
+  }
+
+  file(id: unknown): OpenFile {
+    return pick(this.files, id, 'open file');
+  }
+
+  process(id: unknown): Process {
+    const p = this.processes.get(id as number);
+    if (!p) throw new KernelStateError(`corrupt kernel state: no process ${String(id)}`);
+    return p;
+  }
+
+  cgroup(path: unknown): Cgroup {
+    const g = this.cgroups.get(path as string);
+    if (!g) throw new KernelStateError(`corrupt kernel state: no cgroup ${String(path)}`);
+    return g;
+  }
+
+  nsSet(id: unknown): NamespaceSet {
+    return pick(this.nsSets, id, 'namespace set');
+  }
+
+  channel(ref: ChannelRef): object {
+    if (ref.k === 'console') return this.k.console;
+    if (ref.k === 'pipe') return pick(this.pipes, ref.id, 'pipe');
+    if (ref.k === 'process') return this.process(ref.id);
+    throw new KernelStateError('corrupt kernel state: unknown channel');
+  }
+}
+
+function pick<T>(list: T[], id: unknown, what: string): T {
+  const v = typeof id === 'number' ? list[id] : undefined;
+  if (v === undefined) throw new KernelStateError(`corrupt kernel state: no ${what} ${String(id)}`);
+  return v;
+}
+
+/** Replaces the kernel's state with `state`, or throws (changing nothing). */
+export function restoreKernel(k: Kernel, state: unknown): void {
+  checkStateHeader(state, 'kernel', KERNEL_STATE_VERSION);
+  const s = state as KernelState;
+  const ctx = new RestoreContext(k);
+  try {
+    build(ctx, k, s);
+  } catch (e) {
+    if (e instanceof KernelStateError) throw e;
+    throw new KernelStateError(`corrupt kernel state: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  ctx.commit();
+}
+
+function build(ctx: RestoreContext, k: Kernel, s: KernelState): void {
+  checkStateHeader(s.cpu, 'cpu', 1);
+  buildCgroups(ctx, k, s.cgroups);
+  buildInodeShells(ctx, k, s);
+  for (const p of s.pipes) {
+    const pipe = new Pipe();
+    pipe.setContents(p.bytes);
+    pipe.readers = p.readers;
+    pipe.writers = p.writers;
+    ctx.pipes.push(pipe);
+  }
+  for (const f of s.frames) {
+    const frame = new Frame(f.shared);
+    if (f.bytes) frame.bytes.set(f.bytes);
+    frame.refs = f.refs;
+    ctx.frames.push(frame);
+  }
+  buildNamespaces(ctx, k, s);
+  buildInodeContents(ctx, k, s);
+  buildFiles(ctx, k, s.files);
+  buildProcesses(ctx, s.processes);
+  const pidNsCommits = s.pidNamespaces.map((ns, i) => {
+    const tasks = ns.tasks.map(([pid, id]) => [pid, ctx.process(id)] as [number, object]);
+    return () => ctx.pidNs[i]!.setState(ns.nextPid, tasks);
+  });
+  const programs = s.programs.map((pr) => {
+    const node = ctx.inode(pr.inode);
+    const frames = new Map(pr.frames.map(([vpn, id]) => [vpn, pick(ctx.frames, id, 'frame')] as [number, Frame]));
+    return { node, frames, image: k.programFor(node) };
+  });
+  const scheduler = k.scheduler.prepareState(ctx, s.scheduler);
+  const parts = [...k.checkpointParts].map(([name, part]) => part.restore(ctx, s.parts?.[name] ?? null));
+  for (const name of Object.keys(s.parts ?? {})) {
+    if (!k.checkpointParts.has(name)) {
+      throw new KernelStateError(`the state has ${name} but this kernel has none: create it before restoring`);
+    }
+  }
+  ctx.later(() => {
+    for (const c of pidNsCommits) c();
+    k.cpu.setState(s.cpu);
+    k.fs.nextIno = s.nextIno;
+    k.restoreCounters(s.nextId, s.config, s.log, s.sharedPages);
+    k.processes.clear();
+    for (const [id, p] of ctx.processes) k.processes.set(id, p);
+    k.console.setState(s.console);
+    for (const pr of programs) {
+      k.textCache.setFrames(pr.image, pr.frames);
+      k.cacheProgram(pr.node, pr.image);
+    }
+    scheduler();
+    for (const commit of parts) commit();
+  });
+}
+
+function buildCgroups(ctx: RestoreContext, k: Kernel, root: CgroupState): void {
+  const walk = (g: Cgroup, st: CgroupState, existing: boolean): void => {
+    ctx.cgroups.set(g.path(), g);
+    const children = st.children.map((c) => {
+      const child = new Cgroup(c.name, g);
+      walk(child, c, false);
+      return child;
+    });
+    const apply = (): void => {
+      for (const f of CGROUP_FIELDS) g[f] = Number(st.limits[f]);
+      g.children.clear();
+      for (const c of children) g.children.set(c.name, c);
+    };
+    if (existing) ctx.later(apply);
+    else apply();
+  };
+  walk(k.rootCgroup, root, true);
+}
+
+function buildInodeShells(ctx: RestoreContext, k: Kernel, s: KernelState): void {
+  const known = wellKnownInodes(k);
+  const byId = new Map<number, Inode>();
+  for (const [name, id] of Object.entries(s.wellKnown)) {
+    const node = known[name];
+    if (!node) throw new KernelStateError(`the state needs ${name}, which this kernel does not have`);
+    byId.set(id, node);
+  }
+  const layers = k.fs.lookup(IMAGE_LAYERS_DIR);
+  s.inodes.forEach((st, id) => {
+    if (st.k === 'ref') {
+      const node = layers && lookupBelow(layers, st.path);
+      if (!node || node.ino !== st.ino) {
+        throw new KernelStateError(`image layer file '${st.path || IMAGE_LAYERS_DIR}' is missing or different here: build the same images (create the ContainerRuntime) before restoring`);
+      }
+      ctx.inodes.push(node);
+    } else if (st.k === 'node') {
+      ctx.inodes.push(byId.get(id) ?? new Inode(st.ino, st.type, st.perm));
+    } else {
+      ctx.inodes.push(new Inode(0, 'dir', 0)); // placeholder, remade once namespaces exist
+    }
+  });
+}
+
+function lookupBelow(dir: Inode, path: string): Inode | undefined {
+  let node: Inode | undefined = dir;
+  for (const name of path.split('/').filter((n) => n !== '')) node = node?.rawDir().entries?.get(name);
+  return node;
+}
+
+function buildInodeContents(ctx: RestoreContext, k: Kernel, s: KernelState): void {
+  const known = new Set(Object.values(s.wellKnown));
+  // Synthetic directories first (their factories need namespaces and cgroups).
+  s.inodes.forEach((st, id) => {
+    if (st.k === 'proc') ctx.inodes[id] = procfs(k, pick(ctx.pidNs, st.ns, 'pid namespace'));
+  });
+  const cgroupDir = (id: number): Inode => {
+    const st = s.inodes[id]!;
+    if (st.k !== 'cgroup') return ctx.inode(id);
+    if (ctx.inodes[id]!.synthetic) return ctx.inodes[id]!;
+    const parent = st.parent === null ? null : cgroupDir(st.parent);
+    return (ctx.inodes[id] = cgroupfs(k, ctx.cgroup(st.cgroup), st.writable, parent));
+  };
+  s.inodes.forEach((st, id) => {
+    if (st.k === 'cgroup') cgroupDir(id);
+  });
+  s.inodes.forEach((st, id) => {
+    if (st.k !== 'node') return;
+    const node = ctx.inodes[id]!;
+    const entries = st.entries && new Map(st.entries.map(([name, c]) => [name, ctx.inode(c)] as [string, Inode]));
+    const lower = st.lower && st.lower.map((c) => ctx.inode(c));
+    const overlay = st.parentOverlay === null ? null : ctx.inode(st.parentOverlay);
+    const apply = (): void => {
+      node.perm = st.perm;
+      node.data = st.data ? st.data.slice() : new Uint8Array(0);
+      node.size = st.data?.length ?? 0;
+      Object.assign(node, {
+        target: st.target, nlink: st.nlink, uid: st.uid, gid: st.gid, mtimeNs: st.mtimeNs,
+        readOnly: st.readOnly, version: st.version, device: st.device,
+      });
+      node.restoreDir(entries, lower, overlay);
+    };
+    // The image store's directory hangs under this one: point its ".." back here.
+    for (const [name, childId] of st.entries ?? []) {
+      const child = s.inodes[childId];
+      if (name !== '..' && child?.k === 'ref' && child.path === '') {
+        const layers = ctx.inode(childId);
+        ctx.later(() => layers.rawDir().entries?.set('..', node));
+      }
+    }
+    if (node.type !== st.type || node.ino !== st.ino) throw new KernelStateError(`corrupt kernel state: inode ${id} changed type`);
+    if (known.has(id)) ctx.later(apply);
+    else apply();
+  });
+}
+
+function buildNamespaces(ctx: RestoreContext, k: Kernel, s: KernelState): void {
+  s.pidNamespaces.forEach((ns, i) => {
+    if (i === 0) ctx.pidNs.push(k.initNs.pid);
+    else ctx.pidNs.push(new PidNamespace(ns.parent === null ? null : pick(ctx.pidNs, ns.parent, 'pid namespace')));
+  });
+  const uts = s.utsNamespaces.map((u, i) => {
+    if (i > 0) return new UtsNamespace(u.hostname, u.domainname);
+    ctx.later(() => Object.assign(k.initNs.uts, u));
+    return k.initNs.uts;
+  });
+  const user = s.userNamespaces.map((u, i) => (i === 0 ? k.initNs.user : new UserNamespace(u.outsideUid, u.outsideGid)));
+  const mnt = s.mountNamespaces.map((m, i) => {
+    const root = ctx.inode(m.root);
+    if (i > 0) return new MountNamespace(root);
+    ctx.later(() => { k.initNs.mnt.root = root; });
+    return k.initNs.mnt;
+  });
+  s.namespaceSets.forEach((set, i) => {
+    ctx.nsSets.push(i === 0 ? k.initNs : {
+      pid: pick(ctx.pidNs, set.pid, 'pid namespace'), uts: pick(uts, set.uts, 'uts namespace'),
+      mnt: pick(mnt, set.mnt, 'mount namespace'), user: pick(user, set.user, 'user namespace'),
+    });
+  });
+}
+
+function buildFiles(ctx: RestoreContext, k: Kernel, files: FileState[]): void {
+  const wake = (c: object): void => k.wakeup(c);
+  const make = (f: FileState): OpenFile | null => {
+    switch (f.k) {
+      case 'inode': {
+        const file = new InodeFile(ctx.inode(f.node), f.readable, f.writable, f.append);
+        file.offset = f.offset;
+        return file;
+      }
+      case 'pipe': return new PipeEnd(pick(ctx.pipes, f.pipe, 'pipe'), f.write, wake, false);
+      case 'console': return new ConsoleFile(k.console, f.node === null ? null : ctx.inode(f.node));
+      case 'null': return new NullFile(ctx.inode(f.node));
+      case 'log': {
+        const log = new LogFile();
+        log.chunks.push(...f.chunks.map((c) => c.slice()));
+        log.bytes = f.bytes;
+        return log;
+      }
+      case 'tee': return null; // after its target and log exist
+      default: throw new KernelStateError('corrupt kernel state: unknown open file kind');
+    }
+  };
+  const built = files.map(make);
+  files.forEach((f, i) => {
+    if (f.k === 'tee') built[i] = new TeeFile(pick(built, f.target, 'open file')!, pick(built, f.log, 'open file') as LogFile);
+  });
+  files.forEach((f, i) => {
+    built[i]!.refs = f.refs;
+    ctx.files.push(built[i]!);
+  });
+}
+
+function buildProcesses(ctx: RestoreContext, list: ProcessSave[]): void {
+  for (const st of list) {
+    const space = new AddressSpace(st.space.charge === null ? UNLIMITED_MEMORY : ctx.cgroup(st.space.charge));
+    const p = new Process(st.id, space, null, ctx.nsSet(st.ns), ctx.cgroup(st.cgroup), ctx.inode(st.cwd), { uid: st.uid, gid: st.gid });
+    ctx.processes.set(st.id, p);
+  }
+  for (const st of list) {
+    const p = ctx.processes.get(st.id)!;
+    p.regs.set(st.regs);
+    Object.assign(p, {
+      pc: st.pc, state: st.state, wakeAt: st.wakeAt, brkStart: st.brkStart, brk: st.brk, mmapNext: st.mmapNext,
+      waitStatus: st.waitStatus, killedBy: st.killedBy, killReason: st.killReason, name: st.name,
+      argv: [...st.argv], instructions: st.instructions, cpuCycles: st.cpuCycles, syscalls: st.syscalls,
+      startCycle: st.startCycle, host: st.host,
+    });
+    p.channel = st.channel ? ctx.channel(st.channel) : null;
+    p.files = st.files.map((f) => (f === null ? null : ctx.file(f)));
+    p.parent = st.parent === null ? null : ctx.process(st.parent);
+    for (const c of st.children) p.children.add(ctx.process(c));
+    p.space.regions = st.space.regions.map((r) => ({ ...r }));
+    for (const [vpn, frame, prot, cow] of st.space.pages) p.space.restorePage(vpn, pick(ctx.frames, frame, 'frame'), prot, cow);
+    p.space.oomAt = st.space.oomAt;
+  }
+}
