@@ -96,6 +96,7 @@ export type ScenarioMetricName =
   | 'snapshotPages'
   | 'containers'
   | 'hostMemoryKiB'
+  | 'hostMemoryMiB'
   | 'sharedMemoryKiB';
 
 export type MetricName = ResultMetricName | ScenarioMetricName;
@@ -106,7 +107,7 @@ export const RESULT_METRICS: readonly ResultMetricName[] = [
 
 export const SCENARIO_METRICS: readonly ScenarioMetricName[] = [
   'hostCycles', 'utilization', 'vmSwitches', 'cpuTime', 'finishedAt', 'slices', 'snapshotBytes', 'snapshotPages',
-  'containers', 'hostMemoryKiB', 'sharedMemoryKiB',
+  'containers', 'hostMemoryKiB', 'hostMemoryMiB', 'sharedMemoryKiB',
 ];
 
 /** One side of a comparison: a metric of a named run (of one guest, on a host run). */

@@ -89,6 +89,7 @@ function containerFigures(host: KernelHost): Record<string, number> {
   return {
     containers: host.containers.list(false).length,
     hostMemoryKiB: mem.usedBytes / 1024,
+    hostMemoryMiB: mem.usedBytes / (1024 * 1024),
     sharedMemoryKiB: mem.sharedBytes / 1024,
   };
 }

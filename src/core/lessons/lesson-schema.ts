@@ -13,7 +13,7 @@ const metricName = {
   enum: ['exits', 'instructions', 'cycles', 'guestCycles', 'overheadCycles',
     'overheadPercent', 'idleCycles', 'overheadByCause',
     'hostCycles', 'utilization', 'vmSwitches', 'cpuTime', 'finishedAt', 'slices',
-    'snapshotBytes', 'snapshotPages', 'containers', 'hostMemoryKiB', 'sharedMemoryKiB'],
+    'snapshotBytes', 'snapshotPages', 'containers', 'hostMemoryKiB', 'hostMemoryMiB', 'sharedMemoryKiB'],
 } as const;
 const vmRef = { type: 'string', minLength: 1, description: 'On a run of several guests: the guest (machine.vms name) this reads.' } as const;
 const base = {

@@ -48,7 +48,7 @@ export function metricLabel(metric: MetricName, cause?: string): string {
     overheadByCause: 'overhead cycles', hostCycles: 'host cycles', utilization: '% host CPU utilization',
     vmSwitches: 'VM switches', cpuTime: 'cycles of host CPU', finishedAt: 'host cycles to finish',
     slices: 'time slices', snapshotBytes: 'snapshot bytes', snapshotPages: 'pages in the snapshot',
-    containers: 'running containers', hostMemoryKiB: 'KiB of host memory used',
+    containers: 'running containers', hostMemoryKiB: 'KiB of host memory used', hostMemoryMiB: 'MiB of host memory used',
     sharedMemoryKiB: 'KiB of shared code pages',
   };
   return cause === undefined ? names[metric] : `${names[metric]} (${cause})`;
