@@ -109,6 +109,11 @@ export class Lab {
     this.consoleClosed?.();
   }
 
+  /** True when Run steps at a pace a person can follow (not full speed). */
+  get visiblePace(): boolean {
+    return SPEEDS[this.speedIndex]!.ips > 0;
+  }
+
   get busy(): boolean {
     return this.status === 'running';
   }
