@@ -11,7 +11,18 @@ export interface CliIo {
   readStdin(): Uint8Array;
 }
 
+let pipeWatched = false;
+
 export function processIo(): CliIo {
+  // A reader that went away (`trapdoor run ... | head`): end as a program killed by SIGPIPE
+  // would, not with a stack trace.
+  if (!pipeWatched) {
+    pipeWatched = true;
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(128 + 13);
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -16,8 +16,10 @@ commands:
   asm FILE.s -o OUT.elf     assemble RISC-V source into an ELF32 executable
   disasm FILE.elf           disassemble an executable (objdump style)
   run FILE [--mode M]       run a program: bare, full, pv or linux (see run --help)
+  run --mode full|pv FILE...  several guests, one VM per file, on one host
   shell [--script FILE]     the lab's terminal shell, headless
   lessons check [DIR]       validate lessons and prove each one solvable
+  dc VERB [ARGS]            a simulated data centre: hosts, VMs, migration (see dc --help)
 
 Run 'trapdoor <command> --help' for a command's options.
 `;
@@ -57,7 +59,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   const command = COMMANDS[verb];
   try {
-    if (!command) throw new CliError(`unknown command '${verb}' (expected asm, disasm, run, shell or lessons)`, EXIT_USAGE);
+    if (!command) throw new CliError(`unknown command '${verb}' (expected asm, disasm, run, shell, lessons or dc)`, EXIT_USAGE);
     return await command(rest, io);
   } catch (e) {
     if (e instanceof CliError) {

@@ -1,4 +1,5 @@
-// `trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json]`.
+// `trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json]`, and
+// `trapdoor run --mode full|pv FILE...` for several guests on one host (run-guests.ts).
 // Console bytes go to stdout as the guest produces them; the status is the program's.
 
 import { integerOption, parseArgs } from './args.ts';
@@ -8,9 +9,11 @@ import { runProgram, type ExtendedRunResult } from '../core/runner.ts';
 import type { RunMode } from '../core/run-result.ts';
 import { LoadError } from '../core/machine/machine.ts';
 import { KernelError } from '../core/kernel/errno.ts';
+import { runGuests } from './run-guests.ts';
 
 export const RUN_HELP = `usage: trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json]
-                     [--env NAME=VALUE]... [-- ARGS...]
+                     [--ram SIZE] [--env NAME=VALUE]... [-- ARGS...]
+       trapdoor run --mode full|pv FILE... [--pcpus N] [--slice CYCLES] [--ram SIZE] [--json]
 
 Runs a program: an ELF file, or assembly source (.s) assembled first
 (at 0x80000000, or at 0x10000 for --mode linux).
@@ -20,41 +23,64 @@ Runs a program: an ELF file, or assembly source (.s) assembled first
   --mode linux     a static RV32 Linux program as a process of the host kernel
   --mode full      a guest kernel under the trap-and-emulate hypervisor
   --mode pv        a paravirtualized guest kernel using hypercalls
-  --max-instructions N   stop after N instructions
+  --max-instructions N   stop after N instructions (per VM with several guests)
+  --ram SIZE       guest RAM for bare, full and pv (each VM): bytes, or 64k, 16m, 1g;
+                   default 128m
   --json           print one JSON object with the run's result at the end, instead of
                    the console bytes (they are in its "console" field)
   --env NAME=VALUE set the Linux program's whole environment (repeatable; default
                    PATH=/bin:/usr/bin HOME=/ TERM=xterm)
   -- ARGS...       arguments for the Linux program (argv[1]...)
 
+Several guests (full and pv): one VM per file, all on one host, scheduled round robin.
+  --pcpus N        physical CPUs of the host, 1 to 4 (default 1)
+  --slice CYCLES   scheduler time slice (default 200000)
+Each guest's console lines are printed behind its name ("hello | ..."); with --json, one
+object with the host's utilization and, per VM, its console, exits by cause, guest and
+VMM cycles and overhead. Standard input goes to a single guest only.
+
 Standard input is the guest's console input. Exit status: the program's own; 128+N when
 killed by signal N; ${EXIT_BUDGET} when stopped by --max-instructions; ${EXIT_FAULT} when the machine
-faulted or waits forever; 1 for unreadable input; 2 for usage errors.
+faulted or waits forever; 1 for unreadable input; 2 for usage errors. With several
+guests: 0 when all exit 0, else the first failing guest's status.
 `;
 
 const MODES: RunMode[] = ['bare', 'full', 'pv', 'linux'];
 
 export function runCommand(argv: string[], io: CliIo): number {
-  const args = parseArgs('run', argv, { values: ['--mode', '--max-instructions'], booleans: ['--json'], lists: ['--env'] });
+  const args = parseArgs('run', argv, {
+    values: ['--mode', '--max-instructions', '--ram', '--pcpus', '--slice'], booleans: ['--json'], lists: ['--env'],
+  });
   if (args.flags.has('--help')) {
     io.stdout.write(RUN_HELP);
     return 0;
   }
-  const [file, extra] = args.positional;
-  if (!file) throw new CliError('run: expected a program file (see trapdoor run --help)', EXIT_USAGE);
-  if (extra !== undefined) throw new CliError(`run: unexpected argument '${extra}' (program arguments go after --)`, EXIT_USAGE);
+  const files = args.positional;
+  if (files.length === 0) throw new CliError('run: expected a program file (see trapdoor run --help)', EXIT_USAGE);
   const mode = (args.flags.get('--mode') ?? 'bare') as RunMode;
   if (!MODES.includes(mode)) throw new CliError(`run: unknown mode '${mode}' (expected bare, full, pv or linux)`, EXIT_USAGE);
   const max = args.flags.get('--max-instructions');
   const maxInstructions = typeof max === 'string' ? integerOption('run', '--max-instructions', max) : undefined;
   const json = args.flags.has('--json');
+  const ramSize = ramOption(args.flags.get('--ram'), mode);
+  const hostOptions = args.flags.has('--pcpus') || args.flags.has('--slice');
+  if (files.length > 1 || hostOptions) {
+    if (mode !== 'full' && mode !== 'pv') {
+      const what = files.length > 1 ? `unexpected argument '${files[1]}' (several guests need --mode full or pv; program arguments go after --)` : '--pcpus and --slice need --mode full or pv';
+      throw new CliError(`run: ${what}`, EXIT_USAGE);
+    }
+    const host = { pcpus: pcpusOption(args.flags.get('--pcpus')), slice: sliceOption(args.flags.get('--slice')) };
+    const guests = files.map((file) => ({ file, image: loadProgram(file, undefined, (line) => io.stderr.write(line + '\n')) }));
+    return runGuests(guests, { mode, ramSize, maxInstructions, json, ...host }, io);
+  }
+  const file = files[0]!;
 
   const image = loadProgram(file, mode === 'linux' ? LINUX_TEXT_BASE : undefined, (line) => io.stderr.write(line + '\n'));
   let result: ExtendedRunResult;
   const guestOut = lineBuffered(io);
   try {
     result = runProgram({
-      image, mode, maxInstructions, stdin: io.readStdin(),
+      image, mode, maxInstructions, ramSize, stdin: io.readStdin(),
       onConsole: json ? undefined : guestOut.write,
       argv: [file, ...args.rest],
       envp: environment(args.lists.get('--env')),
@@ -98,6 +124,32 @@ function lineBuffered(io: CliIo): { write: (bytes: Uint8Array) => void; flush: (
     if (size >= 4096 || bytes.includes(10)) flush();
   };
   return { write, flush };
+}
+
+/** --ram 64m: bytes of guest RAM, a whole number of 4 KiB pages, at most the 2 GiB above 0x80000000. */
+function ramOption(value: string | true | undefined, mode: RunMode): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (mode === 'linux') throw new CliError('run: --ram is for bare, full and pv (a Linux process has the kernel\'s memory)', EXIT_USAGE);
+  const m = /^(\d+)([kmg]?)i?b?$/i.exec(value.trim());
+  const bytes = m ? Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase()) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 65536 || bytes > 0x80000000 || bytes % 4096 !== 0) {
+    throw new CliError(`run: --ram needs a size from 64k to 2g in whole 4k pages, got '${value}'`, EXIT_USAGE);
+  }
+  return bytes;
+}
+
+function pcpusOption(value: string | true | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const n = integerOption('run', '--pcpus', value);
+  if (n < 1 || n > 4) throw new CliError(`run: --pcpus must be 1 to 4, got ${n}`, EXIT_USAGE);
+  return n;
+}
+
+function sliceOption(value: string | true | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const n = integerOption('run', '--slice', value);
+  if (n < 1000) throw new CliError(`run: --slice must be at least 1000 cycles, got ${n}`, EXIT_USAGE);
+  return n;
 }
 
 /** --env NAME=VALUE (repeatable) replaces the default environment, as env -i does. */
