@@ -2,6 +2,7 @@
 // The access check is the bare hart's own (CsrFile.accessible) against the guest's
 // *virtual* privilege, so a CSR the guest could not touch on hardware stays illegal.
 
+import { csrName as csrNameOf } from '../asm/csr-names.ts';
 import { CSR } from '../isa/csr.ts';
 import type { VCpu } from './vcpu.ts';
 
@@ -49,10 +50,7 @@ function syncInstret(v: VCpu): void {
   v.vcsr.instret = v.cpu.csr.instret;
 }
 
-const CSR_NAMES = new Map<number, string>(Object.entries(CSR).map(([k, n]) => [n, k]));
-
+/** The CSR's name for exit records: the one the assembler and disassembler use. */
 export function csrName(num: number): string {
-  if (num >= 0x3a0 && num <= 0x3a3) return `pmpcfg${num - 0x3a0}`;
-  if (num >= 0x3b0 && num <= 0x3bf) return `pmpaddr${num - 0x3b0}`;
-  return CSR_NAMES.get(num) ?? `csr 0x${num.toString(16)}`;
+  return csrNameOf(num) ?? `csr 0x${num.toString(16)}`;
 }
