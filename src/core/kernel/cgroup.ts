@@ -23,8 +23,12 @@ export class Cgroup implements MemoryCharge {
   periodStart = 0;
   /** memory.events oom_kill. */
   oomKills = 0;
-  /** Weighted CPU time (CFS vruntime): cycles used * 100 / cpu.weight. The least runs next. */
+  /** Weighted CPU time as an entity in its parent (CFS vruntime): cycles * 100 / cpu.weight. */
   vruntime = 0;
+  /** The same for this group's own processes, which compete with its child groups as one entity of weight 100. */
+  tasksVruntime = 0;
+  /** The least vruntime picked among this group's entities: one returning from idle starts here. */
+  floor = 0;
 
   constructor(readonly name: string, readonly parent: Cgroup | null) {}
 

@@ -98,7 +98,6 @@ export interface SchedulerState {
   sleepers: [ChannelRef, number[]][];
   timers: [number, number][];
   last: number | null;
-  floor: number;
 }
 
 export interface KernelState {
@@ -133,7 +132,7 @@ export interface KernelState {
 
 const CGROUP_FIELDS = [
   'memoryMax', 'memoryCurrent', 'pidsMax', 'pidsCurrent', 'cpuQuota', 'cpuPeriod', 'cpuWeight',
-  'cpuUsage', 'cpuUsedInPeriod', 'periodStart', 'oomKills', 'vruntime',
+  'cpuUsage', 'cpuUsedInPeriod', 'periodStart', 'oomKills', 'vruntime', 'tasksVruntime', 'floor',
 ] as const;
 
 /** Numbers objects of one kind in the order they are first met; each is saved once. */

@@ -1,13 +1,17 @@
 // Preemptive scheduling in virtual time. A process runs until its quantum expires, it
 // blocks (sleep on a channel, xv6 style), it sleeps until a time, or it exits. Between
-// cgroups the choice is weighted as in Linux CFS: each group accumulates vruntime =
-// cycles * 100 / cpu.weight and the runnable group with the least goes next; within a
-// group processes take turns (round-robin). A cgroup over its cpu.max quota is skipped
-// until its next period. When nothing is runnable the clock skips to the next wakeup.
-// Simplification: weights apply between leaf cgroups, not hierarchically.
+// cgroups the choice is weighted and hierarchical as in Linux CFS group scheduling: at
+// every level of the cgroup tree, the entities under one group — its child groups, and
+// its own processes taken together as one entity of weight 100 — accumulate vruntime =
+// cycles * 100 / cpu.weight, and the one with the least goes next; so /docker's weight
+// splits the CPU with the host first, then its containers split /docker's share. Within
+// a group processes take turns (round-robin; Linux would weigh each task, we weigh them
+// as one). A cgroup over its cpu.max quota is skipped until its next period. When
+// nothing is runnable the clock skips to the next wakeup (see driver.ts for when).
 
 import type { RestoreContext, SaveContext, SchedulerState } from './checkpoint.ts';
 import type { IdlePolicy, Kernel, KernelStop } from './kernel.ts';
+import type { Cgroup } from './cgroup.ts';
 import type { Process } from './process.ts';
 
 /** Stands for a last-run process that has exited (only its inequality matters). */
@@ -20,8 +24,6 @@ export class Scheduler {
   private timers: TimerEntry[] = [];
   private staleTimers = 0;
   private last: Process | null = null;
-  /** The least vruntime picked so far: a group returning from idle starts here, not behind. */
-  private floor = 0;
   /** Host-side waiters (the shell's port): retried when their channel is woken. */
   private readonly hostWaiters = new Map<object, Set<() => void>>();
   /** Host callers blocked in other ways (holdHost). */
@@ -139,7 +141,6 @@ export class Scheduler {
       sleepers,
       timers: this.timers.filter(live).map((t) => [t.p.id, t.at]),
       last: this.last && this.last.state !== 'zombie' ? this.last.id : this.last ? -1 : null,
-      floor: this.floor,
     };
   }
 
@@ -158,7 +159,6 @@ export class Scheduler {
       this.timers = timers;
       this.staleTimers = 0;
       this.last = last;
-      this.floor = s.floor;
     };
   }
 
@@ -187,26 +187,30 @@ export class Scheduler {
     }
   }
 
-  /** The first runnable process of the unthrottled cgroup with the least vruntime, or null. */
+  /**
+   * The first runnable process, in queue order, whose path of entities down the cgroup
+   * tree has the least vruntime where it parts from the others; throttled groups wait.
+   */
   private pick(): Process | null {
     const now = this.k.now;
     let bestIndex = -1;
-    let best = Infinity;
+    let best: EntityPath | null = null;
     for (let i = 0; i < this.queue.length; i++) {
       const p = this.queue[i]!;
       if (p.state !== 'runnable') {
         this.queue.splice(i--, 1);
         continue;
       }
-      const g = p.cgroup;
-      if (g.vruntime < this.floor) g.vruntime = this.floor;
-      if (g.vruntime >= best || g.throttled(now)) continue;
-      best = g.vruntime;
+      if (p.cgroup.throttled(now)) continue;
+      const path = entityPath(p.cgroup);
+      if (best !== null && !ahead(path, best)) continue;
+      best = path;
       bestIndex = i;
-      if (best <= this.floor) break; // nobody can be ahead of the floor
+      if (path.atFloor) break; // nobody can be ahead of every floor
     }
-    if (bestIndex < 0) return null;
-    this.floor = best;
+    if (best === null) return null;
+    // Each level's floor moves up to what was picked there.
+    for (let i = 0; i < best.entities.length; i++) best.parents[i]!.floor = best.vruntimes[i]!;
     return this.queue.splice(bestIndex, 1)[0]!;
   }
 
@@ -235,7 +239,7 @@ export class Scheduler {
       }
       const used = this.runSlice(p, Math.min(this.quantum, remaining));
       remaining -= used;
-      p.cgroup.vruntime += (used * 100) / p.cgroup.cpuWeight;
+      chargeVruntime(p.cgroup, used);
       if (p.state === 'runnable') this.queue.push(p);
     }
     return { kind: 'budget' };
@@ -281,6 +285,53 @@ export class Scheduler {
     }
     return Math.max(1, used);
   }
+}
+
+/**
+ * How a group's processes compete, from the root down: at level i the entity is a child
+ * group of parents[i], or parents[i] itself standing for its own processes (the last level).
+ */
+interface EntityPath {
+  entities: Cgroup[];
+  parents: Cgroup[];
+  vruntimes: number[];
+  /** Every entity is at its parent's floor: nothing can be ahead of it. */
+  atFloor: boolean;
+}
+
+function entityPath(g: Cgroup): EntityPath {
+  const groups: Cgroup[] = [];
+  for (let c: Cgroup | null = g; c.parent; c = c.parent) groups.push(c);
+  groups.reverse();
+  const entities = [...groups, g];
+  const parents = [...groups.map((c) => c.parent!), g];
+  let atFloor = true;
+  const vruntimes = entities.map((e, i) => {
+    const parent = parents[i]!;
+    const own = e === parent;
+    // A group returning from idle starts at its parent's floor, not far behind.
+    if (own && e.tasksVruntime < parent.floor) e.tasksVruntime = parent.floor;
+    if (!own && e.vruntime < parent.floor) e.vruntime = parent.floor;
+    const v = own ? e.tasksVruntime : e.vruntime;
+    if (v > parent.floor) atFloor = false;
+    return v;
+  });
+  return { entities, parents, vruntimes, atFloor };
+}
+
+/** Is `a` strictly ahead (less vruntime) of `b` where their paths part? */
+function ahead(a: EntityPath, b: EntityPath): boolean {
+  const n = Math.min(a.entities.length, b.entities.length);
+  for (let i = 0; i < n; i++) {
+    if (a.entities[i] !== b.entities[i]) return a.vruntimes[i]! < b.vruntimes[i]!;
+  }
+  return false;
+}
+
+/** Charges `used` cycles along the path: the group's processes, then each group upwards. */
+function chargeVruntime(g: Cgroup, used: number): void {
+  g.tasksVruntime += used;
+  for (let c: Cgroup | null = g; c.parent; c = c.parent) c.vruntime += (used * 100) / c.cpuWeight;
 }
 
 interface TimerEntry {
