@@ -1,0 +1,30 @@
+# Lesson 13: the same workload as a Linux process (what a container runs): add up
+# 1..100000, print one line, exit with status 0.
+    .equ SYS_WRITE, 64                # Linux RISC-V system call numbers
+    .equ SYS_EXIT,  93
+
+    .text
+    .globl _start
+_start:
+    li   t0, 0                        # i
+    li   t1, 0                        # sum (mod 2^32)
+    li   t2, 100000
+count:
+    addi t0, t0, 1
+    add  t1, t1, t0
+    blt  t0, t2, count
+
+    li   a0, 1                        # write(1, message, length)
+    la   a1, message
+    la   a2, message_end
+    sub  a2, a2, a1
+    li   a7, SYS_WRITE
+    ecall
+    li   a0, 0                        # exit(0)
+    li   a7, SYS_EXIT
+    ecall
+
+    .section .rodata
+message:
+    .ascii "counted to 100000\n"
+message_end:
