@@ -2,11 +2,11 @@
 // deterministic: the same outcomes always give the same results and words.
 
 import type { RunResult } from '../run-result.ts';
-import type { Check, CheckResult, CompareCheck, MemoryCheck, MetricRef, TraceCheck } from './check.ts';
+import type { Check, CheckResult, CompareCheck, MemoryCheck, MetricName, MetricRef, TraceCheck } from './check.ts';
 import { consoleText, endWords } from './console-match.ts';
 import { KERNEL_CHECK_KINDS } from './check.ts';
 import { evaluateKernelCheck } from './kernel-checks.ts';
-import { formatNumber, metricLabel, metricValue, withinBound, type RunView } from './metrics.ts';
+import { formatNumber, metricLabel, metricValue, refValue, withinBound, type RunView } from './metrics.ts';
 import { hex32, registerNumber } from './registers.ts';
 import type { RunOutcome, RunRequest } from './runner-port.ts';
 import { assertFirstOccurrenceOrder, assertSequence, logIsTruncated } from './trace-assertion.ts';
@@ -46,8 +46,8 @@ function verdict(check: Check, runOf: (name: string) => RunRecord): Verdict {
     case 'memory': return memory(check, record, outcome);
     case 'exits': case 'metric': {
       const metric = check.kind === 'exits' ? 'exits' : check.metric;
-      const value = metricValue(view, metric, check.cause);
-      if (Number.isNaN(value)) return { status: 'fail', detail: `this run has no "${metric}" figure` };
+      const value = check.kind === 'metric' ? refValue(view, check) : metricValue(view, metric, check.cause);
+      if (Number.isNaN(value)) return { status: 'fail', detail: missingFigure(check.kind === 'metric' ? check : { metric }) };
       const b = withinBound(value, check);
       return ok(b.ok, `${formatNumber(value)} ${metricLabel(metric, check.cause)}; wanted ${b.wanted}`);
     }
@@ -56,11 +56,18 @@ function verdict(check: Check, runOf: (name: string) => RunRecord): Verdict {
   }
 }
 
+/** Why a metric has no value: the run lacks that figure, or the output lacks the number. */
+function missingFigure(ref: { metric: MetricName; command?: string; number?: string }): string {
+  if (ref.metric !== 'shellNumber') return `this run has no "${ref.metric}" figure`;
+  const where = ref.command === undefined ? 'the console' : `the output of \`${ref.command}\``;
+  return `no number matching ${ref.number ?? ''} in ${where}`;
+}
+
 type Ran = Extract<RunOutcome, { status: 'ran' }>;
 
 /** The run as a whole, or one guest of a host run. */
 function viewOf(outcome: Ran, vm: string | undefined): RunView | Verdict {
-  if (vm === undefined) return { result: outcome.result, figures: outcome.figures };
+  if (vm === undefined) return { result: outcome.result, figures: outcome.figures, shell: outcome.shell };
   const guest = outcome.vms?.find((v) => v.name === vm);
   if (!guest) {
     const known = outcome.vms?.map((v) => v.name).join(', ');
@@ -119,8 +126,8 @@ function compare(check: CompareCheck, runOf: (name: string) => RunRecord): Verdi
     if (blocked) return { ...blocked, detail: `run "${ref.run}": ${blocked.detail}` };
     const view = viewOf(outcome as Ran, ref.vm);
     if ('status' in view) return { ...view, detail: `run "${ref.run}": ${view.detail}` };
-    const value = metricValue(view, ref.metric, ref.cause);
-    if (Number.isNaN(value)) return { status: 'fail', detail: `run "${ref.run}" has no "${ref.metric}" figure` };
+    const value = refValue(view, ref);
+    if (Number.isNaN(value)) return { status: 'fail', detail: `run "${ref.run}": ${missingFigure(ref)}` };
     return { value };
   };
   const left = side(check.left);

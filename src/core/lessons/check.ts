@@ -69,6 +69,9 @@ export interface MetricCheck extends CheckBase, Bound {
   metric: MetricName;
   /** For metric "exits" and "overheadByCause": the cause (a trailing "*" is a prefix). */
   cause?: string;
+  /** For metric "shellNumber" (see MetricRef). */
+  command?: string;
+  number?: string;
 }
 
 /** Figures every run has (read from its RunResult). */
@@ -97,7 +100,8 @@ export type ScenarioMetricName =
   | 'containers'
   | 'hostMemoryKiB'
   | 'hostMemoryMiB'
-  | 'sharedMemoryKiB';
+  | 'sharedMemoryKiB'
+  | 'shellNumber';
 
 export type MetricName = ResultMetricName | ScenarioMetricName;
 
@@ -107,7 +111,7 @@ export const RESULT_METRICS: readonly ResultMetricName[] = [
 
 export const SCENARIO_METRICS: readonly ScenarioMetricName[] = [
   'hostCycles', 'utilization', 'vmSwitches', 'cpuTime', 'finishedAt', 'slices', 'snapshotBytes', 'snapshotPages',
-  'containers', 'hostMemoryKiB', 'hostMemoryMiB', 'sharedMemoryKiB',
+  'containers', 'hostMemoryKiB', 'hostMemoryMiB', 'sharedMemoryKiB', 'shellNumber',
 ];
 
 /** One side of a comparison: a metric of a named run (of one guest, on a host run). */
@@ -116,6 +120,11 @@ export interface MetricRef {
   metric: MetricName;
   cause?: string;
   vm?: string;
+  /** For metric "shellNumber": the shell command (containers mode) whose output holds
+   *  the number (omitted: the run's console), and a safe regex whose first group
+   *  captures it ("saving \\$([0-9,.]+)"). */
+  command?: string;
+  number?: string;
 }
 
 export type CompareOp = '<' | '<=' | '==' | '>=' | '>';

@@ -13,7 +13,7 @@ const metricName = {
   enum: ['exits', 'instructions', 'cycles', 'guestCycles', 'overheadCycles',
     'overheadPercent', 'idleCycles', 'overheadByCause',
     'hostCycles', 'utilization', 'vmSwitches', 'cpuTime', 'finishedAt', 'slices',
-    'snapshotBytes', 'snapshotPages', 'containers', 'hostMemoryKiB', 'hostMemoryMiB', 'sharedMemoryKiB'],
+    'snapshotBytes', 'snapshotPages', 'containers', 'hostMemoryKiB', 'hostMemoryMiB', 'sharedMemoryKiB', 'shellNumber'],
 } as const;
 const vmRef = { type: 'string', minLength: 1, description: 'On a run of several guests: the guest (machine.vms name) this reads.' } as const;
 const base = {
@@ -36,9 +36,16 @@ function checkKind(kind: string, description: string, fields: object, required: 
   };
 }
 
+const shellCommandRef = { type: 'string', minLength: 1, description: 'For metric shellNumber: the shell command whose output holds the number (default: the console).' } as const;
+const numberPattern = { type: 'string', maxLength: 200, description: 'For metric shellNumber: a regex whose first group captures the number.' } as const;
+
 const metricRef = {
   type: 'object',
-  properties: { run: text, metric: metricName, cause, vm: vmRef },
+  properties: {
+    run: text, metric: metricName, cause, vm: vmRef,
+    command: shellCommandRef,
+    number: numberPattern,
+  },
   required: ['run', 'metric'],
   additionalProperties: false,
 } as const;
@@ -71,7 +78,7 @@ const check = {
       equals: { type: 'integer' }, text: { type: 'string', maxLength: 4096 },
     }, ['address']),
     checkKind('exits', 'Hypervisor exits (all, or of one cause) within bounds.', { cause, ...bound }),
-    checkKind('metric', 'A figure of one run within bounds.', { metric: metricName, cause, ...bound }, ['metric']),
+    checkKind('metric', 'A figure of one run within bounds.', { metric: metricName, cause, command: shellCommandRef, number: numberPattern, ...bound }, ['metric']),
     {
       type: 'object',
       description: 'Compare a metric of two runs: left OP right * factor.',

@@ -1,7 +1,7 @@
 // The rules a schema cannot say: names that must refer to something (files, runs, VMs),
 // "exactly one of" fields, sane bounds, safe regular expressions.
 
-import { KERNEL_CHECK_KINDS, type Check } from './check.ts';
+import { KERNEL_CHECK_KINDS, type Check, type MetricRef } from './check.ts';
 import type { RawLesson } from './raw-lesson.ts';
 import { compileSafeRegex } from './safe-regex.ts';
 
@@ -44,6 +44,7 @@ export function checkSemantics(raw: RawLesson, runNames: Set<string>): FieldProb
     for (const key of ['value', 'per'] as const) {
       const ref = raw.figure[key];
       if (ref && !runNames.has(ref.run)) problems.push({ path: ['figure', key, 'run'], message: unknownName('run', ref.run, runNames) });
+      if (ref) for (const p of shellNumberProblems(ref, ['figure', key])) problems.push(p);
       if (ref?.vm !== undefined && !vmNames.has(ref.vm)) problems.push({ path: ['figure', key, 'vm'], message: unknownName('guest', ref.vm, vmNames) });
     }
   }
@@ -80,8 +81,12 @@ function checkProblems(check: Check, runNames: Set<string>): FieldProblem[] {
       exactlyOne(['equals', 'text']);
       if (check.text !== undefined && check.size !== undefined) out.push({ path: ['size'], message: 'size applies to equals, not to text' });
       break;
-    case 'exits': case 'metric': case 'containers':
+    case 'exits': case 'containers':
       bound(check, true);
+      break;
+    case 'metric':
+      bound(check, true);
+      out.push(...shellNumberProblems({ run: '', ...check }, []));
       break;
     case 'oomKill':
       bound(check, false);
@@ -89,6 +94,7 @@ function checkProblems(check: Check, runNames: Set<string>): FieldProblem[] {
     case 'compare':
       run(check.left, ['left']);
       run(check.right, ['right']);
+      out.push(...shellNumberProblems(check.left, ['left']), ...shellNumberProblems(check.right, ['right']));
       break;
     case 'trace':
       exactlyOne(['sequence', 'order']);
@@ -103,6 +109,23 @@ function checkProblems(check: Check, runNames: Set<string>): FieldProblem[] {
       break;
   }
   if (check.kind !== 'compare') run(check, []);
+  return out;
+}
+
+/** shellNumber needs a command and a safe pattern with a group; other metrics neither. */
+function shellNumberProblems(ref: MetricRef, path: (string | number)[]): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  if (ref.metric !== 'shellNumber') {
+    if (ref.command !== undefined || ref.number !== undefined) out.push({ path: [...path, ref.command !== undefined ? 'command' : 'number'], message: 'command and number belong to metric shellNumber' });
+    return out;
+  }
+  if (ref.number === undefined) {
+    out.push({ path: [...path, 'number'], message: 'metric shellNumber needs a number pattern with one group, e.g. "saving \\$([0-9,]+)"' });
+  } else {
+    const r = compileSafeRegex(ref.number);
+    if (!r.ok) out.push({ path: [...path, 'number'], message: `unsafe or invalid regex: ${r.reason}` });
+    else if (!/\((?!\?)/.test(ref.number)) out.push({ path: [...path, 'number'], message: 'the number pattern needs a group ( ) around the number' });
+  }
   return out;
 }
 

@@ -1,13 +1,35 @@
 // The figures checks and comparisons read from a RunResult, by name.
 
 import type { RunResult } from '../run-result.ts';
-import type { MetricName, ResultMetricName } from './check.ts';
+import type { MetricName, MetricRef, ResultMetricName } from './check.ts';
 import { RESULT_METRICS } from './check.ts';
+import type { ShellOutput } from './runner-port.ts';
+import { compileSafeRegex, MAX_SUBJECT_LENGTH } from './safe-regex.ts';
 
 /** What a metric is read from: a run's (or one guest's) result and its extra figures. */
 export interface RunView {
   result: RunResult;
   figures?: Record<string, number>;
+  shell?: ShellOutput[];
+}
+
+/** A metric with what it needs: its cause, or the command and pattern of shellNumber. */
+export type MetricQuery = Pick<MetricRef, 'metric' | 'cause' | 'command' | 'number'>;
+
+/** The value of a metric reference, NaN when the run has no such figure. */
+export function refValue(view: RunView, ref: MetricQuery): number {
+  if (ref.metric === 'shellNumber') return shellNumber(view, ref.command, ref.number ?? '');
+  return metricValue(view, ref.metric, ref.cause);
+}
+
+/** The number a shell command (or, without one, the run's console) printed: the regex's
+ *  first group, thousands commas dropped. */
+function shellNumber(view: RunView, command: string | undefined, pattern: string): number {
+  const text = command === undefined ? view.result.console : view.shell?.find((s) => s.command === command)?.output;
+  const r = compileSafeRegex(pattern);
+  if (text === undefined || !r.ok) return Number.NaN;
+  const m = r.regex.exec(text.slice(-MAX_SUBJECT_LENGTH));
+  return m?.[1] === undefined ? Number.NaN : Number(m[1].replace(/,/g, ''));
 }
 
 /** Does a cause name match a pattern (exact, or a prefix when the pattern ends in "*")? */
@@ -49,7 +71,7 @@ export function metricLabel(metric: MetricName, cause?: string): string {
     vmSwitches: 'VM switches', cpuTime: 'cycles of host CPU', finishedAt: 'host cycles to finish',
     slices: 'time slices', snapshotBytes: 'snapshot bytes', snapshotPages: 'pages in the snapshot',
     containers: 'running containers', hostMemoryKiB: 'KiB of host memory used', hostMemoryMiB: 'MiB of host memory used',
-    sharedMemoryKiB: 'KiB of shared code pages',
+    sharedMemoryKiB: 'KiB of shared code pages', shellNumber: '(from the command\'s output)',
   };
   return cause === undefined ? names[metric] : `${names[metric]} (${cause})`;
 }

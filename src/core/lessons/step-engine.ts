@@ -4,7 +4,7 @@
 import type { Check, CheckResult, MetricRef } from './check.ts';
 import { evaluateCheck, type RunRecord } from './check-evaluation.ts';
 import type { Lesson, LessonStep } from './lesson.ts';
-import { formatNumber, metricValue } from './metrics.ts';
+import { formatNumber, refValue as metricRefValue } from './metrics.ts';
 import type { MemoryRead, RunOutcome, RunRequest, Runner } from './runner-port.ts';
 
 export const DEFAULT_MAX_INSTRUCTIONS = 5_000_000;
@@ -64,6 +64,14 @@ export function runRequest(lesson: Lesson, name: string, files: Record<string, s
     }
     if (c.kind === 'shell' && !shellCommands.includes(c.command)) shellCommands.push(c.command);
   }
+  // Figures and comparisons may read a number a command printed (metric shellNumber).
+  const refs = [
+    ...lesson.steps.flatMap((s) => s.checks).flatMap((c) => (c.kind === 'compare' ? [c.left, c.right] : [])),
+    ...(lesson.figure ? [lesson.figure.value, ...(lesson.figure.per ? [lesson.figure.per] : [])] : []),
+  ];
+  for (const ref of refs) {
+    if (ref.run === name && ref.command !== undefined && !shellCommands.includes(ref.command)) shellCommands.push(ref.command);
+  }
   const request: RunRequest = {
     mode: spec.mode, entry: spec.file, files, machine: lesson.machine,
     maxInstructions: lesson.machine.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS, memoryReads, shellCommands,
@@ -119,6 +127,6 @@ async function refValue(context: CheckContext, ref: MetricRef): Promise<number |
   if (outcome.status !== 'ran') return undefined;
   const guest = ref.vm === undefined ? outcome : outcome.vms?.find((v) => v.name === ref.vm);
   if (!guest) return undefined;
-  const value = metricValue({ result: guest.result, figures: guest.figures }, ref.metric, ref.cause);
+  const value = metricRefValue({ result: guest.result, figures: guest.figures, shell: ref.vm === undefined ? outcome.shell : undefined }, ref);
   return Number.isNaN(value) ? undefined : value;
 }
