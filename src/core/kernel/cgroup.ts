@@ -29,6 +29,9 @@ export class Cgroup implements MemoryCharge {
   tasksVruntime = 0;
   /** The least vruntime picked among this group's entities: one returning from idle starts here. */
   floor = 0;
+  /** Queued processes in this group itself, and in it and its descendants (the scheduler's). */
+  runnableOwn = 0;
+  runnableBelow = 0;
 
   constructor(readonly name: string, readonly parent: Cgroup | null) {}
 

@@ -47,6 +47,8 @@ export class Process {
   /** A host-side process (the shell, written in TypeScript): it has no user code and is
    * never scheduled on the hart; its system calls come through a KernelPort. */
   host = false;
+  /** In the scheduler's run queue (not running, not asleep). */
+  queued = false;
 
   constructor(
     /** Globally unique id, the pid in the host's (initial) pid namespace. */

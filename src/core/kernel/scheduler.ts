@@ -36,7 +36,13 @@ export class Scheduler {
   makeRunnable(p: Process): void {
     p.state = 'runnable';
     p.channel = null;
+    this.enqueue(p);
+  }
+
+  private enqueue(p: Process): void {
+    p.queued = true;
     this.queue.push(p);
+    countQueued(p.cgroup, 1);
   }
 
   sleepOn(p: Process, channel: object): void {
@@ -120,6 +126,10 @@ export class Scheduler {
    * of processes stays linear.
    */
   remove(p: Process): void {
+    if (p.queued) {
+      p.queued = false;
+      countQueued(p.cgroup, -1);
+    }
     if (p.channel) this.sleepers.get(p.channel)?.delete(p);
     else if (p.state === 'sleeping' && ++this.staleTimers > 1024 && this.staleTimers * 2 > this.timers.length) {
       this.timers = this.timers.filter((t) => t.p !== p && live(t));
@@ -154,6 +164,11 @@ export class Scheduler {
     return () => {
       this.quantum = s.quantum;
       this.queue = queue;
+      for (const g of ctx.cgroups.values()) g.runnableOwn = g.runnableBelow = 0;
+      for (const p of queue) {
+        p.queued = true;
+        countQueued(p.cgroup, 1);
+      }
       this.sleepers.clear();
       for (const [c, set] of sleepers) this.sleepers.set(c, set);
       this.timers = timers;
@@ -206,12 +221,15 @@ export class Scheduler {
       if (best !== null && !ahead(path, best)) continue;
       best = path;
       bestIndex = i;
-      if (path.atFloor) break; // nobody can be ahead of every floor
+      if (path.unbeatable) break; // at every level, at the floor or alone
     }
     if (best === null) return null;
     // Each level's floor moves up to what was picked there.
     for (let i = 0; i < best.entities.length; i++) best.parents[i]!.floor = best.vruntimes[i]!;
-    return this.queue.splice(bestIndex, 1)[0]!;
+    const p = this.queue.splice(bestIndex, 1)[0]!;
+    p.queued = false;
+    countQueued(p.cgroup, -1);
+    return p;
   }
 
   /** When nothing can run: the earliest timer or cpu.max period that would change that. */
@@ -240,7 +258,7 @@ export class Scheduler {
       const used = this.runSlice(p, Math.min(this.quantum, remaining));
       remaining -= used;
       chargeVruntime(p.cgroup, used);
-      if (p.state === 'runnable') this.queue.push(p);
+      if (p.state === 'runnable') this.enqueue(p);
     }
     return { kind: 'budget' };
   }
@@ -295,8 +313,8 @@ interface EntityPath {
   entities: Cgroup[];
   parents: Cgroup[];
   vruntimes: number[];
-  /** Every entity is at its parent's floor: nothing can be ahead of it. */
-  atFloor: boolean;
+  /** At every level the entity is at its parent's floor or the only one queued: nothing can be ahead. */
+  unbeatable: boolean;
 }
 
 function entityPath(g: Cgroup): EntityPath {
@@ -305,7 +323,7 @@ function entityPath(g: Cgroup): EntityPath {
   groups.reverse();
   const entities = [...groups, g];
   const parents = [...groups.map((c) => c.parent!), g];
-  let atFloor = true;
+  let unbeatable = true;
   const vruntimes = entities.map((e, i) => {
     const parent = parents[i]!;
     const own = e === parent;
@@ -313,10 +331,11 @@ function entityPath(g: Cgroup): EntityPath {
     if (own && e.tasksVruntime < parent.floor) e.tasksVruntime = parent.floor;
     if (!own && e.vruntime < parent.floor) e.vruntime = parent.floor;
     const v = own ? e.tasksVruntime : e.vruntime;
-    if (v > parent.floor) atFloor = false;
+    const alone = own ? parent.runnableOwn === parent.runnableBelow : e.runnableBelow === parent.runnableBelow;
+    if (v > parent.floor && !alone) unbeatable = false;
     return v;
   });
-  return { entities, parents, vruntimes, atFloor };
+  return { entities, parents, vruntimes, unbeatable };
 }
 
 /** Is `a` strictly ahead (less vruntime) of `b` where their paths part? */
@@ -326,6 +345,12 @@ function ahead(a: EntityPath, b: EntityPath): boolean {
     if (a.entities[i] !== b.entities[i]) return a.vruntimes[i]! < b.vruntimes[i]!;
   }
   return false;
+}
+
+/** Keeps the queued counts of a group and its ancestors. */
+function countQueued(g: Cgroup, delta: number): void {
+  g.runnableOwn += delta;
+  for (let c: Cgroup | null = g; c; c = c.parent) c.runnableBelow += delta;
 }
 
 /** Charges `used` cycles along the path: the group's processes, then each group upwards. */
