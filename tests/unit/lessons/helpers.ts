@@ -41,12 +41,14 @@ export function jsonRunner(): Runner & { requests: RunRequest[] } {
       const spec = JSON.parse(request.files[request.entry] ?? '{}') as {
         result?: Partial<RunResult>; memory?: RunOutcome extends never ? never : unknown;
         kernel?: unknown; shell?: unknown; unsupported?: string; diagnostics?: unknown;
+        vms?: { name: string; result?: Partial<RunResult>; figures?: Record<string, number> }[]; figures?: Record<string, number>;
       };
       if (spec.unsupported) return { status: 'unsupported', reason: spec.unsupported };
       if (spec.diagnostics) return { status: 'build-failed', diagnostics: spec.diagnostics as never };
       return {
         status: 'ran', result: runResult(spec.result), memory: (spec.memory ?? []) as never,
-        kernel: spec.kernel as never, shell: spec.shell as never,
+        kernel: spec.kernel as never, shell: spec.shell as never, figures: spec.figures,
+        vms: spec.vms?.map((v) => ({ name: v.name, result: runResult(v.result), figures: v.figures ?? {} })),
       };
     },
   };
