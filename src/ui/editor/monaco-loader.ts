@@ -2,6 +2,7 @@
 // only the editor features the lab uses, and registers the RISC-V language once.
 import type * as Monaco from 'monaco-editor/editor';
 import { registerRiscv } from './riscv-language.ts';
+import { defineEditorThemes } from './editor-themes.ts';
 
 export type MonacoApi = typeof Monaco;
 
@@ -30,11 +31,14 @@ async function importMonaco(): Promise<MonacoApi> {
     import('monaco-editor/features/bracketMatching/register'),
     import('monaco-editor/features/cursorUndo/register'),
     import('monaco-editor/features/linesOperations/register'),
+    // Ctrl+M makes Tab move focus instead of indenting: the editor's keyboard way out.
+    import('monaco-editor/features/toggleTabFocusMode/register'),
   ]);
   // The editor worker is the only Monaco worker: no language services beyond our own.
   (self as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {
     getWorker: () => new EditorWorker(),
   };
   registerRiscv(monaco);
+  defineEditorThemes(monaco);
   return monaco;
 }
