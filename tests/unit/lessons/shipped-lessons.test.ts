@@ -9,11 +9,27 @@ import { runLessons } from './cli-io.ts';
 import { readTree } from './helpers.ts';
 
 describe('the shipped lessons', () => {
-  it('pass lessons check', async () => {
+  it('pass lessons check, each ending with a figure the student produced', async () => {
     const { status, stdout } = await runLessons(['check', 'lessons']);
     expect(stdout).not.toContain('FAIL');
     expect(status).toBe(0);
+    const lines = stdout.split('\n').filter((l) => l.startsWith('ok '));
+    expect(lines.length).toBeGreaterThanOrEqual(12);
+    for (const line of lines) expect(line).toMatch(/; [^;]+: [0-9.]+/);
   }, 120_000);
+
+  it('cover the whole subject: the machine, both hypervisor modes, guests on a host, containers', () => {
+    const lessons = loadLessons(readTree('lessons', 'lessons')).lessons;
+    const modes = new Set(lessons.map((l) => l.machine.mode));
+    for (const m of ['bare', 'full', 'pv', 'linux', 'containers'] as const) expect(modes).toContain(m);
+    expect(lessons.some((l) => (l.machine.vms?.length ?? 0) > 1)).toBe(true);
+    expect(lessons.some((l) => Object.values(l.runs).some((r) => r.snapshotAt !== undefined))).toBe(true);
+    const ids = new Set<string>();
+    for (const l of lessons) {
+      for (const pre of l.prerequisites) expect(ids, `${l.id} needs ${pre} first`).toContain(pre);
+      ids.add(l.id);
+    }
+  });
 
   it('are numbered in order with unique ids, starting from the bare machine', () => {
     const catalogue = loadLessons(readTree('lessons', 'lessons'));
