@@ -28,7 +28,8 @@
 // Interrupts are checked between chunks of steps; a chunk ends at the next timer deadline,
 // on any CSR instruction, mret, wfi, trap, and any slow-path memory access (devices) unless
 // the memory says it has none (Memory.sideEffectFree). Outside the RAM window, fetches use
-// Memory.fetchPage when offered: a page of code words cached until Memory.fetchEpoch moves.
+// Memory.fetchPage when offered (a page of code words), and loads/stores Memory.dataPage
+// (a page of bytes), cached until Memory.fetchEpoch moves.
 //
 // execute() is one long function on purpose: the interpreter's hot loop, with decoding
 // inline and the RAM fast path on typed arrays (as TinyEMU does). Everything rare —
@@ -252,10 +253,16 @@ export class Cpu {
     const watch = this.storeWatch < 0 ? -1 : ((this.storeWatch - base) | 0);
     // Fetch fast path outside the RAM window: one page of code words at a time.
     const paged = mem.fetchPage !== undefined;
+    const dataPaged = mem.dataPage !== undefined;
     const quiet = mem.sideEffectFree === true;
     let epoch = mem.fetchEpoch ?? 0;
     let fvpn = -1;
     let fwords = EMPTY_I32;
+    // Data fast path outside the RAM window: the last page loaded from and stored to.
+    let rvpn = -1;
+    let rbytes = EMPTY_U8;
+    let wvpn = -1;
+    let wbytes = EMPTY_U8;
     let pc = this.pc | 0;
     let n = 0;
     let accounted = 0;
@@ -364,6 +371,25 @@ export class Cpu {
           else if (f3 === 5 && (off >>> 0) <= sizeM2) v = dv.getUint16(off, true);
           else {
             if (f3 === 3 || f3 > 5) { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
+            if (dataPaged) {
+              const vpn = addr >>> PAGE_SHIFT;
+              if (vpn !== rvpn) {
+                const page = mem.dataPage!(vpn, false);
+                if (mem.fetchEpoch !== epoch) { epoch = mem.fetchEpoch ?? 0; fvpn = rvpn = wvpn = -1; }
+                if (page !== null) { rvpn = vpn; rbytes = page; }
+              }
+              const po = addr & PAGE_MASK;
+              if (vpn === rvpn && po <= PAGE_MASK - 3) {
+                const b = rbytes;
+                if (f3 === 2) v = b[po] | (b[po + 1] << 8) | (b[po + 2] << 16) | (b[po + 3] << 24);
+                else if (f3 === 4) v = b[po];
+                else if (f3 === 0) v = (b[po] << 24) >> 24;
+                else if (f3 === 5) v = b[po] | (b[po + 1] << 8);
+                else v = ((b[po] | (b[po + 1] << 8)) << 16) >> 16;
+                if (rd !== 0) x[rd] = v;
+                break;
+              }
+            }
             this.pc = pc >>> 0;
             if (!quiet) {
               this.account(n - 1 - accounted);
@@ -374,7 +400,7 @@ export class Cpu {
             if (rd !== 0) x[rd] = v;
             // A device may have changed interrupt lines: end the chunk.
             if (!quiet) { pc = (pc + 4) | 0; break loop; }
-            if (mem.fetchEpoch !== epoch) { epoch = mem.fetchEpoch ?? 0; fvpn = -1; }
+            if (mem.fetchEpoch !== epoch) { epoch = mem.fetchEpoch ?? 0; fvpn = rvpn = wvpn = -1; }
             break;
           }
           if (rd !== 0) x[rd] = v;
@@ -403,6 +429,22 @@ export class Cpu {
             dirty[(off + 1) >>> PAGE_SHIFT] = 1;
           } else {
             if (f3 > 2) { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
+            if (dataPaged) {
+              const vpn = addr >>> PAGE_SHIFT;
+              if (vpn !== wvpn) {
+                const page = mem.dataPage!(vpn, true);
+                if (mem.fetchEpoch !== epoch) { epoch = mem.fetchEpoch ?? 0; fvpn = rvpn = wvpn = -1; }
+                if (page !== null) { wvpn = vpn; wbytes = page; }
+              }
+              const po = addr & PAGE_MASK;
+              if (vpn === wvpn && po <= PAGE_MASK - 3) {
+                const b = wbytes;
+                b[po] = v;
+                if (f3 !== 0) b[po + 1] = v >> 8;
+                if (f3 === 2) { b[po + 2] = v >> 16; b[po + 3] = v >> 24; }
+                break;
+              }
+            }
             this.pc = pc >>> 0;
             if (!quiet) {
               this.account(n - 1 - accounted);
@@ -411,7 +453,7 @@ export class Cpu {
             if (!this.storeSlow(addr >>> 0, f3, v, insn)) { trapped = true; break loop; }
             if (!quiet) { pc = (pc + 4) | 0; break loop; }
             // A store may have changed a mapping (copy-on-write): refetch the code page.
-            if (mem.fetchEpoch !== epoch) { epoch = mem.fetchEpoch ?? 0; fvpn = -1; }
+            if (mem.fetchEpoch !== epoch) { epoch = mem.fetchEpoch ?? 0; fvpn = rvpn = wvpn = -1; }
             break;
           }
           break;

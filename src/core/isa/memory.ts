@@ -49,7 +49,14 @@ export interface Memory {
    * shared code stays write-protected. A view stays valid while fetchEpoch is unchanged.
    */
   fetchPage?(vpn: number): Int32Array | null;
-  /** Changes whenever a view returned by fetchPage may be stale (a mapping changed). */
+  /**
+   * Optional data fast path, the same idea for loads (write = false) and stores (true):
+   * the bytes of page `vpn` if every such access to it is allowed now, else null, and the
+   * access takes load()/store() with their checks and faults. A page is offered for
+   * stores only once it is private (copy-on-write already broken), never read-only code.
+   */
+  dataPage?(vpn: number, write: boolean): Uint8Array | null;
+  /** Changes whenever a view returned by fetchPage or dataPage may be stale (a mapping changed). */
   readonly fetchEpoch?: number;
   /**
    * Slow-path loads and stores have no side effects beyond memory (no devices, no

@@ -285,6 +285,17 @@ export class AddressSpace implements Memory {
     return e !== undefined && (e.prot & PROT_EXEC) !== 0 ? e.frame.words() : null;
   }
 
+  /**
+   * The CPU's data fast path: the bytes of a mapped page a load (or store) may use as is;
+   * null for a missing page (demand paging), a copy-on-write page (stores), or no
+   * permission, which then take load()/store() and their faults.
+   */
+  dataPage(vpn: number, write: boolean): Uint8Array | null {
+    const e = this.pages.get(vpn);
+    if (e === undefined || (e.prot & (write ? PROT_WRITE : PROT_READ)) === 0 || (write && e.cow)) return null;
+    return e.frame.bytes;
+  }
+
   private lastFault: number = MemoryFault.Page;
 
   /** page() without exceptions: null plus lastFault/oomAt describing why. */

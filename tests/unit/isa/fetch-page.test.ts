@@ -1,4 +1,5 @@
-// The fetch fast path for paged memories (Memory.fetchPage / fetchEpoch / sideEffectFree):
+// The fetch and data fast paths for paged memories (Memory.fetchPage / dataPage /
+// fetchEpoch / sideEffectFree):
 // it must behave exactly like the slow path, see stores to executable pages, and follow
 // mapping changes.
 import fc from 'fast-check';
@@ -127,5 +128,58 @@ describe('instruction fetch through Memory.fetchPage', () => {
       };
       expect(run(new FastPagedMemory())).toEqual(run(new PagedMemory()));
     }), { numRuns: 60 });
+  });
+});
+
+/** FastPagedMemory plus the data fast path; pages in readOnly refuse stores (page fault). */
+class DataPagedMemory extends FastPagedMemory {
+  readonly readOnly = new Set<number>();
+  dataPageCalls = 0;
+  dataPage(vpn: number, write: boolean): Uint8Array | null {
+    this.dataPageCalls++;
+    if (write && this.readOnly.has(vpn)) return null;
+    return this.pages.get(vpn) ?? null;
+  }
+  override store(addr: number, width: AccessWidth, value: number): number {
+    for (let i = 0; i < width; i++) if (this.readOnly.has((addr + i) >>> 12)) return -2;
+    return super.store(addr, width, value);
+  }
+}
+
+describe('loads and stores through Memory.dataPage', () => {
+  const S = (f3: number, rs2: number, rs1: number, imm: number) =>
+    ((((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 31) << 7) | 0x23) >>> 0;
+
+  it('gives the same results as the slow path for every width, offset and page edge', () => {
+    const access = fc.record({
+      store: fc.boolean(), f3: fc.constantFrom(0, 1, 2, 4, 5), rd: fc.integer({ min: 1, max: 9 }),
+      rs2: fc.integer({ min: 0, max: 9 }), imm: fc.integer({ min: -2048, max: 2047 }),
+    }).map(({ store, f3, rd, rs2, imm }) => (store ? S(f3 & 3, rs2, 31, imm) : I(imm, 31, f3, rd, 0x03)));
+    fc.assert(fc.property(fc.array(access, { minLength: 1, maxLength: 120 }), fc.array(fc.integer(), { minLength: 9, maxLength: 9 }), (body, seeds) => {
+      // x31 points at the boundary between two data pages: offsets reach both and straddle it.
+      const prog = [...li(31, 0x41000), ...body, ECALL];
+      const run = (mem: PagedMemory) => {
+        mem.map(0x10000, words(prog));
+        mem.map(0x40000, new Uint8Array(4096).map((_, i) => i * 7));
+        mem.map(0x41000, new Uint8Array(4096).map((_, i) => i * 13));
+        const cpu = userCpu(mem, 0x10000);
+        seeds.forEach((v, i) => { cpu.x[i + 1] = v; });
+        const stop = cpu.run(1000);
+        return { stop, x: Array.from(cpu.x), a: Array.from(mem.pages.get(0x40)!), b: Array.from(mem.pages.get(0x41)!), cycles: cpu.clock.cycles };
+      };
+      expect(run(new DataPagedMemory())).toEqual(run(new PagedMemory()));
+    }), { numRuns: 80 });
+  });
+
+  it('a page refused for stores faults through the slow path and is left unchanged; loads from it still run fast', () => {
+    const mem = new DataPagedMemory();
+    const prog = [...li(5, 0x20000), lw(6, 5, 8), addi(6, 6, 1), sw(6, 5, 8), ECALL];
+    mem.map(0x10000, words(prog));
+    mem.map(0x20000, words([0, 0, 41]));
+    mem.readOnly.add(0x20);
+    const cpu = userCpu(mem, 0x10000);
+    expect(cpu.run(100)).toMatchObject({ kind: 'trap', trap: { cause: Exception.StorePageFault, tval: 0x20008 } });
+    expect(cpu.x[6]).toBe(42);
+    expect(mem.load(0x20008, 4)).toBe(41);
   });
 });
