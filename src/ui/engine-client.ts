@@ -9,6 +9,8 @@ export interface EngineClient {
   /** Set the shared stop flag (if any) and send the pause message. */
   pause(): Promise<void>;
   setListener(listener: EngineListener): Promise<void>;
+  /** Wraps a callback so the worker can call it (a comlink proxy). */
+  callback<A extends unknown[]>(f: (...args: A) => void): (...args: A) => void;
   sharedStopFlag: boolean;
 }
 
@@ -29,5 +31,6 @@ export async function startEngine(): Promise<EngineClient> {
       await api.pause();
     },
     setListener: (listener) => api.setListener(Comlink.proxy(listener)),
+    callback: (f) => Comlink.proxy(f),
   };
 }

@@ -115,6 +115,17 @@ export interface ComparisonRow {
   console: string;
 }
 
+/** How far a comparison run has got: the mode in progress and its instructions so far. */
+export interface CompareProgress {
+  mode: RunMode;
+  /** 0-based index of `mode` among the modes compared. */
+  index: number;
+  count: number;
+  instructions: number;
+  /** The instruction budget per mode (a run that never ends stops there). */
+  limit: number;
+}
+
 export interface RunOptions {
   /** Stop after this many instructions (the guest is then 'paused' with reason 'budget'). */
   maxInstructions?: number;
@@ -155,5 +166,8 @@ export interface EngineApi {
    * Run the same source to its end in each mode, separately from the loaded program.
    * Time-sliced like run(); pause() cancels it (unfinished modes end with 'budget').
    */
-  compare(source: string, file: string, modes: RunMode[], maxInstructions?: number): Promise<ComparisonRow[]>;
+  compare(
+    source: string, file: string, modes: RunMode[], maxInstructions?: number,
+    onProgress?: (p: CompareProgress) => void,
+  ): Promise<ComparisonRow[]>;
 }

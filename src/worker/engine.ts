@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
 import type { ProgramImage } from '../core/asm/image.ts';
 import type {
-  ComparisonRow, DisasmLine, EngineApi, EngineInfo, EngineListener, EngineStatus, ExitSummary, LoadResult,
+  ComparisonRow, CompareProgress, DisasmLine, EngineApi, EngineInfo, EngineListener, EngineStatus, ExitSummary, LoadResult,
   MachineView, RunMode, RunOptions, SourceLine, StopInfo,
 } from './engine-api.ts';
 import { NO_EXITS, type Guest, type GuestFactory, type GuestStop } from './guest.ts';
@@ -341,16 +341,36 @@ export class Engine implements EngineApi {
     }
   }
 
-  async compare(source: string, file: string, modes: RunMode[], maxInstructions = COMPARE_LIMIT): Promise<ComparisonRow[]> {
+  async compare(
+    source: string, file: string, modes: RunMode[], maxInstructions = COMPARE_LIMIT,
+    onProgress?: (p: CompareProgress) => void,
+  ): Promise<ComparisonRow[]> {
     await this.stopRunning();
     const rows: ComparisonRow[] = [];
     this.pauseRequested = false;
-    for (const mode of modes) rows.push(await this.compareOne(source, file, mode, maxInstructions));
+    for (const [index, mode] of modes.entries()) {
+      const report = onProgress && this.throttled((instructions: number) =>
+        onProgress({ mode, index, count: modes.length, instructions, limit: maxInstructions }));
+      rows.push(await this.compareOne(source, file, mode, maxInstructions, report));
+    }
     this.pauseRequested = false;
     return rows;
   }
 
-  private async compareOne(source: string, file: string, mode: RunMode, limit: number): Promise<ComparisonRow> {
+  /** Calls `f` at most every PROGRESS_MS of wall time (and always the first time). */
+  private throttled(f: (instructions: number) => void): (instructions: number) => void {
+    let last = -Infinity;
+    return (n) => {
+      const now = this.deps.now();
+      if (now - last < PROGRESS_MS) return;
+      last = now;
+      f(n);
+    };
+  }
+
+  private async compareOne(
+    source: string, file: string, mode: RunMode, limit: number, report?: (instructions: number) => void,
+  ): Promise<ComparisonRow> {
     const factory = this.deps.guests[mode];
     const { image } = this.assembleSafely(source, file, mode);
     const empty = { mode, exitCode: null, instructions: 0, cycles: 0, exits: 0, guestCycles: 0, overheadCycles: 0, console: '' };
@@ -364,8 +384,10 @@ export class Engine implements EngineApi {
     }
     guest.setBreakpoints([]);
     let stop: GuestStop = { kind: 'budget' };
+    report?.(0);
     while (stop.kind === 'budget' && guest.instructions() < limit && !this.pauseRequested) {
       stop = guest.run(Math.min(this.sliceBudget, limit - guest.instructions()), true);
+      report?.(guest.instructions());
       await this.deps.yieldToEvents();
     }
     const ex = guest.exits();
@@ -389,6 +411,8 @@ export class Engine implements EngineApi {
 }
 
 const COMPARE_LIMIT = 20_000_000;
+/** Progress reports during a comparison: often enough to move a bar, rarely enough to be free. */
+const PROGRESS_MS = 100;
 
 function wordAt(guest: Guest, addr: number): number {
   const b = guest.readMemory(addr, 4);

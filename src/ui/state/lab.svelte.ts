@@ -2,7 +2,7 @@
 // machine view and the live diagnostics. Components read these fields; only the methods
 // here talk to the engine.
 import type {
-  ComparisonRow, Diagnostic, DisasmLine, EngineStatus, ExitSummary, MachineView, RunMode, SourceLine, StopInfo,
+  ComparisonRow, CompareProgress, Diagnostic, DisasmLine, EngineStatus, ExitSummary, MachineView, RunMode, SourceLine, StopInfo,
 } from '../../worker/engine-api.ts';
 import { startEngine, type EngineClient } from '../engine-client.ts';
 
@@ -39,6 +39,8 @@ export class Lab {
   boots = $state(0);
   comparison: ComparisonRow[] | null = $state(null);
   comparing = $state(false);
+  /** The comparison run's progress, while one runs. */
+  compareProgress: CompareProgress | null = $state(null);
   /** Milliseconds from pressing Pause to the engine reporting it stopped. */
   lastPauseMs: number | null = $state(null);
 
@@ -263,18 +265,26 @@ export class Lab {
   /** The same program bare, fully virtualized and paravirtualized; Pause cancels it. */
   async compare(source: string, file: string): Promise<void> {
     if (this.busy || this.comparing) return;
-    const { api } = await this.ready;
+    const { api, callback } = await this.ready;
     this.comparing = true;
+    this.compareProgress = null;
     this.message = 'Comparing bare, full and pv…';
     try {
-      this.comparison = await api.compare(source, file, ['bare', 'full', 'pv']);
-      this.message = 'Comparison done';
+      const rows = await api.compare(source, file, ['bare', 'full', 'pv'], undefined, callback((p: CompareProgress) => { this.compareProgress = p; }));
+      const cancelled = rows.some((r) => r.end === 'budget') && this.compareCancelled;
+      this.comparison = rows;
+      this.message = cancelled ? 'Comparison cancelled: unfinished modes show where they stopped' : 'Comparison done';
     } finally {
       this.comparing = false;
+      this.compareCancelled = false;
+      this.compareProgress = null;
     }
   }
 
+  private compareCancelled = false;
+
   async cancelCompare(): Promise<void> {
+    this.compareCancelled = true;
     const { api } = await this.ready;
     await api.pause();
   }
