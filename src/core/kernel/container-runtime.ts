@@ -24,7 +24,8 @@ import { procfs } from './procfs.ts';
 import { SIGKILL, SIGTERM } from './signal.ts';
 import { fileOf } from './sys-file.ts';
 import { CORE_HZ } from '../isa/clock.ts';
-import { KernelStateError, type CheckpointPart, type RestoreContext, type SaveContext } from './checkpoint.ts';
+import { KernelStateError, type CheckpointPart, type SaveContext } from './checkpoint.ts';
+import type { RestoreContext } from './checkpoint-restore.ts';
 
 export interface Container {
   id: string;

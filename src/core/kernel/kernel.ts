@@ -26,7 +26,8 @@ import { execImage, userImageProblem } from './exec.ts';
 import { TextCache } from './program-loader.ts';
 import { procfs } from './procfs.ts';
 import { cgroupfs } from './cgroupfs.ts';
-import { restoreKernel, saveKernel, type CheckpointPart, type KernelState } from './checkpoint.ts';
+import { saveKernel, type CheckpointPart, type KernelState } from './checkpoint.ts';
+import { restoreKernel } from './checkpoint-restore.ts';
 
 export interface KernelOptions {
   /** Where console output goes, as produced. */

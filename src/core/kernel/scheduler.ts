@@ -9,7 +9,8 @@
 // as one). A cgroup over its cpu.max quota is skipped until its next period. When
 // nothing is runnable the clock skips to the next wakeup (see driver.ts for when).
 
-import type { RestoreContext, SaveContext, SchedulerState } from './checkpoint.ts';
+import type { SaveContext, SchedulerState } from './checkpoint.ts';
+import type { RestoreContext } from './checkpoint-restore.ts';
 import type { IdlePolicy, Kernel, KernelStop } from './kernel.ts';
 import type { Cgroup } from './cgroup.ts';
 import type { Process } from './process.ts';
