@@ -4,27 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { firstLoadFiles as firstLoadFilesOf } from '../../bench/bundle.ts';
 
 const dist = resolve(import.meta.dirname, '../../dist');
 const BUDGET = 150 * 1024;
 
-/** index.html's scripts and modulepreloads, then the static imports of those, transitively. */
-function firstLoadFiles(): string[] {
-  const html = readFileSync(join(dist, 'index.html'), 'utf8');
-  const queue = [...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\.\/([^"]+\.js)"/g)].map((m) => m[1]!);
-  const seen = new Set<string>();
-  while (queue.length) {
-    const file = queue.shift()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const code = readFileSync(join(dist, file), 'utf8');
-    // Static imports only (`import ... from "./x.js"` / `import "./x.js"`), not import().
-    for (const m of code.matchAll(/(?:^|[;\n}])\s*import\s*(?:[\w*${}\s,]+from\s*)?["']\.\/([^"']+\.js)["']/g)) {
-      queue.push(join(file, '..', m[1]!).replace(/^\.\//, ''));
-    }
-  }
-  return [...seen];
-}
+
+const firstLoadFiles = () => firstLoadFilesOf(dist);
 
 describe('bundle budget', () => {
   it('keeps first-load JavaScript at most 150 kB gzip, without Monaco or xterm', () => {
