@@ -31,9 +31,11 @@ export async function runContainerScript(request: RunRequest): Promise<RunOutcom
     env: { ...DEFAULT_SHELL_ENV, ...host.env }, mode: 'script', output: (text) => { transcript += text; },
   });
   const lines = scriptLines(request.files[request.entry] ?? '');
-  const script = await Promise.race([session.runCommands(lines), budget]);
+  const progress = () => (host?.kernel.instructions ?? 0) + transcript.length;
+  const stopped = Promise.race([budget, stuck(host, progress, () => finished)]);
+  const script = await Promise.race([session.runCommands(lines), stopped]);
   const scriptTranscript = transcript;
-  const shell = script === 'budget' ? [] : await Promise.race([session.runCommands(request.shellCommands), budget]);
+  const shell = script === 'budget' ? [] : await Promise.race([session.runCommands(request.shellCommands), stopped]);
   finished = true;
   const ranOut = script === 'budget' || shell === 'budget';
   const status = script === 'budget' ? null : (script.at(-1)?.status ?? 0);
@@ -45,6 +47,34 @@ export async function runContainerScript(request: RunRequest): Promise<RunOutcom
     shell: shell === 'budget' ? [] : (shell as Results),
     figures: containerFigures(host),
   };
+}
+
+/** Microtask turns with no progress after which a waiting session counts as stuck. */
+const QUIET_TURNS = 50_000;
+
+/**
+ * Resolves when the kernel has nothing left to run and the session still waits (a
+ * command blocked on something that can never happen). Core has no wall clock, so
+ * "stuck" means many host-side turns in a row with no instruction run and no output;
+ * the spells it waits double, so a busy session pays almost nothing for the watch.
+ */
+async function stuck(host: KernelHost, progress: () => number, finished: () => boolean): Promise<'budget'> {
+  let quiet = 0;
+  let spell = 64;
+  while (!finished()) {
+    await host.driver.idle();
+    const before = progress();
+    for (let i = 0; i < spell && !finished(); i++) await Promise.resolve();
+    if (progress() === before) {
+      quiet += spell;
+      spell *= 2;
+    } else {
+      quiet = 0;
+      spell = 64;
+    }
+    if (quiet >= QUIET_TURNS) return 'budget';
+  }
+  return new Promise<'budget'>(() => {});
 }
 
 /** Commands as typed: one a line, blank lines and comments left out. */
@@ -66,7 +96,7 @@ function transcriptResult(host: KernelHost, transcript: string, status: number |
   };
   const busy = result.cost.guestCycles + result.cost.overheadCycles;
   result.cost.overheadPercent = busy === 0 ? 0 : (result.cost.overheadCycles / busy) * 100;
-  if (ranOut) result.message = 'the script was stopped: the kernel used its whole instruction budget (machine.maxInstructions)';
+  if (ranOut) result.message = 'the script was stopped: it used the whole instruction budget (machine.maxInstructions), or waited for something that never came';
   return result;
 }
 
