@@ -1,6 +1,5 @@
-// The guest kernel tests/fixtures/pv/hello-uart/kernel.s (checked against QEMU there), shipped as lesson
-// material: its assembly source, assembled when a VM boots it. Keep the two identical
-// (tests/unit/vmm/images.test.ts checks).
+// A guest kernel shipped as lesson material: its assembly source, assembled when a VM boots
+// it. The one copy: tests/fixtures/pv/hello-uart/build.sh builds its GNU reference ELF from here.
 
 export const source = `# hello-uart, paravirtualized: the bare kernel's UART polling loop becomes one debug
 # console hypercall per string, and the power-off device an SRST hypercall. The trap

@@ -1,6 +1,5 @@
-// The guest kernel tests/fixtures/bare/hello-uart/kernel.s (checked against QEMU there), shipped as lesson
-// material: its assembly source, assembled when a VM boots it. Keep the two identical
-// (tests/unit/vmm/images.test.ts checks).
+// A guest kernel shipped as lesson material: its assembly source, assembled when a VM boots
+// it. The one copy: tests/fixtures/bare/hello-uart/build.sh builds its GNU reference ELF from here.
 
 export const source = `# hello-uart: the smallest guest kernel. Sets a trap vector, prints through the UART
 # (polling its line status register), and powers the machine off with status 0.

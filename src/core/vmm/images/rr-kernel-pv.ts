@@ -1,6 +1,5 @@
-// The guest kernel tests/fixtures/pv/rr-kernel/kernel.s (checked against QEMU there), shipped as lesson
-// material: its assembly source, assembled when a VM boots it. Keep the two identical
-// (tests/unit/vmm/images.test.ts checks).
+// A guest kernel shipped as lesson material: its assembly source, assembled when a VM boots
+// it. The one copy: tests/fixtures/pv/rr-kernel/build.sh builds its GNU reference ELF from here.
 
 export const source = `# rr-kernel, paravirtualized: the same two U-mode tasks (their code is unchanged) under a
 # kernel ported to Trapdoor's hypercalls. What changed, and why it saves exits:

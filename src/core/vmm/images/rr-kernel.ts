@@ -1,6 +1,5 @@
-// The guest kernel tests/fixtures/bare/rr-kernel/kernel.s (checked against QEMU there), shipped as lesson
-// material: its assembly source, assembled when a VM boots it. Keep the two identical
-// (tests/unit/vmm/images.test.ts checks).
+// A guest kernel shipped as lesson material: its assembly source, assembled when a VM boots
+// it. The one copy: tests/fixtures/bare/rr-kernel/build.sh builds its GNU reference ELF from here.
 
 export const source = `# rr-kernel: a tiny time-sharing kernel for bare hardware (QEMU virt, -bios none).
 #

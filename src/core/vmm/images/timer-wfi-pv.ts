@@ -1,6 +1,5 @@
-// The guest kernel tests/fixtures/pv/timer-wfi/kernel.s (checked against QEMU there), shipped as lesson
-// material: its assembly source, assembled when a VM boots it. Keep the two identical
-// (tests/unit/vmm/images.test.ts checks).
+// A guest kernel shipped as lesson material: its assembly source, assembled when a VM boots
+// it. The one copy: tests/fixtures/pv/timer-wfi/build.sh builds its GNU reference ELF from here.
 
 export const source = `# timer-wfi, paravirtualized. The bare kernel's CLINT accesses become SBI set_timer
 # hypercalls, mstatus.MIE becomes the shared page's IE word (a plain store, no exit), and

@@ -1,6 +1,5 @@
-// The guest kernel tests/fixtures/bare/timer-wfi/kernel.s (checked against QEMU there), shipped as lesson
-// material: its assembly source, assembled when a VM boots it. Keep the two identical
-// (tests/unit/vmm/images.test.ts checks).
+// A guest kernel shipped as lesson material: its assembly source, assembled when a VM boots
+// it. The one copy: tests/fixtures/bare/timer-wfi/build.sh builds its GNU reference ELF from here.
 
 export const source = `# timer-wfi: timer interrupts through the CLINT. The kernel arms mtimecmp, enables the
 # machine timer interrupt and sleeps in wfi; the handler counts five ticks, printing
