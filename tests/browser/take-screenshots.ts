@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { launchChromium } from './chromium.ts';
 import { SUB_PATH, staticServer } from './global-setup.ts';
 import { setSource, waitForTerminal } from './lab-page.ts';
+import { focusTerminal, runCommand } from './terminal-page.ts';
 
 const out = process.argv[2] ?? '/tmp/shots';
 mkdirSync(out, { recursive: true });
@@ -13,7 +14,11 @@ const { port } = server.address() as { port: number };
 const url = `http://127.0.0.1:${port}${SUB_PATH}`;
 const browser = await launchChromium();
 
-const sizes = [{ name: 'wide', width: 1400, height: 860 }, { name: 'laptop', width: 1024, height: 700 }];
+const sizes = [
+  { name: 'wide', width: 1400, height: 860 },
+  { name: 'laptop', width: 1024, height: 700 },
+  { name: 'narrow', width: 800, height: 900 },
+];
 for (const scheme of ['dark', 'light'] as const) {
   for (const size of sizes) {
     const context = await browser.newContext({ viewport: size, colorScheme: scheme });
@@ -47,6 +52,25 @@ for (const scheme of ['dark', 'light'] as const) {
     await page.getByRole('button', { name: 'Compare bare / full / pv' }).click();
     await page.getByRole('table', { name: /Same program/ }).waitFor();
     await shot('9-compare');
+    await focusTerminal(page);
+    await runCommand(page, 'container run -d --name web --hostname web alpine sleep 1000');
+    await runCommand(page, 'container run -d --name db --hostname db debian:12 sleep 1000');
+    await runCommand(page, 'container ps');
+    await page.getByRole('tab', { name: 'Guests' }).click();
+    await page.getByRole('row', { name: /^db / }).waitFor();
+    await shot('10-terminal-guests');
+    await page.getByRole('button', { name: 'Open a shell in web' }).click();
+    await runCommand(page, 'ps', 'root@web:/#');
+    await shot('11-container-shell');
+    await page.getByRole('tab', { name: 'Data centre' }).click();
+    const migration = page.getByRole('region', { name: 'Live migration' });
+    await migration.waitFor();
+    await page.getByText(/Consolidation: \d+ servers/).waitFor();
+    await shot('12-datacentre');
+    await migration.getByRole('button', { name: 'Migrate' }).click();
+    await migration.getByText(/downtime/).waitFor();
+    await page.screenshot({ path: `${out}/${scheme}-${size.name}-13-datacentre-migrated.png`, fullPage: true });
+    await page.getByRole('tab', { name: 'Lab', exact: true }).click();
     await page.getByLabel('Mode', { exact: true }).selectOption('bare');
     await setSource(page, '        .text\n_start:\n        addi a0, a0, 1\n        frobnicate a0, a1\n        li t0, 99999999999\n');
     await page.waitForTimeout(800);

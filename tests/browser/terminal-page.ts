@@ -28,7 +28,11 @@ export async function runCommand(page: Page, command: string, prompt = 'root@tra
   const deadline = Date.now() + timeout;
   for (;;) {
     const lines = await terminalLines(page);
-    const start = lines.findIndex((l) => l.endsWith(command));
+    // The typed line may wrap over several rows: it ends on the first row by which the
+    // rows so far contain the whole command.
+    // (Rows are compared without spaces: the one at a wrap point was trimmed.)
+    const squeezed = command.replace(/\s+/g, '');
+    const start = lines.findIndex((_, i) => lines.slice(0, i + 1).join('').replace(/\s+/g, '').includes(squeezed));
     const end = lines.findIndex((l, i) => i > start && l.startsWith(prompt));
     if (start >= 0 && end > start) return lines.slice(start + 1, end);
     if (Date.now() > deadline) throw new Error(`no '${prompt}' after '${command}':\n${lines.join('\n')}`);
