@@ -1,7 +1,10 @@
 // Control groups (cgroup v2): a tree of groups, each with limits and usage that every
 // process in it is charged against, and that every ancestor is charged too.
-// memory.max / memory.current, pids.max / pids.current, cpu.max and cpu.weight.
+// memory.max / memory.current, pids.max / pids.current, cpu.max and cpu.weight, and the
+// counters of how often each limit bit: pids.events, memory.events (cgroup-events.ts) and
+// cpu.stat's bandwidth figures.
 
+import { noEvents, type CgroupEvent } from './cgroup-events.ts';
 import type { MemoryCharge } from './frame.ts';
 import { PAGE_SIZE } from './frame.ts';
 
@@ -21,8 +24,18 @@ export class Cgroup implements MemoryCharge {
   /** Cycles used in the current cpu.max period. */
   cpuUsedInPeriod = 0;
   periodStart = 0;
-  /** memory.events oom_kill. */
-  oomKills = 0;
+  /** pids.events and memory.events: this group and those below it (see cgroup-events.ts). */
+  readonly events = noEvents();
+  /** pids.events.local and memory.events.local: this group only. */
+  readonly eventsLocal = noEvents();
+  /** cpu.stat nr_periods: cpu.max periods in which the group ran or was throttled. */
+  nrPeriods = 0;
+  /** cpu.stat nr_throttled: periods in which it used its whole quota and had to wait. */
+  nrThrottled = 0;
+  /** cpu.stat throttled_usec, in cycles: from running out of quota to the period's end. */
+  throttledCycles = 0;
+  /** When the group ran out of quota in the current period, or -1. */
+  throttledAt = -1;
   /** Weighted CPU time as an entity in its parent (CFS vruntime): cycles * 100 / cpu.weight. */
   vruntime = 0;
   /** The same for this group's own processes, which compete with its child groups as one entity of weight 100. */
@@ -48,10 +61,26 @@ export class Cgroup implements MemoryCharge {
     return this.parent ? `${this.parent.path().replace(/\/$/, '')}/${this.name}` : '/';
   }
 
+  /** Counts `event` on this group (local and hierarchical) and on every ancestor (hierarchical). */
+  record(event: CgroupEvent): void {
+    this.eventsLocal[event]++;
+    for (let g: Cgroup | null = this; g; g = g.parent) g.events[event]++;
+  }
+
+  /** The OOM killer chose a process of this group (memory.events oom_kill). */
+  recordOomKill(): void {
+    this.record('memory.oom_kill');
+  }
+
   charge(pages: number): boolean {
     const bytes = pages * PAGE_SIZE;
     for (let g: Cgroup | null = this; g; g = g.parent) {
-      if (g.memoryCurrent + bytes > g.memoryMax) return false;
+      if (g.memoryCurrent + bytes > g.memoryMax) {
+        // No reclaim in this model: hitting memory.max is at once an OOM.
+        g.record('memory.max');
+        g.record('memory.oom');
+        return false;
+      }
     }
     for (let g: Cgroup | null = this; g; g = g.parent) g.memoryCurrent += bytes;
     return true;
@@ -63,7 +92,12 @@ export class Cgroup implements MemoryCharge {
 
   /** fork's pids check: false means EAGAIN. */
   chargePid(): boolean {
-    for (let g: Cgroup | null = this; g; g = g.parent) if (g.pidsCurrent + 1 > g.pidsMax) return false;
+    for (let g: Cgroup | null = this; g; g = g.parent) {
+      if (g.pidsCurrent + 1 > g.pidsMax) {
+        g.record('pids.max');
+        return false;
+      }
+    }
     for (let g: Cgroup | null = this; g; g = g.parent) g.pidsCurrent++;
     return true;
   }
@@ -79,16 +113,37 @@ export class Cgroup implements MemoryCharge {
     }
   }
 
-  /** Has this group (or an ancestor) used its cpu.max quota for the period at `now`? */
+  /**
+   * Has this group (or an ancestor) used its cpu.max quota for the period at `now`? The
+   * scheduler asks when a process of the group wants (or just had) the CPU, so a yes is a
+   * throttle: counted once per period on the group whose quota ran out, as Linux's CFS
+   * bandwidth controller counts nr_throttled. Every ancestor's period is brought up to date.
+   */
   throttled(now: number): boolean {
+    let throttled = false;
     for (let g: Cgroup | null = this; g; g = g.parent) {
       if (g.cpuQuota === Infinity) continue;
-      if (now - g.periodStart >= g.cpuPeriod) {
-        g.periodStart = now - ((now - g.periodStart) % g.cpuPeriod);
-        g.cpuUsedInPeriod = 0;
+      g.refreshPeriod(now);
+      if (g.cpuUsedInPeriod < g.cpuQuota) continue;
+      throttled = true;
+      if (g.throttledAt < 0) {
+        g.throttledAt = now;
+        g.nrThrottled++;
       }
-      if (g.cpuUsedInPeriod >= g.cpuQuota) return true;
     }
-    return false;
+    return throttled;
+  }
+
+  /** Starts the period `now` falls in, if the current one is over; its figures go to cpu.stat. */
+  private refreshPeriod(now: number): void {
+    const elapsed = now - this.periodStart;
+    if (elapsed < this.cpuPeriod) return;
+    const end = this.periodStart + this.cpuPeriod;
+    // Linux's period timer stops while a group is idle: idle periods do not count.
+    if (this.cpuUsedInPeriod > 0 || this.throttledAt >= 0) this.nrPeriods++;
+    if (this.throttledAt >= 0) this.throttledCycles += Math.max(0, end - this.throttledAt);
+    this.throttledAt = -1;
+    this.periodStart = now - (elapsed % this.cpuPeriod);
+    this.cpuUsedInPeriod = 0;
   }
 }

@@ -1,10 +1,13 @@
 // /sys/fs/cgroup: the cgroup v2 interface files of one cgroup (and its children, as
 // directories). The host's view is writable (echo 64M > memory.max); a container sees
-// its own group read-only, as docker mounts it.
+// its own group read-only, as docker mounts it. The event files (pids.events,
+// memory.events, their .local twins, cpu.stat) are described in cgroup-events.ts and
+// cgroup.ts; cpu.stat is hierarchical for usage, the group's own cpu.max for the rest.
 
 import { CORE_HZ } from '../isa/clock.ts';
 import { utf8Decode, utf8Encode } from './bytes.ts';
 import type { Cgroup } from './cgroup.ts';
+import { eventsText } from './cgroup-events.ts';
 import { EINVAL, KernelError } from './errno.ts';
 import { Inode } from './fs/inode.ts';
 import type { Kernel } from './kernel.ts';
@@ -46,17 +49,27 @@ const FILES: Record<string, CgroupFile> = {
       g.cpuWeight = w;
     },
   },
-  'cpu.stat': { read: (g) => `usage_usec ${Math.round(g.cpuUsage / US)}\n` },
+  'cpu.stat': { read: cpuStat },
   'memory.max': { read: (g) => `${limit(g.memoryMax)}\n`, write: (g, t) => { g.memoryMax = parseLimit(t); } },
   'memory.current': { read: (g) => `${g.memoryCurrent}\n` },
-  'memory.events': { read: (g) => `oom_kill ${g.oomKills}\n` },
+  'memory.events': { read: (g) => eventsText(g.events, 'memory') },
+  'memory.events.local': { read: (g) => eventsText(g.eventsLocal, 'memory') },
   'pids.max': { read: (g) => `${limit(g.pidsMax)}\n`, write: (g, t) => { g.pidsMax = parseLimit(t); } },
   'pids.current': { read: (g) => `${g.pidsCurrent}\n` },
+  'pids.events': { read: (g) => eventsText(g.events, 'pids') },
+  'pids.events.local': { read: (g) => eventsText(g.eventsLocal, 'pids') },
   'cgroup.procs': {
     read: (g, k) => [...k.processes.values()].filter((p) => p.cgroup === g && p.state !== 'zombie')
       .map((p) => `${p.id}\n`).join(''),
   },
 };
+
+/** cpu.stat: usage (this group and below), then the cpu.max bandwidth controller's figures. */
+function cpuStat(g: Cgroup): string {
+  const usec = (cycles: number): number => Math.round(cycles / US);
+  return `usage_usec ${usec(g.cpuUsage)}\nnr_periods ${g.nrPeriods}\nnr_throttled ${g.nrThrottled}\n`
+    + `throttled_usec ${usec(g.throttledCycles)}\n`;
+}
 
 /** The directory for cgroup `g`; `writable` for the host's view. */
 export function cgroupfs(k: Kernel, g: Cgroup, writable: boolean, parent: Inode | null = null): Inode {

@@ -5,6 +5,7 @@
 import { checkStateHeader } from '../isa/state-header.ts';
 import { AddressSpace } from './address-space.ts';
 import { Cgroup } from './cgroup.ts';
+import { parseEventCounts } from './cgroup-events.ts';
 import { cgroupfs } from './cgroupfs.ts';
 import {
   CGROUP_FIELDS, KERNEL_STATE_VERSION, KernelStateError, wellKnownInodes,
@@ -155,8 +156,13 @@ function buildCgroups(ctx: RestoreContext, k: Kernel, root: CgroupState): void {
       walk(child, c, false);
       return child;
     });
+    const events = parseEventCounts(st.events);
+    const eventsLocal = parseEventCounts(st.eventsLocal);
+    if (!events || !eventsLocal) throw new KernelStateError(`corrupt kernel state: event counters of cgroup ${g.path()}`);
     const apply = (): void => {
       for (const f of CGROUP_FIELDS) g[f] = Number(st.limits[f]);
+      Object.assign(g.events, events);
+      Object.assign(g.eventsLocal, eventsLocal);
       g.children.clear();
       for (const c of children) g.children.set(c.name, c);
     };

@@ -21,6 +21,7 @@ import type { CpuState } from '../isa/cpu.ts';
 import type { ExitEvent } from '../run-result.ts';
 import type { AddressSpace, Region } from './address-space.ts';
 import { Cgroup } from './cgroup.ts';
+import type { EventCounts } from './cgroup-events.ts';
 import type { RestoreContext } from './checkpoint-restore.ts';
 import type { KernelCosts } from './cost.ts';
 import { ConsoleFile, InodeFile, LogFile, NullFile, Pipe, PipeEnd, TeeFile, type OpenFile } from './file.ts';
@@ -31,7 +32,8 @@ import type { Kernel } from './kernel.ts';
 import type { MountNamespace, NamespaceSet, PidNamespace, UserNamespace, UtsNamespace } from './namespace.ts';
 import { Process, type ProcessState } from './process.ts';
 
-export const KERNEL_STATE_VERSION = 1;
+/** 2: cgroups carry their event counters (events, eventsLocal) and cpu.stat's bandwidth figures. */
+export const KERNEL_STATE_VERSION = 2;
 
 /** A refused restore: the message says why; the kernel was not changed. */
 export class KernelStateError extends Error {
@@ -70,6 +72,8 @@ export type FileState =
 export interface CgroupState {
   name: string;
   limits: Record<(typeof CGROUP_FIELDS)[number], number>;
+  events: EventCounts;
+  eventsLocal: EventCounts;
   children: CgroupState[];
 }
 
@@ -128,7 +132,8 @@ export interface KernelState {
 
 export const CGROUP_FIELDS = [
   'memoryMax', 'memoryCurrent', 'pidsMax', 'pidsCurrent', 'cpuQuota', 'cpuPeriod', 'cpuWeight',
-  'cpuUsage', 'cpuUsedInPeriod', 'periodStart', 'oomKills', 'vruntime', 'tasksVruntime', 'floor',
+  'cpuUsage', 'cpuUsedInPeriod', 'periodStart', 'vruntime', 'tasksVruntime', 'floor',
+  'nrPeriods', 'nrThrottled', 'throttledCycles', 'throttledAt',
 ] as const;
 
 /** Numbers objects of one kind in the order they are first met; each is saved once. */
@@ -267,7 +272,10 @@ function saveProcess(ctx: SaveContext, p: Process): ProcessSave {
 function saveCgroup(g: Cgroup): CgroupState {
   const limits = {} as CgroupState['limits'];
   for (const f of CGROUP_FIELDS) limits[f] = g[f];
-  return { name: g.name, limits, children: [...g.children.values()].map(saveCgroup) };
+  return {
+    name: g.name, limits, events: { ...g.events }, eventsLocal: { ...g.eventsLocal },
+    children: [...g.children.values()].map(saveCgroup),
+  };
 }
 
 /** Every stateful part of the kernel, as plain structured-cloneable data. */

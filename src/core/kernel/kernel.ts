@@ -442,7 +442,7 @@ export class Kernel {
     const where = `at pc 0x${hex(trap.pc)}`;
     if (p.space.oomAt !== null) {
       p.space.oomAt = null;
-      p.cgroup.oomKills++;
+      p.cgroup.recordOomKill();
       const msg = `Out of memory: Killed process ${p.id} (${p.name}) (memory.max of cgroup ${p.cgroup.path()})`;
       this.log(msg);
       this.signal(p, SIGKILL, msg);

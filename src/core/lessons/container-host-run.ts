@@ -3,11 +3,12 @@
 // checks grade the transcript, each command's output and the container runtime's state.
 // The kernel runs at most maxInstructions, so a script that waits forever still ends.
 
+import type { Cgroup } from '../kernel/cgroup.ts';
 import type { RunResult } from '../run-result.ts';
 import type { ContainerInfo } from '../shell/container-port.ts';
 import { DEFAULT_SHELL_ENV, Session, standardCommands } from '../shell/index.ts';
 import { createKernelHost, type KernelHost } from '../shell/kernel-host.ts';
-import { watchLimitEvents, type LimitEvents } from './cgroup-events.ts';
+import { limitEvents } from './cgroup-events.ts';
 import { unreadable } from './guest-memory-read.ts';
 import type { ContainerView, KernelStateView, RunOutcome, RunRequest, ShellOutput } from './runner-port.ts';
 
@@ -24,7 +25,6 @@ export async function runContainerScript(request: RunRequest): Promise<RunOutcom
     if (spent) outOfBudget();
     return finished || spent ? new Promise<void>(() => {}) : Promise.resolve();
   });
-  const events = watchLimitEvents(host.containers.cgroupParent);
   let transcript = '';
   const session = new Session({
     port: host.port, containers: host.containers, vms: host.vms, table: standardCommands(),
@@ -43,7 +43,7 @@ export async function runContainerScript(request: RunRequest): Promise<RunOutcom
     status: 'ran',
     result: transcriptResult(host, scriptTranscript, status, ranOut),
     memory: request.memoryReads.map(() => unreadable('containers mode has no guest RAM to read')),
-    kernel: kernelView(host, events),
+    kernel: kernelView(host),
     shell: shell === 'budget' ? [] : (shell as Results),
     figures: containerFigures(host),
   };
@@ -100,17 +100,15 @@ function transcriptResult(host: KernelHost, transcript: string, status: number |
   return result;
 }
 
-function kernelView(host: KernelHost, events: Map<string, LimitEvents>): KernelStateView {
+function kernelView(host: KernelHost): KernelStateView {
   const rt = host.containers;
-  return { containers: rt.list(true).map((c) => containerView(c, events.get(c.id), rt.cgroupParent.children.get(c.id)?.oomKills ?? 0)) };
+  return { containers: rt.list(true).map((c) => containerView(c, rt.cgroupParent.children.get(c.id))) };
 }
 
-function containerView(c: ContainerInfo, events: LimitEvents | undefined, oomKills: number): ContainerView {
-  const hits = events ?? { pids: 0, memory: 0, cpu: 0 };
-  // An OOM kill is the memory limit biting too, even when every charge fitted.
+function containerView(c: ContainerInfo, g: Cgroup | undefined): ContainerView {
+  const { oomKills, ...limitHits } = limitEvents(g);
   return {
-    name: c.name, hostname: c.hostname, state: c.status === 'running' ? 'running' : 'stopped',
-    limitHits: { pids: hits.pids, memory: Math.max(hits.memory, oomKills), cpu: hits.cpu }, oomKills,
+    name: c.name, hostname: c.hostname, state: c.status === 'running' ? 'running' : 'stopped', limitHits, oomKills,
   };
 }
 

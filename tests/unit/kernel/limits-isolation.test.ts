@@ -72,7 +72,7 @@ _start:
     runAll(k);
     expect(p.killedBy).toBe(9);
     expect(p.killReason).toMatch(/^Out of memory: Killed process \d+ \(hog\)/);
-    expect(cg.oomKills).toBe(1);
+    expect(cg.events['memory.oom_kill']).toBe(1);
     expect(cg.memoryCurrent).toBe(0); // everything freed at exit
   });
 
