@@ -4,7 +4,7 @@
 // and skip idle time exactly; this device is the memory-mapped window onto them.
 
 import type { Cpu } from '../isa/cpu.ts';
-import { high32, low32 } from '../isa/clock.ts';
+import { high32, low32, type Clock } from '../isa/clock.ts';
 import type { AccessWidth } from '../isa/memory.ts';
 import { Interrupt } from '../isa/trap.ts';
 import type { MmioDevice } from './device.ts';
@@ -14,11 +14,17 @@ const MSIP = 0x0;
 const MTIMECMP = 0x4000;
 const MTIME = 0xbff8;
 
-export class Clint implements MmioDevice {
+/**
+ * The CLINT's register window over a clock and a software-interrupt bit. The bare machine's
+ * CLINT and a VM's (vmm/virtual-clint.ts) differ only in where that bit lives.
+ */
+export abstract class ClintRegisters implements MmioDevice {
   readonly name = 'clint';
   readonly size = 0x10000;
-
-  constructor(private readonly cpu: Cpu, readonly base: number = CLINT_BASE) {}
+  abstract readonly base: number;
+  protected abstract readonly clock: Clock;
+  protected abstract msipPending(): boolean;
+  protected abstract setMsip(on: boolean): void;
 
   read(offset: number, width: AccessWidth): number {
     const word = this.readWord(offset & ~3);
@@ -29,13 +35,10 @@ export class Clint implements MmioDevice {
 
   write(offset: number, width: AccessWidth, value: number): void {
     if (width !== 4 || offset & 3) return; // sub-word writes are ignored, as on QEMU
-    const clock = this.cpu.clock;
+    const clock = this.clock;
     const v = value >>> 0;
     switch (offset) {
-      case MSIP:
-        if (v & 1) this.cpu.raiseInterrupt(Interrupt.MachineSoftware);
-        else this.cpu.lowerInterrupt(Interrupt.MachineSoftware);
-        return;
+      case MSIP: this.setMsip((v & 1) !== 0); return;
       case MTIMECMP: clock.mtimecmpLo = v; return;
       case MTIMECMP + 4: clock.mtimecmpHi = v; return;
       case MTIME: clock.setMtime(high32(clock.mtime()) * 2 ** 32 + v); return;
@@ -44,14 +47,33 @@ export class Clint implements MmioDevice {
   }
 
   private readWord(offset: number): number {
-    const clock = this.cpu.clock;
+    const clock = this.clock;
     switch (offset) {
-      case MSIP: return (this.cpu.csr.mipLines >>> Interrupt.MachineSoftware) & 1;
+      case MSIP: return this.msipPending() ? 1 : 0;
       case MTIMECMP: return clock.mtimecmpLo;
       case MTIMECMP + 4: return clock.mtimecmpHi;
       case MTIME: return low32(clock.mtime());
       case MTIME + 4: return high32(clock.mtime());
       default: return 0;
     }
+  }
+}
+
+export class Clint extends ClintRegisters {
+  constructor(private readonly cpu: Cpu, readonly base: number = CLINT_BASE) {
+    super();
+  }
+
+  protected get clock(): Clock {
+    return this.cpu.clock;
+  }
+
+  protected msipPending(): boolean {
+    return ((this.cpu.csr.mipLines >>> Interrupt.MachineSoftware) & 1) !== 0;
+  }
+
+  protected setMsip(on: boolean): void {
+    if (on) this.cpu.raiseInterrupt(Interrupt.MachineSoftware);
+    else this.cpu.lowerInterrupt(Interrupt.MachineSoftware);
   }
 }
