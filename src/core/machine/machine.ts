@@ -53,6 +53,16 @@ export class LoadError extends Error {
   override name = 'LoadError';
 }
 
+/** Throws LoadError unless every segment of the image lies in `ram` (named `what` in the message). */
+export function checkFitsInRam(image: ProgramImage, ram: Ram, what: string): void {
+  for (const seg of image.segments) {
+    if (!ram.contains(seg.vaddr, Math.max(seg.memSize, seg.bytes.length))) {
+      throw new LoadError(`segment at 0x${hex(seg.vaddr)} (${seg.memSize} bytes) is outside ${what} `
+        + `0x${hex(ram.base)}..0x${hex(ram.base + ram.size - 1)}`);
+    }
+  }
+}
+
 export class Machine {
   readonly ram: Ram;
   readonly bus: Bus;
@@ -85,14 +95,7 @@ export class Machine {
 
   /** Copies the image into RAM and resets the hart to its entry point. */
   load(image: ProgramImage): void {
-    for (const seg of image.segments) {
-      if (!this.ram.contains(seg.vaddr, Math.max(seg.memSize, seg.bytes.length))) {
-        throw new LoadError(
-          `segment at 0x${hex(seg.vaddr)} (${seg.memSize} bytes) is outside RAM `
-          + `0x${hex(this.ram.base)}..0x${hex(this.ram.base + this.ram.size - 1)}`,
-        );
-      }
-    }
+    checkFitsInRam(image, this.ram, 'RAM');
     this.image = image;
     this.reset();
   }

@@ -17,6 +17,7 @@ import type { AccessWidth } from '../isa/memory.ts';
 import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP_SHIFT, PRIV_M } from '../isa/privilege.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
 import { Exception, Interrupt } from '../isa/trap.ts';
+import { checkFitsInRam, LoadError } from '../machine/machine.ts';
 import { PowerOff } from '../machine/power-off.ts';
 import { DEFAULT_RAM_SIZE, RAM_BASE, Ram, type RamState } from '../machine/ram.ts';
 import { Uart, type UartState } from '../machine/uart.ts';
@@ -74,9 +75,8 @@ export interface VmState {
   sharedPage: number;
 }
 
-export class LoadError extends Error {
-  override name = 'LoadError';
-}
+/** The bare machine's: one kind of load failure, whichever of them loads the image. */
+export { LoadError };
 
 export class Vm {
   readonly mode: VmMode;
@@ -128,12 +128,7 @@ export class Vm {
 
   /** Copies the image into guest RAM and resets the vCPU to its entry point. */
   load(image: ProgramImage): void {
-    for (const seg of image.segments) {
-      if (!this.ram.contains(seg.vaddr, Math.max(seg.memSize, seg.bytes.length))) {
-        throw new LoadError(`segment at 0x${hex(seg.vaddr)} (${seg.memSize} bytes) is outside guest RAM `
-          + `0x${hex(this.ram.base)}..0x${hex(this.ram.base + this.ram.size - 1)}`);
-      }
-    }
+    checkFitsInRam(image, this.ram, 'guest RAM');
     this.image = image;
     this.reset();
   }
