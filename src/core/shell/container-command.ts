@@ -7,6 +7,8 @@
 import { fail, type Builtin, type BuiltinContext } from './builtin.ts';
 import type { ContainerInfo, ContainerRuntimePort } from './container-port.ts';
 import { exec, run, UsageError } from './container-run.ts';
+import { O_RDONLY } from './kernel-port.ts';
+import { FdInput, readAll } from './stream.ts';
 import { signalNumber, SIGKILL } from './signals.ts';
 import { cpuTime, humanSize, table, userName } from './utilities/format.ts';
 
@@ -144,8 +146,33 @@ async function images(ctx: BuiltinContext, rt: ContainerRuntimePort): Promise<nu
 
 async function inspect(ctx: BuiltinContext, rt: ContainerRuntimePort, args: string[]): Promise<number> {
   if (args.length === 0) throw new UsageError('"container inspect" requires at least 1 argument: NAME...');
-  await ctx.stdout.write(`${JSON.stringify(args.map((n) => rt.inspect(n)), null, 4)}\n`);
+  const infos: Record<string, unknown>[] = [];
+  for (const n of args) {
+    const info = rt.inspect(n);
+    const events = typeof info.cgroupPath === 'string' ? await cgroupEvents(ctx, info.cgroupPath) : {};
+    infos.push(Object.keys(events).length > 0 ? { ...info, cgroupEvents: events } : info);
+  }
+  await ctx.stdout.write(`${JSON.stringify(infos, null, 4)}\n`);
   return 0;
+}
+
+/** How often the container's limits bit, read from /sys/fs/cgroup as a program would; files not there are left out. */
+async function cgroupEvents(ctx: BuiltinContext, cgroupPath: string): Promise<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const file of ['pids.events', 'memory.events', 'cpu.stat']) {
+    try {
+      const fd = ctx.port.open(`/sys/fs/cgroup${cgroupPath}/${file}`, O_RDONLY);
+      try {
+        const text = await readAll(new FdInput(ctx.port, fd));
+        out[file] = Object.fromEntries(text.trim().split('\n').map((l) => l.split(' ')).map(([k, v]) => [k!, Number(v)]));
+      } finally {
+        ctx.port.close(fd);
+      }
+    } catch {
+      // Not mounted in this view: inspect shows what it can.
+    }
+  }
+  return out;
 }
 
 async function top(ctx: BuiltinContext, rt: ContainerRuntimePort, args: string[]): Promise<number> {

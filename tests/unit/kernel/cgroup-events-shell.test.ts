@@ -41,6 +41,11 @@ describe('cgroup event files through the shell', () => {
     // /docker has no limit of its own: the events reach it hierarchically only.
     expect(outputOf(await run('cat /sys/fs/cgroup/docker/pids.events'))).toBe(`max ${refused}\n`);
     expect(outputOf(await run('cat /sys/fs/cgroup/docker/pids.events.local'))).toBe('max 0\n');
+    // container inspect reads the same files.
+    const [info] = JSON.parse(outputOf(await run('container inspect bomb'))) as [{ cgroupEvents: Record<string, Record<string, number>> }];
+    expect(info.cgroupEvents['pids.events']).toEqual({ max: refused });
+    expect(info.cgroupEvents['memory.events']).toEqual({ low: 0, high: 0, max: 0, oom: 0, oom_kill: 0 });
+    expect(info.cgroupEvents['cpu.stat']).toMatchObject({ nr_periods: 0, nr_throttled: 0 });
     await run('container rm -f bomb');
   });
 
