@@ -37,11 +37,11 @@
 
 import { Clock, type ClockState } from './clock.ts';
 import { CsrFile, type CsrState } from './csr.ts';
+import { returnFromMachine, trapToMachine } from './machine-trap.ts';
 import { MemoryFault, PAGE_SHIFT, type AccessWidth, type Memory } from './memory.ts';
 import { mulh, mulhsu, mulhu } from './multiply.ts';
 import {
-  INTERRUPT_PRIORITY, MIP_MTIP, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT,
-  PRIV_M, PRIV_U,
+  INTERRUPT_PRIORITY, MIP_MTIP, MSTATUS_MIE, PRIV_M, PRIV_U,
 } from './privilege.ts';
 import { checkStateHeader } from './state-header.ts';
 import { Exception, causeName, type Trap } from './trap.ts';
@@ -592,15 +592,8 @@ export class Cpu {
       return;
     }
     this.lastTrap = `${causeName(cause, interrupt)} at pc 0x${hex(this.pc)} (mtval 0x${hex(tval)})`;
-    s.mepc = this.pc & ~3;
-    s.mcause = ((interrupt ? 0x80000000 : 0) | cause) | 0;
-    s.mtval = tval | 0;
-    const mie = s.mstatus & MSTATUS_MIE;
-    s.mstatus = (s.mstatus & ~(MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP))
-      | (mie ? MSTATUS_MPIE : 0) | (this.priv << MSTATUS_MPP_SHIFT);
+    this.pc = trapToMachine(s, this.priv, cause, tval, interrupt, this.pc);
     this.priv = PRIV_M;
-    const vectored = (s.mtvec & 1) === 1 && interrupt;
-    this.pc = (vectored ? handler + 4 * cause : handler) >>> 0;
   }
 
   private loadSlow(addr: number, f3: number, insn: number): number {
@@ -741,12 +734,8 @@ export class Cpu {
 
   /** 3.3.2: pc = mepc, privilege = MPP, MIE = MPIE, MPIE = 1, MPP = U. */
   private mret(): void {
-    const s = this.csr;
-    const mpp = (s.mstatus & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT;
-    const mpie = s.mstatus & MSTATUS_MPIE;
-    s.mstatus = (s.mstatus & ~(MSTATUS_MIE | MSTATUS_MPP)) | MSTATUS_MPIE | (mpie ? MSTATUS_MIE : 0);
-    this.priv = mpp === PRIV_M ? PRIV_M : PRIV_U;
-    this.pc = s.mepc >>> 0;
+    this.priv = returnFromMachine(this.csr);
+    this.pc = this.csr.mepc >>> 0;
   }
 
   getState(): CpuState {

@@ -9,10 +9,8 @@
 import { Cpu, type CpuState } from '../isa/cpu.ts';
 import { CsrFile, type CsrState } from '../isa/csr.ts';
 import type { Memory } from '../isa/memory.ts';
-import {
-  INTERRUPT_PRIORITY, MIP_MTIP, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT,
-  PRIV_M, PRIV_U,
-} from '../isa/privilege.ts';
+import { returnFromMachine, trapToMachine } from '../isa/machine-trap.ts';
+import { INTERRUPT_PRIORITY, MIP_MTIP, PRIV_M, PRIV_U } from '../isa/privilege.ts';
 
 export interface VCpuState {
   cpu: CpuState;
@@ -53,29 +51,16 @@ export class VCpu {
 
   /** 3.1.6.1 and 3.1.14-3.1.16: what the hart does on a trap, on the virtual CSRs. */
   enterTrap(cause: number, tval: number, interrupt: boolean, epc: number): void {
-    const s = this.vcsr;
-    s.mepc = epc & ~3;
-    s.mcause = ((interrupt ? 0x80000000 : 0) | cause) | 0;
-    s.mtval = tval | 0;
-    const mie = s.mstatus & MSTATUS_MIE;
-    s.mstatus = (s.mstatus & ~(MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP))
-      | (mie ? MSTATUS_MPIE : 0) | (this.vpriv << MSTATUS_MPP_SHIFT);
+    this.cpu.pc = trapToMachine(this.vcsr, this.vpriv, cause, tval, interrupt, epc);
     this.vpriv = PRIV_M;
     this.cpu.reservation = -1;
-    const handler = (s.mtvec & ~3) >>> 0;
-    const vectored = (s.mtvec & 1) === 1 && interrupt;
-    this.cpu.pc = (vectored ? handler + 4 * cause : handler) >>> 0;
   }
 
   /** 3.3.2 MRET: pc = mepc, privilege = MPP, MIE = MPIE, MPIE = 1, MPP = U. */
   mret(): void {
-    const s = this.vcsr;
-    const mpp = (s.mstatus & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT;
-    const mpie = s.mstatus & MSTATUS_MPIE;
-    s.mstatus = (s.mstatus & ~(MSTATUS_MIE | MSTATUS_MPP)) | MSTATUS_MPIE | (mpie ? MSTATUS_MIE : 0);
-    this.vpriv = mpp === PRIV_M ? PRIV_M : PRIV_U;
+    this.vpriv = returnFromMachine(this.vcsr);
     this.cpu.reservation = -1;
-    this.retire(s.mepc);
+    this.retire(this.vcsr.mepc);
   }
 
   /** Virtual interrupts pending and enabled in mie (what wakes a wfi). */
