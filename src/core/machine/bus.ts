@@ -16,14 +16,14 @@ export class Bus implements Memory {
   }
 
   load(addr: number, width: AccessWidth): number {
-    if (this.ram.contains(addr, width)) return this.loadRam(addr, width);
+    if (this.ram.contains(addr, width)) return this.ram.load(addr, width);
     const d = this.deviceAt(addr, width);
     return d ? d.read(addr - d.base, width) >>> 0 : MemoryFault.Access;
   }
 
   store(addr: number, width: AccessWidth, value: number): number {
     if (this.ram.contains(addr, width)) {
-      for (let i = 0; i < width; i++) this.ram.write(addr + i, Uint8Array.of(value >>> (8 * i)));
+      this.ram.store(addr, width, value);
       return 0;
     }
     const d = this.deviceAt(addr, width);
@@ -34,14 +34,7 @@ export class Bus implements Memory {
 
   /** Devices are not executable: only RAM holds code. */
   fetch(addr: number): number {
-    return this.ram.contains(addr, 4) ? this.loadRam(addr, 4) : MemoryFault.Access;
-  }
-
-  private loadRam(addr: number, width: AccessWidth): number {
-    const off = addr - this.ram.base;
-    let v = 0;
-    for (let i = width - 1; i >= 0; i--) v = (v << 8) | this.ram.bytes[off + i];
-    return v >>> 0;
+    return this.ram.contains(addr, 4) ? this.ram.load(addr, 4) : MemoryFault.Access;
   }
 
   private deviceAt(addr: number, width: number): MmioDevice | undefined {

@@ -6,7 +6,7 @@
 // every page it stores to; snapshots and live migration read and clear that set, and
 // `touched` keeps every page ever written so a snapshot holds only those.
 
-import { PAGE_SHIFT, PAGE_SIZE, type RamWindow } from '../isa/memory.ts';
+import { PAGE_SHIFT, PAGE_SIZE, type AccessWidth, type RamWindow } from '../isa/memory.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
 
 export const RAM_BASE = 0x8000_0000;
@@ -54,6 +54,21 @@ export class Ram implements RamWindow {
   read(addr: number, length: number): Uint8Array {
     const off = addr - this.base;
     return this.bytes.slice(off, off + length);
+  }
+
+  /** A little-endian load of `width` bytes, zero-extended: the buses' path past the CPU's. */
+  load(addr: number, width: AccessWidth): number {
+    const off = addr - this.base;
+    let v = 0;
+    for (let i = width - 1; i >= 0; i--) v = (v << 8) | this.bytes[off + i]!;
+    return v >>> 0;
+  }
+
+  /** A little-endian store of the low `width` bytes of value, marking the page dirty. */
+  store(addr: number, width: AccessWidth, value: number): void {
+    const bytes = new Uint8Array(width);
+    for (let i = 0; i < width; i++) bytes[i] = value >>> (8 * i);
+    this.write(addr, bytes);
   }
 
   /** Page indexes (relative to base) written since the last clearDirty(). */

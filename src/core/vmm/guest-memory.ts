@@ -26,7 +26,7 @@ export class GuestMemory implements Memory {
   ) {}
 
   load(addr: number, width: AccessWidth): number {
-    if (this.ram.contains(addr, width)) return this.loadRam(addr, width);
+    if (this.ram.contains(addr, width)) return this.ram.load(addr, width);
     const d = this.deviceAt(addr, width);
     if (!d) return MemoryFault.Access;
     const v = d.device.read(addr - d.device.base, width) >>> 0;
@@ -36,9 +36,7 @@ export class GuestMemory implements Memory {
 
   store(addr: number, width: AccessWidth, value: number): number {
     if (this.ram.contains(addr, width)) {
-      const bytes = new Uint8Array(width);
-      for (let i = 0; i < width; i++) bytes[i] = value >>> (8 * i);
-      this.ram.write(addr, bytes);
+      this.ram.store(addr, width, value);
       return 0;
     }
     const d = this.deviceAt(addr, width);
@@ -51,7 +49,7 @@ export class GuestMemory implements Memory {
 
   /** Only RAM holds code. */
   fetch(addr: number): number {
-    return this.ram.contains(addr, 4) ? this.loadRam(addr, 4) : MemoryFault.Access;
+    return this.ram.contains(addr, 4) ? this.ram.load(addr, 4) : MemoryFault.Access;
   }
 
   /** Host-side read of guest RAM, for hypercall arguments; null if any byte is outside. */
@@ -63,7 +61,7 @@ export class GuestMemory implements Memory {
   readWord(addr: number): number | null {
     const a = addr >>> 0;
     if ((a & 3) !== 0 || !this.ram.contains(a, 4)) return null;
-    return this.loadRam(a, 4);
+    return this.ram.load(a, 4);
   }
 
   writeWord(addr: number, value: number): boolean {
@@ -71,13 +69,6 @@ export class GuestMemory implements Memory {
     if ((a & 3) !== 0 || !this.ram.contains(a, 4)) return false;
     this.store(a, 4, value);
     return true;
-  }
-
-  private loadRam(addr: number, width: AccessWidth): number {
-    const off = addr - this.ram.base;
-    let v = 0;
-    for (let i = width - 1; i >= 0; i--) v = (v << 8) | this.ram.bytes[off + i];
-    return v >>> 0;
   }
 
   private deviceAt(addr: number, width: number): GuestDevice | undefined {
