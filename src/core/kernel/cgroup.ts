@@ -4,9 +4,11 @@
 // counters of how often each limit bit: pids.events, memory.events (cgroup-events.ts) and
 // cpu.stat's bandwidth figures.
 
-import { noEvents, type CgroupEvent } from './cgroup-events.ts';
+import { CGROUP_EVENTS, noEvents, type CgroupEvent, type EventCounts } from './cgroup-events.ts';
 import type { MemoryCharge } from './frame.ts';
 import { PAGE_SIZE } from './frame.ts';
+
+const NO_EVENTS: Readonly<EventCounts> = Object.freeze(noEvents());
 
 export class Cgroup implements MemoryCharge {
   readonly children = new Map<string, Cgroup>();
@@ -24,10 +26,8 @@ export class Cgroup implements MemoryCharge {
   /** Cycles used in the current cpu.max period. */
   cpuUsedInPeriod = 0;
   periodStart = 0;
-  /** pids.events and memory.events: this group and those below it (see cgroup-events.ts). */
-  readonly events = noEvents();
-  /** pids.events.local and memory.events.local: this group only. */
-  readonly eventsLocal = noEvents();
+  /** Event counters, made at the first event: an idle container's group costs no memory for them. */
+  private counts: { events: EventCounts; local: EventCounts } | null = null;
   /** cpu.stat nr_periods: cpu.max periods in which the group ran or was throttled. */
   nrPeriods = 0;
   /** cpu.stat nr_throttled: periods in which it used its whole quota and had to wait. */
@@ -61,10 +61,30 @@ export class Cgroup implements MemoryCharge {
     return this.parent ? `${this.parent.path().replace(/\/$/, '')}/${this.name}` : '/';
   }
 
+  /** pids.events and memory.events: this group and those below it (see cgroup-events.ts). */
+  get events(): Readonly<EventCounts> {
+    return this.counts?.events ?? NO_EVENTS;
+  }
+
+  /** pids.events.local and memory.events.local: this group only. */
+  get eventsLocal(): Readonly<EventCounts> {
+    return this.counts?.local ?? NO_EVENTS;
+  }
+
   /** Counts `event` on this group (local and hierarchical) and on every ancestor (hierarchical). */
   record(event: CgroupEvent): void {
-    this.eventsLocal[event]++;
-    for (let g: Cgroup | null = this; g; g = g.parent) g.events[event]++;
+    this.ownCounts().local[event]++;
+    for (let g: Cgroup | null = this; g; g = g.parent) g.ownCounts().events[event]++;
+  }
+
+  /** Replaces the counters (a restored checkpoint). */
+  setEvents(events: EventCounts, local: EventCounts): void {
+    const none = CGROUP_EVENTS.every((e) => events[e] === 0 && local[e] === 0);
+    this.counts = none ? null : { events: { ...events }, local: { ...local } };
+  }
+
+  private ownCounts(): { events: EventCounts; local: EventCounts } {
+    return (this.counts ??= { events: noEvents(), local: noEvents() });
   }
 
   /** The OOM killer chose a process of this group (memory.events oom_kill). */

@@ -161,8 +161,7 @@ function buildCgroups(ctx: RestoreContext, k: Kernel, root: CgroupState): void {
     if (!events || !eventsLocal) throw new KernelStateError(`corrupt kernel state: event counters of cgroup ${g.path()}`);
     const apply = (): void => {
       for (const f of CGROUP_FIELDS) g[f] = Number(st.limits[f]);
-      Object.assign(g.events, events);
-      Object.assign(g.eventsLocal, eventsLocal);
+      g.setEvents(events, eventsLocal);
       g.children.clear();
       for (const c of children) g.children.set(c.name, c);
     };
