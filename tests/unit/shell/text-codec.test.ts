@@ -6,7 +6,7 @@ import { decodeAll, decodeUtf8, encodeUtf8 } from '../../../src/core/shell/text-
 
 function decodeChunks(bytes: Uint8Array, cuts: number[]): string {
   let text = '';
-  let carry = new Uint8Array(0);
+  let carry: Uint8Array = new Uint8Array(0);
   let from = 0;
   for (const to of [...cuts.sort((a, b) => a - b), bytes.length]) {
     const chunk = new Uint8Array([...carry, ...bytes.subarray(from, Math.max(from, to))]);
