@@ -269,12 +269,15 @@ export class Lab {
     this.comparing = true;
     this.compareProgress = null;
     this.message = 'Comparing bare, full and pv…';
+    // Reports travel on the callback's own port and may land after the result: drop those.
+    let done = false;
     try {
-      const rows = await api.compare(source, file, ['bare', 'full', 'pv'], undefined, callback((p: CompareProgress) => { this.compareProgress = p; }));
+      const rows = await api.compare(source, file, ['bare', 'full', 'pv'], undefined, callback((p: CompareProgress) => { if (!done) this.compareProgress = p; }));
       const cancelled = rows.some((r) => r.end === 'budget') && this.compareCancelled;
       this.comparison = rows;
       this.message = cancelled ? 'Comparison cancelled: unfinished modes show where they stopped' : 'Comparison done';
     } finally {
+      done = true;
       this.comparing = false;
       this.compareCancelled = false;
       this.compareProgress = null;

@@ -61,9 +61,13 @@ export class Shell {
     if (this.starting) return;
     const api = await this.api;
     this.starting = { started: 0, total: request.count };
+    // Progress comes over the callback's own port, so a report may arrive after the
+    // result: once done, late reports are ignored.
+    let done = false;
     try {
-      this.lastBatch = await api.startMany(request, Comlink.proxy((p: StartManyProgress) => { this.starting = p; }));
+      this.lastBatch = await api.startMany(request, Comlink.proxy((p: StartManyProgress) => { if (!done) this.starting = p; }));
     } finally {
+      done = true;
       this.starting = null;
       await this.refresh();
     }
