@@ -6,9 +6,10 @@ import { cpuMips } from './cpu-mips.ts';
 import type { BenchSection } from './section.ts';
 import { vmmCompare, vmmExits } from './vmm.ts';
 import { datacenter } from './datacenter.ts';
+import { bundleSizes } from './bundle.ts';
 import { containers } from './containers.ts';
 
-export const sections: BenchSection[] = [cpuMips, vmmExits, vmmCompare, datacenter, containers];
+export const sections: BenchSection[] = [cpuMips, vmmExits, vmmCompare, datacenter, containers, bundleSizes];
 
 async function main(): Promise<void> {
   const repetitions = Number(process.env.BENCH_REPS ?? 5);

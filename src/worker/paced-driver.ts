@@ -24,7 +24,13 @@ export class PacedDriver {
   private dirty = false;
   private wake: (() => void) | null = null;
 
-  constructor(readonly kernel: Kernel, private readonly host: PacedHost, readonly slice = 200_000) {}
+  /** @param afterSlice runs after every kernel slice (the VMs catch up with the clock). */
+  constructor(
+    readonly kernel: Kernel,
+    private readonly host: PacedHost,
+    readonly slice = 200_000,
+    private readonly afterSlice: () => void = () => {},
+  ) {}
 
   /** Something may have become runnable: run the kernel (and cut an idle wait short). */
   kick(): void {
@@ -38,6 +44,7 @@ export class PacedDriver {
       for (;;) {
         this.dirty = false;
         const stop = this.kernel.run(this.slice, false);
+        this.afterSlice();
         if (stop.kind === 'idle') await this.idle(stop.until);
         else await this.host.yieldToEvents();
         if ((stop.kind === 'blocked' || stop.kind === 'all-exited') && !this.dirty) break;

@@ -32,7 +32,7 @@ export class ShellService implements ShellApi {
   private openSession(): void {
     const host = this.host;
     const session = new Session({
-      port: host.port, containers: host.containers, table: standardCommands(),
+      port: host.port, containers: host.containers, vms: host.vms, table: standardCommands(),
       env: { ...DEFAULT_SHELL_ENV, ...host.env }, mode: 'terminal',
       output: (text) => this.listener?.output(text),
       // `exit` in the host shell: a terminal has to keep a shell, so start a fresh one.

@@ -84,4 +84,14 @@ describe('ShellService', () => {
     expect(r.started).toBe(0);
     expect(r.error).toContain('already in use');
   });
+  it('runs the hypervisor behind `vm`: a guest kernel boots and its console attaches', async () => {
+    const { service, screen } = await started();
+    await service.input('vm create k hello-uart\r');
+    await until(() => screen().split('root@trapdoor:/# ').length > 2, 'vm create');
+    await service.input('vm start k\r');
+    await until(() => screen().split('root@trapdoor:/# ').length > 3, 'vm start');
+    await service.input('vm console k\r');
+    await until(() => /Hello|hello/.test(screen().split('vm console k')[1] ?? ''), 'the guest console');
+    expect(screen()).not.toContain('not available');
+  });
 });
