@@ -13,6 +13,8 @@ import type { ProgramImage } from '../asm/image.ts';
 import { CORE_HZ } from '../isa/clock.ts';
 import { DEFAULT_COST_MODEL } from '../vmm/cost-model.ts';
 import { saveSnapshot } from '../vmm/snapshot.ts';
+import { DATACENTRE_STATE_VERSION, decodeDataCentre, saveVmRecord, type DataCentreState } from './datacentre-state.ts';
+import { DcStateError, refused } from './state-check.ts';
 import { Vm } from '../vmm/vm.ts';
 import { firstFitHost } from './placement.ts';
 import { PhysicalHost, type Placement, type VmAccount } from './physical-host.ts';
@@ -75,22 +77,35 @@ export interface DcEvent {
 export const DEFAULT_HOST_PCPUS = 2;
 export const DEFAULT_HOST_RAM = 64 * 1024 * 1024;
 const DEFAULT_VM_RAM = 8 * 1024 * 1024;
+const EXIT_LOG_SIZE = 16;
 
 export class DataCentre {
   now = 0;
-  readonly slice: number;
-  readonly bucketCycles: number;
   readonly events: DcEvent[] = [];
   private readonly hostMap = new Map<string, PhysicalHost>();
   private readonly vmMap = new Map<string, DcVm>();
-  private readonly snapshotsKept: number;
+  private sliceCycles: number;
+  private bucket: number;
+  private snapshotsKept: number;
   private snapshotEvery = 0;
   private nextSnapshotAt = Infinity;
+  /** The VM being live-migrated, while migrate() runs. */
+  private migrating: string | null = null;
 
   constructor(options: DataCentreOptions = {}) {
-    this.slice = Math.max(1_000, Math.floor(options.slice ?? 200_000));
-    this.bucketCycles = Math.max(10_000, Math.floor(options.bucketCycles ?? 1_000_000));
+    this.sliceCycles = Math.max(1_000, Math.floor(options.slice ?? 200_000));
+    this.bucket = Math.max(10_000, Math.floor(options.bucketCycles ?? 1_000_000));
     this.snapshotsKept = Math.max(1, options.snapshotsKept ?? 3);
+  }
+
+  /** Scheduler time slice on every host, cycles. */
+  get slice(): number {
+    return this.sliceCycles;
+  }
+
+  /** Utilization time-series bucket, cycles. */
+  get bucketCycles(): number {
+    return this.bucket;
   }
 
   addHost(spec: HostSpec): PhysicalHost {
@@ -155,7 +170,7 @@ export class DataCentre {
 
   /** A fresh VM whose console bytes go to the record. */
   newVm(mode: 'full' | 'pv', ramBytes: number, record: DcVm): Vm {
-    return new Vm({ mode, ramSize: ramBytes, exitLogSize: 16, onConsole: (b) => this.consoleOf(record, b) });
+    return new Vm({ mode, ramSize: ramBytes, exitLogSize: EXIT_LOG_SIZE, onConsole: (b) => this.consoleOf(record, b) });
   }
 
   consoleOf(record: DcVm, bytes: Uint8Array): void {
@@ -244,6 +259,56 @@ export class DataCentre {
     const text = r.console.join('');
     r.console = [text];
     return text;
+  }
+
+  /** Marks a live migration of `name` as running (live-migration.ts); saving waits for its end. */
+  beginMigration(name: string): void {
+    if (this.migrating !== null) throw new RangeError(`'${this.migrating}' is already migrating; one migration at a time`);
+    this.migrating = name;
+  }
+
+  endMigration(): void {
+    this.migrating = null;
+  }
+
+  /**
+   * The whole data centre as data (datacentre-state.ts); VMs go in as vmm snapshots.
+   * Refused during a live migration: its half-copied memory is not part of any host.
+   */
+  getState(): DataCentreState {
+    if (this.migrating !== null) {
+      throw new DcStateError(`cannot save the data centre while '${this.migrating}' is being live-migrated; save before the migration starts or after it ends`);
+    }
+    return {
+      kind: 'datacentre', version: DATACENTRE_STATE_VERSION, now: this.now, slice: this.slice, bucketCycles: this.bucketCycles,
+      snapshotsKept: this.snapshotsKept, snapshotEvery: this.snapshotEvery,
+      nextSnapshotAt: Number.isFinite(this.nextSnapshotAt) ? this.nextSnapshotAt : null,
+      events: this.events.map((e) => ({ ...e })),
+      hosts: this.hosts().map((h) => h.getState()),
+      vms: this.vms().map((r) => saveVmRecord(r, saveSnapshot, r.console.join(''))),
+    };
+  }
+
+  /**
+   * Replaces everything with a saved data centre. Every host and VM is rebuilt and checked
+   * aside first; a damaged or other-version state throws DcStateError and changes nothing.
+   */
+  setState(state: DataCentreState): void {
+    if (this.migrating !== null) throw new DcStateError(`cannot restore while '${this.migrating}' is being live-migrated`);
+    const d = refused('data centre state', () => decodeDataCentre(state, {
+      consoleOf: (r, b) => this.consoleOf(r, b), exitLogSize: EXIT_LOG_SIZE, switchCost: DEFAULT_COST_MODEL.vmSwitch,
+    }));
+    this.now = d.state.now;
+    this.sliceCycles = d.state.slice;
+    this.bucket = d.state.bucketCycles;
+    this.snapshotsKept = d.state.snapshotsKept;
+    this.snapshotEvery = d.state.snapshotEvery;
+    this.nextSnapshotAt = d.state.nextSnapshotAt ?? Infinity;
+    this.events.splice(0, this.events.length, ...d.state.events);
+    this.hostMap.clear();
+    for (const h of d.hosts) this.hostMap.set(h.name, h);
+    this.vmMap.clear();
+    for (const r of d.records) this.vmMap.set(r.name, r);
   }
 
   private snapshotAll(): void {

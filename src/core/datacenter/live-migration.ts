@@ -87,6 +87,20 @@ export function migrate(dc: DataCentre, name: string, to: string, options: Migra
     throw new MigrationError(`${to} has no room for '${name}' (${record.vm.ram.size} bytes of RAM)`);
   }
   const link = linkModel(options.linkBitsPerSecond ?? 1e9);
+  dc.beginMigration(name);
+  try {
+    return preCopy(dc, name, to, link, options);
+  } finally {
+    dc.endMigration();
+  }
+}
+
+/** The migration proper, while the data centre knows one is in progress (no saving). */
+function preCopy(dc: DataCentre, name: string, to: string, link: (bytes: number) => number, options: MigrationOptions): MigrationReport {
+  const record = dc.vm(name);
+  const from = record.host!;
+  const dest = dc.host(to);
+  const slot = dc.placement(name)!;
   const stopPages = options.stopPages ?? 16;
   const maxRounds = Math.max(1, options.maxRounds ?? 30);
   const progress = options.onProgress ?? (() => {});

@@ -9,6 +9,8 @@
 // of how the caller chops time into steps.
 
 import type { Vm, VmStop } from '../vmm/vm.ts';
+import { refused } from './state-check.ts';
+import { decodeHost, PHYSICAL_HOST_STATE_VERSION, savePlacement, type GuestLookup, type PhysicalHostState } from './physical-host-state.ts';
 import { UtilizationSeries } from './utilization.ts';
 
 /** One request of a periodic service: when it was due, how long until it ran, until done. */
@@ -150,6 +152,36 @@ export class PhysicalHost {
       slot.readyAt = this.clocks[p] + (slot.blocked ? slot.sleepFor : 0);
       if (slot.blocked) this.recordResponse(slot, this.clocks[p]);
     }
+  }
+
+  /** The scheduler and who is placed here; the VMs and their accounts are the owner's to save. */
+  getState(): PhysicalHostState {
+    const { name, pcpus, ramBytes } = this;
+    const { slice, switchCost, bucketCycles } = this.options;
+    return {
+      kind: 'physical-host', version: PHYSICAL_HOST_STATE_VERSION, name, pcpus, ramBytes, slice, switchCost, bucketCycles,
+      failed: this.failed, switches: this.switches, clocks: [...this.clocks],
+      last: this.last.map((l) => (l === null ? null : this.slots.indexOf(l))), next: this.next,
+      utilization: this.utilization.getState(), placements: this.slots.map(savePlacement),
+    };
+  }
+
+  /**
+   * Restores a saved host of the same shape (name, CPUs, RAM, slice); `guest` hands back
+   * each placed VM and its account. Everything is checked first: on a refusal (the
+   * error says which field) the host is unchanged.
+   */
+  setState(state: PhysicalHostState, guest: GuestLookup): void {
+    const { name, pcpus, ramBytes } = this;
+    const { slice, switchCost, bucketCycles } = this.options;
+    const d = refused(`host '${name}' state`, () => decodeHost(state, { name, pcpus, ramBytes, slice, switchCost, bucketCycles }, guest));
+    this.failed = d.failed;
+    this.switches = d.switches;
+    this.clocks.splice(0, this.clocks.length, ...d.clocks);
+    this.last.splice(0, this.last.length, ...d.last);
+    this.slots.splice(0, this.slots.length, ...d.slots);
+    this.next = d.next;
+    this.utilization.setState(d.utilization);
   }
 
   /**

@@ -58,8 +58,12 @@ export class UtilizationSeries {
     return { kind: 'utilization', version: UTILIZATION_STATE_VERSION, busy: [...this.busy] };
   }
 
+  /** Refuses (RangeError, series unchanged) another version or a damaged bucket list. */
   setState(s: UtilizationState): void {
-    if (s.kind !== 'utilization' || s.version !== UTILIZATION_STATE_VERSION) throw new RangeError('not a utilization state of this version');
+    if (s?.kind !== 'utilization' || s.version !== UTILIZATION_STATE_VERSION) throw new RangeError('not a utilization state of this version');
+    if (!Array.isArray(s.busy) || !s.busy.every((b) => typeof b === 'number' && Number.isFinite(b) && b >= 0)) {
+      throw new RangeError('utilization state damaged: busy cycles must be numbers >= 0');
+    }
     this.busy = [...s.busy];
   }
 }

@@ -1,0 +1,29 @@
+// A VM's account (CPU time, slices, response samples, CPU series) moves with the VM between
+// hosts, so its owner — the data centre's record, the shell's machine — saves it beside the VM.
+
+import type { ResponseSample, VmAccount } from './physical-host.ts';
+import { isArray, isInt, isNumber, isObject } from './state-check.ts';
+import { UtilizationSeries, type UtilizationState } from './utilization.ts';
+
+export interface VmAccountState {
+  cpuTime: number;
+  slices: number;
+  responses: ResponseSample[];
+  cpu: UtilizationState;
+}
+
+export function saveAccount(a: VmAccount): VmAccountState {
+  return { cpuTime: a.cpuTime, slices: a.slices, responses: a.responses.map((r) => ({ ...r })), cpu: a.cpu.getState() };
+}
+
+/** A new account from a saved one; throws DcStateError (or RangeError) on a damaged state. */
+export function loadAccount(value: unknown, bucketCycles: number, path: string): VmAccount {
+  const s = isObject(value, path);
+  const responses = isArray(s.responses, `${path}.responses`).map((v, i) => {
+    const r = isObject(v, `${path}.responses[${i}]`);
+    return { at: isNumber(r.at, `${path}.responses[${i}].at`), wait: isNumber(r.wait, `${path}.responses[${i}].wait`), response: isNumber(r.response, `${path}.responses[${i}].response`) };
+  });
+  const cpu = new UtilizationSeries(bucketCycles, 1);
+  cpu.setState(s.cpu as UtilizationState);
+  return { cpuTime: isNumber(s.cpuTime, `${path}.cpuTime`), slices: isInt(s.slices, `${path}.slices`), responses, cpu };
+}
