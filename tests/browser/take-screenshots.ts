@@ -77,6 +77,11 @@ for (const scheme of ['dark', 'light'] as const) {
     await page.getByRole('region', { name: 'Editor' }).locator('.view-line').nth(3).hover();
     await page.waitForTimeout(600);
     await shot('7-errors');
+    // A lesson in progress: deep link to lesson 03's first step, checked with the starter.
+    await page.goto(`${url}#/lesson/03-trap-and-emulate/step/1`);
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.getByTestId('step-verdict').waitFor();
+    await shot('14-lesson-checked');
     await context.close();
   }
 }
