@@ -9,12 +9,16 @@
 // console (and has not closed its input) the VMs also run on their own, a step per host
 // turn, so the learner sees the guest live; that lead is kept, never given back.
 
+import { loadAccount, saveAccount, type VmAccountState } from '../datacenter/account-state.ts';
 import { PhysicalHost, type Placement, type VmAccount } from '../datacenter/physical-host.ts';
+import type { PhysicalHostState } from '../datacenter/physical-host-state.ts';
+import { DcStateError, fail, isArray, isBool, isBytes, isNumber, isObject, isString, refused } from '../datacenter/state-check.ts';
 import { UtilizationSeries } from '../datacenter/utilization.ts';
+import { checkStateHeader } from '../isa/state-header.ts';
 import { DEFAULT_COST_MODEL } from '../vmm/cost-model.ts';
 import { buildGuestImage, findGuestImage, GUEST_IMAGES } from '../vmm/images/index.ts';
 import { costBreakdown } from '../vmm/run-result.ts';
-import { cloneFromSnapshot, restoreSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
+import { cloneFromSnapshot, readSnapshot, restoreSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
 import { Vm } from '../vmm/vm.ts';
 import type { CreateVmRequest, HypervisorPort, VmConsole, VmInfo, VmMode, VmState, VmStats } from './vm-port.ts';
 
@@ -37,6 +41,30 @@ const DEFAULT_VM_RAM = 128 * 1024 * 1024;
 const MIN_VM_RAM = 64 * 1024;
 const MAX_VM_RAM = 0x80000000; // RAM starts at 0x80000000: 2 GiB is all the address space has
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+export const HYPERVISOR_STATE_VERSION = 1;
+
+/** A saved `vm` backend: the host's scheduler and every VM (as a vmm snapshot) with its tags. */
+export interface HypervisorHostState {
+  kind: 'hypervisor-host';
+  version: number;
+  /** Host time when saved (the shell's clock plus the lead a console gave the VMs). */
+  now: number;
+  host: PhysicalHostState;
+  machines: MachineState[];
+}
+
+export interface MachineState {
+  name: string;
+  image: string;
+  mode: VmMode;
+  state: VmState;
+  boot: boolean;
+  account: VmAccountState;
+  snapshots: Array<[string, Uint8Array]>;
+  window: { at: number; cpu: number };
+  vm: Uint8Array;
+}
 
 interface Machine {
   name: string;
@@ -202,6 +230,43 @@ export class HypervisorHost implements HypervisorPort {
     });
   }
 
+  /**
+   * Every VM, its snapshots and the host's scheduler, as data. Consoles' listeners belong
+   * to the terminals and are not saved.
+   */
+  getState(): HypervisorHostState {
+    return {
+      kind: 'hypervisor-host', version: HYPERVISOR_STATE_VERSION, now: this.now, host: this.host.getState(),
+      machines: [...this.machines.values()].map((m) => ({
+        name: m.name, image: m.image, mode: m.mode, state: m.state, boot: m.boot, account: saveAccount(m.account),
+        snapshots: [...m.snapshots].map(([tag, b]): [string, Uint8Array] => [tag, b.slice()]),
+        window: { ...m.window }, vm: saveSnapshot(m.vm),
+      })),
+    };
+  }
+
+  /**
+   * Replaces every VM with a saved set. The VMs resume at the saved host time: if the
+   * shell's clock is behind it (a fresh shell), they wait for it. Refused — with the
+   * reason, nothing changed — for another version, a damaged state, a host of another
+   * shape (CPUs, RAM, slice), or while a terminal is attached to a console.
+   */
+  setState(state: HypervisorHostState): void {
+    if (this.attached > 0) throw new DcStateError('hypervisor state refused: a terminal is attached to a VM console; detach it first');
+    const machines = refused('hypervisor state', () => this.decodeMachines(state));
+    refused('hypervisor state', () => this.host.setState(state.host, (name) => {
+      const m = machines.get(name);
+      if (!m || m.state !== 'running') fail('host.placements', `'${name}' is placed on the host but not saved as running`);
+      return { vm: m.vm, account: m.account };
+    }));
+    this.machines.clear();
+    for (const m of machines.values()) {
+      m.placement = this.host.find(m.name) ?? null;
+      this.machines.set(m.name, m);
+    }
+    this.lead = Math.max(0, state.now - this.options.now());
+  }
+
   /** The VM itself, by name: its exit record and console for the page's views and tests. */
   machineVm(name: string): Vm | undefined {
     return this.machines.get(name)?.vm;
@@ -216,6 +281,12 @@ export class HypervisorHost implements HypervisorPort {
   }
 
   private machine(name: string, image: string, mode: VmMode, make: (onConsole: (b: Uint8Array) => void) => Vm): Machine {
+    const m = this.newMachine(name, image, mode, make);
+    this.machines.set(name, m);
+    return m;
+  }
+
+  private newMachine(name: string, image: string, mode: VmMode, make: (onConsole: (b: Uint8Array) => void) => Vm): Machine {
     let self: Machine | undefined;
     const vm = make((bytes) => { if (self) for (const l of self.listeners) l(String.fromCharCode(...bytes)); });
     self = {
@@ -223,8 +294,48 @@ export class HypervisorHost implements HypervisorPort {
       account: { cpuTime: 0, slices: 0, responses: [], cpu: new UtilizationSeries(1_000_000, 1) },
       listeners: new Set(), stopped: deferred(), window: { at: this.now, cpu: 0 },
     };
-    this.machines.set(name, self);
     return self;
+  }
+
+  /** Builds the saved machines aside (checked, not yet this host's). */
+  private decodeMachines(value: unknown): Map<string, Machine> {
+    checkStateHeader(value, 'hypervisor-host', HYPERVISOR_STATE_VERSION);
+    const s = value as unknown as Record<string, unknown>;
+    isNumber(s.now, 'now');
+    const out = new Map<string, Machine>();
+    isArray(s.machines, 'machines').forEach((v, i) => {
+      const m = this.decodeMachine(v, `machines[${i}]`);
+      if (out.has(m.name)) fail(`machines[${i}].name`, `two VMs named ${m.name}`);
+      out.set(m.name, m);
+    });
+    const onHost = isArray(isObject(s.host, 'host').placements, 'host.placements');
+    const placed = new Set(onHost.map((p) => (p as { name?: unknown } | null)?.name));
+    for (const m of out.values()) if ((m.state === 'running') !== placed.has(m.name)) fail(m.name, `saved as ${m.state} but ${placed.has(m.name) ? '' : 'not '}placed on the host`);
+    return out;
+  }
+
+  private decodeMachine(value: unknown, path: string): Machine {
+    const s = isObject(value, path);
+    const name = isString(s.name, `${path}.name`);
+    if (!NAME.test(name)) fail(`${path}.name`, `bad VM name '${name}'`);
+    const spec = findGuestImage(isString(s.image, `${path}.image`));
+    if (!spec) fail(`${path}.image`, `no such image in this build: ${String(s.image)}`);
+    const mode = s.mode === 'full' || s.mode === 'pv' ? s.mode : fail(`${path}.mode`, `unknown mode '${String(s.mode)}'`);
+    const state = s.state === 'created' || s.state === 'running' || s.state === 'stopped' ? s.state : fail(`${path}.state`, `unknown state '${String(s.state)}'`);
+    const bytes = isBytes(s.vm, `${path}.vm`);
+    const m = this.newMachine(name, spec.name, mode, (onConsole) => cloneFromSnapshot(bytes, { onConsole }, buildGuestImage(spec.name)));
+    if (m.vm.mode !== mode) fail(`${path}.vm`, `the snapshot is of a '${m.vm.mode}' VM, the machine is '${mode}'`);
+    m.state = state;
+    m.boot = isBool(s.boot, `${path}.boot`);
+    m.account = loadAccount(s.account, 1_000_000, `${path}.account`);
+    for (const [i, t] of isArray(s.snapshots, `${path}.snapshots`).entries()) {
+      const [tag, snap] = isArray(t, `${path}.snapshots[${i}]`);
+      m.snapshots.set(isString(tag, `${path}.snapshots[${i}][0]`), readable(isBytes(snap, `${path}.snapshots[${i}][1]`)));
+    }
+    const w = isObject(s.window, `${path}.window`);
+    m.window = { at: isNumber(w.at, `${path}.window.at`), cpu: isNumber(w.cpu, `${path}.window.cpu`) };
+    if (state !== 'running') m.stopped.resolve();
+    return m;
   }
 
   private checkMemory(bytes: number): number {
@@ -297,6 +408,12 @@ export class HypervisorHost implements HypervisorPort {
       }
     })();
   }
+}
+
+/** A kept snapshot is checked when the state is restored, not when `vm restore` needs it. */
+function readable(bytes: Uint8Array): Uint8Array {
+  readSnapshot(bytes);
+  return bytes.slice();
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
