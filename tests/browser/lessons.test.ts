@@ -111,8 +111,9 @@ describe('lessons in the page', () => {
     await page.getByRole('link', { name: /The machine and its console/ }).waitFor();
 
     await page.getByRole('link', { name: /Hostile/ }).click();
-    await page.getByText('bold text').waitFor();
+    // Until marked and DOMPurify have loaded the text shows raw; wait for the rendering.
     const pane = page.locator('#lesson');
+    await pane.locator('strong', { hasText: 'bold text' }).waitFor();
     expect(await pane.locator('strong', { hasText: 'bold text' }).count()).toBe(1);
     // Open everything that could hide a payload, and click the links.
     await pane.getByText('Reveal the hostile solution').click();
