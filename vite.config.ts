@@ -36,6 +36,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // Real-browser journeys on a shared 2-core machine: one retry absorbs a scheduling
+          // hiccup; a real failure fails twice and is reported.
+          retry: 1,
         },
       },
     ],
