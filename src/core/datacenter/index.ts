@@ -14,3 +14,6 @@ export { listing, bulk, type AdminListing, type BulkAction, type BulkResult } fr
 export { demoDataCentre, DEMO_VMS } from './demo.ts';
 export { DcSession, DC_USAGE, type DcIo, type DcResult } from './dc-command.ts';
 export { datacentreCommand } from './datacentre-command.ts';
+export { DATACENTRE_STATE_VERSION, type DataCentreState, type DcVmState } from './datacentre-state.ts';
+export { PHYSICAL_HOST_STATE_VERSION, type PhysicalHostState, type GuestLookup } from './physical-host-state.ts';
+export { DcStateError } from './state-check.ts';
