@@ -12,12 +12,17 @@ import { Kernel } from '../kernel/kernel.ts';
 import { HypervisorHost } from './hypervisor-host.ts';
 import type { ShellPorts } from './index.ts';
 
-export interface KernelHost extends ShellPorts {
+export interface KernelHost<D extends Kickable = KernelDriver> extends ShellPorts {
   kernel: Kernel;
-  driver: KernelDriver;
+  driver: D;
   port: HostProcessPort;
   containers: ContainerRuntime;
   vms: HypervisorHost;
+}
+
+/** What the host-side ports need of a driver: a nudge when something may have become runnable. */
+export interface Kickable {
+  kick(): void;
 }
 
 /**
@@ -25,10 +30,22 @@ export interface KernelHost extends ShellPorts {
  *   MessageChannel or setTimeout in the worker) so input such as Ctrl-C gets through.
  */
 export function createKernelHost(yieldToHost: () => Promise<void>): KernelHost {
+  return wireKernelHost(yieldToHost, (kernel, afterSlice) =>
+    new KernelDriver(kernel, () => { afterSlice(); return yieldToHost(); }));
+}
+
+/**
+ * The wiring itself, with the driver chosen by the caller (the page paces idle time to the
+ * wall clock). `afterSlice` must run after every kernel slice: the VMs catch up to the
+ * kernel's clock there, so both share one time.
+ */
+export function wireKernelHost<D extends Kickable>(
+  yieldToHost: () => Promise<void>,
+  makeDriver: (kernel: Kernel, afterSlice: () => void) => D,
+): KernelHost<D> {
   const kernel = new Kernel({ parseProgram: (bytes) => readElf(bytes) });
   const vms = new HypervisorHost({ now: () => kernel.now, yieldToHost });
-  // After each kernel slice the VMs catch up to the kernel's clock: one time for both.
-  const driver = new KernelDriver(kernel, () => { vms.sync(); return yieldToHost(); });
+  const driver = makeDriver(kernel, () => vms.sync());
   const shell = kernel.spawnHost({ argv: ['sh'] });
   const kick = () => driver.kick();
   return {
