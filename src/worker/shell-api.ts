@@ -4,6 +4,7 @@
 // page through comlink (callbacks must then be wrapped in Comlink.proxy).
 
 import type { ContainerStatus } from '../core/shell/container-port.ts';
+import type { VmMode, VmState } from '../core/shell/vm-port.ts';
 
 export interface ShellListener {
   /** Terminal bytes: \r\n line ends and ANSI, ready for xterm.write. */
@@ -23,6 +24,23 @@ export interface ContainerRow {
   memoryBytes: number;
   memoryLimitBytes: number;
   pids: number;
+}
+
+/** One VM made in the terminal (`vm create/start`) as the guests overview shows it. */
+export interface VmRow {
+  name: string;
+  image: string;
+  mode: VmMode;
+  state: VmState;
+  /** Share of one host CPU since the previous vms() call, percent (0 the first time). */
+  cpuPercent: number;
+  /** Guest RAM reserved, and the part the guest has touched. */
+  memoryBytes: number;
+  residentBytes: number;
+  instructions: number;
+  exits: number;
+  /** Hypervisor cycles / all cycles the VM used, percent. */
+  overheadPercent: number;
 }
 
 export interface StartManyRequest {
@@ -55,6 +73,10 @@ export interface ShellApi {
   redraw(): Promise<void>;
   /** Every container the kernel knows, running first. */
   containers(): Promise<ContainerRow[]>;
+  /** Every VM the terminal's hypervisor holds (`vm ls`), in creation order. */
+  vms(): Promise<VmRow[]>;
+  /** The terminal's width in columns, so the shell wraps a long line where xterm does. */
+  resize(columns: number): Promise<void>;
   /** Starts many detached containers, reporting progress; cancel() stops the batch. */
   startMany(request: StartManyRequest, onProgress?: (p: StartManyProgress) => void): Promise<StartManyResult>;
   cancel(): Promise<void>;

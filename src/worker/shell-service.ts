@@ -1,11 +1,12 @@
 // The terminal's shell in the worker: one host kernel (createTerminalHost), one Session
 // drawing into the page's xterm. The page only forwards key bytes and draws the output;
 // Ctrl-C, history, completion and `container exec -it` all happen inside the Session.
-// The guests overview reads the same kernel's containers from here.
+// The guests overview reads the same kernel's containers, and the VMs `vm` made, from here.
 
 import { DEFAULT_SHELL_ENV, Session, standardCommands } from '../core/shell/index.ts';
+import { costBreakdown } from '../core/vmm/run-result.ts';
 import type {
-  ContainerRow, ShellApi, ShellListener, StartManyProgress, StartManyRequest, StartManyResult,
+  ContainerRow, ShellApi, VmRow, ShellListener, StartManyProgress, StartManyRequest, StartManyResult,
 } from './shell-api.ts';
 import type { PacedHost } from './paced-driver.ts';
 import { createTerminalHost, type TerminalHost } from './terminal-host.ts';
@@ -18,6 +19,12 @@ export class ShellService implements ShellApi {
   private session: Session | null = null;
   private listener: ShellListener | null = null;
   private cancelled = false;
+  private columns = 0;
+  /**
+   * Host time and busy cycles of each VM at the previous vms() call: the overview's own
+   * CPU window, so polling never moves the one `vm stats` reports over.
+   */
+  private readonly vmWindows = new Map<string, { at: number; busy: number; percent: number }>();
 
   constructor(private readonly pace: PacedHost) {
     this.host = createTerminalHost(pace);
@@ -43,6 +50,7 @@ export class ShellService implements ShellApi {
       },
     });
     this.session = session;
+    if (this.columns > 0) session.resize(this.columns);
     session.start();
   }
 
@@ -52,6 +60,43 @@ export class ShellService implements ShellApi {
 
   async redraw(): Promise<void> {
     this.session?.redraw();
+  }
+
+  async resize(columns: number): Promise<void> {
+    this.columns = Math.max(0, Math.floor(columns));
+    this.session?.resize(this.columns);
+  }
+
+  async vms(): Promise<VmRow[]> {
+    const hv = this.host.vms;
+    const list = hv.list(); // catches the VMs up to the shell's clock first
+    const now = hv.now;
+    const seen = new Set<string>();
+    const rows = list.map((v) => {
+      seen.add(v.name);
+      const vm = hv.machineVm(v.name);
+      const cost = vm ? costBreakdown(vm) : { guestCycles: 0, overheadCycles: 0, overheadPercent: 0 };
+      const busy = cost.guestCycles + cost.overheadCycles;
+      return {
+        name: v.name, image: v.image, mode: v.mode, state: v.state,
+        cpuPercent: this.cpuShare(v.name, v.state === 'running', busy, now),
+        memoryBytes: v.memoryBytes, residentBytes: v.residentBytes,
+        instructions: v.instructions, exits: v.exits, overheadPercent: cost.overheadPercent,
+      };
+    });
+    for (const name of this.vmWindows.keys()) if (!seen.has(name)) this.vmWindows.delete(name);
+    return rows;
+  }
+
+  /** Busy cycles over host cycles since the last call; a VM seen for the first time shows 0. */
+  private cpuShare(name: string, running: boolean, busy: number, now: number): number {
+    const last = this.vmWindows.get(name);
+    const elapsed = last ? now - last.at : 0;
+    const used = last ? busy - last.busy : -1;
+    // No time passed: keep the last figure. Fewer busy cycles: a new VM of the same name.
+    const percent = !running || used < 0 ? 0 : elapsed > 0 ? Math.min(100, (used / elapsed) * 100) : last?.percent ?? 0;
+    this.vmWindows.set(name, { at: now, busy, percent });
+    return percent;
   }
 
   async containers(): Promise<ContainerRow[]> {

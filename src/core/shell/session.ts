@@ -48,6 +48,8 @@ export class Session implements ShellHost {
   private waiters: (() => void)[] = [];
   private ended = false;
   private captured: string | undefined;
+  /** The terminal's width (0: unknown), given to every shell's line editor. */
+  private columns = 0;
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.mode === 'terminal';
@@ -111,6 +113,12 @@ export class Session implements ShellHost {
     // The editor's 'clear' answer is "clear screen, then the prompt and line": keep the latter.
     const drawn = frame.editor.key({ kind: 'clear' }).output.slice(CLEAR_SCREEN.length);
     this.emit(`\r\n${drawn}`);
+  }
+
+  /** The terminal was resized: long lines are drawn wrapped at `columns`. */
+  resize(columns: number): void {
+    this.columns = columns;
+    for (const f of this.frames) f.editor.resize(columns);
   }
 
   /** Key bytes from the terminal (xterm's onData). */
@@ -210,6 +218,7 @@ export class Session implements ShellHost {
 
   private push(shell: Shell, onExit?: (code: number) => void): void {
     const editor = new LineEditor(shell.history, (line, cursor) => shell.complete(line, cursor));
+    editor.resize(this.columns);
     this.frames.push({ shell, editor, running: false, onExit });
   }
 

@@ -240,3 +240,96 @@ describe('terminal session', () => {
     }), { numRuns: 60 });
   });
 });
+
+/**
+ * Just enough of a VT100 to check wrapped drawing: printable cells with xterm's pending
+ * wrap on the last column, CR, LF, and CSI A B C D G K J.
+ */
+class Screen {
+  rows: string[][] = [];
+  r = 0;
+  c = 0;
+  private pending = false;
+  constructor(readonly cols: number) {}
+
+  write(s: string): void {
+    for (let i = 0; i < s.length; i++) {
+      const ch = s[i]!;
+      if (ch === '\x1b' && s[i + 1] === '[') {
+        const m = /^\x1b\[([0-9;]*)([A-Za-z])/.exec(s.slice(i))!;
+        this.csi(m[2]!, m[1] === '' ? 1 : Number(m[1]));
+        i += m[0].length - 1;
+      } else if (ch === '\r') { this.c = 0; this.pending = false; }
+      else if (ch === '\n') { this.r++; this.pending = false; }
+      else if (ch !== '\x07') this.put(ch);
+    }
+  }
+
+  private put(ch: string): void {
+    if (this.pending) { this.r++; this.c = 0; this.pending = false; }
+    this.row(this.r)[this.c] = ch;
+    if (this.c === this.cols - 1) this.pending = true;
+    else this.c++;
+  }
+
+  private csi(op: string, n: number): void {
+    this.pending = false;
+    if (op === 'A') this.r = Math.max(0, this.r - n);
+    else if (op === 'B') this.r += n;
+    else if (op === 'C') this.c = Math.min(this.cols - 1, this.c + n);
+    else if (op === 'D') this.c = Math.max(0, this.c - n);
+    else if (op === 'G') this.c = Math.min(this.cols - 1, n - 1);
+    else if (op === 'K') this.row(this.r).fill(' ', this.c);
+    else if (op === 'J') { this.row(this.r).fill(' ', this.c); this.rows.length = Math.min(this.rows.length, this.r + 1); }
+  }
+
+  private row(r: number): string[] {
+    while (this.rows.length <= r) this.rows.push(Array<string>(this.cols).fill(' '));
+    return this.rows[r]!;
+  }
+
+  text(): string {
+    return this.rows.map((r) => r.join('')).join('').trimEnd();
+  }
+}
+
+describe('line editor on a narrow terminal', () => {
+  const keys = fc.constantFrom('a', 'bc', 'defgh', ' ', LEFT, RIGHT, BACKSPACE, '\x1b[3~', '\x01', '\x05', '\x17', '\x15', UP, DOWN);
+
+  it('wraps a long line over rows and keeps the cursor where the line has it, whatever is typed', () => {
+    fc.assert(fc.property(fc.integer({ min: 4, max: 12 }), fc.array(keys, { maxLength: 40 }), (cols, typed) => {
+      const history = new History();
+      history.add('an earlier command that is long');
+      const t = editor(history);
+      t.ed.resize(cols);
+      const screen = new Screen(cols);
+      screen.write('$ ');
+      for (const k of typed) screen.write(t.type(k).output);
+      const line = t.ed.text;
+      expect(screen.text()).toBe(`$ ${line}`.trimEnd());
+      // Where the cursor sits: find it from the editor's echo of a marker typed there.
+      const cursor = 2 + cursorIndex(t, line);
+      expect([screen.r, screen.c]).toEqual([Math.floor(cursor / cols), cursor % cols]);
+      // Enter leaves the whole line above: output goes to the row under its end.
+      screen.write(t.type('\r').output);
+      expect(screen.r).toBe(Math.floor((2 + line.length) / cols) + 1);
+      expect(screen.c).toBe(0);
+    }), { numRuns: 300 });
+  });
+
+  it('without a width draws on one row, as before', () => {
+    const t = editor();
+    t.type('abc');
+    expect(t.type(LEFT + 'x').output).toBe('\x1b[1D\r$ abxc\x1b[K\x1b[1D');
+  });
+});
+
+/** The cursor's index in the line: typing a character inserts it there. */
+function cursorIndex(t: ReturnType<typeof editor>, line: string): number {
+  const before = line;
+  t.ed.key({ kind: 'text', text: '\u0001' });
+  const index = t.ed.text.indexOf('\u0001');
+  t.ed.key({ kind: 'backspace' });
+  expect(t.ed.text).toBe(before);
+  return index;
+}

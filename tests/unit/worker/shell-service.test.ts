@@ -94,4 +94,46 @@ describe('ShellService', () => {
     await until(() => /Hello|hello/.test(screen().split('vm console k')[1] ?? ''), 'the guest console');
     expect(screen()).not.toContain('not available');
   });
+
+  it('lists the VMs made with `vm`, with state, memory, exits and a CPU share over the time between calls', async () => {
+    const { service, screen } = await started();
+    const prompts = () => screen().split('root@trapdoor:/# ').length;
+    expect(await service.vms()).toEqual([]);
+    await service.input('vm create k rr-kernel --memory 1m\r');
+    await until(() => prompts() > 2, 'vm create');
+    await service.input('vm create idle timer-wfi\r');
+    await until(() => prompts() > 3, 'the second vm create');
+    let rows = await service.vms();
+    expect(rows.map((r) => [r.name, r.image, r.mode, r.state, r.memoryBytes, r.exits, r.cpuPercent])).toEqual([
+      ['k', 'rr-kernel', 'full', 'created', 1 << 20, 0, 0], ['idle', 'timer-wfi', 'full', 'created', 128 << 20, 0, 0],
+    ]);
+    await service.input('vm start k\r');
+    await until(() => prompts() > 4, 'vm start');
+    await service.vms();
+    // 5 ms of the shell's clock: the round-robin kernel runs (and traps) before it powers off.
+    await service.input('sleep 0.005\r');
+    await until(() => prompts() > 5, 'sleep');
+    rows = await service.vms();
+    const k = rows.find((r) => r.name === 'k')!;
+    expect(k.state).toBe('running');
+    expect(k.exits).toBeGreaterThan(0);
+    expect(k.instructions).toBeGreaterThan(0);
+    expect(k.residentBytes).toBeGreaterThan(0);
+    expect(k.cpuPercent).toBeGreaterThan(10);
+    expect(k.cpuPercent).toBeLessThanOrEqual(100);
+    expect(rows.find((r) => r.name === 'idle')!.cpuPercent).toBe(0);
+    // Polling the overview leaves the window `vm stats` reports over alone.
+    await service.input('vm stats\r');
+    await until(() => prompts() > 6, 'vm stats');
+    expect(screen().split('vm stats')[1]).toMatch(/\bk\s+[1-9]\d*\.\d\d\s/);
+  });
+
+  it('wraps a long typed line at the width the terminal gives', async () => {
+    const { service, screen } = await started();
+    await service.resize(20);
+    await service.input(`echo ${'x'.repeat(30)}`);
+    const before = screen().length;
+    await service.input('\x01'); // Ctrl-A: to the start, two rows up from the end
+    expect(screen().slice(before)).toBe('\x1b[2A\x1b[18G');
+  });
 });
