@@ -35,6 +35,24 @@ describe('guests overview', () => {
     await page.context().close();
   });
 
+  it('lists a VM created and started in the terminal, and opens its console', async () => {
+    const { page, errors } = await openLab(browser, inject('baseUrl'));
+    await waitForText(page, 'root@trapdoor:/#');
+    await focusTerminal(page);
+    await runCommand(page, 'vm create echo1 echo-console');
+    await page.getByRole('tab', { name: 'Guests' }).click();
+    const row = page.getByRole('row', { name: /^echo1 / });
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/echo-console \(full\)[\s\S]*created/);
+    await focusTerminal(page);
+    await runCommand(page, 'vm start echo1');
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toMatch(/running/);
+    await page.getByRole('button', { name: 'Open the console of echo1' }).click();
+    await waitForText(page, 'vm console echo1');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('starts many containers with progress, and Cancel stops a batch', async () => {
     const { page } = await openLab(browser, inject('baseUrl'));
     await page.getByRole('tab', { name: 'Guests' }).click();

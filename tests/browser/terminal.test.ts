@@ -71,6 +71,33 @@ describe('the terminal', () => {
     await page.context().close();
   });
 
+  it('wraps a line longer than the terminal is wide, and edits it in place', async () => {
+    const { page, errors } = await openLab(browser, inject('baseUrl'));
+    await waitForText(page, 'root@trapdoor:/#');
+    await focusTerminal(page);
+    await page.keyboard.press('Control+L');
+    const word = 'abcdefghij'.repeat(25); // 250 characters: wider than the terminal
+    await page.keyboard.type(word);
+    // Back to the start of the line (over the wrapped rows) and insert the command there.
+    await page.keyboard.press('Home');
+    await page.keyboard.type('echo ');
+    await page.keyboard.press('End');
+    await page.keyboard.type('!');
+    const prompt = 'root@trapdoor:/# ';
+    await expect.poll(async () => {
+      const lines = await terminalLines(page);
+      return lines.join('').replace(/ /g, '').includes(`${prompt}echo ${word}!`.replace(/ /g, ''))
+        && lines.filter((l) => l.startsWith('root@trapdoor')).length === 1;
+    }, { timeout: 10_000 }).toBe(true);
+    const rows = await terminalLines(page);
+    // The prompt row and the wrapped rows under it hold exactly the line, nothing repeated.
+    expect(rows.join('').replace(/ /g, '')).toBe(`${prompt}echo ${word}!`.replace(/ /g, ''));
+    await page.keyboard.press('Enter');
+    await waitForText(page, `${word.slice(0, 20)}`);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('pastes text into the shell', async () => {
     const { page } = await openLab(browser, inject('baseUrl'));
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);

@@ -1,13 +1,15 @@
 // The terminal's shell: the connection to the shell worker (host kernel + Session), the
-// containers it runs, and a batch start of many containers with progress. Only the
+// containers and VMs it runs, and a batch start of many containers with progress. Only the
 // methods here talk to that worker, as Lab's do for the engine.
 import * as Comlink from 'comlink';
-import type { ContainerRow, ShellApi, StartManyProgress, StartManyRequest, StartManyResult } from '../../worker/shell-api.ts';
+import type { ContainerRow, ShellApi, StartManyProgress, StartManyRequest, StartManyResult, VmRow } from '../../worker/shell-api.ts';
 
-export type { ContainerRow };
+export type { ContainerRow, VmRow };
 
 export class Shell {
   containers: ContainerRow[] = $state.raw([]);
+  /** VMs made in the terminal with `vm create`. */
+  vms: VmRow[] = $state.raw([]);
   /** A batch start in progress, or null. */
   starting: StartManyProgress | null = $state(null);
   lastBatch: StartManyResult | null = $state(null);
@@ -48,8 +50,16 @@ export class Shell {
     void this.api.then((api) => api.redraw());
   }
 
+  /** The terminal's width changed (xterm's fit): the shell wraps long lines there. */
+  resize(columns: number): void {
+    void this.api.then((api) => api.resize(columns));
+  }
+
   async refresh(): Promise<void> {
-    this.containers = await (await this.api).containers();
+    const api = await this.api;
+    const [containers, vms] = await Promise.all([api.containers(), api.vms()]);
+    this.containers = containers;
+    this.vms = vms;
   }
 
   /** Types a command line into the shell, as if the learner had (used by "Open"). */
