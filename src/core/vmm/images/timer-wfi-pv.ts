@@ -1,6 +1,8 @@
 // A guest kernel shipped as lesson material: its assembly source, assembled when a VM boots
 // it. The one copy: tests/fixtures/pv/timer-wfi/build.sh builds its GNU reference ELF from here.
 
+import { PV_CONSOLE_HELPERS } from './console-helpers.ts';
+
 export const source = `# timer-wfi, paravirtualized. The bare kernel's CLINT accesses become SBI set_timer
 # hypercalls, mstatus.MIE becomes the shared page's IE word (a plain store, no exit), and
 # the trap handler reads CAUSE and STATUS from the shared page instead of csrr. On a trap
@@ -154,96 +156,7 @@ unexpected:
         li a0, 1
         call poweroff
 
-# ---- console and power-off through hypercalls (kernel mode; clobber t0-t2, a0-a2, a6, a7) ----
-# write: a0 = buffer, a1 = length. One hypercall for the whole buffer (DBCN console_write).
-write:
-        mv t0, a0
-        mv a0, a1
-        mv a1, t0
-        li a2, 0
-        li a6, 0
-        li a7, EID_DBCN
-        ecall
-        ret
-
-# puts: a0 = NUL-terminated string.
-puts:
-        mv t1, a0
-1:      lbu t0, 0(t1)
-        beqz t0, 2f
-        addi t1, t1, 1
-        j 1b
-2:      sub a1, t1, a0
-        j write
-
-# putc: a0 = byte (DBCN console_write_byte).
-putc:
-        li a6, 2
-        li a7, EID_DBCN
-        ecall
-        ret
-
-# puthex: a0 = value, printed as 0x and eight hex digits (formatted, then one write).
-puthex:
-        addi sp, sp, -32
-        sw ra, 28(sp)
-        li t0, '0'
-        sb t0, 0(sp)
-        li t0, 'x'
-        sb t0, 1(sp)
-        addi t2, sp, 2
-        li t1, 28
-1:      srl t0, a0, t1
-        andi t0, t0, 15
-        addi t0, t0, '0'
-        li a1, '9'
-        ble t0, a1, 2f
-        addi t0, t0, 'a' - '9' - 1
-2:      sb t0, 0(t2)
-        addi t2, t2, 1
-        addi t1, t1, -4
-        bgez t1, 1b
-        mv a0, sp
-        li a1, 10
-        call write
-        lw ra, 28(sp)
-        addi sp, sp, 32
-        ret
-
-# putdec: a0 = unsigned value, in decimal.
-putdec:
-        addi sp, sp, -32
-        sw ra, 28(sp)
-        addi t2, sp, 16
-1:      li t0, 10
-        remu t1, a0, t0
-        divu a0, a0, t0
-        addi t1, t1, '0'
-        addi t2, t2, -1
-        sb t1, 0(t2)
-        bnez a0, 1b
-        mv a0, t2
-        addi a1, sp, 16
-        sub a1, a1, t2
-        call write
-        lw ra, 28(sp)
-        addi sp, sp, 32
-        ret
-
-# poweroff: a0 = exit status. SRST shutdown: reason 0 = no reason (status 0), or
-# Trapdoor's implementation-specific reason 0xF0000000 + status.
-poweroff:
-        mv a1, a0
-        beqz a1, 1f
-        li t0, 0xF0000000
-        or a1, a1, t0
-1:      li a0, 0
-        li a6, 0
-        li a7, EID_SRST
-        ecall
-2:      j 2b
-
-        .section .rodata
+${PV_CONSOLE_HELPERS}        .section .rodata
 msg_start: .asciz "timer-wfi: sleeping until 5 timer ticks\\n"
 msg_tick:  .asciz "tick "
 msg_mie:   .asciz "in handler: MIE="
