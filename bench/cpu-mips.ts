@@ -28,16 +28,16 @@ function runGuest(elf: Uint8Array): GuestRun {
   machine.load(readElf(elf));
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
-  let stop = machine.run(4_000_000_000);
+  const stop = machine.run(4_000_000_000);
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = process.cpuUsage(cpuStarted).user / 1e6;
-  if (stop.kind !== 'power-off') stop = { kind: 'power-off', exitCode: -1 };
+  const exitCode = stop.kind === 'exit' ? stop.exitCode : -1;
   return {
     seconds,
     cpuSeconds,
     instructions: machine.cpu.csr.instret,
     output: Buffer.from(out).toString('latin1'),
-    exitCode: stop.exitCode,
+    exitCode,
   };
 }
 

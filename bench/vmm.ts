@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { readElf } from '../src/core/asm/elf-reader.ts';
-import { runUnderVmm } from '../src/core/vmm/run-under-vmm.ts';
+import { runProgram } from '../src/core/runner.ts';
 import { median, type BenchSection } from './section.ts';
 
 function image(kind: 'bare' | 'pv', name: string) {
@@ -23,7 +23,7 @@ export const vmmExits: BenchSection = {
         const t0 = performance.now();
         let total = 0;
         // Repeat the guest until ~0.2 s has passed, so the timer resolution doesn't matter.
-        while (performance.now() - t0 < 200) total += runUnderVmm(img, { mode: 'full', exitLogSize: 0, ramSize: 1 << 20 }).exits.total;
+        while (performance.now() - t0 < 200) total += runProgram({ image: img, mode: 'full', exitLogSize: 0, ramSize: 1 << 20 }).exits.total;
         rates.push(total / ((performance.now() - t0) / 1000));
         exits = total;
       }
@@ -35,8 +35,8 @@ export const vmmExits: BenchSection = {
 export const vmmCompare: BenchSection = {
   name: 'vmm: rr-kernel, bare-metal kernel under full virtualization vs its paravirtual port',
   run() {
-    const full = runUnderVmm(image('bare', 'rr-kernel'), { mode: 'full' });
-    const pv = runUnderVmm(image('pv', 'rr-kernel'), { mode: 'pv' });
+    const full = runProgram({ image: image('bare', 'rr-kernel'), mode: 'full' });
+    const pv = runProgram({ image: image('pv', 'rr-kernel'), mode: 'pv' });
     const row = (mode: string, r: typeof full) => ({
       mode,
       'same output': r.console === full.console ? 'yes' : 'NO',

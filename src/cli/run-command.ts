@@ -5,8 +5,8 @@
 import { integerOption, parseArgs } from './args.ts';
 import { CliError, EXIT_BUDGET, EXIT_ERROR, EXIT_FAULT, EXIT_USAGE, type CliIo } from './io.ts';
 import { LINUX_TEXT_BASE, loadProgram } from './load-program.ts';
-import { runProgram, type ExtendedRunResult } from '../core/runner.ts';
-import type { RunMode } from '../core/run-result.ts';
+import { runProgram } from '../core/runner.ts';
+import type { RunMode, RunResult } from '../core/run-result.ts';
 import { LoadError } from '../core/machine/machine.ts';
 import { KernelError } from '../core/kernel/errno.ts';
 import { runGuests } from './run-guests.ts';
@@ -76,7 +76,7 @@ export function runCommand(argv: string[], io: CliIo): number {
   const file = files[0]!;
 
   const image = loadProgram(file, mode === 'linux' ? LINUX_TEXT_BASE : undefined, (line) => io.stderr.write(line + '\n'));
-  let result: ExtendedRunResult;
+  let result: RunResult;
   const guestOut = lineBuffered(io);
   try {
     result = runProgram({
@@ -161,7 +161,7 @@ function environment(vars: string[] | undefined): string[] | undefined {
 }
 
 /** The exit status for a result, with a line on stderr when the program did not exit. */
-function report(r: ExtendedRunResult, io: CliIo): number {
+function report(r: RunResult, io: CliIo): number {
   // System calls the kernel does not implement are worth knowing about (as qemu -strace shows).
   for (const line of r.kernelLog ?? []) {
     if (line.includes('unknown system call')) io.stderr.write(`trapdoor: kernel: ${line.replace(/^\[[^\]]*\] /, '')}\n`);

@@ -54,4 +54,50 @@ export interface RunResult {
   pc: number;
   /** The most recent exits, bounded (oldest dropped first). */
   exitLog: ExitEvent[];
+  /** linux: the signal that killed the process, when one did. */
+  signal?: number;
+  /** linux: kernel messages (unknown system calls, faults, OOM kills). */
+  kernelLog?: string[];
+}
+
+/** The cost breakdown from guest cycles and overhead cycles by cause. */
+export function costOf(guestCycles: number, overheadByCause: Record<string, number>, idleCycles: number): CostBreakdown {
+  const overheadCycles = Object.values(overheadByCause).reduce((a, b) => a + b, 0);
+  const busy = guestCycles + overheadCycles;
+  return {
+    guestCycles, overheadCycles, idleCycles,
+    overheadPercent: busy === 0 ? 0 : (overheadCycles / busy) * 100,
+    byCause: { ...overheadByCause },
+  };
+}
+
+/** Console bytes kept as latin1 text (no byte lost), bounded: a flooding guest cannot grow it forever. */
+export class ConsoleRecord {
+  private chunks: string[] = [];
+  private length = 0;
+  dropped = 0;
+
+  constructor(private readonly limit = Infinity) {}
+
+  write(bytes: Uint8Array): void {
+    const room = Math.max(0, this.limit - this.length);
+    const kept = bytes.length > room ? bytes.subarray(0, room) : bytes;
+    this.dropped += bytes.length - kept.length;
+    for (let i = 0; i < kept.length; i += 8192) this.chunks.push(String.fromCharCode(...kept.subarray(i, i + 8192)));
+    this.length += kept.length;
+    if (this.chunks.length > 4096) this.chunks = [this.chunks.join('')];
+  }
+
+  text(): string {
+    const text = this.chunks.join('');
+    this.chunks = [text];
+    return text;
+  }
+
+  /** Replaces the record (a restored snapshot's console). */
+  set(text: string, dropped: number): void {
+    this.chunks = [text];
+    this.length = text.length;
+    this.dropped = dropped;
+  }
 }

@@ -1,14 +1,17 @@
-// Wires the engine to the core: the assembler, the disassembler and one guest factory per
+// Wires the engine to the core: the assembler, the disassembler and a session for each
 // mode. The only file in the worker that names core modules beyond types.
 import { assemble } from '../core/asm/assembler.ts';
 import { DisassemblyState, disassemble } from '../core/asm/disassembler.ts';
 import type { EngineDeps } from './engine.ts';
-import { createBareGuest } from './bare-guest.ts';
-import { vmGuestFactory } from './vm-guest.ts';
-import { createProcessGuest } from './process-guest.ts';
+import { createSession } from '../core/runner.ts';
 
 /** Where .text goes: bare-metal programs at RAM, Linux programs at the usual 0x10000. */
 const TEXT_BASE = { bare: 0x80000000, full: 0x80000000, pv: 0x80000000, linux: 0x10000 } as const;
+
+/** How many exits the exit views keep (the timeline and the clickable list). */
+const EXIT_LOG_SIZE = 2000;
+/** Console bytes a result keeps (the terminal has them all as they come). */
+const CONSOLE_LIMIT = 1 << 20;
 
 export function coreDeps(host: Pick<EngineDeps, 'yieldToEvents' | 'now'>): EngineDeps {
   return {
@@ -21,7 +24,9 @@ export function coreDeps(host: Pick<EngineDeps, 'yieldToEvents' | 'now'>): Engin
       const state = new DisassemblyState();
       return words.map((w, i) => disassemble(w, (start + 4 * i) >>> 0, symbols, state));
     },
-    guests: { bare: createBareGuest, full: vmGuestFactory('full'), pv: vmGuestFactory('pv'), linux: createProcessGuest },
+    modes: ['bare', 'full', 'pv', 'linux'],
+    createSession: (image, mode, output) =>
+      createSession(image, { mode, onConsole: output, consoleLimit: CONSOLE_LIMIT, exitLogSize: EXIT_LOG_SIZE }),
     ...host,
   };
 }

@@ -3,9 +3,9 @@
 // in-process. Every method returns a Promise so both sides have the same shape.
 
 import type { Diagnostic } from '../core/diagnostic.ts';
-import type { ExitEvent, RunMode } from '../core/run-result.ts';
+import type { ExitEvent, RunMode, RunResult } from '../core/run-result.ts';
 
-export type { Diagnostic, ExitEvent, RunMode };
+export type { Diagnostic, ExitEvent, RunMode, RunResult };
 
 /** What the engine is doing; the run controls enable themselves from this. */
 export type EngineStatus = 'empty' | 'ready' | 'running' | 'paused' | 'halted';
@@ -73,15 +73,8 @@ export interface LoadResult {
   entry?: number;
 }
 
-/** Exit accounting under a hypervisor or kernel: what the exit views draw. */
-export interface ExitSummary {
-  total: number;
-  byCause: Record<string, number>;
-  guestCycles: number;
-  overheadCycles: number;
-  /** The most recent exits, oldest first, bounded. */
-  recent: ExitEvent[];
-}
+/** Exit accounting under a hypervisor or kernel, as the run's result has it: what the exit views draw. */
+export type ExitSummary = Pick<RunResult, 'exits' | 'cost' | 'exitLog'>;
 
 /** Capabilities of the running engine (shown in the status bar, used by tests). */
 export interface EngineInfo {

@@ -7,12 +7,14 @@
 // slices. With a shared stop flag (cross-origin isolated pages) the flag is also polled
 // inside a slice, every CHUNK instructions.
 import type { Diagnostic } from '../core/diagnostic.ts';
+import type { RunResult } from '../core/run-result.ts';
 import type { ProgramImage } from '../core/asm/image.ts';
 import type {
   ComparisonRow, CompareProgress, DisasmLine, EngineApi, EngineInfo, EngineListener, EngineStatus, ExitSummary, LoadResult,
   MachineView, RunMode, RunOptions, SourceLine, StopInfo,
 } from './engine-api.ts';
-import { NO_EXITS, type Guest, type GuestFactory, type GuestStop } from './guest.ts';
+import type { Session, Stop } from '../core/session.ts';
+import { exitSummary, machineState, readForViewer } from './machine-view.ts';
 import { LineTable } from './line-table.ts';
 import { ConsoleBuffer, FLUSH_MS } from './console-buffer.ts';
 
@@ -26,7 +28,10 @@ export interface EngineDeps {
   assemble(source: string, file: string, mode: RunMode): AssembleOutput;
   /** Consecutive words from `start`, one line each in objdump's style (symbols for hints). */
   disassemble(words: number[], start: number, symbols: ReadonlyMap<string, number>): string[];
-  guests: Partial<Record<RunMode, GuestFactory>>;
+  /** The modes this build can run. */
+  modes: RunMode[];
+  /** A fresh session running `image` in `mode`; console bytes go to `output` as written. */
+  createSession(image: ProgramImage, mode: RunMode, output: (bytes: Uint8Array) => void): Session;
   /** Let queued messages in (a macrotask). */
   yieldToEvents(): Promise<void>;
   /** Wall-clock milliseconds, for sizing slices only (never reaches the guest). */
@@ -41,7 +46,7 @@ const MAX_SLICE = 50_000_000;
 const MAX_WORDS_PER_LINE = 8;
 
 export class Engine implements EngineApi {
-  private guest: Guest | null = null;
+  private guest: Session | null = null;
   private image: ProgramImage | null = null;
   private lines = new LineTable([]);
   private mode: RunMode = 'bare';
@@ -61,7 +66,7 @@ export class Engine implements EngineApi {
   }
 
   async info(): Promise<EngineInfo> {
-    return { sharedStopFlag: this.stopFlag !== null, modes: Object.keys(this.deps.guests) as RunMode[] };
+    return { sharedStopFlag: this.stopFlag !== null, modes: [...this.deps.modes] };
   }
 
   async attachStopFlag(flag: SharedArrayBuffer): Promise<void> {
@@ -91,7 +96,7 @@ export class Engine implements EngineApi {
     const { diagnostics, image } = this.assembleSafely(source, file, mode);
     const errors = diagnostics.some((d) => d.severity === 'error');
     if (errors || !image) return { ok: false, diagnostics };
-    if (!this.deps.guests[mode]) {
+    if (!this.deps.modes.includes(mode)) {
       const message = `the ${mode} mode is not available in this build`;
       return { ok: false, diagnostics: [...diagnostics, { file, line: 1, column: 1, endColumn: 2, severity: 'error', code: 'mode-unavailable', message }] };
     }
@@ -111,10 +116,9 @@ export class Engine implements EngineApi {
   }
 
   private boot(): void {
-    const factory = this.deps.guests[this.mode]!;
     this.console.clear();
-    this.guest = factory(this.image!, (bytes) => this.console.push(bytes));
-    this.guest.setBreakpoints(this.lines.addressesOf(this.breakpointLines));
+    this.guest = this.deps.createSession(this.image!, this.mode, (bytes) => this.console.push(bytes));
+    setBreakpoints(this.guest, this.lines.addressesOf(this.breakpointLines));
     this.status = 'paused';
     this.lastStop = null;
   }
@@ -126,7 +130,7 @@ export class Engine implements EngineApi {
 
   async setBreakpoints(lines: SourceLine[]): Promise<void> {
     this.breakpointLines = lines;
-    this.guest?.setBreakpoints(this.lines.addressesOf(lines));
+    if (this.guest) setBreakpoints(this.guest, this.lines.addressesOf(lines));
   }
 
   run(options: RunOptions = {}): Promise<StopInfo> {
@@ -137,7 +141,7 @@ export class Engine implements EngineApi {
     return this.running;
   }
 
-  private async runSlices(guest: Guest, limit: number, skipBreakpoint: boolean): Promise<StopInfo> {
+  private async runSlices(guest: Session, limit: number, skipBreakpoint: boolean): Promise<StopInfo> {
     this.status = 'running';
     this.pauseRequested = false;
     if (this.stopFlag) Atomics.store(this.stopFlag, 0, 0);
@@ -156,23 +160,23 @@ export class Engine implements EngineApi {
         this.console.flush();
         this.lastFlush = now;
       }
-      if (stop && stop.kind !== 'budget') return this.finish(this.toStopInfo(stop));
-      if (this.stopRequested()) return this.finish({ reason: 'paused', pc: guest.pc() });
-      if (remaining <= 0) return this.finish({ reason: 'budget', pc: guest.pc(), message: `Stopped after ${limit} instructions` });
+      if (stop && !goesOn(stop)) return this.finish(this.toStopInfo(stop));
+      if (this.stopRequested()) return this.finish({ reason: 'paused', pc: pcOf(guest) });
+      if (remaining <= 0) return this.finish({ reason: 'budget', pc: pcOf(guest), message: `Stopped after ${limit} instructions` });
       await this.deps.yieldToEvents();
-      if (this.stopRequested()) return this.finish({ reason: 'paused', pc: guest.pc() });
+      if (this.stopRequested()) return this.finish({ reason: 'paused', pc: pcOf(guest) });
     }
   }
 
   /** One slice, in chunks so a shared stop flag is seen quickly; null if the flag stopped it. */
-  private runSlice(guest: Guest, budget: number, resuming: boolean): GuestStop | null {
+  private runSlice(guest: Session, budget: number, resuming: boolean): Stop | null {
     let left = budget;
     while (left > 0) {
       const n = this.stopFlag ? Math.min(CHUNK, left) : left;
       const before = guest.instructions();
-      const stop = guest.run(n, resuming);
+      const stop = runFrom(guest, n, resuming);
       resuming = false;
-      if (stop.kind !== 'budget') return stop;
+      if (!goesOn(stop)) return stop;
       // A guest idling in wfi with the timer pending retires nothing but still advances.
       left -= Math.max(1, guest.instructions() - before);
       if (this.stopFlag && Atomics.load(this.stopFlag, 0) !== 0) return null;
@@ -219,16 +223,16 @@ export class Engine implements EngineApi {
     if (this.running) return this.idleStop();
     if (!this.guest || this.status === 'halted') return this.idleStop();
     const guest = this.guest;
-    let stop: GuestStop = { kind: 'budget' };
-    for (let i = 0; i < count && stop.kind === 'budget'; i++) stop = this.stepOnce(guest);
+    let stop: Stop = { kind: 'budget' };
+    for (let i = 0; i < count && goesOn(stop); i++) stop = this.stepOnce(guest);
     this.console.flush();
-    const info = stop.kind === 'budget' ? { reason: 'step' as const, pc: guest.pc() } : this.toStopInfo(stop);
+    const info = goesOn(stop) ? { reason: 'step' as const, pc: pcOf(guest) } : this.toStopInfo(stop);
     return this.finishQuietly(info);
   }
 
   /** One instruction, ignoring a breakpoint on the instruction we are stopped at. */
-  private stepOnce(guest: Guest): GuestStop {
-    return guest.run(1, true);
+  private stepOnce(guest: Session): Stop {
+    return runFrom(guest, 1, true);
   }
 
   private finishQuietly(stop: StopInfo): StopInfo {
@@ -245,11 +249,11 @@ export class Engine implements EngineApi {
   async stepOver(): Promise<StopInfo> {
     if (this.running || !this.guest || this.status === 'halted') return this.idleStop();
     const guest = this.guest;
-    const line = this.lines.lineAt(guest.pc());
+    const line = this.lines.lineAt(pcOf(guest));
     let stop = await this.stepOverInstruction(guest);
     for (let i = 0; i < MAX_WORDS_PER_LINE && stop.reason === 'step' && line; i++) {
-      const here = this.lines.lineAt(guest.pc());
-      if (!here || here.file !== line.file || here.line !== line.line || !this.continuesLine(guest.pc())) break;
+      const here = this.lines.lineAt(pcOf(guest));
+      if (!here || here.file !== line.file || here.line !== line.line || !this.continuesLine(pcOf(guest))) break;
       stop = await this.stepOverInstruction(guest);
     }
     return stop;
@@ -260,35 +264,35 @@ export class Engine implements EngineApi {
     return this.lines.lineAt(pc - 4)?.line === this.lines.lineAt(pc)?.line;
   }
 
-  private async stepOverInstruction(guest: Guest): Promise<StopInfo> {
-    const pc = guest.pc();
+  private async stepOverInstruction(guest: Session): Promise<StopInfo> {
+    const pc = pcOf(guest);
     if (!isLinkingJump(wordAt(guest, pc))) return this.step(1);
     // Run until the call returns to the next instruction (or something else stops us).
     const first = this.stepOnce(guest);
-    if (first.kind !== 'budget') return this.finishQuietly(this.toStopInfo(first));
-    guest.setBreakpoints([...this.lines.addressesOf(this.breakpointLines), pc + 4]);
+    if (!goesOn(first)) return this.finishQuietly(this.toStopInfo(first));
+    setBreakpoints(guest, [...this.lines.addressesOf(this.breakpointLines), pc + 4]);
     try {
       const stop = await this.run();
       if (stop.reason === 'breakpoint' && stop.pc === pc + 4) return this.finishQuietly({ reason: 'step', pc: pc + 4 });
       return stop;
     } finally {
-      guest.setBreakpoints(this.lines.addressesOf(this.breakpointLines));
+      setBreakpoints(guest, this.lines.addressesOf(this.breakpointLines));
     }
   }
 
-  private toStopInfo(stop: GuestStop): StopInfo {
-    const pc = this.guest?.pc() ?? 0;
+  private toStopInfo(stop: Stop): StopInfo {
+    const pc = this.guest ? pcOf(this.guest) : 0;
     switch (stop.kind) {
-      case 'exit': return { reason: 'exit', pc, exitCode: stop.code };
+      case 'exit': return { reason: 'exit', pc, exitCode: stop.exitCode };
       case 'breakpoint': return { reason: 'breakpoint', pc: stop.pc };
       case 'wfi-idle': return { reason: 'wfi-idle', pc };
       case 'fault': return { reason: 'fault', pc, message: stop.message };
-      case 'budget': return { reason: 'budget', pc };
+      case 'budget': case 'idle': case 'yield': return { reason: 'budget', pc };
     }
   }
 
   private idleStop(): StopInfo {
-    return this.lastStop ?? { reason: 'paused', pc: this.guest?.pc() ?? 0 };
+    return this.lastStop ?? { reason: 'paused', pc: this.guest ? pcOf(this.guest) : 0 };
   }
 
   async view(): Promise<MachineView> {
@@ -297,25 +301,19 @@ export class Engine implements EngineApi {
 
   private currentView(): MachineView {
     const g = this.guest;
-    const pc = g?.pc() ?? 0;
+    const state = machineState(g);
     return {
       status: this.status,
       mode: this.mode,
-      pc,
-      registers: g?.registers() ?? new Array<number>(32).fill(0),
-      privilege: g?.privilege() ?? 'M',
-      csrs: g?.csrs() ?? [],
-      virtualCsrs: g?.virtualCsrs() ?? [],
-      instructions: g?.instructions() ?? 0,
-      cycles: g?.cycles() ?? 0,
-      line: g ? this.lines.lineAt(pc) : null,
+      ...state,
+      line: g ? this.lines.lineAt(state.pc) : null,
       lastStop: this.lastStop,
     };
   }
 
   async readMemory(addr: number, length: number): Promise<Uint8Array> {
     const n = Math.max(0, Math.min(length, 64 * 1024));
-    return this.guest?.readMemory(addr >>> 0, n) ?? new Uint8Array(n);
+    return this.guest ? readForViewer(this.guest, addr >>> 0, n) : new Uint8Array(n);
   }
 
   async disassembleAround(pc: number, before: number, after: number): Promise<DisasmLine[]> {
@@ -323,7 +321,7 @@ export class Engine implements EngineApi {
     if (!g) return [];
     const start = (pc - 4 * before) >>> 0;
     const count = before + after + 1;
-    const bytes = g.readMemory(start, count * 4);
+    const bytes = readForViewer(g, start, count * 4);
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const words = Array.from({ length: count }, (_, i) => dv.getUint32(4 * i, true));
     const texts = this.disassembleSafely(words, start);
@@ -371,42 +369,27 @@ export class Engine implements EngineApi {
   private async compareOne(
     source: string, file: string, mode: RunMode, limit: number, report?: (instructions: number) => void,
   ): Promise<ComparisonRow> {
-    const factory = this.deps.guests[mode];
     const { image } = this.assembleSafely(source, file, mode);
-    const empty = { mode, exitCode: null, instructions: 0, cycles: 0, exits: 0, guestCycles: 0, overheadCycles: 0, console: '' };
-    if (!factory || !image) return { ...empty, end: 'unavailable', message: factory ? 'the program does not assemble' : 'mode not available' };
-    let text = '';
-    let guest: Guest;
+    const available = this.deps.modes.includes(mode);
+    if (!available || !image) return unavailableRow(mode, available ? 'the program does not assemble' : 'mode not available');
+    let session: Session;
     try {
-      guest = factory(image, (bytes) => { if (text.length < 64 * 1024) text += String.fromCharCode(...bytes); });
+      session = this.deps.createSession(image, mode, () => {});
     } catch (e) {
-      return { ...empty, end: 'fault', message: e instanceof Error ? e.message : String(e) };
+      return { ...unavailableRow(mode, e instanceof Error ? e.message : String(e)), end: 'fault' };
     }
-    guest.setBreakpoints([]);
-    let stop: GuestStop = { kind: 'budget' };
+    let stop: Stop = { kind: 'budget' };
     report?.(0);
-    while (stop.kind === 'budget' && guest.instructions() < limit && !this.pauseRequested) {
-      stop = guest.run(Math.min(this.sliceBudget, limit - guest.instructions()), true);
-      report?.(guest.instructions());
+    while (goesOn(stop) && session.instructions() < limit && !this.pauseRequested) {
+      stop = session.run(Math.min(this.sliceBudget, limit - session.instructions()));
+      report?.(session.instructions());
       await this.deps.yieldToEvents();
     }
-    const ex = guest.exits();
-    return {
-      mode,
-      end: stop.kind === 'breakpoint' ? 'budget' : stop.kind,
-      exitCode: stop.kind === 'exit' ? stop.code : null,
-      ...(stop.kind === 'fault' ? { message: stop.message } : {}),
-      instructions: guest.instructions(),
-      cycles: guest.cycles(),
-      exits: ex.total,
-      guestCycles: ex.total ? ex.guestCycles : guest.cycles(),
-      overheadCycles: ex.overheadCycles,
-      console: text,
-    };
+    return comparisonRow(session.result());
   }
 
   async exits(): Promise<ExitSummary> {
-    return this.guest?.exits() ?? NO_EXITS;
+    return exitSummary(this.guest);
   }
 }
 
@@ -414,8 +397,48 @@ const COMPARE_LIMIT = 20_000_000;
 /** Progress reports during a comparison: often enough to move a bar, rarely enough to be free. */
 const PROGRESS_MS = 100;
 
-function wordAt(guest: Guest, addr: number): number {
-  const b = guest.readMemory(addr, 4);
+/** One mode's row of a comparison: the figures of its result. */
+function comparisonRow(r: RunResult): ComparisonRow {
+  return {
+    mode: r.mode, end: r.end, exitCode: r.exitCode,
+    ...(r.end === 'fault' && r.message !== undefined ? { message: r.message } : {}),
+    instructions: r.instructions, cycles: r.cycles, exits: r.exits.total,
+    guestCycles: r.exits.total ? r.cost.guestCycles : r.cycles, overheadCycles: r.cost.overheadCycles,
+    console: r.console.slice(0, 64 * 1024),
+  };
+}
+
+function unavailableRow(mode: RunMode, message: string): ComparisonRow {
+  return { mode, end: 'unavailable', message, exitCode: null, instructions: 0, cycles: 0, exits: 0, guestCycles: 0, overheadCycles: 0, console: '' };
+}
+
+/** A stop after which the run may go on (the budget ran out, or it slept or yielded). */
+function goesOn(stop: Stop): boolean {
+  return stop.kind === 'budget' || stop.kind === 'idle' || stop.kind === 'yield';
+}
+
+/**
+ * Runs at most `n` instructions. A breakpoint at the current pc stops the run before it
+ * executes, unless `resuming` (the first call after a stop, which must move off it).
+ */
+function runFrom(session: Session, n: number, resuming: boolean): Stop {
+  const hart = session.hart;
+  if (!resuming && hart.breakpoints.has(hart.pc)) return { kind: 'breakpoint', pc: hart.pc >>> 0 };
+  return session.run(n);
+}
+
+function setBreakpoints(session: Session, addrs: Iterable<number>): void {
+  const set = session.hart.breakpoints;
+  set.clear();
+  for (const a of addrs) set.add(a >>> 0);
+}
+
+function pcOf(session: Session): number {
+  return session.hart.pc >>> 0;
+}
+
+function wordAt(guest: Session, addr: number): number {
+  const b = readForViewer(guest, addr, 4);
   return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
 }
 

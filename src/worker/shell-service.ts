@@ -4,7 +4,7 @@
 // The guests overview reads the same kernel's containers, and the VMs `vm` made, from here.
 
 import { DEFAULT_SHELL_ENV, Session, standardCommands } from '../core/shell/index.ts';
-import { costBreakdown } from '../core/vmm/run-result.ts';
+import { costBreakdown } from '../core/vmm/vm-session.ts';
 import type {
   ContainerRow, ShellApi, VmRow, ShellListener, StartManyProgress, StartManyRequest, StartManyResult,
 } from './shell-api.ts';

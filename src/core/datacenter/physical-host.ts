@@ -8,7 +8,8 @@
 // end past the step's target (by at most one slice), which keeps the schedule independent
 // of how the caller chops time into steps.
 
-import type { Vm, VmStop } from '../vmm/vm.ts';
+import type { Stop } from '../session.ts';
+import type { Vm } from '../vmm/vm.ts';
 import { refused } from './state-check.ts';
 import { decodeHost, PHYSICAL_HOST_STATE_VERSION, savePlacement, type GuestLookup, type PhysicalHostState } from './physical-host-state.ts';
 import { UtilizationSeries } from './utilization.ts';
@@ -236,7 +237,7 @@ export class PhysicalHost {
     if (slot.requestAt !== null && slot.wait === null) slot.wait = Math.max(0, start - slot.requestAt);
     const begin = clock.cycles - clock.idleCycles;
     const slice = this.options.slice;
-    let stop: VmStop = { kind: 'budget' };
+    let stop: Stop = { kind: 'budget' };
     while (clock.cycles - clock.idleCycles - begin < slice) {
       // The cycle budget too: exit costs count against the slice, so a trap-heavy guest
       // cannot hold a physical CPU for many slices at once.
@@ -251,9 +252,9 @@ export class PhysicalHost {
     return used;
   }
 
-  private settle(slot: Placement, stop: VmStop): void {
+  private settle(slot: Placement, stop: Stop): void {
     switch (stop.kind) {
-      case 'power-off': slot.end = { kind: 'exit', exitCode: stop.exitCode }; break;
+      case 'exit': slot.end = { kind: 'exit', exitCode: stop.exitCode }; break;
       case 'fault': slot.end = { kind: 'fault', message: stop.message }; break;
       case 'wfi-idle': slot.end = { kind: 'wfi-idle' }; break;
       case 'idle': slot.blocked = true; slot.sleepFor = stop.idleCycles; break;

@@ -7,9 +7,9 @@ import type { RunEnd, RunResult } from '../run-result.ts';
 import type { CostModel } from '../vmm/cost-model.ts';
 import { Host, type HostReport } from '../vmm/host.ts';
 import type { Vm } from '../vmm/vm.ts';
+import { VmSession } from '../vmm/vm-session.ts';
 import type { VmSpec } from './lesson.ts';
 import { readMemory, unreadable } from './guest-memory-read.ts';
-import { newVm } from './guest-run.ts';
 import type { HostRequest, MemoryRead, RunOutcome, VmOutcome } from './runner-port.ts';
 
 export interface BuiltGuest {
@@ -30,7 +30,7 @@ export interface HostRunOptions {
 export function runOnHost(guests: BuiltGuest[], options: HostRunOptions): RunOutcome {
   const host = new Host({ pcpus: options.host.cpus });
   const vms: Vm[] = guests.map((g) => {
-    const vm = newVm(g.image, { mode: g.spec.mode ?? options.mode, ramSize: g.spec.memory ?? options.ramSize, costModel: options.costModel });
+    const vm = new VmSession(g.image, { mode: g.spec.mode ?? options.mode, ramSize: g.spec.memory ?? options.ramSize, costModel: options.costModel }).vm;
     host.add(vm, g.spec.name);
     return vm;
   });

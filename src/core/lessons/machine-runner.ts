@@ -11,7 +11,7 @@ import { LoadError } from '../vmm/vm.ts';
 import type { RunMode } from '../run-result.ts';
 import { runContainerScript } from './container-host-run.ts';
 import { readMemory, unreadable } from './guest-memory-read.ts';
-import { runBare, runGuest, runThroughSnapshot, type GuestRun } from './guest-run.ts';
+import { runGuest, runThroughSnapshot, type GuestRun } from './guest-run.ts';
 import { runOnHost, type BuiltGuest } from './host-run.ts';
 import type { RunOutcome, RunRequest, Runner } from './runner-port.ts';
 
@@ -45,10 +45,9 @@ function runLessonProgram(request: RunRequest): RunOutcome | Promise<RunOutcome>
 }
 
 function guestRun(request: RunRequest, image: ProgramImage, mode: 'bare' | 'full' | 'pv'): GuestRun {
-  const ramSize = request.machine.memory;
-  if (mode === 'bare') return runBare(image, request.maxInstructions, ramSize);
-  const options = { mode, maxInstructions: request.maxInstructions, ramSize, costModel: costModel(request) };
-  return request.snapshotAt !== undefined ? runThroughSnapshot(image, options, request.snapshotAt) : runGuest(image, options);
+  const options = { maxInstructions: request.maxInstructions, ramSize: request.machine.memory, costModel: costModel(request) };
+  if (mode !== 'bare' && request.snapshotAt !== undefined) return runThroughSnapshot(image, { ...options, mode }, request.snapshotAt);
+  return runGuest(image, { ...options, mode });
 }
 
 function hostRun(request: RunRequest): RunOutcome {

@@ -3,7 +3,7 @@
 //
 //   const m = new Machine({ ramSize?, console?: ConsolePort })
 //   m.load(image)                  // ProgramImage (asm/image.ts), starts at image.entry in M-mode
-//   m.run(budget): StopReason      // budget | breakpoint | wfi-idle | power-off | fault
+//   m.run(budget): Stop            // budget | breakpoint | wfi-idle | exit | fault (session.ts)
 //   m.receive(bytes)               // UART input
 //   m.raiseInterrupt(cause) / lowerInterrupt(cause)   // Interrupt.MachineExternal, ...
 //   m.breakpoints.add(pc)          // run() stops before executing pc; resuming there runs it
@@ -16,6 +16,7 @@ import type { ProgramImage } from '../asm/image.ts';
 import { Cpu, type CpuState } from '../isa/cpu.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
 import { Interrupt } from '../isa/trap.ts';
+import type { Stop } from '../session.ts';
 import { Bus } from './bus.ts';
 import { Clint } from './clint.ts';
 import type { ConsolePort } from './device.ts';
@@ -23,13 +24,6 @@ import { watchTohost } from './htif.ts';
 import { PowerOff, type PowerControl } from './power-off.ts';
 import { DEFAULT_RAM_SIZE, RAM_BASE, Ram, type RamState } from './ram.ts';
 import { Uart, type UartState } from './uart.ts';
-
-export type StopReason =
-  | { kind: 'budget' }
-  | { kind: 'breakpoint'; pc: number }
-  | { kind: 'wfi-idle' }
-  | { kind: 'power-off'; exitCode: number }
-  | { kind: 'fault'; message: string };
 
 export interface MachineOptions {
   /** Bytes of RAM at 0x80000000; a multiple of 4096. Default 128 MiB, as QEMU. */
@@ -117,10 +111,10 @@ export class Machine {
     watchTohost(this.cpu, this.tohost, this.power);
   }
 
-  run(budget: number): StopReason {
-    if (this.halted !== null) return { kind: 'power-off', exitCode: this.halted };
+  run(budget: number): Stop {
+    if (this.halted !== null) return { kind: 'exit', exitCode: this.halted };
     const stop = this.cpu.run(budget);
-    if (this.halted !== null) return { kind: 'power-off', exitCode: this.halted };
+    if (this.halted !== null) return { kind: 'exit', exitCode: this.halted };
     if (this.resetRequested) {
       this.reset();
       return { kind: 'budget' };

@@ -17,7 +17,7 @@ import { UtilizationSeries } from '../datacenter/utilization.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
 import { DEFAULT_COST_MODEL } from '../vmm/cost-model.ts';
 import { buildGuestImage, findGuestImage, GUEST_IMAGES } from '../vmm/images/index.ts';
-import { costBreakdown } from '../vmm/run-result.ts';
+import { costBreakdown } from '../vmm/vm-session.ts';
 import { cloneFromSnapshot, readSnapshot, restoreSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
 import { Vm } from '../vmm/vm.ts';
 import type { CreateVmRequest, HypervisorPort, VmConsole, VmInfo, VmMode, VmState, VmStats } from './vm-port.ts';

@@ -10,8 +10,9 @@
 
 import type { RunEnd, RunResult } from '../run-result.ts';
 import { DEFAULT_COST_MODEL } from './cost-model.ts';
-import { vmRunResult } from './run-result.ts';
-import type { Vm, VmStop } from './vm.ts';
+import { vmResult } from './vm-session.ts';
+import type { Stop } from '../session.ts';
+import type { Vm } from './vm.ts';
 
 export interface HostOptions {
   /** Physical CPUs, 1 to 4. */
@@ -120,7 +121,7 @@ export class Host {
     }
     return {
       vms: this.slots.map((s) => ({
-        name: s.name, result: vmRunResult(s.vm, s.end!.end, s.end!.message), cpuTime: s.cpuTime,
+        name: s.name, result: endedResult(s.vm, s.end!), cpuTime: s.cpuTime,
         finishedAt: s.finishedAt, slices: s.slices,
       })),
       hostCycles,
@@ -146,7 +147,7 @@ export class Host {
     if (slot.blocked) { vm.sleep(); slot.blocked = false; }
     const start = clock.cycles - clock.idleCycles;
     slot.slices++;
-    let stop: VmStop = { kind: 'budget' };
+    let stop: Stop = { kind: 'budget' };
     while (clock.cycles - clock.idleCycles - start < this.slice) {
       const done = vm.vcpu.cpu.csr.instret - slot.startInstret;
       if (done >= maxInstr) { slot.end = { end: 'budget', message: 'instruction limit reached' }; break; }
@@ -160,9 +161,9 @@ export class Host {
     return used;
   }
 
-  private settle(slot: Slot, stop: VmStop): void {
+  private settle(slot: Slot, stop: Stop): void {
     switch (stop.kind) {
-      case 'power-off': slot.end = { end: 'exit' }; break;
+      case 'exit': slot.end = { end: 'exit' }; break;
       case 'fault': slot.end = { end: 'fault', message: stop.message }; break;
       case 'wfi-idle':
         slot.end = { end: 'wfi-idle', message: 'the guest sleeps in wfi with no interrupt that could wake it' };
@@ -175,4 +176,12 @@ export class Host {
       default: break;
     }
   }
+}
+
+/** A VM's result with the end its slot recorded. */
+function endedResult(vm: Vm, end: { end: RunEnd; message?: string }): RunResult {
+  const result = vmResult(vm, end.end === 'exit' ? { kind: 'exit', exitCode: vm.exitCode ?? 0 } : { kind: 'budget' });
+  result.end = end.end;
+  if (end.message !== undefined) result.message = end.message;
+  return result;
 }

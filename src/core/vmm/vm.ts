@@ -3,7 +3,7 @@
 //
 //   const vm = new Vm({ mode: 'full' | 'pv', ramSize?, costModel?, exitLogSize? })
 //   vm.load(image)                       // starts at image.entry in virtual M-mode
-//   vm.run(instructions): VmStop         // budget | yield | idle | wfi-idle | power-off | breakpoint | fault
+//   vm.run(instructions): Stop           // budget | yield | idle | wfi-idle | exit | breakpoint | fault
 //   vm.sleep()                           // after 'idle': skip the guest clock to its timer
 //   vm.consoleText(), vm.exits, vm.getState()/setState()
 //
@@ -21,6 +21,8 @@ import { checkFitsInRam, LoadError } from '../machine/machine.ts';
 import { PowerOff } from '../machine/power-off.ts';
 import { DEFAULT_RAM_SIZE, RAM_BASE, Ram, type RamState } from '../machine/ram.ts';
 import { Uart, type UartState } from '../machine/uart.ts';
+import { ConsoleRecord } from '../run-result.ts';
+import type { Stop } from '../session.ts';
 import { DEFAULT_COST_MODEL, exitCost, type CostModel } from './cost-model.ts';
 import { DEFAULT_EXIT_LOG_SIZE, ExitLog, type ExitLogState } from './exit-log.ts';
 import { GuestMemory } from './guest-memory.ts';
@@ -43,18 +45,6 @@ export interface VmOptions {
   /** Console bytes as the guest produces them (the CLI streams them to stdout). */
   onConsole?: (bytes: Uint8Array) => void;
 }
-
-export type VmStop =
-  | { kind: 'budget' }
-  | { kind: 'yield' }
-  /** Asleep in wfi until its virtual timer: `idleCycles` of guest time to skip. */
-  | { kind: 'idle'; idleCycles: number }
-  /** Asleep in wfi with nothing that could ever wake it. */
-  | { kind: 'wfi-idle' }
-  | { kind: 'power-off'; exitCode: number }
-  /** The vCPU reached a breakpoint set on cpu.breakpoints (the debugger's). */
-  | { kind: 'breakpoint'; pc: number }
-  | { kind: 'fault'; message: string };
 
 export const VM_STATE_VERSION = 1;
 const DEFAULT_CONSOLE_LIMIT = 1 << 20;
@@ -89,10 +79,7 @@ export class Vm {
   readonly cost: CostModel;
   /** Guest-physical address of the PV shared page, or 0. */
   sharedPage = 0;
-  private consoleChunks: string[] = [];
-  private consoleLength = 0;
-  consoleDropped = 0;
-  private readonly consoleLimit: number;
+  private readonly console: ConsoleRecord;
   private readonly onConsole: ((bytes: Uint8Array) => void) | undefined;
   private halted: number | null = null;
   private failure: string | null = null;
@@ -104,7 +91,7 @@ export class Vm {
     this.mode = options.mode;
     this.cost = options.costModel ?? DEFAULT_COST_MODEL;
     this.exits = new ExitLog(options.exitLogSize ?? DEFAULT_EXIT_LOG_SIZE);
-    this.consoleLimit = options.consoleLimit ?? DEFAULT_CONSOLE_LIMIT;
+    this.console = new ConsoleRecord(options.consoleLimit ?? DEFAULT_CONSOLE_LIMIT);
     this.onConsole = options.onConsole;
     this.ram = new Ram(RAM_BASE, options.ramSize ?? DEFAULT_RAM_SIZE);
     const devices = {
@@ -158,7 +145,7 @@ export class Vm {
    * Runs at most `budget` guest instructions (a trap counts as one) and, when given, at
    * most about `cycleBudget` busy cycles (instructions plus exit costs: a host's slice).
    */
-  run(budget: number, cycleBudget = Infinity): VmStop {
+  run(budget: number, cycleBudget = Infinity): Stop {
     let left = Math.floor(budget);
     const cpu = this.vcpu.cpu;
     const clock = cpu.clock;
@@ -237,21 +224,16 @@ export class Vm {
   /** Streams every byte to the console port; only the kept copy (consoleText) is bounded. */
   writeConsole(bytes: Uint8Array): void {
     this.onConsole?.(bytes);
-    const room = Math.max(0, this.consoleLimit - this.consoleLength);
-    const kept = bytes.length > room ? bytes.subarray(0, room) : bytes;
-    this.consoleDropped += bytes.length - kept.length;
-    if (kept.length === 0) return;
-    for (let i = 0; i < kept.length; i += 8192) {
-      this.consoleChunks.push(String.fromCharCode(...kept.subarray(i, i + 8192)));
-    }
-    this.consoleLength += kept.length;
-    if (this.consoleChunks.length > 4096) this.consoleChunks = [this.consoleChunks.join('')];
+    this.console.write(bytes);
   }
 
   consoleText(): string {
-    const text = this.consoleChunks.join('');
-    this.consoleChunks = [text];
-    return text;
+    return this.console.text();
+  }
+
+  /** Console bytes not kept (beyond the limit). */
+  get consoleDropped(): number {
+    return this.console.dropped;
   }
 
   powerOff(code: number): void {
@@ -300,15 +282,15 @@ export class Vm {
 
   // ---- internals ----
 
-  private endState(): VmStop | null {
+  private endState(): Stop | null {
     if (this.resetRequested) this.reset();
-    if (this.halted !== null) return { kind: 'power-off', exitCode: this.halted };
+    if (this.halted !== null) return { kind: 'exit', exitCode: this.halted };
     if (this.failure !== null) return { kind: 'fault', message: this.failure };
     return null;
   }
 
   /** In wfi: wake on a pending virtual interrupt, or report how long to sleep. */
-  private wfiWake(): VmStop | null {
+  private wfiWake(): Stop | null {
     const v = this.vcpu;
     if (v.pendingInterrupts() !== 0) {
       v.waiting = false;
@@ -397,9 +379,7 @@ export class Vm {
     this.vcpu.setState(s.vcpu);
     this.uart.setState(s.uart);
     this.exits.setState(s.exits);
-    this.consoleChunks = [s.console];
-    this.consoleLength = s.console.length;
-    this.consoleDropped = s.consoleDropped;
+    this.console.set(s.console, s.consoleDropped);
     this.halted = s.halted;
     this.failure = s.failure;
     this.sharedPage = s.sharedPage;

@@ -1,6 +1,6 @@
 import { DataCentre } from '../../../src/core/datacenter/datacentre.ts';
 import { workloadImage, workloadSpec, type WorkloadProfile, type WorkloadSpec } from '../../../src/core/datacenter/workload.ts';
-import { runUnderVmm } from '../../../src/core/vmm/run-under-vmm.ts';
+import { runProgram } from '../../../src/core/runner.ts';
 
 /** Two or more hosts with the default size. */
 export function dataCentre(hosts = 2, snapshotEvery = 0): DataCentre {
@@ -17,6 +17,6 @@ export function finite(profile: WorkloadProfile, requests: number, extra: Partia
 
 /** What the guest prints when it runs alone under the hypervisor and never moves. */
 export function alone(spec: WorkloadSpec): { console: string; exitCode: number | null; instructions: number } {
-  const r = runUnderVmm(workloadImage(spec), { mode: 'full', ramSize: spec.ramBytes, maxInstructions: 2e9 });
+  const r = runProgram({ image: workloadImage(spec), mode: 'full', ramSize: spec.ramBytes, maxInstructions: 2e9 });
   return { console: r.console, exitCode: r.exitCode, instructions: r.instructions };
 }

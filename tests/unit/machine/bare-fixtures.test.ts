@@ -15,7 +15,7 @@ function runBare(elf: Uint8Array, budget = 200_000_000): { stdout: string; exit:
   machine.load(readElf(elf));
   const stop = machine.run(budget);
   const stdout = Buffer.from(out).toString('latin1');
-  return { stdout, exit: stop.kind === 'power-off' ? stop.exitCode : -1, reason: JSON.stringify(stop) };
+  return { stdout, exit: stop.kind === 'exit' ? stop.exitCode : -1, reason: JSON.stringify(stop) };
 }
 
 describe('bare-metal corpus agrees with QEMU virt', () => {

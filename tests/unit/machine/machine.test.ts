@@ -35,9 +35,9 @@ describe('devices', () => {
       ...li(1, UART), addi(2, 0, 72), sb(2, 1, 0), addi(2, 0, 105), sb(2, 1, 0),
       ...li(3, FINISHER), ...li(4, (5 << 16) | 0x3333), sw(4, 3, 0), jal(0, 0),
     ]));
-    expect(machine.run(100)).toEqual({ kind: 'power-off', exitCode: 5 });
+    expect(machine.run(100)).toEqual({ kind: 'exit', exitCode: 5 });
     expect(text()).toBe('Hi');
-    expect(machine.run(100)).toEqual({ kind: 'power-off', exitCode: 5 });
+    expect(machine.run(100)).toEqual({ kind: 'exit', exitCode: 5 });
   });
 
   it('UART receive sets LSR.DR and, with IER.ERBFI, the external interrupt', () => {
@@ -85,7 +85,7 @@ describe('devices', () => {
     const { machine } = machineWithConsole();
     const tohost = RAM_BASE + 0x1000;
     machine.load(image([...li(1, tohost), addi(2, 0, (21 << 1) | 1), sw(0, 1, 0), sw(2, 1, 0), jal(0, 0)], { tohost }));
-    expect(machine.run(100)).toEqual({ kind: 'power-off', exitCode: 21 });
+    expect(machine.run(100)).toEqual({ kind: 'exit', exitCode: 21 });
     expect(machine.cpu.csr.instret).toBe(5);
   });
 

@@ -45,7 +45,7 @@ export function runBare(image: ProgramImage, budget = 50_000_000): { console: st
   m.load(image);
   for (let left = budget; left > 0; left -= 1_000_000) {
     const stop = m.run(1_000_000);
-    if (stop.kind === 'power-off') return { console: text, exitCode: stop.exitCode };
+    if (stop.kind === 'exit') return { console: text, exitCode: stop.exitCode };
     if (stop.kind === 'fault' || stop.kind === 'wfi-idle') break;
   }
   return { console: text, exitCode: null };

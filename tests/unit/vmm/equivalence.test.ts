@@ -3,7 +3,7 @@
 // on QEMU, whose output the fixtures record). Paravirtual ports print the same too, with
 // at least 10x fewer exits for the lesson kernel.
 import { describe, expect, it } from 'vitest';
-import { runUnderVmm } from '../../../src/core/vmm/run-under-vmm.ts';
+import { runProgram } from '../../../src/core/runner.ts';
 import { guest, guests, runBare } from './corpus.ts';
 
 const LIMIT = 20_000_000;
@@ -16,7 +16,7 @@ describe('full virtualization over the whole bare-metal corpus', () => {
   for (const g of corpus) {
     it(`${g.name}: same console bytes and exit status as bare hardware`, () => {
       const bare = runBare(g.image, LIMIT);
-      const full = runUnderVmm(g.image, { mode: 'full', maxInstructions: LIMIT });
+      const full = runProgram({ image: g.image, mode: 'full', maxInstructions: LIMIT });
       expect(full.end).toBe('exit');
       expect(full.console).toBe(bare.console);
       expect(full.exitCode).toBe(bare.exitCode);
@@ -30,8 +30,8 @@ describe('full virtualization over the whole bare-metal corpus', () => {
 describe('paravirtual ports', () => {
   for (const g of guests('pv')) {
     it(`${g.name}: prints what the bare kernel prints, with fewer exits`, () => {
-      const pv = runUnderVmm(g.image, { mode: 'pv', maxInstructions: LIMIT });
-      const full = runUnderVmm(guest('bare', g.name).image, { mode: 'full', maxInstructions: LIMIT });
+      const pv = runProgram({ image: g.image, mode: 'pv', maxInstructions: LIMIT });
+      const full = runProgram({ image: guest('bare', g.name).image, mode: 'full', maxInstructions: LIMIT });
       expect(pv.console).toBe(g.expectedStdout);
       expect(pv.exitCode).toBe(g.expectedExit);
       expect(pv.exits.byCause.hypercall).toBeGreaterThan(0);
@@ -40,8 +40,8 @@ describe('paravirtual ports', () => {
   }
 
   it('the ported round-robin kernel takes at least 10x fewer exits for the same work', () => {
-    const full = runUnderVmm(guest('bare', 'rr-kernel').image, { mode: 'full' });
-    const pv = runUnderVmm(guest('pv', 'rr-kernel').image, { mode: 'pv' });
+    const full = runProgram({ image: guest('bare', 'rr-kernel').image, mode: 'full' });
+    const pv = runProgram({ image: guest('pv', 'rr-kernel').image, mode: 'pv' });
     expect(pv.console).toBe(full.console);
     expect(full.exits.total / pv.exits.total).toBeGreaterThanOrEqual(10);
     expect(pv.cost.overheadCycles).toBeLessThan(full.cost.overheadCycles / 10);

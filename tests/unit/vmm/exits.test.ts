@@ -1,12 +1,12 @@
 // Exits are data: counted by cause, costed by the model, logged with a bound.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COST_MODEL, exitCost } from '../../../src/core/vmm/cost-model.ts';
-import { runUnderVmm } from '../../../src/core/vmm/run-under-vmm.ts';
+import { runProgram } from '../../../src/core/runner.ts';
 import { guest } from './corpus.ts';
 
 describe('exit accounting', () => {
   const image = guest('bare', 'rr-kernel').image;
-  const r = runUnderVmm(image, { mode: 'full', exitLogSize: 50 });
+  const r = runProgram({ image: image, mode: 'full', exitLogSize: 50 });
 
   it('counts by cause, and the causes add up to the total', () => {
     const sum = Object.values(r.exits.byCause).reduce((a, b) => a + b, 0);
@@ -37,9 +37,9 @@ describe('exit accounting', () => {
   });
 
   it('a different cost model changes the overhead, not the output', () => {
-    const cheap = runUnderVmm(image, { mode: 'full', costModel: { exitRoundTrip: 500 } });
+    const cheap = runProgram({ image: image, mode: 'full', costModel: { exitRoundTrip: 500 } });
     expect(cheap.console).toBe(r.console);
     expect(cheap.cost.overheadCycles).toBeLessThan(r.cost.overheadCycles);
-    expect(() => runUnderVmm(image, { mode: 'full', costModel: { exitRoundTrip: -1 } })).toThrow(/non-negative/);
+    expect(() => runProgram({ image: image, mode: 'full', costModel: { exitRoundTrip: -1 } })).toThrow(/non-negative/);
   });
 });

@@ -1,7 +1,7 @@
 // SBI hypercalls from a paravirtual guest: real extension ids, whole-buffer console
 // writes, and SBI error codes for bad arguments — never a host exception.
 import { describe, expect, it } from 'vitest';
-import { runUnderVmm } from '../../../src/core/vmm/run-under-vmm.ts';
+import { runProgram } from '../../../src/core/runner.ts';
 import { Eid, SbiError, TrapdoorFid } from '../../../src/core/vmm/sbi.ts';
 import { asm } from './asm.ts';
 
@@ -31,7 +31,7 @@ msg:    .ascii "whole buffer"
         .align 4
 result: .word 0x11111111, 0x22222222
 `);
-  const r = runUnderVmm(image, { mode: 'pv', maxInstructions: 10_000 });
+  const r = runProgram({ image: image, mode: 'pv', maxInstructions: 10_000 });
   return { error: r.registers[10] | 0, value: r.registers[11] | 0, console: r.console, exitCode: r.exitCode };
 }
 
@@ -61,7 +61,7 @@ _start:
         mv s3, a0
 1:      j 1b
 `);
-    const r = runUnderVmm(image, { mode: 'pv', maxInstructions: 1_000 });
+    const r = runProgram({ image: image, mode: 'pv', maxInstructions: 1_000 });
     expect(r.registers[8]).toBe(2 << 24);
     expect(r.registers[9]).toBe(1);
     expect(r.registers[18]).toBe(0);
@@ -81,7 +81,7 @@ ${body}
         .align 4
 buf:    .ascii "hello"
 `);
-    const r = runUnderVmm(image, { mode: 'pv', maxInstructions: 2_000 });
+    const r = runProgram({ image: image, mode: 'pv', maxInstructions: 2_000 });
     expect(r.end).toBe('budget');
     return r.registers.map((x) => x | 0);
   }
@@ -120,7 +120,7 @@ _start:
         .data
 buf:    .ascii "hello"
 `);
-    const r = runUnderVmm(image, { mode: 'pv' });
+    const r = runProgram({ image: image, mode: 'pv' });
     expect(r.console).toBe('hello');
     expect(r.registers[8]).toBe(5);
     expect(r.exits.byCause.hypercall).toBe(2);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../../../src/core/asm/elf-reader.ts';
 import { buildGuestImage, findGuestImage, GUEST_IMAGES, ImageError } from '../../../src/core/vmm/images/index.ts';
-import { runUnderVmm } from '../../../src/core/vmm/run-under-vmm.ts';
+import { runProgram } from '../../../src/core/runner.ts';
 import { asm } from './asm.ts';
 import { programDifferences } from './same-program.ts';
 
@@ -41,26 +41,26 @@ describe('shipped guest images', () => {
 
   it.each(withFixture.map((i) => i.name))('%s prints what QEMU printed, in its own mode', (name) => {
     const dir = join(FIXTURES, fixtureOf(name));
-    const r = runUnderVmm(buildGuestImage(name), { mode: findGuestImage(name)!.mode, maxInstructions: 20_000_000 });
+    const r = runProgram({ image: buildGuestImage(name), mode: findGuestImage(name)!.mode, maxInstructions: 20_000_000 });
     expect(r.console).toBe(readFileSync(join(dir, 'expected.stdout'), 'latin1'));
     expect(r.exitCode).toBe(Number(readFileSync(join(dir, 'expected.exit'), 'utf8')));
   });
 
   it('rr-kernel-pv takes at least 10x fewer exits than rr-kernel for the same output', () => {
-    const full = runUnderVmm(buildGuestImage('rr-kernel'), { mode: 'full' });
-    const pv = runUnderVmm(buildGuestImage('rr-kernel-pv'), { mode: 'pv' });
+    const full = runProgram({ image: buildGuestImage('rr-kernel'), mode: 'full' });
+    const pv = runProgram({ image: buildGuestImage('rr-kernel-pv'), mode: 'pv' });
     expect(pv.console).toBe(full.console);
     expect(full.exits.total).toBeGreaterThanOrEqual(10 * pv.exits.total);
   });
 
   it('echo-console sends input back in capitals and powers off at ~', () => {
-    const r = runUnderVmm(buildGuestImage('echo-console'), { mode: 'full', stdin: new TextEncoder().encode('Hi there, 42!\n~'), maxInstructions: 5_000_000 });
+    const r = runProgram({ image: buildGuestImage('echo-console'), mode: 'full', stdin: new TextEncoder().encode('Hi there, 42!\n~'), maxInstructions: 5_000_000 });
     expect(r.console).toBe('echo-console: type a line and it comes back in capitals; ~ powers off\nHI THERE, 42!\n\necho-console: bye\n');
     expect(r.exitCode).toBe(0);
   });
 
   it('echo-console sleeps while nothing comes: almost no instructions over a virtual second', () => {
-    const r = runUnderVmm(buildGuestImage('echo-console'), { mode: 'full', maxInstructions: 20_000 });
+    const r = runProgram({ image: buildGuestImage('echo-console'), mode: 'full', maxInstructions: 20_000 });
     // 20,000 instructions last many 10 ms polls: most of the time is asleep in wfi.
     expect(r.cost.idleCycles).toBeGreaterThan(5 * (r.cost.guestCycles + r.cost.overheadCycles));
   });

@@ -36,9 +36,9 @@ describe('Engine with the core', () => {
     expect(full.stop).toMatchObject({ reason: 'exit', exitCode: 0 });
     expect(full.text).toBe(bare.text);
     const exits = await full.e.exits();
-    expect(exits.total).toBeGreaterThan(0);
-    expect(exits.recent.length).toBe(Math.min(exits.total, 2000));
-    expect(exits.overheadCycles).toBeGreaterThan(0);
+    expect(exits.exits.total).toBeGreaterThan(0);
+    expect(exits.exitLog.length).toBe(Math.min(exits.exits.total, 2000));
+    expect(exits.cost.overheadCycles).toBeGreaterThan(0);
     const view = await full.e.view();
     expect(view.virtualCsrs.length).toBeGreaterThan(0);
     expect(view.privilege.startsWith('U')).toBe(true);
@@ -103,7 +103,7 @@ describe('Engine in linux mode', () => {
     const stop = await e.run();
     expect(stop).toMatchObject({ reason: 'exit', exitCode: 3 });
     expect(out.join('')).toBe('hello\n');
-    expect((await e.exits()).total).toBeGreaterThanOrEqual(2);
+    expect((await e.exits()).exits.total).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -3,7 +3,7 @@
 import type { ProgramImage } from '../../../src/core/asm/image.ts';
 import { SEG_R, SEG_X } from '../../../src/core/asm/image.ts';
 import type { EngineDeps } from '../../../src/worker/engine.ts';
-import { createBareGuest } from '../../../src/worker/bare-guest.ts';
+import { MachineSession } from '../../../src/core/machine/machine-session.ts';
 
 export const BASE = 0x80000000;
 
@@ -45,7 +45,8 @@ export function fakeDeps(programs: Record<string, ProgramImage>): EngineDeps {
       return { diagnostics: [{ file, line: 1, column: 1, endColumn: 2, severity: 'error', code: 'test', message: `unknown program ${source}` }] };
     },
     disassemble: (words) => words.map((w) => `.word 0x${w.toString(16)}`),
-    guests: { bare: createBareGuest },
+    modes: ['bare'],
+    createSession: (img, _mode, output) => new MachineSession(img, { onConsole: output }),
     yieldToEvents: () => new Promise((resolve) => setImmediate(resolve)),
     now: () => performance.now(),
   };
