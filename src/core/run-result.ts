@@ -1,7 +1,10 @@
 // What one run of a program produced, in every mode. The CLI prints it (`run --json`),
 // the lesson check engine grades it, the UI draws it. Plain data: JSON-serialisable.
 
-export type RunMode = 'bare' | 'full' | 'pv' | 'linux';
+/** A guest kernel under the hypervisor: unmodified (full) or ported to hypercalls (pv). */
+export type VmMode = 'full' | 'pv';
+
+export type RunMode = 'bare' | VmMode | 'linux';
 
 /** Why the run ended. */
 export type RunEnd = 'exit' | 'budget' | 'wfi-idle' | 'fault';

@@ -14,7 +14,7 @@ import { demoDataCentre } from '../core/datacenter/demo.ts';
 import { failHost, type FailoverReport } from '../core/datacenter/failover.ts';
 import { migrate, type MigrationProgress, type MigrationReport } from '../core/datacenter/live-migration.ts';
 import { TCO_DEFAULTS, TCO_SOURCES, tcoInputs, totalCostOfOwnership, type TcoInputs, type TcoReport } from '../core/datacenter/tco.ts';
-import type { UtilizationSample } from '../core/datacenter/utilization.ts';
+import type { UtilizationSample } from '../core/vmm/utilization.ts';
 
 export type { AdminListing, BulkAction, BulkResult, CloneReport, ConsolidationReport, FailoverReport, MigrationProgress, MigrationReport, TcoInputs, TcoReport };
 

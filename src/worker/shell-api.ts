@@ -3,8 +3,8 @@
 // back. Plain data and Promises only, so the same object serves tests in-process and the
 // page through comlink (callbacks must then be wrapped in Comlink.proxy).
 
-import type { ContainerStatus } from '../core/shell/container-port.ts';
-import type { VmMode, VmState } from '../core/shell/vm-port.ts';
+import type { ContainerStatus } from '../core/kernel/container-port.ts';
+import type { VmMode, VmStatus } from '../core/vmm/vm-port.ts';
 
 export interface ShellListener {
   /** Terminal bytes: \r\n line ends and ANSI, ready for xterm.write. */
@@ -31,7 +31,7 @@ export interface VmRow {
   name: string;
   image: string;
   mode: VmMode;
-  state: VmState;
+  state: VmStatus;
   /** Share of one host CPU since the previous vms() call, percent (0 the first time). */
   cpuPercent: number;
   /** Guest RAM reserved, and the part the guest has touched. */

@@ -2,12 +2,30 @@
 // ones in "RISC-V Dependent Features"). Each handler reads its operands and acts on the
 // layout: switch section, define symbols, emit data, align.
 
-import type { SourceSpan } from './diagnostics-catalogue.ts';
+import type { DiagnosticSink, SourceSpan } from './diagnostics-catalogue.ts';
 import { didYouMean } from './edit-distance.ts';
+import type { Expr, Value } from './expression.ts';
 import type { Token } from './lexer.ts';
-import type { Layout } from './layout.ts';
 import { spanOf, textOf } from './parser.ts';
-import { outputSectionFor, type Section } from './section.ts';
+import { outputSectionFor, type Section, type SectionName } from './section.ts';
+import type { SymbolTable } from './symbol-table.ts';
+
+/** What a directive may read and change of the layout in progress (layout.ts's Layout). */
+export interface Layout {
+  readonly sink: DiagnosticSink;
+  readonly symbols: SymbolTable;
+  /** undefined while in a discarded section. */
+  current: Section | undefined;
+  rvc: boolean;
+  pic: boolean;
+  readonly optionStack: { rvc: boolean; pic: boolean }[];
+  ended: boolean;
+  section(name: string, output: SectionName): Section;
+  assign(name: string, operands: Token[][], at: SourceSpan, once: boolean): void;
+  evaluateNow(e: Expr, dot?: Value): Value;
+  expression(toks: Token[], fallback: SourceSpan): Expr | undefined;
+  constantNow(e: Expr, at: SourceSpan, what: string): bigint | undefined;
+}
 
 type Handler = (L: Layout, op: Token, args: Token[][]) => void;
 

@@ -13,7 +13,7 @@ import { OperandError, readOperand, ARG_NAMES, type Args } from './operands.ts';
 import { spanOf, type Statement } from './parser.ts';
 import { Section, type SectionName } from './section.ts';
 import { SymbolTable } from './symbol-table.ts';
-import { emitCodePadding, runDirective } from './directives.ts';
+import { emitCodePadding, runDirective, type Layout as DirectiveContext } from './directives.ts';
 
 /** Separates a numeric local label from its instance number in generated symbol names. */
 export const LOCAL_SEP = '\u0002';
@@ -26,7 +26,7 @@ export interface LineRecord {
   column: number;
 }
 
-export class Layout implements ExpandContext {
+export class Layout implements ExpandContext, DirectiveContext {
   /** Input sections in the order GNU as creates them (.text, .data, .bss first). */
   readonly sections = new Map<string, Section>();
   readonly symbols = new SymbolTable();

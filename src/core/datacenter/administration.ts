@@ -2,10 +2,10 @@
 // CPU, memory and exits, and bulk actions on every VM whose name matches a pattern —
 // the single pane of glass a virtualized data centre is managed from.
 
-import type { ContainerInfo, ContainerStats } from '../shell/container-port.ts';
+import type { ContainerInfo, ContainerStats } from '../kernel/container-port.ts';
 import { exportBackup } from './backup.ts';
 import type { DataCentre, DcVm } from './datacentre.ts';
-import type { Placement } from './physical-host.ts';
+import type { Placement } from '../vmm/physical-host.ts';
 
 export type VmStatus = 'running' | 'sleeping' | 'paused' | 'exited' | 'faulted' | 'stopped' | 'down';
 

@@ -6,9 +6,9 @@
 // time and measures how the response time of the first service grows.
 
 import { DataCentre, DEFAULT_HOST_PCPUS, DEFAULT_HOST_RAM } from './datacentre.ts';
-import { pack, type Demand, type PlacementPolicy } from './placement.ts';
-import type { ResponseSample } from './physical-host.ts';
-import type { UtilizationSample } from './utilization.ts';
+import { pack, type Demand, type PlacementPolicy } from './placement-policy.ts';
+import type { ResponseSample } from '../vmm/physical-host.ts';
+import type { UtilizationSample } from '../vmm/utilization.ts';
 import { workloadSpec, type WorkloadProfile } from './workload.ts';
 
 export interface ServiceSpec {

@@ -11,12 +11,12 @@
 import type { ProgramImage } from '../asm/image.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
 import { cloneFromSnapshot, readSnapshot } from '../vmm/snapshot.ts';
-import { loadAccount, saveAccount, type VmAccountState } from './account-state.ts';
+import { loadAccount, saveAccount, type VmAccountState } from '../vmm/vm-account.ts';
 import { loadImage, saveImage, type ImageState } from './image-state.ts';
-import { PhysicalHost } from './physical-host.ts';
-import type { PhysicalHostState } from './physical-host-state.ts';
-import { fail, isArray, isBytes, isInt, isNumber, isObject, isString, orNull } from './state-check.ts';
-import type { DcEvent, DcVm, SnapshotRecord } from './datacentre.ts';
+import { PhysicalHost } from '../vmm/physical-host.ts';
+import type { PhysicalHostState } from '../vmm/physical-host-state.ts';
+import { fail, isArray, isBytes, isInt, isNumber, isObject, isString, orNull } from '../vmm/state-check.ts';
+import type { DcEvent, DcVm, SnapshotRecord } from './inventory.ts';
 import type { Vm } from '../vmm/vm.ts';
 
 export const DATACENTRE_STATE_VERSION = 1;

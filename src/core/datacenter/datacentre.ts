@@ -14,12 +14,13 @@ import { CORE_HZ } from '../isa/clock.ts';
 import { DEFAULT_COST_MODEL } from '../vmm/cost-model.ts';
 import { saveSnapshot } from '../vmm/snapshot.ts';
 import { DATACENTRE_STATE_VERSION, decodeDataCentre, saveVmRecord, type DataCentreState } from './datacentre-state.ts';
-import { DcStateError, refused } from './state-check.ts';
+import { StateError, refused } from '../vmm/state-check.ts';
 import { Vm } from '../vmm/vm.ts';
-import { firstFitHost } from './placement.ts';
-import { PhysicalHost, type Placement, type VmAccount } from './physical-host.ts';
-import { UtilizationSeries } from './utilization.ts';
+import { firstFitHost } from './placement-policy.ts';
+import { PhysicalHost, type Placement, type VmAccount } from '../vmm/physical-host.ts';
+import { UtilizationSeries } from '../vmm/utilization.ts';
 import { workloadImage, type WorkloadSpec } from './workload.ts';
+import type { DcEvent, DcVm, HostSpec, SnapshotRecord, VmSpec } from './inventory.ts';
 
 export interface DataCentreOptions {
   /** Scheduler time slice on every host, cycles (default 200,000 = 2 ms). */
@@ -30,49 +31,7 @@ export interface DataCentreOptions {
   snapshotsKept?: number;
 }
 
-export interface HostSpec {
-  name: string;
-  pcpus?: number;
-  ramBytes?: number;
-}
-
-export interface VmSpec {
-  name: string;
-  /** A workload profile, or any program image. */
-  workload: WorkloadSpec | ProgramImage;
-  /** Guest RAM; default the workload's, or 8 MiB for an image. */
-  ramBytes?: number;
-  /** Host to place it on; default the first with room. */
-  host?: string;
-}
-
-export interface SnapshotRecord {
-  /** Data-centre time it was taken. */
-  at: number;
-  /** Guest instructions retired when it was taken (to measure lost work). */
-  instructions: number;
-  bytes: Uint8Array;
-}
-
-/** A VM as the data centre knows it, wherever it currently runs. */
-export interface DcVm {
-  name: string;
-  profile: string;
-  image: ProgramImage;
-  vm: Vm;
-  host: string | null;
-  account: VmAccount;
-  /** Everything the guest's console printed, as its users saw it, across moves. */
-  console: string[];
-  snapshots: SnapshotRecord[];
-  /** Set while it is down (failed host, no room to restart). */
-  down: string | null;
-}
-
-export interface DcEvent {
-  at: number;
-  text: string;
-}
+export type { DcEvent, DcVm, HostSpec, SnapshotRecord, VmSpec } from './inventory.ts';
 
 export const DEFAULT_HOST_PCPUS = 2;
 export const DEFAULT_HOST_RAM = 64 * 1024 * 1024;
@@ -277,7 +236,7 @@ export class DataCentre {
    */
   getState(): DataCentreState {
     if (this.migrating !== null) {
-      throw new DcStateError(`cannot save the data centre while '${this.migrating}' is being live-migrated; save before the migration starts or after it ends`);
+      throw new StateError(`cannot save the data centre while '${this.migrating}' is being live-migrated; save before the migration starts or after it ends`);
     }
     return {
       kind: 'datacentre', version: DATACENTRE_STATE_VERSION, now: this.now, slice: this.slice, bucketCycles: this.bucketCycles,
@@ -291,10 +250,10 @@ export class DataCentre {
 
   /**
    * Replaces everything with a saved data centre. Every host and VM is rebuilt and checked
-   * aside first; a damaged or other-version state throws DcStateError and changes nothing.
+   * aside first; a damaged or other-version state throws StateError and changes nothing.
    */
   setState(state: DataCentreState): void {
-    if (this.migrating !== null) throw new DcStateError(`cannot restore while '${this.migrating}' is being live-migrated`);
+    if (this.migrating !== null) throw new StateError(`cannot restore while '${this.migrating}' is being live-migrated`);
     const d = refused('data centre state', () => decodeDataCentre(state, {
       consoleOf: (r, b) => this.consoleOf(r, b), exitLogSize: EXIT_LOG_SIZE, switchCost: DEFAULT_COST_MODEL.vmSwitch,
     }));

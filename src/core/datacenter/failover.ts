@@ -7,7 +7,7 @@
 import { CORE_HZ } from '../isa/clock.ts';
 import { cloneFromSnapshot } from '../vmm/snapshot.ts';
 import type { DataCentre } from './datacentre.ts';
-import { firstFitHost } from './placement.ts';
+import { firstFitHost } from './placement-policy.ts';
 
 export interface FailoverOptions {
   /** Cycles until the failure is noticed (missed heartbeats); default 1,000,000 = 10 ms. */

@@ -2,7 +2,7 @@
 // image it resets and clones from.
 
 import type { LineEntry, ProgramImage, SymbolInfo } from '../asm/image.ts';
-import { isArray, isBytes, isInt, isObject } from './state-check.ts';
+import { isArray, isBytes, isInt, isObject } from '../vmm/state-check.ts';
 
 export interface ImageState {
   entry: number;

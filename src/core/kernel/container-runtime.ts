@@ -6,8 +6,8 @@
 import type {
   ContainerCommand, ContainerInfo, ContainerLimits, ContainerProcess, ContainerRuntimePort,
   ContainerStats, ContainerStatus, ImageInfo, RunRequest,
-} from '../shell/container-port.ts';
-import type { ExitStatus, ProcessInfo } from '../shell/kernel-port.ts';
+} from './container-port.ts';
+import type { ExitStatus, ProcessInfo } from './kernel-port.ts';
 import { utf8Encode, latin1 } from './bytes.ts';
 import type { Cgroup } from './cgroup.ts';
 import { KernelError, errnoName } from './errno.ts';

@@ -8,7 +8,7 @@ import { CORE_HZ } from '../isa/clock.ts';
 import type {
   CgroupInfo, DirEntry, ExitStatus, FileStat, FileType, KernelPort, MemoryInfo, NamespaceInfo,
   ProcessInfo, SpawnRequest, Utsname,
-} from '../shell/kernel-port.ts';
+} from './kernel-port.ts';
 import { EACCES, ECHILD, ENOEXEC, ENOTDIR, KernelError } from './errno.ts';
 import { Block, Pipe, PipeEnd, type OpenFile } from './file.ts';
 import { PAGE_SIZE } from './frame.ts';

@@ -5,7 +5,7 @@
 
 import type { Cgroup } from '../kernel/cgroup.ts';
 import type { RunResult } from '../run-result.ts';
-import type { ContainerInfo } from '../shell/container-port.ts';
+import type { ContainerInfo } from '../kernel/container-port.ts';
 import { DEFAULT_SHELL_ENV, Session, standardCommands } from '../shell/index.ts';
 import { createKernelHost, type KernelHost } from '../shell/kernel-host.ts';
 import { limitEvents } from './cgroup-events.ts';

@@ -2,7 +2,7 @@
 // the system only through the kernel port and its three streams, exactly like a program
 // sees it through system calls and fds 0, 1 and 2.
 
-import type { KernelPort } from './kernel-port.ts';
+import type { KernelPort } from '../kernel/kernel-port.ts';
 import type { Interrupt } from './job.ts';
 import type { Shell } from './shell.ts';
 import type { InputStream, OutputStream } from './stream.ts';

@@ -2,7 +2,7 @@
 
 import { CommandTable } from './command-table.ts';
 import { containerCommand, dockerAlias } from './container-command.ts';
-import { datacentreCommand } from '../datacenter/datacentre-command.ts';
+import { datacentreCommand } from './datacenter-command.ts';
 import { cat, cd, ls, mkdir, pwd, rm, rmdir } from './utilities/files.ts';
 import { jobs, kill, ps, sleep, top, wait } from './utilities/processes.ts';
 import { clear, echo, env, exit, exportCommand, falseCommand, help, history, trueCommand, unset } from './utilities/session.ts';

@@ -2,7 +2,7 @@
 // programs on $PATH), any other word to a file name, read through the kernel port.
 
 import type { Completion } from './line-editor.ts';
-import type { DirEntry, KernelPort } from './kernel-port.ts';
+import type { DirEntry, KernelPort } from '../kernel/kernel-port.ts';
 
 export interface CompletionSource {
   port: KernelPort;

@@ -5,9 +5,9 @@
 // port is a process inside the container: the session stacks it until `exit`.
 
 import { fail, type Builtin, type BuiltinContext } from './builtin.ts';
-import type { ContainerInfo, ContainerRuntimePort } from './container-port.ts';
+import type { ContainerInfo, ContainerRuntimePort } from '../kernel/container-port.ts';
 import { exec, run, UsageError } from './container-run.ts';
-import { O_RDONLY } from './kernel-port.ts';
+import { O_RDONLY } from '../kernel/kernel-port.ts';
 import { FdInput, readAll } from './stream.ts';
 import { signalNumber, SIGKILL } from './signals.ts';
 import { cpuTime, humanSize, table, userName } from './utilities/format.ts';

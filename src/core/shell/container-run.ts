@@ -4,8 +4,8 @@
 // process inside the container (`exec web ps`).
 
 import type { BuiltinContext } from './builtin.ts';
-import type { ContainerCommand, ContainerInfo, ContainerLimits, ContainerProcess, ContainerRuntimePort, RunRequest } from './container-port.ts';
-import type { ExitStatus, KernelPort } from './kernel-port.ts';
+import type { ContainerCommand, ContainerInfo, ContainerLimits, ContainerProcess, ContainerRuntimePort, RunRequest } from '../kernel/container-port.ts';
+import type { ExitStatus, KernelPort } from '../kernel/kernel-port.ts';
 import { Shell, type ShellHost } from './shell.ts';
 import { SIGINT } from './signals.ts';
 

@@ -9,7 +9,7 @@ import type { AndOr, CommandList, Pipeline, Redirect, SimpleCommand } from './co
 import type { BuiltinContext } from './builtin.ts';
 import { expandWord, expandWords } from './expansion.ts';
 import { Job } from './job.ts';
-import { isErrnoError, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, type ExitStatus } from './kernel-port.ts';
+import { isErrnoError, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, type ExitStatus } from '../kernel/kernel-port.ts';
 import type { Shell } from './shell.ts';
 import { SIGINT, SIGPIPE, signalDescription } from './signals.ts';
 import { FdInput, FdOutput, TerminalOutput, type InputStream, type OutputStream } from './stream.ts';

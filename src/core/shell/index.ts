@@ -2,13 +2,13 @@
 
 export { Session, type SessionOptions } from './session.ts';
 export { standardCommands } from './commands.ts';
-export type { KernelPort } from './kernel-port.ts';
-export type { ContainerRuntimePort } from './container-port.ts';
-export type { HypervisorPort } from './vm-port.ts';
+export type { KernelPort } from '../kernel/kernel-port.ts';
+export type { ContainerRuntimePort } from '../kernel/container-port.ts';
+export type { HypervisorPort } from '../vmm/vm-port.ts';
 
-import type { ContainerRuntimePort } from './container-port.ts';
-import type { KernelPort } from './kernel-port.ts';
-import type { HypervisorPort } from './vm-port.ts';
+import type { ContainerRuntimePort } from '../kernel/container-port.ts';
+import type { KernelPort } from '../kernel/kernel-port.ts';
+import type { HypervisorPort } from '../vmm/vm-port.ts';
 
 /** What a host kernel hands the shell: the host shell's process and the container runtime. */
 export interface ShellPorts {

@@ -9,7 +9,7 @@ import { ContainerRuntime } from '../kernel/container-runtime.ts';
 import { KernelDriver } from '../kernel/driver.ts';
 import { HostProcessPort } from '../kernel/host-port.ts';
 import { Kernel } from '../kernel/kernel.ts';
-import { HypervisorHost } from './hypervisor-host.ts';
+import { VmManager } from '../vmm/vm-manager.ts';
 import type { ShellPorts } from './index.ts';
 
 export interface KernelHost<D extends Kickable = KernelDriver> extends ShellPorts {
@@ -17,7 +17,7 @@ export interface KernelHost<D extends Kickable = KernelDriver> extends ShellPort
   driver: D;
   port: HostProcessPort;
   containers: ContainerRuntime;
-  vms: HypervisorHost;
+  vms: VmManager;
 }
 
 /** What the host-side ports need of a driver: a nudge when something may have become runnable. */
@@ -44,7 +44,7 @@ export function wireKernelHost<D extends Kickable>(
   makeDriver: (kernel: Kernel, afterSlice: () => void) => D,
 ): KernelHost<D> {
   const kernel = new Kernel({ parseProgram: (bytes) => readElf(bytes) });
-  const vms = new HypervisorHost({ now: () => kernel.now, yieldToHost });
+  const vms = new VmManager({ now: () => kernel.now, yieldToHost });
   const driver = makeDriver(kernel, () => vms.sync());
   const shell = kernel.spawnHost({ argv: ['sh'] });
   const kick = () => driver.kick();

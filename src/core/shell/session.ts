@@ -7,14 +7,14 @@
 // The same class runs scripts (`trapdoor shell --script`): each line is shown after the
 // prompt, as if typed, and there is no keyboard for the commands to read.
 
-import type { ContainerRuntimePort } from './container-port.ts';
+import type { ContainerRuntimePort } from '../kernel/container-port.ts';
 import type { CommandTable } from './command-table.ts';
 import { KeyDecoder, type Key } from './key-decoder.ts';
-import type { KernelPort } from './kernel-port.ts';
+import type { KernelPort } from '../kernel/kernel-port.ts';
 import { CLEAR_SCREEN, LineEditor } from './line-editor.ts';
 import { Shell, type ShellHost } from './shell.ts';
 import type { TerminalInput } from './stream.ts';
-import type { HypervisorPort } from './vm-port.ts';
+import type { HypervisorPort } from '../vmm/vm-port.ts';
 
 export interface SessionOptions {
   port: KernelPort;

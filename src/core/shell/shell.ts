@@ -4,18 +4,18 @@
 
 import { CommandTable } from './command-table.ts';
 import { complete } from './completion.ts';
-import type { ContainerRuntimePort } from './container-port.ts';
+import type { ContainerRuntimePort } from '../kernel/container-port.ts';
 import { Executor } from './executor.ts';
 import { History, type HistoryState } from './history.ts';
 import type { Job } from './job.ts';
 import { JobTable } from './job.ts';
-import { isErrnoError, type KernelPort } from './kernel-port.ts';
+import { isErrnoError, type KernelPort } from '../kernel/kernel-port.ts';
 import type { Completion } from './line-editor.ts';
 import { parse } from './parser.ts';
 import { SIGINT } from './signals.ts';
 import type { TerminalInput } from './stream.ts';
 import { strerror } from './strerror.ts';
-import type { HypervisorPort } from './vm-port.ts';
+import type { HypervisorPort } from '../vmm/vm-port.ts';
 
 /** What the shell needs from whoever shows it: a terminal, or a script transcript. */
 export interface ShellHost {

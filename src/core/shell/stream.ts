@@ -2,7 +2,7 @@
 // the terminal, a file or a pipe to another command: the executor hands it the right
 // stream, and every stream except the terminal is a kernel file descriptor.
 
-import type { KernelPort } from './kernel-port.ts';
+import type { KernelPort } from '../kernel/kernel-port.ts';
 import { decodeUtf8, encodeUtf8 } from './text-codec.ts';
 
 export interface OutputStream {

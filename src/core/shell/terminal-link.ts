@@ -4,7 +4,7 @@
 // the shell's copies of the ends are closed once every stage has started, so EOF can come.
 
 import type { Job } from './job.ts';
-import { isErrnoError } from './kernel-port.ts';
+import { isErrnoError } from '../kernel/kernel-port.ts';
 import type { Shell } from './shell.ts';
 import { FdOutput, TerminalInput } from './stream.ts';
 import { decodeUtf8 } from './text-codec.ts';

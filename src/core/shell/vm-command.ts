@@ -5,7 +5,7 @@
 import { fail, type Builtin, type BuiltinContext } from './builtin.ts';
 import { parseSize } from './container-run.ts';
 import { humanSize, table } from './utilities/format.ts';
-import type { HypervisorPort, VmMode } from './vm-port.ts';
+import type { HypervisorPort, VmMode } from '../vmm/vm-port.ts';
 
 type Verb = (ctx: BuiltinContext, hv: HypervisorPort, args: string[]) => Promise<number>;
 

@@ -13,7 +13,7 @@ import {
 } from './sbi.ts';
 import { SharedPage } from './shared-page.ts';
 import { hex } from './hex.ts';
-import type { Vm } from './vm.ts';
+import type { ExitContext } from './exit-context.ts';
 
 export interface SbiCall {
   eid: number;
@@ -30,7 +30,7 @@ export interface SbiOutcome {
   summary: string;
 }
 
-export function handleHypercall(vm: Vm, trap: Trap): void {
+export function handleHypercall(vm: ExitContext, trap: Trap): void {
   const x = vm.vcpu.cpu.x;
   const call: SbiCall = {
     eid: x[17] >>> 0, fid: x[16] >>> 0,
@@ -52,7 +52,7 @@ function result(error: number, value: number, summary: string): SbiOutcome {
 const notSupported = (what: string): SbiOutcome => result(SbiError.NotSupported, 0, `${what}: not supported`);
 
 /** Dispatches one call; `inBatch` forbids nesting batches. */
-export function serve(vm: Vm, call: SbiCall, inBatch: boolean): SbiOutcome {
+export function serve(vm: ExitContext, call: SbiCall, inBatch: boolean): SbiOutcome {
   switch (call.eid) {
     case Eid.Base: return base(call);
     case Eid.Dbcn: return debugConsole(vm, call);
@@ -89,7 +89,7 @@ function base(call: SbiCall): SbiOutcome {
 }
 
 /** Chapter 12: the debug console. A write takes a whole buffer in one exit. */
-function debugConsole(vm: Vm, call: SbiCall): SbiOutcome {
+function debugConsole(vm: ExitContext, call: SbiCall): SbiOutcome {
   const [a0, a1, a2] = call.args;
   switch (call.fid) {
     case DbcnFid.Write: {
@@ -109,7 +109,7 @@ function debugConsole(vm: Vm, call: SbiCall): SbiOutcome {
 }
 
 /** Chapter 6: set_timer(stime_value); on RV32 the value is a1:a0. Clears a pending timer. */
-function setTimer(vm: Vm, lo: number, hi: number): SbiOutcome {
+function setTimer(vm: ExitContext, lo: number, hi: number): SbiOutcome {
   const clock = vm.vcpu.cpu.clock;
   clock.mtimecmpLo = lo >>> 0;
   clock.mtimecmpHi = hi >>> 0;
@@ -118,7 +118,7 @@ function setTimer(vm: Vm, lo: number, hi: number): SbiOutcome {
 }
 
 /** Chapter 10: system_reset(type, reason). */
-function systemReset(vm: Vm, type: number, reason: number): SbiOutcome {
+function systemReset(vm: ExitContext, type: number, reason: number): SbiOutcome {
   if (type === ResetType.ColdReboot || type === ResetType.WarmReboot) {
     vm.requestReset();
     return { error: 0, value: 0, transferred: true, summary: 'reboot' };
@@ -134,7 +134,7 @@ function systemReset(vm: Vm, type: number, reason: number): SbiOutcome {
 }
 
 /** The Trapdoor extension: yield, shared page, resume from a trap, batches. */
-function trapdoor(vm: Vm, call: SbiCall, inBatch: boolean): SbiOutcome {
+function trapdoor(vm: ExitContext, call: SbiCall, inBatch: boolean): SbiOutcome {
   const [a0, a1, a2] = call.args;
   switch (call.fid) {
     case TrapdoorFid.Yield:
@@ -152,7 +152,7 @@ function trapdoor(vm: Vm, call: SbiCall, inBatch: boolean): SbiOutcome {
 }
 
 /** RESUME(frame, mode, ie): return from a trap to the context saved in `frame`. */
-function resume(vm: Vm, frame: number, mode: number, ie: number): SbiOutcome {
+function resume(vm: ExitContext, frame: number, mode: number, ie: number): SbiOutcome {
   if (vm.sharedPage === 0) return result(SbiError.Denied, 0, 'resume without a shared page');
   if (mode > 1) return result(SbiError.InvalidParam, 0, `mode ${mode}`);
   if (!vm.loadFrame(frame)) return result(SbiError.InvalidAddress, 0, `frame 0x${hex(frame)} is not in guest RAM`);
@@ -163,7 +163,7 @@ function resume(vm: Vm, frame: number, mode: number, ie: number): SbiOutcome {
 }
 
 /** BATCH(entries, count): runs calls in order, stopping at the first error. */
-function batch(vm: Vm, addr: number, count: number): SbiOutcome {
+function batch(vm: ExitContext, addr: number, count: number): SbiOutcome {
   if (count > BATCH_MAX_ENTRIES) return result(SbiError.InvalidParam, 0, `batch of ${count} > ${BATCH_MAX_ENTRIES}`);
   const m = vm.memory;
   if (count > 0 && (m.readBytes(addr, count * BATCH_ENTRY_BYTES) === null || (addr & 3) !== 0)) {

@@ -11,12 +11,12 @@ import { MIP_MTIP, PRIV_M } from '../isa/privilege.ts';
 import { csrName, emulateCsr, isCsrInstruction } from './csr-emulation.ts';
 import { handleHypercall } from './hypercall.ts';
 import { hex } from './hex.ts';
-import type { Vm } from './vm.ts';
+import type { ExitContext } from './exit-context.ts';
 
 const MRET = 0x30200073;
 const WFI = 0x10500073;
 
-export function handleTrap(vm: Vm, trap: Trap): void {
+export function handleTrap(vm: ExitContext, trap: Trap): void {
   if (trap.interrupt) return; // the host CPU's own interrupts are off: nothing to do
   const kernel = vm.vcpu.vpriv === PRIV_M;
   if (trap.cause === Exception.IllegalInstruction && emulate(vm, trap)) return;
@@ -33,7 +33,7 @@ export function handleTrap(vm: Vm, trap: Trap): void {
 }
 
 /** Emulates a privileged instruction the guest is allowed to execute; false if it is not. */
-function emulate(vm: Vm, trap: Trap): boolean {
+function emulate(vm: ExitContext, trap: Trap): boolean {
   const v = vm.vcpu;
   const insn = trap.insn >>> 0;
   if (isCsrInstruction(insn)) {
@@ -66,7 +66,7 @@ function emulate(vm: Vm, trap: Trap): boolean {
 }
 
 /** Delivers the guest's own trap to the guest's trap vector with the right cause. */
-function reflect(vm: Vm, trap: Trap, cause: number, exitCause: string): void {
+function reflect(vm: ExitContext, trap: Trap, cause: number, exitCause: string): void {
   vm.deliverTrap(cause, trap.tval, false, trap.pc);
   vm.exit(exitCause, trap.pc, trap.insn,
     `reflected ${causeName(cause, false)} (mcause ${cause}, mtval 0x${hex(trap.tval)}) to 0x${hex(vm.vcpu.cpu.pc)}`);

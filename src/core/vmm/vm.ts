@@ -21,7 +21,7 @@ import { checkFitsInRam, LoadError } from '../machine/machine.ts';
 import { PowerOff } from '../machine/power-off.ts';
 import { DEFAULT_RAM_SIZE, RAM_BASE, Ram, type RamState } from '../machine/ram.ts';
 import { Uart, type UartState } from '../machine/uart.ts';
-import { ConsoleRecord } from '../run-result.ts';
+import { ConsoleRecord, type VmMode } from '../run-result.ts';
 import type { Stop } from '../session.ts';
 import { DEFAULT_COST_MODEL, exitCost, type CostModel } from './cost-model.ts';
 import { DEFAULT_EXIT_LOG_SIZE, ExitLog, type ExitLogState } from './exit-log.ts';
@@ -32,7 +32,7 @@ import { handleTrap } from './trap-and-emulate.ts';
 import { VCpu, type VCpuState } from './vcpu.ts';
 import { VirtualClint } from './virtual-clint.ts';
 
-export type VmMode = 'full' | 'pv';
+export type { VmMode };
 
 export interface VmOptions {
   mode: VmMode;

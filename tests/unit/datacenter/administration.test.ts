@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bulk, globToRegExp, listing } from '../../../src/core/datacenter/administration.ts';
 import { cloneTemplate } from '../../../src/core/datacenter/clone.ts';
-import { pack } from '../../../src/core/datacenter/placement.ts';
+import { pack } from '../../../src/core/datacenter/placement-policy.ts';
 import { workloadSpec } from '../../../src/core/datacenter/workload.ts';
 import { alone, dataCentre, finite } from './helpers.ts';
 

@@ -1,8 +1,8 @@
 // One physical host saved on its own: its scheduler state names the VMs placed on it, and
 // the owner hands them back (here rebuilt from vmm snapshots) when it is restored.
 import { describe, expect, it } from 'vitest';
-import { PhysicalHost, type VmAccount } from '../../../src/core/datacenter/physical-host.ts';
-import { UtilizationSeries } from '../../../src/core/datacenter/utilization.ts';
+import { PhysicalHost, type VmAccount } from '../../../src/core/vmm/physical-host.ts';
+import { UtilizationSeries } from '../../../src/core/vmm/utilization.ts';
 import { workloadImage } from '../../../src/core/datacenter/workload.ts';
 import { cloneFromSnapshot, saveSnapshot } from '../../../src/core/vmm/snapshot.ts';
 import { Vm } from '../../../src/core/vmm/vm.ts';

@@ -6,7 +6,7 @@ import { KernelStateError, type KernelState } from '../../../src/core/kernel/che
 import { ContainerRuntime } from '../../../src/core/kernel/container-runtime.ts';
 import { HostProcessPort } from '../../../src/core/kernel/host-port.ts';
 import { Kernel } from '../../../src/core/kernel/kernel.ts';
-import { O_CREAT, O_WRONLY } from '../../../src/core/shell/kernel-port.ts';
+import { O_CREAT, O_WRONLY } from '../../../src/core/kernel/kernel-port.ts';
 
 /** A host as the CLI builds it: kernel, the shell process, the runtime (in this order). */
 function world() {

@@ -1,7 +1,7 @@
 // A stand-in hypervisor for the `vm` command tests: VMs whose "guest" greets on boot and
 // echoes console input back in capitals; snapshots copy the guest's state.
 
-import type { CreateVmRequest, HypervisorPort, VmConsole, VmInfo, VmStats } from '../../../src/core/shell/vm-port.ts';
+import type { CreateVmRequest, HypervisorPort, VmConsole, VmInfo, VmStats } from '../../../src/core/vmm/vm-port.ts';
 
 interface FakeVm {
   info: VmInfo;

@@ -4,9 +4,9 @@
 // contract (errno throws, EOF when all writers close, ESRCH outside the namespace) so the
 // shell can be tested before the real kernel lands.
 
-import type { ContainerCommand, ContainerInfo, ContainerProcess, ContainerRuntimePort, ImageInfo, RunRequest } from '../../../src/core/shell/container-port.ts';
-import type { CgroupInfo, DirEntry, ExitStatus, FileStat, KernelPort, MemoryInfo, NamespaceInfo, ProcessInfo, SpawnRequest, Utsname } from '../../../src/core/shell/kernel-port.ts';
-import { O_APPEND, O_CREAT, O_TRUNC, O_WRONLY, O_RDWR } from '../../../src/core/shell/kernel-port.ts';
+import type { ContainerCommand, ContainerInfo, ContainerProcess, ContainerRuntimePort, ImageInfo, RunRequest } from '../../../src/core/kernel/container-port.ts';
+import type { CgroupInfo, DirEntry, ExitStatus, FileStat, KernelPort, MemoryInfo, NamespaceInfo, ProcessInfo, SpawnRequest, Utsname } from '../../../src/core/kernel/kernel-port.ts';
+import { O_APPEND, O_CREAT, O_TRUNC, O_WRONLY, O_RDWR } from '../../../src/core/kernel/kernel-port.ts';
 import { decodeAll, encodeUtf8 } from '../../../src/core/shell/text-codec.ts';
 
 export const E = { EPERM: 1, ENOENT: 2, ESRCH: 3, EBADF: 9, EACCES: 13, EEXIST: 17, ENOTDIR: 20, EISDIR: 21, EINVAL: 22, EPIPE: 32, ENOTEMPTY: 39 };

@@ -2,7 +2,7 @@
 // port, so inside a container they see the container's overlay root and nothing else.
 
 import { fail, parseFlags, type Builtin, type BuiltinContext } from '../builtin.ts';
-import { isErrnoError, O_RDONLY, type FileStat } from '../kernel-port.ts';
+import { isErrnoError, O_RDONLY, type FileStat } from '../../kernel/kernel-port.ts';
 import { FdInput } from '../stream.ts';
 import { strerror } from '../strerror.ts';
 import { columns, modeString, table, userName } from './format.ts';

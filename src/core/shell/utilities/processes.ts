@@ -5,7 +5,7 @@
 import { fail, type Builtin, type BuiltinContext } from '../builtin.ts';
 import { jobState } from '../job.ts';
 import { CLEAR_SCREEN } from '../line-editor.ts';
-import { isErrnoError, type ProcessInfo } from '../kernel-port.ts';
+import { isErrnoError, type ProcessInfo } from '../../kernel/kernel-port.ts';
 import { signalList, signalNumber, SIGTERM } from '../signals.ts';
 import { strerror } from '../strerror.ts';
 import { cpuTime, table, userName } from './format.ts';

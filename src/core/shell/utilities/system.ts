@@ -3,7 +3,7 @@
 // reports its memory.max as the total.
 
 import { fail, parseFlags, type Builtin } from '../builtin.ts';
-import { isErrnoError } from '../kernel-port.ts';
+import { isErrnoError } from '../../kernel/kernel-port.ts';
 import { strerror } from '../strerror.ts';
 import { humanSize, table } from './format.ts';
 

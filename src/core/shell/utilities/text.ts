@@ -3,7 +3,7 @@
 // container.
 
 import { fail, parseFlags, type Builtin, type BuiltinContext } from '../builtin.ts';
-import { isErrnoError, O_RDONLY } from '../kernel-port.ts';
+import { isErrnoError, O_RDONLY } from '../../kernel/kernel-port.ts';
 import { FdInput, readAll } from '../stream.ts';
 import { strerror } from '../strerror.ts';
 

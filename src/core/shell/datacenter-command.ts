@@ -1,9 +1,9 @@
-// The shell's `dc` command: the data-centre verbs (dc-command.ts) in the terminal. Each
+// The shell's `dc` command: the data-centre verbs (datacenter/dc-command.ts) in the terminal. Each
 // shell session gets its own data centre, created on first use; the kernel's containers
 // appear in `dc list` beside the VMs.
 
-import { fail, type Builtin } from '../shell/builtin.ts';
-import { DcSession } from './dc-command.ts';
+import { fail, type Builtin } from './builtin.ts';
+import { DcSession } from '../datacenter/dc-command.ts';
 
 export function datacentreCommand(): Builtin {
   let session: DcSession | null = null;

@@ -1,12 +1,12 @@
 // Checks on a saved state before anything is built from it: a damaged or hand-edited state
 // is refused with the path of the bad field, never half-applied.
 
-export class DcStateError extends Error {
-  override name = 'DcStateError';
+export class StateError extends Error {
+  override name = 'StateError';
 }
 
 export function fail(path: string, what: string): never {
-  throw new DcStateError(`${path}: ${what}`);
+  throw new StateError(`${path}: ${what}`);
 }
 
 export function isObject(v: unknown, path: string): Record<string, unknown> {
@@ -50,11 +50,11 @@ export function orNull<T>(v: unknown, check: (v: unknown) => T): T | null {
   return v === null ? null : check(v);
 }
 
-/** Runs a decoding step; any error becomes a DcStateError saying what was refused and why. */
+/** Runs a decoding step; any error becomes a StateError saying what was refused and why. */
 export function refused<T>(what: string, decode: () => T): T {
   try {
     return decode();
   } catch (e) {
-    throw new DcStateError(`${what} refused: ${e instanceof Error ? e.message : String(e)}`);
+    throw new StateError(`${what} refused: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

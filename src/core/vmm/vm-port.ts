@@ -1,12 +1,16 @@
 // The interface the `vm` command needs from the hypervisor (src/core/vmm): full virtual
 // machines, each with its own guest kernel, RAM and UART, side by side with containers.
 
-export type VmState = 'created' | 'running' | 'stopped';
-export type VmMode = 'full' | 'pv';
+import type { VmMode } from '../run-result.ts';
+
+export type { VmMode };
+
+/** Where a VM is in its life (its saved state is vm.ts's VmState). */
+export type VmStatus = 'created' | 'running' | 'stopped';
 
 export interface VmInfo {
   name: string;
-  state: VmState;
+  state: VmStatus;
   /** The guest program it boots (an image name from `images()`). */
   image: string;
   mode: VmMode;

@@ -1,10 +1,10 @@
-// HypervisorHost, the `vm` command's port over the real VMM: VMs that boot the shipped
+// VmManager, the `vm` command's port over the real VMM: VMs that boot the shipped
 // kernels on one host, advance with the shell's clock, and snapshot, restore and clone.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HypervisorHost } from '../../../src/core/shell/hypervisor-host.ts';
+import { VmManager } from '../../../src/core/vmm/vm-manager.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 const expected = (dir: string) => readFileSync(join(FIXTURES, dir, 'expected.stdout'), 'latin1');
@@ -13,13 +13,13 @@ const macrotask = () => new Promise<void>((r) => setImmediate(r));
 /** A hypervisor on a clock the test moves by hand (the kernel's, in the lab). */
 function bench(options: { pcpus?: number } = {}) {
   let now = 0;
-  const hv = new HypervisorHost({ now: () => now, yieldToHost: macrotask, ...options });
+  const hv = new VmManager({ now: () => now, yieldToHost: macrotask, ...options });
   return { hv, advance: (cycles: number) => { now += cycles; hv.sync(); }, get now() { return now; } };
 }
 
 const BANNER = 'echo-console: type a line and it comes back in capitals; ~ powers off\n';
 
-describe('HypervisorHost', () => {
+describe('VmManager', () => {
   it('lists the shipped kernels as images', () => {
     expect(bench().hv.images()).toEqual(expect.arrayContaining(['rr-kernel', 'rr-kernel-pv', 'echo-console']));
   });
@@ -170,7 +170,7 @@ describe('HypervisorHost', () => {
 
   it('keeps a host RAM budget across running VMs', () => {
     let now = 0;
-    const hv = new HypervisorHost({ now: () => now, yieldToHost: macrotask, ramBytes: 256 << 20 });
+    const hv = new VmManager({ now: () => now, yieldToHost: macrotask, ramBytes: 256 << 20 });
     hv.create({ name: 'a', image: 'echo-console' });
     hv.create({ name: 'b', image: 'echo-console' });
     hv.create({ name: 'c', image: 'echo-console' });

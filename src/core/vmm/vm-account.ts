@@ -1,9 +1,26 @@
 // A VM's account (CPU time, slices, response samples, CPU series) moves with the VM between
 // hosts, so its owner — the data centre's record, the shell's machine — saves it beside the VM.
 
-import type { ResponseSample, VmAccount } from './physical-host.ts';
 import { isArray, isInt, isNumber, isObject } from './state-check.ts';
 import { UtilizationSeries, type UtilizationState } from './utilization.ts';
+
+/** One request of a periodic service: when it was due, how long until it ran, until done. */
+export interface ResponseSample {
+  /** Host time at which the guest's timer was due. */
+  at: number;
+  /** Cycles it waited for a physical CPU. */
+  wait: number;
+  /** Cycles from due to served (waiting plus its own work, plus any preemption). */
+  response: number;
+}
+
+/** What a VM accumulates wherever it runs (it moves between hosts with the VM). */
+export interface VmAccount {
+  cpuTime: number;
+  slices: number;
+  responses: ResponseSample[];
+  cpu: UtilizationSeries;
+}
 
 export interface VmAccountState {
   cpuTime: number;
@@ -16,7 +33,7 @@ export function saveAccount(a: VmAccount): VmAccountState {
   return { cpuTime: a.cpuTime, slices: a.slices, responses: a.responses.map((r) => ({ ...r })), cpu: a.cpu.getState() };
 }
 
-/** A new account from a saved one; throws DcStateError (or RangeError) on a damaged state. */
+/** A new account from a saved one; throws StateError (or RangeError) on a damaged state. */
 export function loadAccount(value: unknown, bucketCycles: number, path: string): VmAccount {
   const s = isObject(value, path);
   const responses = isArray(s.responses, `${path}.responses`).map((v, i) => {

@@ -9,47 +9,15 @@
 // of how the caller chops time into steps.
 
 import type { Stop } from '../session.ts';
-import type { Vm } from '../vmm/vm.ts';
+import type { Vm } from './vm.ts';
 import { refused } from './state-check.ts';
 import { decodeHost, PHYSICAL_HOST_STATE_VERSION, savePlacement, type GuestLookup, type PhysicalHostState } from './physical-host-state.ts';
 import { UtilizationSeries } from './utilization.ts';
+import type { Placement } from './placement.ts';
+import type { VmAccount } from './vm-account.ts';
 
-/** One request of a periodic service: when it was due, how long until it ran, until done. */
-export interface ResponseSample {
-  /** Host time at which the guest's timer was due. */
-  at: number;
-  /** Cycles it waited for a physical CPU. */
-  wait: number;
-  /** Cycles from due to served (waiting plus its own work, plus any preemption). */
-  response: number;
-}
-
-/** What a VM accumulates wherever it runs (it moves between hosts with the VM). */
-export interface VmAccount {
-  cpuTime: number;
-  slices: number;
-  responses: ResponseSample[];
-  cpu: UtilizationSeries;
-}
-
-export type VmEnd = { kind: 'exit'; exitCode: number } | { kind: 'fault'; message: string }
-  | { kind: 'wfi-idle' } | { kind: 'stopped' };
-
-export interface Placement {
-  name: string;
-  vm: Vm;
-  account: VmAccount;
-  /** Host time from which it may run. */
-  readyAt: number;
-  blocked: boolean;
-  /** While blocked: guest cycles until its timer. */
-  sleepFor: number;
-  paused: boolean;
-  end: VmEnd | null;
-  /** Due time of the request it is waiting to serve, when it sleeps between requests. */
-  requestAt: number | null;
-  wait: number | null;
-}
+export type { Placement, VmEnd } from './placement.ts';
+export type { ResponseSample, VmAccount } from './vm-account.ts';
 
 export interface PhysicalHostOptions {
   name: string;
@@ -65,6 +33,8 @@ export interface PhysicalHostOptions {
   bucketCycles: number;
   /** Host time at which it is switched on (the data centre's clock). */
   startAt: number;
+  /** A run to the end (host-run.ts): each VM ends with 'budget' after this many instructions. */
+  maxInstructionsPerVm?: number;
 }
 
 export class PhysicalHost {
@@ -101,6 +71,7 @@ export class PhysicalHost {
   add(vm: Vm, name: string, account: VmAccount, readyAt: number): Placement {
     const slot: Placement = {
       name, vm, account, readyAt, blocked: false, sleepFor: 0, paused: false, end: null, requestAt: null, wait: null,
+      startInstret: vm.vcpu.cpu.csr.instret,
     };
     this.slots.push(slot);
     return slot;
@@ -151,6 +122,7 @@ export class PhysicalHost {
       this.utilization.add(start, start + used);
       slot.account.cpu.add(start, start + used);
       slot.readyAt = this.clocks[p] + (slot.blocked ? slot.sleepFor : 0);
+      if (slot.end !== null) slot.endedAt ??= this.clocks[p];
       if (slot.blocked) this.recordResponse(slot, this.clocks[p]);
     }
   }
@@ -237,12 +209,15 @@ export class PhysicalHost {
     if (slot.requestAt !== null && slot.wait === null) slot.wait = Math.max(0, start - slot.requestAt);
     const begin = clock.cycles - clock.idleCycles;
     const slice = this.options.slice;
+    const limit = this.options.maxInstructionsPerVm ?? Infinity;
     let stop: Stop = { kind: 'budget' };
     while (clock.cycles - clock.idleCycles - begin < slice) {
+      const done = vm.vcpu.cpu.csr.instret - (slot.startInstret ?? 0);
+      if (done >= limit) { slot.end = { kind: 'budget' }; break; }
       // The cycle budget too: exit costs count against the slice, so a trap-heavy guest
       // cannot hold a physical CPU for many slices at once.
       const room = slice - (clock.cycles - clock.idleCycles - begin);
-      stop = vm.run(Math.max(1, room), room);
+      stop = vm.run(Math.max(1, Math.min(room, limit - done)), room);
       if (stop.kind !== 'budget') break;
     }
     const used = clock.cycles - clock.idleCycles - begin;

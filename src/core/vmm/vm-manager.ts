@@ -1,6 +1,7 @@
-// The `vm` command's hypervisor (HypervisorPort) over the real VMM: named VMs booting the
-// shipped guest kernels (vmm/images), scheduled on one physical host's CPUs (the data
-// centre's PhysicalHost) in virtual time.
+// The VM manager: the hypervisor as its operator sees it (HypervisorPort) — named VMs
+// booting the shipped guest kernels (vmm/images), their snapshots, clones and consoles,
+// scheduled on one physical host's CPUs (physical-host.ts) in virtual time. The shell's
+// `vm` command and the page's guests overview (through the shell worker) use it.
 //
 // Time: the VMs share the shell's clock, the host kernel's virtual cycles. Before every
 // `vm` command, and after every slice the kernel runs, the host catches up to that clock —
@@ -9,20 +10,20 @@
 // console (and has not closed its input) the VMs also run on their own, a step per host
 // turn, so the learner sees the guest live; that lead is kept, never given back.
 
-import { loadAccount, saveAccount, type VmAccountState } from '../datacenter/account-state.ts';
-import { PhysicalHost, type Placement, type VmAccount } from '../datacenter/physical-host.ts';
-import type { PhysicalHostState } from '../datacenter/physical-host-state.ts';
-import { DcStateError, fail, isArray, isBool, isBytes, isNumber, isObject, isString, refused } from '../datacenter/state-check.ts';
-import { UtilizationSeries } from '../datacenter/utilization.ts';
+import { loadAccount, saveAccount, type VmAccountState } from './vm-account.ts';
+import { PhysicalHost, type Placement, type VmAccount } from './physical-host.ts';
+import type { PhysicalHostState } from './physical-host-state.ts';
+import { StateError, fail, isArray, isBool, isBytes, isNumber, isObject, isString, refused } from './state-check.ts';
+import { UtilizationSeries } from './utilization.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
-import { DEFAULT_COST_MODEL } from '../vmm/cost-model.ts';
-import { buildGuestImage, findGuestImage, GUEST_IMAGES } from '../vmm/images/index.ts';
-import { costBreakdown } from '../vmm/vm-session.ts';
-import { cloneFromSnapshot, readSnapshot, restoreSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
-import { Vm } from '../vmm/vm.ts';
-import type { CreateVmRequest, HypervisorPort, VmConsole, VmInfo, VmMode, VmState, VmStats } from './vm-port.ts';
+import { DEFAULT_COST_MODEL } from './cost-model.ts';
+import { buildGuestImage, findGuestImage, GUEST_IMAGES } from './images/index.ts';
+import { costBreakdown } from './vm-session.ts';
+import { cloneFromSnapshot, readSnapshot, restoreSnapshot, saveSnapshot } from './snapshot.ts';
+import { Vm } from './vm.ts';
+import type { CreateVmRequest, HypervisorPort, VmConsole, VmInfo, VmMode, VmStatus, VmStats } from './vm-port.ts';
 
-export interface HypervisorHostOptions {
+export interface VmManagerOptions {
   /** The shell's clock in cycles (the host kernel's). */
   now: () => number;
   /** Gives the host (event loop) a turn: how an attached console paces itself. */
@@ -45,7 +46,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 export const HYPERVISOR_STATE_VERSION = 1;
 
 /** A saved `vm` backend: the host's scheduler and every VM (as a vmm snapshot) with its tags. */
-export interface HypervisorHostState {
+export interface VmManagerState {
   kind: 'hypervisor-host';
   version: number;
   /** Host time when saved (the shell's clock plus the lead a console gave the VMs). */
@@ -58,7 +59,7 @@ export interface MachineState {
   name: string;
   image: string;
   mode: VmMode;
-  state: VmState;
+  state: VmStatus;
   boot: boolean;
   account: VmAccountState;
   snapshots: Array<[string, Uint8Array]>;
@@ -71,7 +72,7 @@ interface Machine {
   image: string;
   mode: VmMode;
   vm: Vm;
-  state: VmState;
+  state: VmStatus;
   /** On the next start the machine boots its image afresh (it was powered off). */
   boot: boolean;
   placement: Placement | null;
@@ -83,7 +84,7 @@ interface Machine {
   window: { at: number; cpu: number };
 }
 
-export class HypervisorHost implements HypervisorPort {
+export class VmManager implements HypervisorPort {
   private readonly host: PhysicalHost;
   private readonly machines = new Map<string, Machine>();
   /** Cycles the VMs ran ahead of the shell's clock while a console drove them. */
@@ -91,7 +92,7 @@ export class HypervisorHost implements HypervisorPort {
   private attached = 0;
   private pumping = false;
 
-  constructor(private readonly options: HypervisorHostOptions) {
+  constructor(private readonly options: VmManagerOptions) {
     this.host = new PhysicalHost({
       name: 'host', pcpus: Math.min(4, Math.max(1, Math.floor(options.pcpus ?? 2))),
       ramBytes: options.ramBytes ?? 1024 * 1024 * 1024, slice: options.slice ?? 200_000,
@@ -234,7 +235,7 @@ export class HypervisorHost implements HypervisorPort {
    * Every VM, its snapshots and the host's scheduler, as data. Consoles' listeners belong
    * to the terminals and are not saved.
    */
-  getState(): HypervisorHostState {
+  getState(): VmManagerState {
     return {
       kind: 'hypervisor-host', version: HYPERVISOR_STATE_VERSION, now: this.now, host: this.host.getState(),
       machines: [...this.machines.values()].map((m) => ({
@@ -251,8 +252,8 @@ export class HypervisorHost implements HypervisorPort {
    * reason, nothing changed — for another version, a damaged state, a host of another
    * shape (CPUs, RAM, slice), or while a terminal is attached to a console.
    */
-  setState(state: HypervisorHostState): void {
-    if (this.attached > 0) throw new DcStateError('hypervisor state refused: a terminal is attached to a VM console; detach it first');
+  setState(state: VmManagerState): void {
+    if (this.attached > 0) throw new StateError('hypervisor state refused: a terminal is attached to a VM console; detach it first');
     const machines = refused('hypervisor state', () => this.decodeMachines(state));
     refused('hypervisor state', () => this.host.setState(state.host, (name) => {
       const m = machines.get(name);

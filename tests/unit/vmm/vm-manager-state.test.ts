@@ -1,16 +1,16 @@
-// Saving and restoring the `vm` backend (HypervisorHost): run k, save, restore into a fresh
+// Saving and restoring the `vm` backend (VmManager): run k, save, restore into a fresh
 // backend, run m gives what running k + m does (consoles, exits, stats, states, tags); a
 // damaged or other-version state is refused and the backend it was offered to is unchanged.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HypervisorHost, type HypervisorHostState } from '../../../src/core/shell/hypervisor-host.ts';
+import { VmManager, type VmManagerState } from '../../../src/core/vmm/vm-manager.ts';
 
 const macrotask = () => new Promise<void>((r) => setImmediate(r));
 const STEP = 700_000;
 
 function bench(start = 0, pcpus = 1) {
   let now = start;
-  const hv = new HypervisorHost({ now: () => now, yieldToHost: macrotask, pcpus });
+  const hv = new VmManager({ now: () => now, yieldToHost: macrotask, pcpus });
   return { hv, advance: (cycles: number) => { now += cycles; hv.sync(); }, get now() { return now; } };
 }
 
@@ -38,7 +38,7 @@ function figures(b: ReturnType<typeof bench>) {
   };
 }
 
-describe('HypervisorHost save and restore', () => {
+describe('VmManager save and restore', () => {
   it('run k, save, restore, run m equals run k + m', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 3 }), (k, m) => {
       const straight = scenario();
@@ -81,10 +81,10 @@ describe('HypervisorHost save and restore', () => {
   });
 });
 
-describe('a bad HypervisorHost state is refused and changes nothing', () => {
+describe('a bad VmManager state is refused and changes nothing', () => {
   const good = scenario().hv.getState();
 
-  type Damage = [string, (s: HypervisorHostState) => unknown, RegExp];
+  type Damage = [string, (s: VmManagerState) => unknown, RegExp];
   const damages: Damage[] = [
     ['another version', (s) => ({ ...s, version: 9 }), /version 9, this build reads version 1/],
     ['a data centre state', (s) => ({ ...s, kind: 'datacentre' }), /not a saved hypervisor-host state/],
@@ -102,8 +102,8 @@ describe('a bad HypervisorHost state is refused and changes nothing', () => {
     target.hv.start('mine');
     target.advance(STEP);
     const before = target.hv.getState();
-    expect(() => target.hv.setState(damage(structuredClone(good)) as HypervisorHostState)).toThrow(message);
-    expect(() => target.hv.setState(damage(structuredClone(good)) as HypervisorHostState)).toThrow(/hypervisor state refused/);
+    expect(() => target.hv.setState(damage(structuredClone(good)) as VmManagerState)).toThrow(message);
+    expect(() => target.hv.setState(damage(structuredClone(good)) as VmManagerState)).toThrow(/hypervisor state refused/);
     expect(target.hv.getState()).toEqual(before);
     target.advance(STEP);
     expect(target.hv.list().map((v) => v.name)).toEqual(['mine']);

@@ -5,8 +5,9 @@
 // owner hands them back when the state is restored.
 
 import { checkStateHeader } from '../isa/state-header.ts';
-import type { Vm } from '../vmm/vm.ts';
-import type { Placement, VmAccount, VmEnd } from './physical-host.ts';
+import type { Vm } from './vm.ts';
+import type { Placement, VmEnd } from './placement.ts';
+import type { VmAccount } from './vm-account.ts';
 import { fail, isArray, isBool, isInt, isNumber, isObject, isString, orNull } from './state-check.ts';
 import { UtilizationSeries, type UtilizationState } from './utilization.ts';
 
@@ -105,6 +106,7 @@ function decodeEnd(value: unknown, path: string): VmEnd {
     case 'exit': return { kind: 'exit', exitCode: isInt(e.exitCode, `${path}.exitCode`, -(2 ** 31)) };
     case 'fault': return { kind: 'fault', message: isString(e.message, `${path}.message`) };
     case 'wfi-idle': return { kind: 'wfi-idle' };
+    case 'budget': return { kind: 'budget' };
     case 'stopped': return { kind: 'stopped' };
     default: return fail(`${path}.kind`, `unknown end '${String(e.kind)}'`);
   }
