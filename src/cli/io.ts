@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 
 export interface CliIo {
   stdout: { write(chunk: Uint8Array | string): unknown };
-  stderr: { write(chunk: string): unknown };
+  /** Messages (strings), and a Linux program's fd 2 (bytes, as produced). */
+  stderr: { write(chunk: Uint8Array | string): unknown };
   /** All of standard input when it is a file or pipe; empty for a terminal. */
   readStdin(): Uint8Array;
 }

@@ -10,9 +10,11 @@ import type { RunMode, RunResult } from '../core/run-result.ts';
 import { LoadError } from '../core/machine/machine.ts';
 import { KernelError } from '../core/kernel/errno.ts';
 import { runGuests } from './run-guests.ts';
+import { hostDirectory } from './host-directory.ts';
+import { parseVolumeFlag, type VolumeSpec } from '../core/kernel/volume.ts';
 
 export const RUN_HELP = `usage: trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json]
-                     [--ram SIZE] [--env NAME=VALUE]... [-- ARGS...]
+                     [--ram SIZE] [--env NAME=VALUE]... [--volume DIR:PATH[:ro]]... [-- ARGS...]
        trapdoor run --mode full|pv FILE... [--pcpus N] [--slice CYCLES] [--ram SIZE] [--json]
 
 Runs a program: an ELF file, or assembly source (.s) assembled first
@@ -30,6 +32,8 @@ Runs a program: an ELF file, or assembly source (.s) assembled first
                    the console bytes (they are in its "console" field)
   --env NAME=VALUE set the Linux program's whole environment (repeatable; default
                    PATH=/bin:/usr/bin HOME=/ TERM=xterm)
+  --volume DIR:PATH[:ro]  copy the real directory DIR into the Linux program's filesystem
+                   at PATH (repeatable; :ro makes it read-only; changes stay in the lab)
   -- ARGS...       arguments for the Linux program (argv[1]...)
 
 Several guests (full and pv): one VM per file, all on one host, scheduled round robin.
@@ -39,7 +43,8 @@ Each guest's console lines are printed behind its name ("hello | ..."); with --j
 object with the host's utilization and, per VM, its console, exits by cause, guest and
 VMM cycles and overhead. Standard input goes to a single guest only.
 
-Standard input is the guest's console input. Exit status: the program's own; 128+N when
+Standard input is the guest's console input. A Linux program's fd 1 goes to standard
+output and fd 2 to standard error. Exit status: the program's own; 128+N when
 killed by signal N; ${EXIT_BUDGET} when stopped by --max-instructions; ${EXIT_FAULT} when the machine
 faulted or waits forever; 1 for unreadable input; 2 for usage errors. With several
 guests: 0 when all exit 0, else the first failing guest's status.
@@ -49,7 +54,7 @@ const MODES: RunMode[] = ['bare', 'full', 'pv', 'linux'];
 
 export function runCommand(argv: string[], io: CliIo): number {
   const args = parseArgs('run', argv, {
-    values: ['--mode', '--max-instructions', '--ram', '--pcpus', '--slice'], booleans: ['--json'], lists: ['--env'],
+    values: ['--mode', '--max-instructions', '--ram', '--pcpus', '--slice'], booleans: ['--json'], lists: ['--env', '--volume'],
   });
   if (args.flags.has('--help')) {
     io.stdout.write(RUN_HELP);
@@ -82,8 +87,13 @@ export function runCommand(argv: string[], io: CliIo): number {
     result = runProgram({
       image, mode, maxInstructions, ramSize, stdin: io.readStdin(),
       onConsole: json ? undefined : guestOut.write,
+      onError: json ? undefined : (bytes) => {
+        guestOut.flush();
+        io.stderr.write(bytes.slice());
+      },
       argv: [file, ...args.rest],
       envp: environment(args.lists.get('--env')),
+      volumes: volumes(args.lists.get('--volume'), mode),
     });
   } catch (e) {
     if (e instanceof LoadError || (e instanceof Error && e.name === 'LoadError')) {
@@ -150,6 +160,25 @@ function sliceOption(value: string | true | undefined): number | undefined {
   const n = integerOption('run', '--slice', value);
   if (n < 1000) throw new CliError(`run: --slice must be at least 1000 cycles, got ${n}`, EXIT_USAGE);
   return n;
+}
+
+/** --volume DIR:PATH[:ro] (repeatable): real directories for the Linux program's filesystem. */
+function volumes(flags: string[] | undefined, mode: RunMode): VolumeSpec[] | undefined {
+  if (!flags) return undefined;
+  if (mode !== 'linux') throw new CliError('run: --volume is for --mode linux (a process of the host kernel)', EXIT_USAGE);
+  return flags.map((flag) => {
+    let parsed;
+    try {
+      parsed = parseVolumeFlag(flag);
+    } catch (e) {
+      throw new CliError(`run: --volume: ${(e as Error).message}`, EXIT_USAGE);
+    }
+    try {
+      return { source: hostDirectory(parsed.host), target: parsed.target, readOnly: parsed.readOnly };
+    } catch (e) {
+      throw new CliError(`run: --volume: ${(e as Error).message}`, EXIT_ERROR);
+    }
+  });
 }
 
 /** --env NAME=VALUE (repeatable) replaces the default environment, as env -i does. */

@@ -14,6 +14,7 @@ import type { RunMode, RunResult } from './run-result.ts';
 import { runToEnd, type Session } from './session.ts';
 import type { CostModel } from './vmm/cost-model.ts';
 import { VmSession } from './vmm/vm-session.ts';
+import type { VolumeSpec } from './kernel/volume.ts';
 
 export interface SessionOptions {
   mode: RunMode;
@@ -30,6 +31,10 @@ export interface SessionOptions {
   /** linux: argv (argv[0] defaults to "prog") and environment. */
   argv?: string[];
   envp?: string[];
+  /** linux: the process's standard error (fd 2) as produced; default: onConsole. */
+  onError?: (bytes: Uint8Array) => void;
+  /** linux: host directories made visible in the kernel's filesystem (--volume). */
+  volumes?: VolumeSpec[];
 }
 
 export interface RunRequest extends SessionOptions {

@@ -42,6 +42,8 @@ const EMPTY_PAGE = new Uint8Array(0);
 export class AddressSpace implements Memory {
   private readonly pages = new Map<number, PageEntry>();
   regions: Region[] = [];
+  /** Threads using this space (CLONE_VM): the last one to leave frees it. */
+  sharers = 1;
   // One-entry translation caches (a TLB of size one per access type): the hot path.
   private rVpn = -1;
   private rBytes: Uint8Array = EMPTY_PAGE;
@@ -85,6 +87,45 @@ export class AddressSpace implements Memory {
     }
     this.regions = next;
     this.flushTlb();
+  }
+
+  /**
+   * mprotect: new permissions for [start, end), splitting regions at the edges. A shared
+   * page (program text) made writable becomes copy-on-write, so a store copies it.
+   */
+  protect(start: number, end: number, prot: number): boolean {
+    for (let a = start; a < end; a += PAGE_SIZE) if (!this.findRegion(a)) return false;
+    const next: Region[] = [];
+    for (const r of this.regions) {
+      if (r.end <= start || r.start >= end) {
+        next.push(r);
+        continue;
+      }
+      if (r.start < start) next.push({ ...r, end: start });
+      next.push({ ...r, start: Math.max(r.start, start), end: Math.min(r.end, end), prot });
+      if (r.end > end) next.push({ ...r, start: end });
+    }
+    this.regions = next.sort((a, b) => a.start - b.start);
+    for (let vpn = start >>> PAGE_SHIFT; vpn < end >>> PAGE_SHIFT; vpn++) {
+      const e = this.pages.get(vpn);
+      if (!e) continue;
+      e.prot = prot;
+      if ((prot & PROT_WRITE) && e.frame.shared) e.cow = true;
+    }
+    this.flushTlb();
+    return true;
+  }
+
+  /** A private page with these bytes (a private file mapping); false when the cgroup cannot pay. */
+  fillPage(vpn: number, bytes: Uint8Array, prot: number): boolean {
+    if (!this.charge.charge(1)) return false;
+    this.unmapPage(vpn);
+    const frame = new Frame(false);
+    frame.bytes.set(bytes.subarray(0, PAGE_SIZE));
+    frame.refs = 1;
+    this.pages.set(vpn, { frame, prot, cow: false });
+    this.flushTlb();
+    return true;
   }
 
   /** Drops every page: exit and execve. */
@@ -141,7 +182,9 @@ export class AddressSpace implements Memory {
   }
 
   sharedPages(): number {
-    return this.pages.size - this.privatePages();
+    let n = 0;
+    for (const e of this.pages.values()) if (e.frame.shared && !e.frame.system) n++;
+    return n;
   }
 
   // ---- translation --------------------------------------------------------------------

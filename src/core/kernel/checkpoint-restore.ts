@@ -9,10 +9,12 @@ import { parseEventCounts } from './cgroup-events.ts';
 import { cgroupfs } from './cgroupfs.ts';
 import {
   CGROUP_FIELDS, KERNEL_STATE_VERSION, KernelStateError, wellKnownInodes,
-  type CgroupState, type ChannelRef, type FileState, type KernelState, type ProcessSave,
+  type CgroupState, type ChannelRef, type FileState, type JobSave, type KernelState, type ProcessSave,
 } from './checkpoint.ts';
 import { ConsoleFile, InodeFile, LogFile, NullFile, Pipe, PipeEnd, TeeFile, type OpenFile } from './file.ts';
 import { Frame, UNLIMITED_MEMORY } from './frame.ts';
+import { SIGRETURN_FRAME } from './exec.ts';
+import { ALL_SIGNALS, NSIG } from './signal.ts';
 import { Inode } from './fs/inode.ts';
 import { IMAGE_LAYERS_DIR } from './fs/mem-fs.ts';
 import type { Kernel } from './kernel.ts';
@@ -106,6 +108,10 @@ function build(ctx: RestoreContext, k: Kernel, s: KernelState): void {
     ctx.pipes.push(pipe);
   }
   for (const f of s.frames) {
+    if (f.system) {
+      ctx.frames.push(SIGRETURN_FRAME);
+      continue;
+    }
     const frame = new Frame(f.shared);
     if (f.bytes) frame.bytes.set(f.bytes);
     frame.refs = f.refs;
@@ -282,7 +288,7 @@ function buildFiles(ctx: RestoreContext, k: Kernel, files: FileState[]): void {
         return file;
       }
       case 'pipe': return new PipeEnd(pick(ctx.pipes, f.pipe, 'pipe'), f.write, wake, false);
-      case 'console': return new ConsoleFile(k.console, f.node === null ? null : ctx.inode(f.node));
+      case 'console': return new ConsoleFile(k.console, f.node === null ? null : ctx.inode(f.node), f.toError === true);
       case 'null': return new NullFile(ctx.inode(f.node));
       case 'log': {
         const log = new LogFile();
@@ -326,5 +332,25 @@ function buildProcesses(ctx: RestoreContext, list: ProcessSave[]): void {
     p.space.regions = st.space.regions.map((r) => ({ ...r }));
     for (const [vpn, frame, prot, cow] of st.space.pages) p.space.restorePage(vpn, pick(ctx.frames, frame, 'frame'), prot, cow);
     p.space.oomAt = st.space.oomAt;
+    restoreJob(ctx, p, st.job);
   }
+}
+
+function restoreJob(ctx: RestoreContext, p: Process, j: JobSave): void {
+  if (typeof j !== 'object' || j === null) throw new KernelStateError('corrupt kernel state: a process has no job state');
+  const big = (v: string): bigint => {
+    if (typeof v !== 'string' || !/^\d{1,20}$/.test(v)) throw new KernelStateError('corrupt kernel state: a signal set');
+    return BigInt(v) & ALL_SIGNALS;
+  };
+  Object.assign(p, {
+    pgid: j.pgid, sid: j.sid, exitSignal: j.exitSignal, umask: j.umask, fdFlags: [...j.fdFlags],
+    sigMask: big(j.sigMask), sigPending: big(j.sigPending), savedMask: j.savedMask === null ? null : big(j.savedMask),
+    altStack: { ...j.altStack }, stopped: j.stopped, waitReport: j.waitReport && { ...j.waitReport },
+    sleepKind: j.sleepKind, deadline: j.deadline, timeoutResult: j.timeoutResult, clearTid: j.clearTid,
+    exePath: j.exePath, childCpuCycles: j.childCpuCycles,
+    vforkParent: j.vforkParent === null ? null : ctx.process(j.vforkParent),
+  });
+  if (!Array.isArray(j.handlers) || j.handlers.length !== NSIG + 1) throw new KernelStateError('corrupt kernel state: signal handlers');
+  j.handlers.forEach(([handler, flags, mask], i) => (p.handlers.actions[i] = { handler, flags, mask: big(mask) }));
+  for (const [sig, info] of j.sigInfo) p.sigInfo.set(sig, { ...info });
 }

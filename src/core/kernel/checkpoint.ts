@@ -30,10 +30,14 @@ import type { Inode, InodeType } from './fs/inode.ts';
 import { IMAGE_LAYERS_DIR } from './fs/mem-fs.ts';
 import type { Kernel } from './kernel.ts';
 import type { MountNamespace, NamespaceSet, PidNamespace, UserNamespace, UtsNamespace } from './namespace.ts';
-import { Process, type ProcessState } from './process.ts';
+import { Process, type ProcessState, type SleepKind, type WaitReport } from './process.ts';
+import type { SigInfo } from './signal.ts';
 
-/** 2: cgroups carry their event counters (events, eventsLocal) and cpu.stat's bandwidth figures. */
-export const KERNEL_STATE_VERSION = 2;
+/**
+ * 2: cgroups carry their event counters (events, eventsLocal) and cpu.stat's bandwidth figures.
+ * 3: processes carry their signal state, process group and session (ProcessSave.job).
+ */
+export const KERNEL_STATE_VERSION = 3;
 
 /** A refused restore: the message says why; the kernel was not changed. */
 export class KernelStateError extends Error {
@@ -64,7 +68,7 @@ export type InodeState =
 export type FileState =
   | { k: 'inode'; refs: number; node: number; readable: boolean; writable: boolean; append: boolean; offset: number }
   | { k: 'pipe'; refs: number; pipe: number; write: boolean }
-  | { k: 'console'; refs: number; node: number | null }
+  | { k: 'console'; refs: number; node: number | null; toError?: boolean }
   | { k: 'null'; refs: number; node: number }
   | { k: 'log'; refs: number; chunks: Uint8Array[]; bytes: number }
   | { k: 'tee'; refs: number; target: number; log: number };
@@ -90,6 +94,17 @@ export interface ProcessSave {
   parent: number | null; waitStatus: number; killedBy: number; killReason: string; name: string;
   argv: string[]; instructions: number; cpuCycles: number; syscalls: number; startCycle: number;
   host: boolean; space: SpaceState; ns: number; cgroup: string; cwd: number; uid: number; gid: number;
+  job: JobSave;
+}
+
+/** A process's signals, job control and descriptor flags (sets as decimal strings: 64 bits). */
+export interface JobSave {
+  pgid: number; sid: number; exitSignal: number; umask: number; fdFlags: number[];
+  sigMask: string; sigPending: string; savedMask: string | null;
+  handlers: [number, number, string][]; sigInfo: [number, SigInfo][];
+  altStack: { sp: number; size: number }; stopped: boolean; waitReport: WaitReport;
+  sleepKind: SleepKind | null; deadline: number | null; timeoutResult: number; clearTid: number;
+  exePath: string; childCpuCycles: number; vforkParent: number | null;
 }
 
 export interface SchedulerState {
@@ -109,7 +124,7 @@ export interface KernelState {
   nextIno: number;
   wellKnown: Record<string, number>;
   inodes: InodeState[];
-  frames: { shared: boolean; refs: number; bytes: Uint8Array | null }[];
+  frames: { shared: boolean; refs: number; bytes: Uint8Array | null; system?: boolean }[];
   pipes: { bytes: Uint8Array; readers: number; writers: number }[];
   files: FileState[];
   pidNamespaces: { parent: number | null; nextPid: number; tasks: [number, number][] }[];
@@ -240,7 +255,7 @@ function saveFile(ctx: SaveContext, f: OpenFile): FileState {
     return { k: 'inode', refs, node: ctx.inode(f.node), readable: f.readable, writable: f.writable, append: f.append, offset: f.offset };
   }
   if (f instanceof PipeEnd) return { k: 'pipe', refs, pipe: ctx.pipes.id(f.pipe), write: f.writable };
-  if (f instanceof ConsoleFile) return { k: 'console', refs, node: f.node ? ctx.inode(f.node) : null };
+  if (f instanceof ConsoleFile) return { k: 'console', refs, node: f.node ? ctx.inode(f.node) : null, toError: f.toError };
   if (f instanceof NullFile) return { k: 'null', refs, node: ctx.inode(f.node) };
   if (f instanceof LogFile) return { k: 'log', refs, chunks: f.chunks.map((c) => c.slice()), bytes: f.bytes };
   if (f instanceof TeeFile) return { k: 'tee', refs, target: ctx.file(f.target), log: ctx.file(f.log) };
@@ -256,8 +271,22 @@ function saveSpace(ctx: SaveContext, s: AddressSpace): SpaceState {
   };
 }
 
+function saveJob(p: Process): JobSave {
+  if (p.leader !== p || p.threads.size > 1) throw new KernelStateError(`cannot checkpoint ${p.name}[${p.id}]: it has several threads`);
+  return {
+    pgid: p.pgid, sid: p.sid, exitSignal: p.exitSignal, umask: p.umask, fdFlags: [...p.fdFlags],
+    sigMask: String(p.sigMask), sigPending: String(p.sigPending), savedMask: p.savedMask === null ? null : String(p.savedMask),
+    handlers: p.handlers.actions.map((a) => [a.handler, a.flags, String(a.mask)]),
+    sigInfo: [...p.sigInfo].map(([sig, info]) => [sig, { ...info }]),
+    altStack: { ...p.altStack }, stopped: p.stopped, waitReport: p.waitReport && { ...p.waitReport },
+    sleepKind: p.sleepKind, deadline: p.deadline, timeoutResult: p.timeoutResult, clearTid: p.clearTid,
+    exePath: p.exePath, childCpuCycles: p.childCpuCycles, vforkParent: p.vforkParent?.id ?? null,
+  };
+}
+
 function saveProcess(ctx: SaveContext, p: Process): ProcessSave {
   return {
+    job: saveJob(p),
     id: p.id, regs: Array.from(p.regs), pc: p.pc, state: p.state,
     channel: p.channel && p.state === 'sleeping' ? ctx.channel(p.channel) : null, wakeAt: p.wakeAt,
     files: p.files.map((f) => (f ? ctx.file(f) : null)), brkStart: p.brkStart, brk: p.brk,
@@ -305,7 +334,9 @@ export function saveKernel(k: Kernel): KernelState {
     kind: 'kernel', version: KERNEL_STATE_VERSION,
     config: { quantum: k.scheduler.quantum, costs: { ...k.costs }, eventLogLength: k.eventLogLength },
     cpu: k.cpu.getState(), nextId: k.nextProcessId, nextIno: k.fs.nextIno, wellKnown, inodes,
-    frames: ctx.frames.items.map((f) => ({ shared: f.shared, refs: f.refs, bytes: f.bytes.some((b) => b !== 0) ? f.bytes.slice() : null })),
+    frames: ctx.frames.items.map((f) => (f.system
+      ? { shared: true, refs: f.refs, bytes: null, system: true }
+      : { shared: f.shared, refs: f.refs, bytes: f.bytes.some((b) => b !== 0) ? f.bytes.slice() : null })),
     pipes: ctx.pipes.items.map((p) => ({ bytes: p.contents(), readers: p.readers, writers: p.writers })),
     files,
     pidNamespaces: ctx.pidNs.items.map((ns) => {

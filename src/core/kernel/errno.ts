@@ -34,6 +34,15 @@ export const ENAMETOOLONG = 36;
 export const ENOSYS = 38;
 export const ENOTEMPTY = 39;
 export const ELOOP = 40;
+export const ENXIO = 6;
+export const ENODEV = 19;
+export const EDEADLK = 35;
+export const ENODATA = 61;
+export const EOVERFLOW = 75;
+export const ENOTSOCK = 88;
+export const EOPNOTSUPP = 95;
+export const EAFNOSUPPORT = 97;
+export const ETIMEDOUT = 110;
 
 const NAMES: Record<number, string> = {
   [EPERM]: 'EPERM', [ENOENT]: 'ENOENT', [ESRCH]: 'ESRCH', [EINTR]: 'EINTR', [EIO]: 'EIO',
@@ -44,6 +53,8 @@ const NAMES: Record<number, string> = {
   [ENOTTY]: 'ENOTTY', [EFBIG]: 'EFBIG', [ENOSPC]: 'ENOSPC', [ESPIPE]: 'ESPIPE',
   [EROFS]: 'EROFS', [EMLINK]: 'EMLINK', [EPIPE]: 'EPIPE', [ERANGE]: 'ERANGE',
   [ENAMETOOLONG]: 'ENAMETOOLONG', [ENOSYS]: 'ENOSYS', [ENOTEMPTY]: 'ENOTEMPTY', [ELOOP]: 'ELOOP',
+  [ENXIO]: 'ENXIO', [ENODEV]: 'ENODEV', [EDEADLK]: 'EDEADLK', [ENODATA]: 'ENODATA', [EOVERFLOW]: 'EOVERFLOW',
+  [ENOTSOCK]: 'ENOTSOCK', [EOPNOTSUPP]: 'EOPNOTSUPP', [EAFNOSUPPORT]: 'EAFNOSUPPORT', [ETIMEDOUT]: 'ETIMEDOUT',
 };
 
 /** "ENOENT" for 2; "E?" for a number this table does not know. */

@@ -3,8 +3,8 @@
 // leaves the caller running.
 
 import type { ProgramImage } from '../asm/image.ts';
-import { AddressSpace, PROT_READ, PROT_WRITE } from './address-space.ts';
-import { PAGE_SIZE } from './frame.ts';
+import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from './address-space.ts';
+import { Frame, PAGE_SHIFT, PAGE_SIZE } from './frame.ts';
 import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
 import { loadProgram } from './program-loader.ts';
@@ -18,6 +18,19 @@ export const STACK_TOP = 0x80000000;
 export const STACK_MAX = 8 << 20;
 /** Where anonymous mmap places mappings without a hint, growing upwards. */
 export const MMAP_BASE = 0x40000000;
+
+/**
+ * The page a signal handler returns through (Linux's vDSO rt_sigreturn): `li a7, 139;
+ * ecall`, one read-only frame mapped just above the stack of every process.
+ */
+export const SIGRETURN_TRAMPOLINE = STACK_TOP;
+const trampoline = new Frame(true);
+trampoline.refs = 1;
+trampoline.system = true;
+/** The trampoline's frame (a checkpoint refers to it rather than copying it). */
+export const SIGRETURN_FRAME = trampoline;
+new DataView(trampoline.bytes.buffer).setUint32(0, 0x08b00893, true); // addi a7, x0, 139
+new DataView(trampoline.bytes.buffer).setUint32(4, 0x00000073, true); // ecall
 
 /** Deterministic AT_RANDOM bytes: no wall clock or Math.random in core. */
 function randomBytes(seed: number): Uint8Array {
@@ -48,6 +61,8 @@ export function execImage(k: Kernel, p: Process, image: ProgramImage, argv: stri
   const space = new AddressSpace(p.cgroup);
   const loaded = loadProgram(space, image, k.textCache);
   space.addRegion({ start: STACK_TOP - STACK_MAX, end: STACK_TOP, prot: PROT_READ | PROT_WRITE, kind: 'stack' });
+  space.addRegion({ start: SIGRETURN_TRAMPOLINE, end: SIGRETURN_TRAMPOLINE + PAGE_SIZE, prot: PROT_READ | PROT_EXEC, kind: 'text' });
+  space.mapFrame(SIGRETURN_TRAMPOLINE >>> PAGE_SHIFT, trampoline, PROT_READ | PROT_EXEC);
   const { uid, gid } = p.creds;
   const sp = loaded && buildUserStack(space, {
     top: STACK_TOP - 16,
@@ -64,7 +79,7 @@ export function execImage(k: Kernel, p: Process, image: ProgramImage, argv: stri
     space.clear();
     return false;
   }
-  p.space.clear();
+  k.releaseSpace(p);
   p.space = space;
   p.regs.fill(0);
   p.regs[2] = sp;
@@ -73,5 +88,10 @@ export function execImage(k: Kernel, p: Process, image: ProgramImage, argv: stri
   p.mmapNext = MMAP_BASE;
   p.argv = argv;
   p.name = (argv[0] ?? '').split('/').pop()!.slice(0, 15);
+  // Handlers are addresses in the old program; the mask and pending signals stay.
+  p.handlers = p.handlers.resetForExec();
+  p.altStack = { sp: 0, size: 0 };
+  p.clearTid = 0;
+  k.closeOnExec(p);
   return true;
 }

@@ -5,20 +5,39 @@
 
 import { EBADF, EINVAL, EISDIR, EPIPE, ESPIPE, KernelError } from './errno.ts';
 import type { Inode } from './fs/inode.ts';
+import type { Process, SleepKind } from './process.ts';
 
 /** "Sleep on this channel and retry the call": xv6 sleep(chan) for a restartable call. */
 export class Block {
-  constructor(readonly channel: object) {}
+  constructor(
+    readonly channel: object,
+    /** How a signal handler ends the call (see Process.sleepKind). */
+    readonly kind: SleepKind = 'restart',
+    /** poll: more channels, any of which wakes the sleeper. */
+    readonly others: object[] = [],
+    /** A virtual cycle at which to wake anyway (a timeout), or null. */
+    readonly deadline: number | null = null,
+  ) {}
 }
 
 export abstract class OpenFile {
   refs = 1;
+  /** O_NONBLOCK: a read or write that would wait fails with EAGAIN instead. */
+  nonblock = false;
   constructor(
     readonly readable: boolean,
     readonly writable: boolean,
   ) {}
-  abstract read(length: number): Uint8Array | Block;
-  abstract write(bytes: Uint8Array): number | Block;
+  /** `caller` is the process reading (a terminal checks its process group). */
+  abstract read(length: number, caller?: Process): Uint8Array | Block;
+  abstract write(bytes: Uint8Array, caller?: Process): number | Block;
+  /**
+   * For poll: can a read or write be done now without waiting (end-of-file and errors
+   * count as ready), and the channel to sleep on until that may change.
+   */
+  poll(): { readable: boolean; writable: boolean; hangup: boolean; channel: object | null } {
+    return { readable: true, writable: true, hangup: false, channel: null };
+  }
   /** Repositions the offset; only regular files and directories can seek. */
   seek(_offset: number, _whence: number): number {
     throw new KernelError(ESPIPE);
@@ -42,7 +61,7 @@ export class InodeFile extends OpenFile {
     readonly node: Inode,
     readable: boolean,
     writable: boolean,
-    readonly append: boolean,
+    public append: boolean,
   ) {
     super(readable, writable);
   }
@@ -162,6 +181,16 @@ export class PipeEnd extends OpenFile {
     return n;
   }
 
+  override poll(): { readable: boolean; writable: boolean; hangup: boolean; channel: object | null } {
+    const pipe = this.pipe;
+    return {
+      readable: this.readable && (pipe.buffered > 0 || pipe.writers === 0),
+      writable: this.writable && (pipe.buffered < Pipe.CAPACITY || pipe.readers === 0),
+      hangup: this.readable ? pipe.writers === 0 : pipe.readers === 0,
+      channel: pipe,
+    };
+  }
+
   override release(): void {
     if (this.writable) this.pipe.writers--;
     else this.pipe.readers--;
@@ -176,7 +205,11 @@ export class PipeEnd extends OpenFile {
 export class Console {
   private input: Uint8Array[] = [];
   private closed = false;
-  constructor(public sink: (bytes: Uint8Array) => void) {}
+  constructor(
+    public sink: (bytes: Uint8Array) => void,
+    /** Where fd 2 of a console goes (standard error); the same sink unless the host splits them. */
+    public errorSink: (bytes: Uint8Array) => void = (b) => this.sink(b),
+  ) {}
 
   /** Queued input and end-of-file (the sink is the host's, not state). */
   getState(): { input: Uint8Array[]; closed: boolean } {
@@ -202,6 +235,11 @@ export class Console {
     return this.closed;
   }
 
+  /** A read would not wait: input is queued or the host closed it. */
+  get ready(): boolean {
+    return this.input.length > 0 || this.closed;
+  }
+
   take(length: number): Uint8Array | null {
     const head = this.input[0];
     if (!head) return this.closed ? new Uint8Array(0) : null;
@@ -214,7 +252,12 @@ export class Console {
 }
 
 export class ConsoleFile extends OpenFile {
-  constructor(private readonly console: Console, readonly node: Inode | null) {
+  constructor(
+    private readonly console: Console,
+    readonly node: Inode | null,
+    /** The console's error stream (a process's standard error). */
+    readonly toError = false,
+  ) {
     super(true, true);
   }
 
@@ -223,8 +266,13 @@ export class ConsoleFile extends OpenFile {
     return this.console.take(length) ?? new Block(this.console);
   }
 
+  override poll(): { readable: boolean; writable: boolean; hangup: boolean; channel: object | null } {
+    return { readable: this.console.ready, writable: true, hangup: false, channel: this.console };
+  }
+
   write(bytes: Uint8Array): number {
-    this.console.sink(bytes.slice());
+    if (this.toError) this.console.errorSink(bytes.slice());
+    else this.console.sink(bytes.slice());
     return bytes.length;
   }
 

@@ -10,6 +10,8 @@ export class Frame {
   /** Page-table entries (in any address space, or a program's text cache) pointing here. */
   refs = 0;
   private wordView: Int32Array | null = null;
+  /** The kernel's own page mapped into every process (the sigreturn trampoline): in no one's memory figures. */
+  system = false;
   /** True for read-only program text kept in the text cache and mapped into many spaces. */
   constructor(readonly shared: boolean) {}
 

@@ -20,11 +20,18 @@ import { MemFs } from './fs/mem-fs.ts';
 import { MountNamespace, PidNamespace, UserNamespace, UtsNamespace, type NamespaceSet } from './namespace.ts';
 import { Process, type Credentials } from './process.ts';
 import { Scheduler } from './scheduler.ts';
-import { SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, signalDescription } from './signal.ts';
+import {
+  CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGCHLD, SIGILL, SIGKILL,
+  SIGSEGV, SIGTRAP, SIG_IGN, SI_KERNEL, defaultAction, signalDescription, userInfo, type SigInfo,
+} from './signal.ts';
+import { forceSignal, sendSignal } from './signal-delivery.ts';
+import { wakeFutex } from './futex.ts';
 import { NO_RETURN, dispatch, syscallName, type SyscallArgs } from './syscall.ts';
 import { execImage, userImageProblem } from './exec.ts';
 import { TextCache } from './program-loader.ts';
 import { procfs } from './procfs.ts';
+import { PAGE_SIZE } from './frame.ts';
+import { pathOf } from './fs/path.ts';
 import { cgroupfs } from './cgroupfs.ts';
 import { saveKernel, type CheckpointPart, type KernelState } from './checkpoint.ts';
 import { restoreKernel } from './checkpoint-restore.ts';
@@ -32,6 +39,8 @@ import { restoreKernel } from './checkpoint-restore.ts';
 export interface KernelOptions {
   /** Where console output goes, as produced. */
   consoleSink?: (bytes: Uint8Array) => void;
+  /** Where a process's standard error goes when it is the console (default: consoleSink). */
+  consoleErrorSink?: (bytes: Uint8Array) => void;
   /** Turns a file's bytes into a program for execve (normally the ELF reader). */
   parseProgram?: (bytes: Uint8Array, path: string) => ProgramImage;
   costs?: Partial<KernelCosts>;
@@ -106,9 +115,14 @@ export class Kernel {
   readonly nullNode: Inode;
   /** Called when a process becomes a zombie (shell job control, the container runtime). */
   readonly exitListeners = new Set<(p: Process) => void>();
+  /** Called when a process is stopped by a signal (job control in a host shell). */
+  readonly stopListeners = new Set<(p: Process) => void>();
+  /** System calls answered with ENOSYS, by number (shown in /proc/trapdoor/enosys). */
+  readonly enosys = new Map<number, number>();
 
   constructor(opts: KernelOptions = {}) {
     this.console = new Console(opts.consoleSink ?? (() => {}));
+    if (opts.consoleErrorSink) this.console.errorSink = opts.consoleErrorSink;
     this.cpu = new Cpu(new AddressSpace());
     this.cpu.interceptUserTraps = true;
     this.costs = { ...DEFAULT_KERNEL_COSTS, ...opts.costs };
@@ -170,14 +184,14 @@ export class Kernel {
   // ---- devices ------------------------------------------------------------------------
 
   /** An open file for a device inode (console, null), or null for ordinary files. */
-  openDevice(node: Inode, _readable: boolean, _writable: boolean): OpenFile | null {
+  openDevice(node: Inode, _readable: boolean, _writable: boolean, _p?: Process, _noctty = false): OpenFile | null {
     if (node.type !== 'chardev') return null;
     if (node.device === 'console') return new ConsoleFile(this.console, node);
     return new NullFile(node);
   }
 
-  consoleFile(): OpenFile {
-    return new ConsoleFile(this.console, this.consoleNode);
+  consoleFile(toError = false): OpenFile {
+    return new ConsoleFile(this.console, this.consoleNode, toError);
   }
 
   nullFile(): OpenFile {
@@ -197,9 +211,10 @@ export class Kernel {
     const p = new Process(this.nextId++, space, req.parent ?? null, ns, cgroup,
       req.cwd ?? ns.mnt.root, req.creds ?? { uid: 0, gid: 0 });
     ns.pid.attach(p);
+    this.joinSession(p);
     p.startCycle = this.now;
     p.parent?.children.add(p);
-    const stdio = req.stdio ?? [this.consoleFile(), this.consoleFile(), this.consoleFile()];
+    const stdio = req.stdio ?? [this.consoleFile(), this.consoleFile(), this.consoleFile(true)];
     p.files = [...stdio];
     if (!execImage(this, p, req.image, req.argv, req.envp ?? DEFAULT_ENV)) {
       this.exit(p, 0, SIGKILL, 'could not load the program (out of memory)');
@@ -226,6 +241,7 @@ export class Kernel {
     p.argv = req.argv;
     p.name = (req.argv[0] ?? 'sh').split('/').pop()!.slice(0, 15);
     ns.pid.attach(p);
+    p.pgid = p.sid = p.tid;
     p.startCycle = this.now;
     p.parent?.children.add(p);
     p.files = [...(req.stdio ?? [this.consoleFile(), this.consoleFile(), this.consoleFile()])];
@@ -233,24 +249,85 @@ export class Kernel {
     return p;
   }
 
-  /** fork: a copy of p that returns 0 from the same system call. */
-  fork(p: Process): Process | null {
+  /**
+   * A spawned process joins its parent's process group and session when it shares its
+   * parent's pid namespace; one started from outside a namespace that has an init joins
+   * init's (as `docker exec` does without a tty); a namespace's first process leads its own.
+   */
+  private joinSession(p: Process): void {
+    const parent = p.parent;
+    const init = p.ns.pid.task(1) as Process | undefined;
+    const model = parent && parent.ns.pid === p.ns.pid ? parent.leader : init && init !== p ? init : null;
+    if (model) {
+      p.pgid = model.pgid;
+      p.sid = model.sid;
+    } else {
+      p.pgid = p.sid = p.tid;
+    }
+  }
+
+  /**
+   * fork: a copy of p that returns 0 from the same system call. With `thread` (clone
+   * with CLONE_VM|CLONE_THREAD) the copy shares p's memory, descriptors and signal
+   * handlers and joins p's thread group instead.
+   */
+  fork(p: Process, thread = false): Process | null {
     if (!p.cgroup.chargePid()) return null;
-    const child = new Process(this.nextId++, p.space.fork(p.cgroup), p, p.ns, p.cgroup, p.cwd, { ...p.creds });
+    const space = thread ? p.space : p.space.fork(p.cgroup);
+    if (thread) space.sharers++;
+    const parent = thread ? p.leader.parent : p.leader;
+    const child = new Process(this.nextId++, space, parent, p.ns, p.cgroup, p.cwd, { ...p.creds });
     child.regs.set(p.regs);
     child.regs[10] = 0;
     child.pc = (p.pc + 4) >>> 0;
-    child.files = p.files.map((f) => {
-      if (f) f.refs++;
-      return f;
-    });
+    if (thread) {
+      child.files = p.files;
+      child.fdFlags = p.fdFlags;
+      child.handlers = p.leader.handlers;
+      child.leader = p.leader;
+      p.leader.threads.add(child);
+      child.exitSignal = 0;
+    } else {
+      child.files = p.files.map((f) => {
+        if (f) f.refs++;
+        return f;
+      });
+      child.fdFlags = [...p.fdFlags];
+      child.handlers = p.leader.handlers.copy();
+      child.altStack = { ...p.altStack };
+    }
+    child.sigMask = p.sigMask;
+    child.pgid = p.leader.pgid;
+    child.sid = p.leader.sid;
     Object.assign(child, { brkStart: p.brkStart, brk: p.brk, mmapNext: p.mmapNext, name: p.name, argv: p.argv });
     child.startCycle = this.now;
     p.ns.pid.attach(child);
-    p.children.add(child);
+    if (!thread) p.leader.children.add(child);
     this.processes.set(child.id, child);
     this.scheduler.makeRunnable(child);
     return child;
+  }
+
+  /** Drops p's hold on its address space; the last thread using it frees it. */
+  releaseSpace(p: Process): void {
+    if (--p.space.sharers <= 0) p.space.clear();
+  }
+
+  /** execve: descriptors marked FD_CLOEXEC are closed. */
+  closeOnExec(p: Process): void {
+    if (p.leader.threads.size > 1 || p.files !== p.leader.files) {
+      // The new image runs alone: unshare the table the threads had.
+      p.files = [...p.files];
+      for (const f of p.files) if (f) f.refs++;
+      p.fdFlags = [...p.fdFlags];
+    }
+    for (let fd = 0; fd < p.files.length; fd++) {
+      const f = p.files[fd];
+      if (!f || !(p.fdFlags[fd]! & 1)) continue;
+      p.files[fd] = null;
+      p.fdFlags[fd] = 0;
+      if (--f.refs === 0) f.release();
+    }
   }
 
   /** Installs a program file whose image is already built (skips parsing on execve). */
@@ -298,22 +375,94 @@ export class Kernel {
    * namespace's init, and leaves a zombie for wait4 (xv6 exit).
    */
   exit(p: Process, code: number, signal = 0, reason = ''): void {
-    if (p.state === 'zombie') return;
+    // exit_group: every other thread goes first, then the leader reports for the group.
+    const leader = p.leader;
+    if (leader.state === 'zombie') return;
+    for (const t of [...leader.threads]) if (t !== leader) this.exitThread(t, true);
+    p = leader;
+    p.threads.clear();
     p.waitStatus = signal ? signal & 0x7f : (code & 0xff) << 8;
     p.killedBy = signal;
     p.killReason = reason;
+    this.clearChildTid(p);
     for (let fd = 0; fd < p.files.length; fd++) {
       const f = p.files[fd];
       p.files[fd] = null;
       if (f && --f.refs === 0) f.release();
     }
-    p.space.clear();
+    if (p.channel !== p.threads) this.releaseSpace(p);
     this.scheduler.remove(p);
     p.state = 'zombie';
+    p.channel = null;
+    p.stopped = false;
+    p.sigPending = 0n;
     p.cgroup.unchargePid();
     this.reparentChildren(p);
-    if (p.parent) this.wakeup(p.parent);
+    this.releaseVfork(p);
+    this.notifyExit(p);
     for (const listener of this.exitListeners) listener(p);
+  }
+
+  /**
+   * exit(2) of one thread. Another thread is reaped at once; a leader whose group lives
+   * on waits unscheduled (its memory still in use) and reports when the last one ends.
+   */
+  exitThread(t: Process, groupExit = false): void {
+    const leader = t.leader;
+    if (t.state === 'zombie' || (t === leader && t.channel === t.threads)) return;
+    if (t === leader) {
+      if (t.threads.size <= 1) {
+        this.exit(t, 0);
+        return;
+      }
+      t.threads.delete(t);
+      this.clearChildTid(t);
+      this.releaseSpace(t);
+      this.scheduler.remove(t);
+      t.state = 'sleeping';
+      t.channel = t.threads;
+      return;
+    }
+    this.clearChildTid(t);
+    this.releaseSpace(t);
+    this.scheduler.remove(t);
+    t.state = 'zombie';
+    t.cgroup.unchargePid();
+    leader.threads.delete(t);
+    t.ns.pid.detach(t);
+    this.processes.delete(t.id);
+    if (!groupExit && leader.threads.size === 0 && leader.channel === leader.threads) this.exit(leader, 0);
+  }
+
+  /** CLONE_CHILD_CLEARTID: zero the word and wake one futex waiter (pthread_join). */
+  private clearChildTid(t: Process): void {
+    if (!t.clearTid) return;
+    const at = t.clearTid;
+    t.clearTid = 0;
+    if (t.space.sharers > 1 && t.space.copyOut(at, new Uint8Array(4))) wakeFutex(this, t.space, at, 1);
+  }
+
+  /**
+   * The parent learns of the exit: SIGCHLD (or the clone's exit signal) and a wakeup for
+   * wait; a parent that ignores SIGCHLD or set SA_NOCLDWAIT gets no zombie at all.
+   */
+  private notifyExit(p: Process): void {
+    const parent = p.parent;
+    if (!parent) return;
+    this.wakeup(parent);
+    if (parent.host || parent.state === 'zombie') return;
+    const act = parent.handlers.get(SIGCHLD);
+    if (p.exitSignal === SIGCHLD && (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT))) {
+      this.reap(p);
+      return;
+    }
+    if (!p.exitSignal) return;
+    const code = p.killedBy ? (defaultAction(p.killedBy) === 'core' ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
+    const info: SigInfo = {
+      signo: p.exitSignal, code, pid: parent.ns.pid.pidOf(p), uid: p.creds.uid,
+      status: p.killedBy || (p.waitStatus >> 8) & 0xff, addr: 0,
+    };
+    sendSignal(this, parent, p.exitSignal, info);
   }
 
   private reparentChildren(p: Process): void {
@@ -337,18 +486,18 @@ export class Kernel {
     this.processes.delete(p.id);
   }
 
-  /** Delivers a signal: without handlers, every non-ignored signal terminates. */
-  signal(p: Process, sig: number, reason = ''): void {
-    if (sig === 0 || p.state === 'zombie') return;
-    if (sig === 17 || sig === 23 || sig === 28) return;
-    const text = reason || signalDescription(sig);
-    this.exit(p, 0, sig, text);
+  /**
+   * Sends a signal from the kernel or the host (a container stop, SIGPIPE): the process's
+   * handler runs if it has one, else the default action (signal-delivery.ts).
+   */
+  signal(p: Process, sig: number, reason = '', info: SigInfo = userInfo(sig, 0, 0, SI_KERNEL)): void {
+    sendSignal(this, p, sig, info, reason || signalDescription(sig));
   }
 
   // ---- sleeping and waking ------------------------------------------------------------
 
-  sleepOn(p: Process, channel: object): void {
-    this.scheduler.sleepOn(p, channel);
+  sleepOn(p: Process, channel: object, deadline?: number): void {
+    this.scheduler.sleepOn(p, channel, deadline);
   }
 
   sleepUntil(p: Process, cycle: number): void {
@@ -428,10 +577,12 @@ export class Kernel {
     this.cpu.charge(this.costs.syscall);
     const name = syscallName(num);
     this.record(`syscall:${name}`, trap, `${name}(${args.slice(0, 3).map((v) => v | 0).join(', ')})`, this.costs.syscall);
+    p.sleepKind = null;
     const result = dispatch(this, p, num, args);
     if (result === NO_RETURN || p.state === 'zombie') return;
     if (result instanceof Block) {
-      this.sleepOn(p, result.channel);
+      this.scheduler.sleepOnAny(p, [result.channel, ...result.others], result.deadline ?? undefined);
+      p.sleepKind = result.kind;
       return;
     }
     p.regs[10] = result;
@@ -452,11 +603,16 @@ export class Kernel {
     const msg = `${p.name}[${p.id}]: ${signalDescription(sig)}: ${causeName(trap.cause, false)} ${where}, address 0x${hex(trap.tval)}`;
     this.log(msg);
     this.record(`fault:${causeName(trap.cause, false)}`, trap, msg, 0);
-    this.signal(p, sig, msg);
+    const mapped = p.space.findRegion(trap.tval >>> 0) !== undefined;
+    const info: SigInfo = {
+      signo: sig, code: sig === SIGSEGV ? (mapped ? SEGV_ACCERR : SEGV_MAPERR) : 1, pid: 0, uid: 0, status: 0,
+      addr: sig === SIGILL ? trap.pc : trap.tval >>> 0,
+    };
+    forceSignal(this, p, sig, info, msg);
   }
 
   /** Adds one kernel entry to the event log and the per-cause counts. */
-  record(cause: string, trap: Trap, action: string, cost: number): void {
+  record(cause: string, trap: Pick<Trap, 'pc' | 'insn'>, action: string, cost: number): void {
     this.eventCounts[cause] = (this.eventCounts[cause] ?? 0) + 1;
     if (cost > 0) this.overheadByCause[cause] = (this.overheadByCause[cause] ?? 0) + cost;
     const event: ExitEvent = { seq: this.eventTotal++, cause, cycle: this.now, pc: trap.pc, insn: trap.insn, action, cost };
@@ -479,6 +635,56 @@ export class Kernel {
     p.regs.set(this.cpu.x);
     p.pc = this.cpu.pc >>> 0;
   }
+
+  /** getrandom's generator state (deterministic, like everything in the lab). */
+  entropy = 0x2545f491;
+  private load = [0, 0, 0];
+  private loadAt = 0;
+
+  /** The 1, 5 and 15 minute load averages: runnable processes, decayed in virtual time. */
+  loadAverage(): [number, number, number] {
+    const dt = (this.now - this.loadAt) / CORE_HZ;
+    if (dt > 0) {
+      const n = this.scheduler.runnableCount + 1; // the caller is running
+      this.load = this.load.map((l, i) => {
+        const decay = Math.exp(-dt / [60, 300, 900][i]!);
+        return l * decay + n * (1 - decay);
+      });
+      this.loadAt = this.now;
+    }
+    return [this.load[0]!, this.load[1]!, this.load[2]!];
+  }
+
+  /** Memory as p may see it: its cgroup's memory.max inside a container, else the machine's. */
+  memoryView(p: Process): { total: number; used: number; free: number; shared: number } {
+    const cg = p.cgroup;
+    const root = this.rootCgroup;
+    const shared = this.textCache.sharedPages * PAGE_SIZE;
+    const limited = cg !== root && cg.memoryMax !== Infinity;
+    const total = limited ? cg.memoryMax : root.memoryMax === Infinity ? DEFAULT_MEMORY_BYTES : root.memoryMax;
+    const used = limited ? cg.memoryCurrent : root.memoryCurrent + shared;
+    return { total, used, free: Math.max(0, total - used), shared };
+  }
+
+  /** The path of p's working directory as p sees it. */
+  cwdPath(p: Process): string {
+    return pathOf(p.root, p.cwd);
+  }
+
+  /** A vfork child execs or exits: its parent may run again. */
+  releaseVfork(child: Process): void {
+    if (!child.vforkParent) return;
+    child.vforkParent = null;
+    this.wakeup(child);
+  }
+
+  /** setsid: the process no longer has a controlling terminal. */
+  detachTerminal(p: Process): void {
+    for (const hook of this.sessionHooks) hook(p);
+  }
+
+  /** Called when a process starts a new session (terminals drop it as their session). */
+  readonly sessionHooks = new Set<(p: Process) => void>();
 
   /** A fresh uts/pid/mount/user namespace set (a container's). */
   newNamespaces(hostname: string, root: Inode, outsideUid: number): NamespaceSet {

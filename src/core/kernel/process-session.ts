@@ -7,6 +7,7 @@ import { readElf } from '../asm/elf-reader.ts';
 import { ConsoleRecord, costOf, type RunResult } from '../run-result.ts';
 import type { Session, Stop } from '../session.ts';
 import { Kernel } from './kernel.ts';
+import { mountVolume, type VolumeSpec } from './volume.ts';
 import type { Process } from './process.ts';
 
 export interface ProcessSessionOptions {
@@ -16,7 +17,11 @@ export interface ProcessSessionOptions {
   /** The process's standard input (then end of file). */
   stdin?: Uint8Array;
   onConsole?: (bytes: Uint8Array) => void;
+  /** The process's standard error (fd 2) as produced; default: onConsole. */
+  onError?: (bytes: Uint8Array) => void;
   consoleLimit?: number;
+  /** Host directories made visible in the kernel's filesystem (--volume). */
+  volumes?: VolumeSpec[];
 }
 
 export class ProcessSession implements Session {
@@ -29,10 +34,13 @@ export class ProcessSession implements Session {
   constructor(image: ProgramImage, options: ProcessSessionOptions = {}) {
     this.console = new ConsoleRecord(options.consoleLimit);
     const onConsole = options.onConsole;
+    const onError = options.onError;
     const k = new Kernel({
       consoleSink: (b) => { this.console.write(b); onConsole?.(b); },
+      consoleErrorSink: onError ? (b) => { this.console.write(b); onError(b); } : undefined,
       parseProgram: (bytes) => readElf(bytes),
     });
+    for (const v of options.volumes ?? []) mountVolume(k, v);
     if (options.stdin) k.console.push(options.stdin);
     k.console.close();
     this.kernel = k;

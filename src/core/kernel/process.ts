@@ -6,8 +6,20 @@ import type { Cgroup } from './cgroup.ts';
 import type { OpenFile } from './file.ts';
 import type { Inode } from './fs/inode.ts';
 import type { NamespaceSet } from './namespace.ts';
+import { SIGCHLD, SignalHandlers, type SigInfo } from './signal.ts';
 
 export type ProcessState = 'runnable' | 'sleeping' | 'zombie';
+
+/**
+ * How a system call that put the process to sleep ends if a signal handler interrupts it:
+ * 'restart' re-executes the call after the handler when SA_RESTART is set (else -EINTR:
+ * Linux's ERESTARTSYS), 'eintr' always fails with -EINTR (ERESTARTNOHAND: poll, sigsuspend),
+ * 'complete' has already stored its result and only turns it into -EINTR (nanosleep, futex).
+ */
+export type SleepKind = 'restart' | 'eintr' | 'complete';
+
+/** What the parent's wait can report besides an exit (WUNTRACED, WCONTINUED). */
+export type WaitReport = { kind: 'stopped'; signal: number } | { kind: 'continued' } | null;
 
 export interface Credentials {
   uid: number;
@@ -21,8 +33,10 @@ export class Process {
   state: ProcessState = 'runnable';
   /** The channel a sleeping process waits on (xv6 p->chan); null for a timed sleep. */
   channel: object | null = null;
-  /** nanosleep: virtual cycle at which to wake. */
-  wakeAt = 0;
+  /** poll: every channel whose wakeup ends this sleep (channel is the first of them). */
+  waitChannels: object[] | null = null;
+  /** A timed sleep's wake-up cycle (nanosleep, a wait with a timeout); -1 when untimed. */
+  wakeAt = -1;
   files: (OpenFile | null)[] = [];
   /** Program break: heap is [brkStart, brk). */
   brkStart = 0;
@@ -50,6 +64,51 @@ export class Process {
   /** In the scheduler's run queue (not running, not asleep). */
   queued = false;
 
+  // ---- threads (CLONE_THREAD): a thread group shares memory, descriptors and handlers --
+  /** The thread group's leader, whose pid is the group's (getpid); itself when alone. */
+  leader: Process = this;
+  /** On the leader: every live thread of the group, the leader included. */
+  readonly threads = new Set<Process>([this]);
+  /** CLONE_CHILD_CLEARTID / set_tid_address: zeroed and futex-woken at exit. */
+  clearTid = 0;
+  /** The signal the parent gets when this process ends (clone's low byte; SIGCHLD for fork). */
+  exitSignal = SIGCHLD;
+
+  // ---- job control: process group and session, as pids in the process's own namespace --
+  pgid = 0;
+  sid = 0;
+
+  // ---- signals -------------------------------------------------------------------------
+  handlers = new SignalHandlers();
+  /** Blocked signals (rt_sigprocmask), bit n-1 for signal n. */
+  sigMask = 0n;
+  /** Generated but not yet delivered, and what each carries. */
+  sigPending = 0n;
+  readonly sigInfo = new Map<number, SigInfo>();
+  /** sigaltstack: the alternate stack's base and size (0 = none). */
+  altStack = { sp: 0, size: 0 };
+  /** Stopped by SIGSTOP/SIGTSTP/...: never scheduled until SIGCONT. */
+  stopped = false;
+  waitReport: WaitReport = null;
+  /** Set while asleep inside a system call: how a signal handler ends that call. */
+  sleepKind: SleepKind | null = null;
+  /** rt_sigsuspend / ppoll: the mask to put back once a handler has run. */
+  savedMask: bigint | null = null;
+  /** A poll's or futex wait's deadline across restarts (virtual cycle), or null. */
+  deadline: number | null = null;
+  /** What a 'complete' sleep returns if its deadline passes first (futex: -ETIMEDOUT). */
+  timeoutResult = 0;
+  /** vfork: the parent asleep until this child execs or exits. */
+  vforkParent: Process | null = null;
+  /** The program file's path (/proc/PID/exe). */
+  exePath = '';
+  /** CPU time of reaped children (times, /proc/PID/stat cutime). */
+  childCpuCycles = 0;
+  /** File-mode creation mask (umask). */
+  umask = 0o022;
+  /** Descriptor flags (FD_CLOEXEC), by descriptor: shared with `files` by threads. */
+  fdFlags: number[] = [];
+
   constructor(
     /** Globally unique id, the pid in the host's (initial) pid namespace. */
     readonly id: number,
@@ -61,8 +120,13 @@ export class Process {
     public creds: Credentials,
   ) {}
 
-  /** The pid as the process itself sees it (getpid). */
+  /** The thread group's id as the process itself sees it (getpid). */
   get pid(): number {
+    return this.ns.pid.pidOf(this.leader);
+  }
+
+  /** This thread's own id (gettid); the pid for a single-threaded process. */
+  get tid(): number {
     return this.ns.pid.pidOf(this);
   }
 
@@ -75,6 +139,7 @@ export class Process {
     let fd = min;
     while (this.files[fd]) fd++;
     this.files[fd] = file;
+    this.fdFlags[fd] = 0;
     return fd;
   }
 }

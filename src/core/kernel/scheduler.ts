@@ -14,6 +14,7 @@ import type { RestoreContext } from './checkpoint-restore.ts';
 import type { IdlePolicy, Kernel, KernelStop } from './kernel.ts';
 import type { Cgroup } from './cgroup.ts';
 import type { Process } from './process.ts';
+import { deliverSignals } from './signal-delivery.ts';
 
 /** Stands for a last-run process that has exited (only its inequality matters). */
 const GONE = {} as Process;
@@ -37,6 +38,8 @@ export class Scheduler {
   makeRunnable(p: Process): void {
     p.state = 'runnable';
     p.channel = null;
+    p.waitChannels = null;
+    p.wakeAt = -1;
     this.enqueue(p);
   }
 
@@ -46,17 +49,52 @@ export class Scheduler {
     countQueued(p.cgroup, 1);
   }
 
-  sleepOn(p: Process, channel: object): void {
+  /** Sleeps until the channel is woken, or until virtual cycle `deadline` if one is given. */
+  sleepOn(p: Process, channel: object, deadline?: number): void {
     p.state = 'sleeping';
     p.channel = channel;
+    p.wakeAt = -1;
     let set = this.sleepers.get(channel);
     if (!set) this.sleepers.set(channel, (set = new Set()));
     set.add(p);
+    if (deadline !== undefined) this.addTimer(p, deadline);
   }
 
   sleepUntil(p: Process, cycle: number): void {
     p.state = 'sleeping';
     p.channel = null;
+    this.addTimer(p, cycle);
+  }
+
+  /** Wakes one sleeper, whatever channel it sleeps on (futex wake, a signal). */
+  wakeOne(p: Process): void {
+    if (p.state !== 'sleeping') return;
+    for (const c of p.waitChannels ?? [p.channel]) if (c) this.sleepers.get(c)?.delete(p);
+    this.makeRunnable(p);
+  }
+
+  /** A signal for a thread asleep in a system call: it wakes so the call can end. */
+  interrupt(p: Process): void {
+    if (p.state === 'sleeping' && p.sleepKind !== null) this.wakeOne(p);
+  }
+
+  /** FUTEX_REQUEUE: a sleeper changes channel without waking. */
+  moveSleeper(p: Process, from: object, to: object): void {
+    this.sleepers.get(from)?.delete(p);
+    let set = this.sleepers.get(to);
+    if (!set) this.sleepers.set(to, (set = new Set()));
+    set.add(p);
+    p.channel = to;
+  }
+
+  /** A stopped thread leaves the run queue (pick drops it) until resume. */
+  stop(_p: Process): void {}
+
+  resume(p: Process): void {
+    if (p.state === 'runnable' && !p.queued) this.enqueue(p);
+  }
+
+  private addTimer(p: Process, cycle: number): void {
     p.wakeAt = cycle;
     // After every entry due at or before `cycle`: equal wake times keep their order.
     let lo = 0;
@@ -78,7 +116,21 @@ export class Scheduler {
     const set = this.sleepers.get(channel);
     if (!set) return;
     this.sleepers.delete(channel);
-    for (const p of set) if (p.state === 'sleeping' && p.channel === channel) this.makeRunnable(p);
+    for (const p of set) {
+      if (p.state === 'sleeping' && (p.channel === channel || p.waitChannels?.includes(channel))) this.wakeOne(p);
+    }
+  }
+
+  /** poll: sleeps until any of the channels is woken (or the deadline passes). */
+  sleepOnAny(p: Process, channels: object[], deadline?: number): void {
+    this.sleepOn(p, channels[0]!, deadline);
+    if (channels.length < 2) return;
+    p.waitChannels = channels;
+    for (const c of channels.slice(1)) {
+      let set = this.sleepers.get(c);
+      if (!set) this.sleepers.set(c, (set = new Set()));
+      set.add(p);
+    }
   }
 
   /** A host-side caller waits for a channel: `retry` runs at the next wakeup of it. */
@@ -198,7 +250,12 @@ export class Scheduler {
     this.purgeTimers();
     while (this.timers.length > 0 && this.timers[0]!.at <= now) {
       const t = this.timers.shift()!;
-      if (live(t)) this.makeRunnable(t.p);
+      if (live(t)) {
+        const p = t.p;
+        // A wait with a timeout that ran out: a finished call reports the timeout.
+        if (p.channel && p.sleepKind === 'complete') p.regs[10] = p.timeoutResult;
+        this.wakeOne(p);
+      }
       this.purgeTimers();
     }
   }
@@ -213,8 +270,12 @@ export class Scheduler {
     let best: EntityPath | null = null;
     for (let i = 0; i < this.queue.length; i++) {
       const p = this.queue[i]!;
-      if (p.state !== 'runnable') {
+      if (p.state !== 'runnable' || p.stopped) {
         this.queue.splice(i--, 1);
+        if (p.stopped && p.queued) {
+          p.queued = false;
+          countQueued(p.cgroup, -1);
+        }
         continue;
       }
       if (p.cgroup.throttled(now)) continue;
@@ -284,7 +345,8 @@ export class Scheduler {
       this.last = p;
     }
     let used = 0;
-    while (used < slice && p.state === 'runnable') {
+    while (used < slice && p.state === 'runnable' && !p.stopped) {
+      if ((p.sigPending !== 0n || p.sleepKind !== null) && !deliverSignals(k, p)) break;
       k.switchTo(p);
       const cycles0 = k.cpu.clock.cycles;
       const instret0 = k.cpu.csr.instret;
@@ -367,7 +429,7 @@ interface TimerEntry {
 
 /** Still the process's current timed sleep (not dead, not re-slept elsewhere). */
 function live(t: TimerEntry): boolean {
-  return t.p.state === 'sleeping' && t.p.channel === null && t.p.wakeAt === t.at;
+  return t.p.state === 'sleeping' && t.p.wakeAt === t.at;
 }
 
 function nextPeriod(p: Process, now: number): number {

@@ -2,7 +2,7 @@
 
 import { utf8Encode } from './bytes.ts';
 import {
-  EACCES, EBADF, EEXIST, EINVAL, EISDIR, EMFILE, ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY,
+  EACCES, EAGAIN, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, EMFILE, ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY,
   EROFS, ERANGE, KernelError,
 } from './errno.ts';
 import { Block, InodeFile, Pipe, PipeEnd, type OpenFile } from './file.ts';
@@ -26,7 +26,12 @@ export const O_EXCL = 0o200;
 export const O_TRUNC = 0o1000;
 export const O_APPEND = 0o2000;
 export const O_DIRECTORY = 0o200000;
+export const O_NOCTTY = 0o400;
 export const O_NOFOLLOW = 0o400000;
+export const O_NONBLOCK = 0o4000;
+export const O_CLOEXEC = 0o2000000;
+export const O_PATH = 0o10000000;
+const FD_CLOEXEC = 1;
 const S_IFIFO = 0o010000;
 const MAX_FDS = 256;
 /** Larger reads and writes are done in pieces, as a kernel bounds one copy. */
@@ -39,7 +44,7 @@ export function fileOf(p: Process, fd: number): OpenFile {
 }
 
 /** Where a *at() call resolves relative paths: the cwd or an open directory. */
-function pathContext(p: Process, dirfd: number, path: string): PathContext {
+export function pathContext(p: Process, dirfd: number, path: string): PathContext {
   if (path.startsWith('/') || dirfd === AT_FDCWD) return { root: p.root, cwd: p.cwd };
   const dir = fileOf(p, dirfd).inode();
   if (!dir || dir.type !== 'dir') throw new KernelError(ENOTDIR);
@@ -64,8 +69,11 @@ export function closeFd(p: Process, fd: number): void {
 function sysRead(_k: Kernel, p: Process, [fd, buf, count]: readonly number[]): number | Block {
   const f = fileOf(p, fd);
   if (!f.readable) throw new KernelError(EBADF);
-  const r = f.read(Math.min(count >>> 0, MAX_IO));
-  if (r instanceof Block) return r;
+  const r = f.read(Math.min(count >>> 0, MAX_IO), p);
+  if (r instanceof Block) {
+    if (f.nonblock) throw new KernelError(EAGAIN);
+    return r;
+  }
   copyOut(p, buf!, r);
   return r.length;
 }
@@ -76,7 +84,9 @@ function sysWrite(k: Kernel, p: Process, [fd, buf, count]: readonly number[]): n
   const bytes = copyIn(p, buf!, Math.min(count >>> 0, MAX_IO));
   if (f.inode()?.readOnly) throw new KernelError(EROFS);
   try {
-    return f.write(bytes);
+    const r = f.write(bytes, p);
+    if (r instanceof Block && f.nonblock) throw new KernelError(EAGAIN);
+    return r;
   } catch (e) {
     // Writing to a pipe nobody reads kills the writer with SIGPIPE (pipe(7)).
     if (e instanceof KernelError && e.errno === 32) k.signal(p, 13);
@@ -102,7 +112,7 @@ function vectored(op: typeof sysRead) {
   };
 }
 
-function openInode(k: Kernel, ctx: PathContext, path: string, flags: number, mode: number): Inode {
+function openInode(k: Kernel, p: Process, ctx: PathContext, path: string, flags: number, mode: number): Inode {
   if (flags & O_CREAT) {
     const { dir, name } = lookupParent(ctx, path);
     const existing = name === '' ? dir : dir.entries!.get(name);
@@ -111,7 +121,10 @@ function openInode(k: Kernel, ctx: PathContext, path: string, flags: number, mod
       return existing.type === 'symlink' ? lookupPath(ctx, path, (flags & O_NOFOLLOW) !== 0) : existing;
     }
     if (dir.readOnly) throw new KernelError(EROFS);
-    const node = k.fs.create('file', mode & 0o7777 & ~0o022);
+    if (!mayAccess(p, dir, 2)) throw new KernelError(EACCES);
+    const node = k.fs.create('file', mode & 0o7777 & ~p.umask);
+    node.uid = p.creds.uid;
+    node.gid = p.creds.gid;
     node.mtimeNs = k.nowNs();
     k.fs.link(dir, name, node);
     return node;
@@ -125,18 +138,21 @@ function sysOpenat(k: Kernel, p: Process, [dirfd, pathPtr, flags, mode]: readonl
 
 /** openat on a kernel string: the descriptor, or throws KernelError. */
 export function openPath(k: Kernel, p: Process, dirfd: number, path: string, flags: number, mode: number): number {
-  const node = openInode(k, pathContext(p, dirfd, path), path, flags, mode);
+  const node = openInode(k, p, pathContext(p, dirfd, path), path, flags, mode);
   const acc = flags & O_ACCMODE;
   const writing = acc === O_WRONLY || acc === O_RDWR;
-  if (node.type === 'symlink') throw new KernelError(40);
+  if (node.type === 'symlink') throw new KernelError(ELOOP);
   if ((flags & O_DIRECTORY) && node.type !== 'dir') throw new KernelError(ENOTDIR);
   if (node.type === 'dir' && writing) throw new KernelError(EISDIR);
   const target = writing && node.readOnly ? copyUp(k, p, dirfd, path, node) : node;
   if (!mayAccess(p, target, writing ? 2 : 4)) throw new KernelError(EACCES);
-  const dev = k.openDevice(target, acc !== O_WRONLY, writing);
-  if (dev) return installFd(p, dev);
+  const dev = k.openDevice(target, acc !== O_WRONLY, writing, p, (flags & O_NOCTTY) !== 0);
   if (writing && (flags & O_TRUNC) && target.type === 'file' && !target.onWrite) target.truncate(0);
-  return installFd(p, new InodeFile(target, acc !== O_WRONLY, writing, (flags & O_APPEND) !== 0));
+  const file = dev ?? new InodeFile(target, acc !== O_WRONLY, writing, (flags & O_APPEND) !== 0);
+  file.nonblock = (flags & O_NONBLOCK) !== 0;
+  const fd = installFd(p, file);
+  if (flags & O_CLOEXEC) p.fdFlags[fd] = FD_CLOEXEC;
+  return fd;
 }
 
 /**
@@ -297,21 +313,24 @@ function sysDup(_k: Kernel, p: Process, [fd]: readonly number[]): number {
   return nfd;
 }
 
+
 function sysDup3(_k: Kernel, p: Process, [oldfd, newfd, flags]: readonly number[]): number {
   const f = fileOf(p, oldfd!);
-  if (oldfd === newfd || (flags! & ~0o2000000) !== 0) throw new KernelError(EINVAL);
+  if (oldfd === newfd || (flags! & ~O_CLOEXEC) !== 0) throw new KernelError(EINVAL);
   if (newfd! < 0 || newfd! >= MAX_FDS) throw new KernelError(EBADF);
+  f.refs++;
   if (p.files[newfd!]) closeFd(p, newfd!);
   p.files[newfd!] = f;
-  f.refs++;
+  p.fdFlags[newfd!] = flags! & O_CLOEXEC ? FD_CLOEXEC : 0;
   return newfd!;
 }
 
 function sysPipe2(k: Kernel, p: Process, [fdsPtr, flags]: readonly number[]): number {
-  if ((flags! & ~(0o2000000 | 0o4000)) !== 0) throw new KernelError(EINVAL);
+  if ((flags! & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) throw new KernelError(EINVAL);
   const pipe = new Pipe();
   const rd = new PipeEnd(pipe, false, (c) => k.wakeup(c));
   const wr = new PipeEnd(pipe, true, (c) => k.wakeup(c));
+  rd.nonblock = wr.nonblock = (flags! & O_NONBLOCK) !== 0;
   const r = installFd(p, rd);
   let w: number;
   try {
@@ -329,6 +348,7 @@ function sysPipe2(k: Kernel, p: Process, [fdsPtr, flags]: readonly number[]): nu
     closeFd(p, w);
     throw e;
   }
+  if (flags! & O_CLOEXEC) p.fdFlags[r] = p.fdFlags[w] = FD_CLOEXEC;
   return 0;
 }
 
@@ -339,21 +359,58 @@ function sysIoctl(_k: Kernel, p: Process, [fd]: readonly number[]): number {
   return 0;
 }
 
+const F_DUPFD = 0;
+const F_GETFD = 1;
+const F_SETFD = 2;
+const F_GETFL = 3;
+const F_SETFL = 4;
+const F_GETLK = 5;
+const F_SETLK = 6;
+const F_SETLKW = 7;
+const F_SETOWN = 8;
+const F_GETOWN = 9;
+const F_DUPFD_CLOEXEC = 1030;
+const F_GETPIPE_SZ = 1032;
+/** F_GETLK64... on 32-bit: 12, 13, 14. */
+const F_GETLK64 = 12;
+
 function sysFcntl(_k: Kernel, p: Process, [fd, cmd, arg]: readonly number[]): number {
   const f = fileOf(p, fd!);
   switch (cmd) {
-    case 0: case 1030: { // F_DUPFD, F_DUPFD_CLOEXEC
+    case F_DUPFD: case F_DUPFD_CLOEXEC: {
+      if (arg! < 0 || arg! >= MAX_FDS) throw new KernelError(EINVAL);
       const nfd = installFd(p, f, arg!);
       f.refs++;
+      if (cmd === F_DUPFD_CLOEXEC) p.fdFlags[nfd] = FD_CLOEXEC;
       return nfd;
     }
-    case 1: case 2: return 0; // F_GETFD / F_SETFD: close-on-exec is not modelled
-    case 3: return (f.readable && f.writable ? O_RDWR : f.writable ? O_WRONLY : 0); // F_GETFL
-    case 4: return 0; // F_SETFL
+    case F_GETFD: return p.fdFlags[fd!]! & FD_CLOEXEC;
+    case F_SETFD: p.fdFlags[fd!] = arg! & FD_CLOEXEC; return 0;
+    case F_GETFL: {
+      const acc = f.readable && f.writable ? O_RDWR : f.writable ? O_WRONLY : 0;
+      const append = f instanceof InodeFile && f.append ? O_APPEND : 0;
+      return acc | append | (f.nonblock ? O_NONBLOCK : 0);
+    }
+    case F_SETFL:
+      f.nonblock = (arg! & O_NONBLOCK) !== 0;
+      if (f instanceof InodeFile) f.append = (arg! & O_APPEND) !== 0;
+      return 0;
+    case F_GETLK: case F_GETLK64: {
+      // No other process holds a lock: report F_UNLCK (l_type = 2) in place.
+      const b = new Uint8Array(2);
+      b[0] = 2;
+      copyOut(p, arg!, b);
+      return 0;
+    }
+    case F_SETLK: case F_SETLKW: case 13: case 14: return 0; // advisory locks always granted
+    case F_SETOWN: return 0;
+    case F_GETOWN: return 0;
+    case F_GETPIPE_SZ:
+      if (!(f instanceof PipeEnd)) throw new KernelError(EBADF);
+      return Pipe.CAPACITY;
     default: throw new KernelError(EINVAL);
   }
 }
-
 
 export const fileSyscalls: SyscallTable = {
   [nr.SYS_read]: { name: 'read', handler: (k, p, a) => sysRead(k, p, a) },

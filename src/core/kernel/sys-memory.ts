@@ -2,7 +2,10 @@
 // regions; pages appear on first touch and are charged to the process's cgroup then.
 
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from './address-space.ts';
-import { EINVAL, ENOMEM, KernelError } from './errno.ts';
+import { EACCES, EINVAL, ENODEV, ENOMEM, KernelError } from './errno.ts';
+import { InodeFile } from './file.ts';
+import type { Inode } from './fs/inode.ts';
+import { fileOf } from './sys-file.ts';
 import { PAGE_SIZE } from './frame.ts';
 import { STACK_MAX, STACK_TOP } from './exec.ts';
 import type { Kernel } from './kernel.ts';
@@ -40,15 +43,30 @@ function overlaps(p: Process, start: number, end: number): boolean {
   return p.space.regions.some((r) => r.start < end && r.end > start);
 }
 
-/** RV32 slot 222 is mmap2 (offset in pages); only anonymous private mappings. */
-function sysMmap(_k: Kernel, p: Process, [addr, length, prot, flags]: readonly number[]): number {
+function protBitsOf(prot: number): number {
+  return (prot & 1 ? PROT_READ : 0) | (prot & 2 ? PROT_WRITE : 0) | (prot & 4 ? PROT_EXEC : 0);
+}
+
+/**
+ * RV32 slot 222 is mmap2 (offset in 4 KiB pages). Anonymous mappings are demand-zero; a
+ * private file mapping gets a private copy of the file's pages at map time (what a
+ * program can observe of MAP_PRIVATE, as long as the file is not written meanwhile).
+ */
+function sysMmap(_k: Kernel, p: Process, [addr, length, prot, flags, fd, pgoff]: readonly number[]): number {
   const len = pageUp(length! >>> 0);
-  if (len === 0 || !(flags! & MAP_ANONYMOUS) || !(flags! & (MAP_PRIVATE | MAP_SHARED))) {
-    throw new KernelError(EINVAL);
+  const anonymous = (flags! & MAP_ANONYMOUS) !== 0;
+  if (len === 0 || !(flags! & (MAP_PRIVATE | MAP_SHARED)) || (prot! & ~7)) throw new KernelError(EINVAL);
+  let file: Inode | null = null;
+  if (!anonymous) {
+    const f = fileOf(p, fd!);
+    const node = f.inode();
+    if (!node || node.type !== 'file' || !(f instanceof InodeFile)) throw new KernelError(ENODEV);
+    if (!f.readable || ((flags! & MAP_SHARED) && (prot! & 2) && !f.writable)) throw new KernelError(EACCES);
+    file = node;
   }
   let start = addr! >>> 0;
   if (flags! & MAP_FIXED) {
-    if (start % PAGE_SIZE) throw new KernelError(EINVAL);
+    if (start % PAGE_SIZE || start + len > STACK_TOP + PAGE_SIZE || start + len < start) throw new KernelError(EINVAL);
     p.space.unmap(start, start + len);
   } else {
     start = p.mmapNext;
@@ -56,9 +74,29 @@ function sysMmap(_k: Kernel, p: Process, [addr, length, prot, flags]: readonly n
     if (start + len > STACK_TOP - STACK_MAX) throw new KernelError(ENOMEM);
     p.mmapNext = start + len;
   }
-  const protBits = (prot! & 1 ? PROT_READ : 0) | (prot! & 2 ? PROT_WRITE : 0) | (prot! & 4 ? PROT_EXEC : 0);
+  const protBits = protBitsOf(prot!);
   p.space.addRegion({ start, end: start + len, prot: protBits, kind: 'mmap' });
+  if (file) {
+    const data = file.contents();
+    const offset = (pgoff! >>> 0) * PAGE_SIZE;
+    for (let at = 0; at < len && offset + at < data.length; at += PAGE_SIZE) {
+      if (!p.space.fillPage((start + at) >>> 12, data.subarray(offset + at, offset + at + PAGE_SIZE), protBits)) {
+        p.space.unmap(start, start + len);
+        throw new KernelError(ENOMEM);
+      }
+    }
+  }
   return start | 0;
+}
+
+/** mprotect(addr, len, prot): ENOMEM when part of the range is not mapped. */
+function sysMprotect(_k: Kernel, p: Process, [addr, length, prot]: readonly number[]): number {
+  const start = addr! >>> 0;
+  if (start % PAGE_SIZE || (prot! & ~7)) throw new KernelError(EINVAL);
+  const end = start + pageUp(length! >>> 0);
+  if (end < start) throw new KernelError(ENOMEM);
+  if (!p.space.protect(start, end, protBitsOf(prot!))) throw new KernelError(ENOMEM);
+  return 0;
 }
 
 function sysMunmap(_k: Kernel, p: Process, [addr, length]: readonly number[]): number {
@@ -72,4 +110,7 @@ export const memorySyscalls: SyscallTable = {
   [nr.SYS_brk]: { name: 'brk', handler: sysBrk },
   [nr.SYS_mmap]: { name: 'mmap', handler: sysMmap },
   [nr.SYS_munmap]: { name: 'munmap', handler: sysMunmap },
+  [nr.SYS_mprotect]: { name: 'mprotect', handler: sysMprotect },
+  [nr.SYS_madvise]: { name: 'madvise', handler: () => 0 },
+  [nr.SYS_msync]: { name: 'msync', handler: () => 0 },
 };

@@ -49,9 +49,46 @@ const gettime = (wide: boolean) => (k: Kernel, p: Process, [clock, tp]: readonly
   return 0;
 };
 
-/** Sleeps in virtual time: the process is off the run queue until the clock passes. */
+/** Sleeps in virtual time: the process is off the run queue until the clock passes. A
+ * signal handler ends the sleep early with -EINTR. */
 function sleepFor(k: Kernel, p: Process, ns: number): number {
   k.sleepUntil(p, k.now + Math.ceil(ns * (CORE_HZ / 1e9)));
+  p.sleepKind = 'complete';
+  return 0;
+}
+
+/** gettimeofday(tv, tz): struct timeval {tv_sec, tv_usec} of 32-bit longs (other libcs). */
+function sysGettimeofday(k: Kernel, p: Process, [tv, tz]: readonly number[]): number {
+  const ns = clockNs(k, p, CLOCK_REALTIME);
+  if (tv) copyOut(p, tv, new StructWriter(8).u32(0, Math.floor(ns / 1e9)).u32(4, Math.floor((ns % 1e9) / 1000)).bytes);
+  if (tz) copyOut(p, tz, new Uint8Array(8));
+  return 0;
+}
+
+/** clock_getres: the virtual clock ticks every cycle (10 ns at 100 MHz). */
+function sysClockGetres(k: Kernel, p: Process, [clock, res]: readonly number[]): number {
+  clockNs(k, p, clock!);
+  if (res) writeTimespec(p, res, 1e9 / CORE_HZ, true);
+  return 0;
+}
+
+const TICKS_PER_SECOND = 100;
+const ticks = (cycles: number): number => Math.floor((cycles * TICKS_PER_SECOND) / CORE_HZ);
+
+/** times(buf): struct tms in clock ticks (USER_HZ 100); returns ticks since boot. */
+function sysTimes(k: Kernel, p: Process, [buf]: readonly number[]): number {
+  if (buf) {
+    copyOut(p, buf, new StructWriter(16).u32(0, ticks(p.leader.cpuCycles)).u32(8, ticks(p.leader.childCpuCycles)).bytes);
+  }
+  return ticks(k.now) | 0;
+}
+
+/** getrusage(who, usage): user time as CPU time, with 64-bit time fields (rv32 struct rusage is 32-bit longs). */
+function sysGetrusage(_k: Kernel, p: Process, [who, usage]: readonly number[]): number {
+  if (who !== 0 && who !== -1 && who !== 1) throw new KernelError(EINVAL);
+  const cycles = who === -1 ? p.leader.childCpuCycles : p.leader.cpuCycles;
+  const us = Math.floor((cycles * 1e6) / CORE_HZ);
+  copyOut(p, usage!, new StructWriter(72).u32(0, Math.floor(us / 1e6)).u32(4, us % 1e6).bytes);
   return 0;
 }
 
@@ -66,6 +103,10 @@ function sysClockNanosleep64(k: Kernel, p: Process, [clock, flags, req]: readonl
 }
 
 export const timeSyscalls: SyscallTable = {
+  [nr.SYS_gettimeofday]: { name: 'gettimeofday', handler: sysGettimeofday },
+  [nr.SYS_clock_getres_time64]: { name: 'clock_getres_time64', handler: sysClockGetres },
+  [nr.SYS_times]: { name: 'times', handler: sysTimes },
+  [nr.SYS_getrusage]: { name: 'getrusage', handler: sysGetrusage },
   [nr.SYS_clock_gettime]: { name: 'clock_gettime', handler: gettime(false) },
   [nr.SYS_clock_gettime64]: { name: 'clock_gettime64', handler: gettime(true) },
   [nr.SYS_nanosleep]: { name: 'nanosleep', handler: sysNanosleep },

@@ -1,6 +1,7 @@
 // System-call dispatch (xv6 syscall.c): a7 selects a handler from the table, a0..a5 are
 // its arguments and its result goes back in a0. Handlers live one file per group
-// (sys-file.ts, sys-process.ts, ...). An unknown number returns -ENOSYS and is logged.
+// (sys-file.ts, sys-process.ts, ...). An unknown number returns -ENOSYS and is counted
+// (/proc/trapdoor/enosys) and logged once.
 
 import { ENOSYS, KernelError } from './errno.ts';
 import type { Kernel } from './kernel.ts';
@@ -10,6 +11,10 @@ import { infoSyscalls } from './sys-info.ts';
 import { memorySyscalls } from './sys-memory.ts';
 import { processSyscalls } from './sys-process.ts';
 import { timeSyscalls } from './sys-time.ts';
+import { signalSyscalls } from './sys-signal.ts';
+import { identitySyscalls } from './sys-identity.ts';
+import { fsSyscalls } from './sys-fs.ts';
+import { pollSyscalls } from './sys-poll.ts';
 import { NO_RETURN, type SyscallArgs, type SyscallResult, type SyscallTable } from './syscall-types.ts';
 
 export { NO_RETURN, type SyscallArgs, type SyscallResult, type SyscallTable };
@@ -20,13 +25,20 @@ export const SYSCALLS: SyscallTable = {
   ...memorySyscalls,
   ...timeSyscalls,
   ...infoSyscalls,
+  ...signalSyscalls,
+  ...identitySyscalls,
+  ...fsSyscalls,
+  ...pollSyscalls,
 };
 
 /** Runs one system call for p; KernelError unwinds to -errno. */
 export function dispatch(k: Kernel, p: Process, num: number, a: SyscallArgs): SyscallResult {
   const entry = SYSCALLS[num];
   if (!entry) {
-    k.log(`${p.name}[${p.id}]: unknown system call ${num} -> ENOSYS`);
+    // Counted per number for /proc/trapdoor/enosys; logged the first time only.
+    const seen = k.enosys.get(num) ?? 0;
+    k.enosys.set(num, seen + 1);
+    if (seen === 0) k.log(`${p.name}[${p.id}]: unknown system call ${num} -> ENOSYS`);
     return -ENOSYS;
   }
   try {

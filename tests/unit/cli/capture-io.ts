@@ -24,7 +24,7 @@ export function captureIo(stdin: Uint8Array = new Uint8Array(0)): Captured {
           return true;
         },
       },
-      stderr: { write(chunk: string) { err += chunk; return true; } },
+      stderr: { write(chunk: Uint8Array | string) { err += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'); return true; } },
       readStdin: () => stdin,
     },
     stdoutBytes: () => Uint8Array.from(out),

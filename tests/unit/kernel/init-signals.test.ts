@@ -49,7 +49,7 @@ _start:
     expect(attacker.state).toBe('runnable');
     expect(initProcess.state).toBe('sleeping');
     expect(runtime.inspect('d').status).toBe('running');
-    // kill(0, 9) from the attacker: every process in the namespace but init, the sender included.
+    // kill(0, 9): the sender's process group (processes started from outside join init's), but not init.
     const { image: all } = build(`
 _start:
   li a0, 0

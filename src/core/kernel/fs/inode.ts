@@ -41,6 +41,8 @@ export class Inode {
   onWrite: ((bytes: Uint8Array) => void) | null = null;
   /** Link target, for symbolic links. */
   target = '';
+  /** Synthetic symbolic links (/proc/self, /proc/PID/exe): the target computed when followed. */
+  dynamicTarget: (() => string) | null = null;
   nlink = 0;
   uid = 0;
   gid = 0;

@@ -62,7 +62,7 @@ function step(ctx: PathContext, dir: Inode, name: string, follow: boolean, budge
   if (!child) throw new KernelError(ENOENT);
   if (child.type !== 'symlink' || !follow) return child;
   if (++budget.links > MAX_SYMLINKS) throw new KernelError(ELOOP);
-  return resolve({ root: ctx.root, cwd: dir }, child.target, true, budget);
+  return resolve({ root: ctx.root, cwd: dir }, child.dynamicTarget?.() ?? child.target, true, budget);
 }
 
 /** The absolute path of a directory as seen from `root` (getcwd). */
