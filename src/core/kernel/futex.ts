@@ -9,6 +9,10 @@ import { Block } from './file.ts';
 import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
 import { copyIn } from './user-memory.ts';
+import { CORE_HZ } from '../isa/clock.ts';
+import { EPOCH_AT_BOOT_S } from './sys-time.ts';
+import type { SyscallTable } from './syscall-types.ts';
+import * as nr from './syscall-numbers.ts';
 
 const FUTEX_WAIT = 0;
 const FUTEX_WAKE = 1;
@@ -97,3 +101,24 @@ export function futex(k: Kernel, p: Process, addr: number, op: number, val: numb
       throw new KernelError(ENOSYS);
   }
 }
+
+/** futex_time64(uaddr, op, val, timeout, uaddr2, val3): the timeout is a timespec64. */
+function sysFutex(k: Kernel, p: Process, [addr, op, val, timeout, addr2, val3]: readonly number[]): number | Block {
+  const cmd = op! & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+  let deadline: number | null = null;
+  if (timeout && (cmd === FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET)) {
+    const v = new DataView(copyIn(p, timeout, 16).buffer);
+    const sec = v.getUint32(0, true) + v.getInt32(4, true) * 2 ** 32;
+    const nsec = v.getInt32(8, true);
+    if (sec < 0 || nsec < 0 || nsec >= 1e9) throw new KernelError(EINVAL);
+    const ns = sec * 1e9 + nsec;
+    // FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's is an absolute CLOCK_MONOTONIC (or REALTIME) time.
+    const rel = cmd === FUTEX_WAIT ? ns : ns - (op! & FUTEX_CLOCK_REALTIME ? EPOCH_AT_BOOT_S * 1e9 : 0) - k.nowNs();
+    deadline = k.now + Math.max(0, Math.ceil(rel * (CORE_HZ / 1e9)));
+  }
+  return futex(k, p, addr! >>> 0, op!, val!, deadline, addr2! >>> 0, val3!);
+}
+
+export const futexSyscalls: SyscallTable = {
+  [nr.SYS_futex_time64]: { name: 'futex_time64', handler: sysFutex },
+};

@@ -15,6 +15,7 @@ import { signalSyscalls } from './sys-signal.ts';
 import { identitySyscalls } from './sys-identity.ts';
 import { fsSyscalls } from './sys-fs.ts';
 import { pollSyscalls } from './sys-poll.ts';
+import { futexSyscalls } from './futex.ts';
 import { NO_RETURN, type SyscallArgs, type SyscallResult, type SyscallTable } from './syscall-types.ts';
 
 export { NO_RETURN, type SyscallArgs, type SyscallResult, type SyscallTable };
@@ -29,6 +30,7 @@ export const SYSCALLS: SyscallTable = {
   ...identitySyscalls,
   ...fsSyscalls,
   ...pollSyscalls,
+  ...futexSyscalls,
 };
 
 /** Runs one system call for p; KernelError unwinds to -errno. */
