@@ -1,49 +1,72 @@
-// One RV32IMA + Zicsr hart with M and U modes (RISC-V unprivileged spec 2.x, M, A and
-// Zicsr chapters; privileged spec chapter 3 for M-mode traps).
+// One RV32IMAC + Zicsr hart with M, S and U modes (RISC-V unprivileged spec: I, M, A, C
+// and Zicsr chapters; privileged spec chapters 3 and 4: traps, delegation, Sv32, PMP).
 //
 // Public interface, shared by the bare machine, the hypervisor and the process kernel:
 //
-//   const cpu = new Cpu(memory)        // memory: Memory (isa/memory.ts): a RAM fast path
-//                                      // plus load/store/fetch slow paths returning faults
-//                                      // (machine/ram-only-memory.ts: RAM, nothing else)
-//   cpu.memory = other                 // swap address spaces (clear cpu.reservation too)
-//   cpu.x[i], cpu.pc, cpu.priv         // registers (x0 is kept 0), pc (unsigned), PRIV_M/PRIV_U
+//   const cpu = new Cpu(memory, { pmpEntries? })  // memory: Memory (isa/memory.ts): a RAM
+//                                      // fast path plus load/store/fetch slow paths returning
+//                                      // faults (machine/ram-only-memory.ts: RAM, nothing
+//                                      // else); pmpEntries: PMP entries (default 0, pmp.ts)
+//   cpu.memory = other                 // swap physical address spaces (clear cpu.reservation
+//                                      // too; call cpu.mmu.fence(null) if satp is in use)
+//   cpu.x[i], cpu.pc, cpu.priv         // registers (x0 is kept 0), pc (unsigned, even),
+//                                      // PRIV_M / PRIV_S / PRIV_U
 //   cpu.run(budget): CpuStop           // execute at most `budget` steps, say why it stopped;
 //                                      // cpu.stepsRun = steps it used
 //   cpu.interceptUserTraps = true      // every trap taken in U-mode (exception or interrupt)
 //                                      // ends run() with {kind:'trap', trap} instead of
-//                                      // vectoring to mtvec; no CSR changes; pc stays at
-//                                      // the faulting instruction (the next one for interrupts)
-//   cpu.raiseInterrupt(n) / lowerInterrupt(n)  // external (11) and software (3) lines
+//                                      // vectoring to mtvec/stvec; no CSR changes; pc stays
+//                                      // at the faulting instruction (the next one for
+//                                      // interrupts)
+//   cpu.raiseInterrupt(n) / lowerInterrupt(n)  // device lines: MEIP 11, SEIP 9, MSIP 3
 //   cpu.charge(cycles)                 // other layers add virtual time (exits, syscalls)
 //   cpu.requestStop()                  // a device or host callback ends run() with 'stopped'
 //   cpu.breakpoints                    // Set of addresses; run() stops before executing one
 //                                      // (a run() that starts at one executes it)
-//   cpu.storeWatch / onWatchedStore    // one RAM word whose stores call back (HTIF tohost)
-//   cpu.clock, cpu.csr                 // virtual time (clock.ts) and the CSR file (csr.ts)
+//   cpu.storeWatch / onWatchedStore    // one physical RAM word whose word stores call back
+//                                      // (HTIF tohost)
+//   cpu.clock, cpu.csr                 // virtual time (clock.ts) and the CSR file (csr.ts,
+//                                      // with csr.pmp)
+//   cpu.mmu                            // Sv32 + PMP (mmu.ts): mmu.translate(va, width,
+//                                      // access) for debuggers, mmu.tlb, mmu.fence(va|null)
 //   cpu.getState() / setState()        // versioned
 //
 // A step is one instruction executed or one exception raised; the budget counts steps.
 // Each retired instruction costs one cycle; traps cost nothing here (layers charge them).
 // Interrupts are checked between chunks of steps; a chunk ends at the next timer deadline,
-// on any CSR instruction, mret, wfi, trap, and any slow-path memory access (devices) unless
-// the memory says it has none (Memory.sideEffectFree). Outside the RAM window, fetches use
-// Memory.fetchPage when offered (a page of code words), and loads/stores Memory.dataPage
-// (a page of bytes), cached until Memory.fetchEpoch moves.
+// on any CSR instruction, xRET, wfi, sfence.vma, trap, and any slow-path memory access
+// (devices) unless the memory says it has none (Memory.sideEffectFree). Outside the RAM
+// window, fetches use Memory.fetchPage when offered (a page of code words), and loads/
+// stores Memory.dataPage (a page of bytes), cached until Memory.fetchEpoch moves.
+//
+// Virtual memory costs physical programs nothing: each chunk picks its memory once.
+// When neither Sv32 nor PMP applies to the current mode (Mmu.needed()), the chunk runs on
+// the physical memory with its RAM fast path; otherwise on the Mmu, whose fetchPage/
+// dataPage hand out views of the translated RAM pages, so the same paged fast paths serve
+// virtual addresses.
+//
+// Compressed instructions (C extension) are expanded by one table lookup
+// (compressed.ts) and executed as their 32-bit forms with a 2-byte length; with C, IALIGN
+// is 16, so jumps to 2-byte aligned targets are legal and never misaligned.
 //
 // execute() is one long function on purpose: the interpreter's hot loop, with decoding
 // inline and the RAM fast path on typed arrays (as TinyEMU does). Everything rare —
 // SYSTEM instructions, atomics, traps, slow memory paths — is a method call out of it.
 
 import { Clock, type ClockState } from './clock.ts';
-import { CsrFile, type CsrState } from './csr.ts';
+import { RVC_EXPANSION } from './compressed.ts';
+import { CSR, CsrFile, type CsrState } from './csr.ts';
+import { pendingInterrupt, trapTarget } from './delegation.ts';
 import { returnFromMachine, trapToMachine } from './machine-trap.ts';
 import { MemoryFault, PAGE_SHIFT, type AccessWidth, type Memory } from './memory.ts';
+import { Mmu } from './mmu.ts';
 import { mulh, mulhsu, mulhu } from './multiply.ts';
 import {
-  INTERRUPT_PRIORITY, MIP_MTIP, MSTATUS_MIE, PRIV_M, PRIV_U,
+  MIP_MTIP, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRIV_M, PRIV_S, PRIV_U,
 } from './privilege.ts';
+import { returnFromSupervisor, trapToSupervisor } from './supervisor-trap.ts';
 import { checkStateHeader } from './state-header.ts';
+import { ACCESS_READ, ACCESS_WRITE } from './sv32.ts';
 import { Exception, causeName, type Trap } from './trap.ts';
 
 export type CpuStop =
@@ -54,7 +77,12 @@ export type CpuStop =
   | { kind: 'stopped' }
   | { kind: 'fault'; message: string };
 
-export const CPU_STATE_VERSION = 1;
+export const CPU_STATE_VERSION = 2;
+
+export interface CpuOptions {
+  /** PMP entries (0..64; default 0: every access allowed, like QEMU with pmp=false). */
+  pmpEntries?: number;
+}
 
 export interface CpuState {
   kind: 'cpu';
@@ -91,7 +119,9 @@ export class Cpu {
   pc = 0;
   priv: number = PRIV_M;
   readonly clock = new Clock();
-  readonly csr = new CsrFile(this.clock);
+  readonly csr: CsrFile;
+  /** Sv32 translation, the TLB and PMP checks (used only while they apply). */
+  readonly mmu: Mmu;
   /** Deliver traps taken from U-mode to the caller of run() instead of mtvec. */
   interceptUserTraps = false;
   readonly breakpoints = new Set<number>();
@@ -115,7 +145,14 @@ export class Cpu {
   private i32: Int32Array<ArrayBufferLike> = new Int32Array(EMPTY);
   private dv: DataView<ArrayBufferLike> = new DataView(EMPTY);
 
-  constructor(public memory: Memory) {}
+  /** The memory of the current chunk: `memory`, or the Mmu over it. */
+  private active: Memory;
+
+  constructor(public memory: Memory, options: CpuOptions = {}) {
+    this.csr = new CsrFile(this.clock, options.pmpEntries ?? 0);
+    this.mmu = new Mmu(this);
+    this.active = memory;
+  }
 
   /** Back to the reset state of 3.4: M-mode, MIE=0, pc=resetPc; RAM is not touched. */
   reset(resetPc: number): void {
@@ -125,7 +162,8 @@ export class Cpu {
     this.waiting = false;
     this.reservation = -1;
     this.clock.setState(new Clock().getState());
-    this.csr.setState(new CsrFile(this.clock).getState());
+    this.csr.setState(new CsrFile(this.clock, this.csr.pmp.entries).getState());
+    this.mmu.fence(null);
   }
 
   // Lines change only between runs or inside a slow-path access (a device), and both end
@@ -181,18 +219,13 @@ export class Cpu {
     return { kind: 'budget' };
   }
 
-  /** 3.1.9: take the highest-priority pending interrupt enabled in mie, if MIE allows. */
+  /** 3.1.9: take the highest-priority interrupt that is pending, enabled and delegable now. */
   private takeInterrupt(): void {
-    const pending = this.csr.mip() & this.csr.mie;
-    if (pending === 0) return;
-    if (this.priv === PRIV_M && !(this.csr.mstatus & MSTATUS_MIE)) return;
-    for (const cause of INTERRUPT_PRIORITY) {
-      if (pending & (1 << cause)) {
-        this.waiting = false;
-        this.enterTrap(cause, 0, 0, true);
-        return;
-      }
-    }
+    if ((this.csr.mip() & this.csr.mie) === 0) return;
+    const cause = pendingInterrupt(this.csr, this.priv);
+    if (cause < 0) return;
+    this.waiting = false;
+    this.enterTrap(cause, 0, 0, true);
   }
 
   /** While in WFI: wake on a pending interrupt, or skip idle time to the timer. */
@@ -232,7 +265,8 @@ export class Cpu {
   /** The interpreter loop: runs up to `steps` steps without looking at interrupts. */
   private execute(steps: number): number {
     const x = this.x;
-    const mem = this.memory;
+    const mem = this.mmu.needed() ? this.mmu : this.memory;
+    this.active = mem;
     const ram = mem.ram;
     let base = 0;
     let size = 0;
@@ -272,29 +306,29 @@ export class Cpu {
     loop: while (n < steps) {
       n++;
       let insn: number;
+      let ilen = 4;
       const foff = (pc - base) | 0;
-      if ((foff >>> 0) < size) {
-        insn = i32[foff >> 2];
-      } else if ((pc >>> PAGE_SHIFT) === fvpn) {
-        insn = fwords[(pc & PAGE_MASK) >> 2];
+      if ((foff >>> 0) <= sizeM4) {
+        insn = (foff & 2) === 0 ? i32[foff >> 2] : dv.getInt32(foff, true);
       } else {
-        const words = paged ? mem.fetchPage!(pc >>> PAGE_SHIFT) : null;
-        if (words !== null) {
-          fvpn = pc >>> PAGE_SHIFT;
-          fwords = words;
-          insn = words[(pc & PAGE_MASK) >> 2];
+        if ((pc >>> PAGE_SHIFT) !== fvpn && paged) {
+          const words = mem.fetchPage!(pc >>> PAGE_SHIFT);
+          if (words !== null) { fvpn = pc >>> PAGE_SHIFT; fwords = words; }
+        }
+        const wi = (pc & PAGE_MASK) >> 2;
+        if ((pc >>> PAGE_SHIFT) === fvpn && ((pc & 2) === 0 || wi < 1023 || ((fwords[wi] >>> 16) & 3) !== 3)) {
+          insn = (pc & 2) === 0 ? fwords[wi] : (fwords[wi] >>> 16) | (wi < 1023 ? fwords[wi + 1] << 16 : 0);
         } else {
           this.pc = pc >>> 0;
           this.account(n - 1 - accounted);
           accounted = n - 1;
-          const w = mem.fetch(pc >>> 0);
-          if (w < 0) {
-            this.fault('fetch', w, pc >>> 0, 0);
-            trapped = true;
-            break loop;
-          }
-          insn = w | 0;
+          insn = this.fetchSlow(pc >>> 0);
+          if (this.trapTaken) { trapped = true; break loop; }
         }
+      }
+      if ((insn & 3) !== 3) { // C extension: one table lookup gives the 32-bit form
+        insn = RVC_EXPANSION[insn & 0xffff];
+        ilen = 2;
       }
       const rd = (insn >> 7) & 31;
       const rs1 = (insn >> 15) & 31;
@@ -399,7 +433,7 @@ export class Cpu {
             if (this.trapTaken) { trapped = true; break loop; }
             if (rd !== 0) x[rd] = v;
             // A device may have changed interrupt lines: end the chunk.
-            if (!quiet) { pc = (pc + 4) | 0; break loop; }
+            if (!quiet) { pc = (pc + ilen) | 0; break loop; }
             if (mem.fetchEpoch !== epoch) { epoch = mem.fetchEpoch ?? 0; fvpn = rvpn = wvpn = -1; }
             break;
           }
@@ -417,7 +451,7 @@ export class Cpu {
             if (off === watch) {
               this.pc = pc >>> 0;
               this.onWatchedStore?.(addr >>> 0, v);
-              pc = (pc + 4) | 0;
+              pc = (pc + ilen) | 0;
               break loop;
             }
           } else if (f3 === 0 && (off >>> 0) < size) {
@@ -451,7 +485,7 @@ export class Cpu {
               accounted = n - 1;
             }
             if (!this.storeSlow(addr >>> 0, f3, v, insn)) { trapped = true; break loop; }
-            if (!quiet) { pc = (pc + 4) | 0; break loop; }
+            if (!quiet) { pc = (pc + ilen) | 0; break loop; }
             // A store may have changed a mapping (copy-on-write): refetch the code page.
             if (mem.fetchEpoch !== epoch) { epoch = mem.fetchEpoch ?? 0; fvpn = rvpn = wvpn = -1; }
             break;
@@ -471,16 +505,9 @@ export class Cpu {
             case 7: taken = (a >>> 0) >= (b >>> 0); break;
             default: this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop;
           }
-          if (taken) {
-            const target = (pc + (((insn >> 19) & 0xfffff000) | ((insn << 4) & 0x800)
+          if (taken) { // IALIGN = 16 with C: every even target is aligned
+            pc = (pc + (((insn >> 19) & 0xfffff000) | ((insn << 4) & 0x800)
               | ((insn >> 20) & 0x7e0) | ((insn >> 7) & 0x1e))) | 0;
-            if (target & 3) {
-              this.pc = pc >>> 0;
-              this.misalignedJump(target, insn);
-              trapped = true;
-              break loop;
-            }
-            pc = target;
             continue loop;
           }
           break;
@@ -488,26 +515,14 @@ export class Cpu {
         case 0x6f: { // JAL
           const target = (pc + (((insn >> 11) & 0xfff00000) | (insn & 0xff000)
             | ((insn >> 9) & 0x800) | ((insn >> 20) & 0x7fe))) | 0;
-          if (target & 3) {
-            this.pc = pc >>> 0;
-            this.misalignedJump(target, insn);
-            trapped = true;
-            break loop;
-          }
-          if (rd !== 0) x[rd] = (pc + 4) | 0;
+          if (rd !== 0) x[rd] = (pc + ilen) | 0;
           pc = target;
           continue loop;
         }
         case 0x67: { // JALR
           const target = ((x[rs1] + (insn >> 20)) & ~1) | 0;
           if (f3 !== 0) { this.pc = pc >>> 0; this.illegal(insn); trapped = true; break loop; }
-          if (target & 3) {
-            this.pc = pc >>> 0;
-            this.misalignedJump(target, insn);
-            trapped = true;
-            break loop;
-          }
-          if (rd !== 0) x[rd] = (pc + 4) | 0;
+          if (rd !== 0) x[rd] = (pc + ilen) | 0;
           pc = target;
           continue loop;
         }
@@ -532,13 +547,13 @@ export class Cpu {
           x[0] = 0;
           break loop;
         }
-        default:
+        default: // also every reserved compressed encoding (compressed.ts): xtval = the parcel
           this.pc = pc >>> 0;
-          this.illegal(insn);
+          this.illegal(ilen === 2 ? insn >>> 16 : insn);
           trapped = true;
           break loop;
       }
-      pc = (pc + 4) | 0;
+      pc = (pc + ilen) | 0;
     }
     if (trapped) {
       // The trap handler has set pc (or left it for an interceptor); nothing retired.
@@ -555,9 +570,31 @@ export class Cpu {
     this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
   }
 
-  /** Reported on the jump or branch, with the target in mtval (2.2, 3.1.16). */
-  private misalignedJump(target: number, insn: number): void {
-    this.raise(Exception.InstructionAddressMisaligned, target >>> 0, insn);
+  /**
+   * An instruction from the slow path: the word at pc & ~3 (Memory.fetch is word-aligned),
+   * and for a 32-bit instruction at pc + 2 the next word too, which may be on another page
+   * and fault there (xtval = pc + 2, the part that faulted: 4.3.2 / 3.1.16).
+   */
+  private fetchSlow(pc: number): number {
+    const w = this.fetchWord((pc & ~3) >>> 0);
+    if (w < 0) { this.fault('fetch', w, pc, 0); return 0; }
+    if ((pc & 2) === 0) return w | 0;
+    const low = w >>> 16;
+    if ((low & 3) !== 3) return low;
+    const next = this.fetchWord((pc + 2) >>> 0);
+    if (next < 0) { this.fault('fetch', next, (pc + 2) >>> 0, 0); return 0; }
+    return (low | (next << 16)) | 0;
+  }
+
+  /** An aligned word for fetchSlow: from the RAM window (its last word), else Memory.fetch. */
+  private fetchWord(addr: number): number {
+    const ram = this.active.ram;
+    const off = ram === null ? -1 : addr - ram.base;
+    if (ram !== null && off >= 0 && off + 4 <= ram.bytes.byteLength) {
+      const b = ram.bytes;
+      return (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
+    }
+    return this.active.fetch(addr);
   }
 
   /** An exception at this.pc, with insn as the faulting instruction word. */
@@ -572,7 +609,10 @@ export class Cpu {
     this.raise(cause, addr, insn);
   }
 
-  /** 3.1.6.1, 3.1.14-3.1.16: enter M-mode at mtvec, or hand the trap to the interceptor. */
+  /**
+   * 3.1.8 and 3.1.6.1, 3.1.14-3.1.16 (4.1.1, 4.1.7-4.1.9 for S): enter the mode that takes
+   * this trap at its xtvec, or hand the trap to the interceptor.
+   */
   private enterTrap(cause: number, tval: number, insn: number, interrupt: boolean): void {
     this.trapTaken = true;
     if (this.interceptUserTraps && this.priv === PRIV_U) {
@@ -581,24 +621,28 @@ export class Cpu {
       return;
     }
     const s = this.csr;
-    const handler = (s.mtvec & ~3) >>> 0;
+    const target = trapTarget(s, this.priv, cause, interrupt);
+    const tvec = target === PRIV_S ? s.stvec : s.mtvec;
+    const handler = (tvec & ~3) >>> 0;
     // An exception at the handler's own first instruction would repeat forever: say so.
-    if (!interrupt && this.pc === handler) {
+    if (!interrupt && this.pc === handler && this.priv === target) {
       this.exit = {
         kind: 'fault',
-        message: `the trap handler at mtvec 0x${hex(handler)} itself raises ${causeName(cause, false)}`
+        message: `the trap handler at ${target === PRIV_S ? 'stvec' : 'mtvec'} 0x${hex(handler)} itself raises ${causeName(cause, false)}`
           + (this.lastTrap ? `; the trap being handled: ${this.lastTrap}` : ''),
       };
       return;
     }
-    this.lastTrap = `${causeName(cause, interrupt)} at pc 0x${hex(this.pc)} (mtval 0x${hex(tval)})`;
-    this.pc = trapToMachine(s, this.priv, cause, tval, interrupt, this.pc);
-    this.priv = PRIV_M;
+    this.lastTrap = `${causeName(cause, interrupt)} at pc 0x${hex(this.pc)} (${target === PRIV_S ? 's' : 'm'}tval 0x${hex(tval)})`;
+    this.pc = target === PRIV_S
+      ? trapToSupervisor(s, this.priv, cause, tval, interrupt, this.pc)
+      : trapToMachine(s, this.priv, cause, tval, interrupt, this.pc);
+    this.priv = target;
   }
 
   private loadSlow(addr: number, f3: number, insn: number): number {
     const width = (1 << (f3 & 3)) as AccessWidth;
-    const v = this.memory.load(addr, width);
+    const v = this.active.load(addr, width);
     if (v < 0) {
       this.fault('load', v, addr, insn);
       return 0;
@@ -609,7 +653,7 @@ export class Cpu {
   }
 
   private storeSlow(addr: number, f3: number, value: number, insn: number): boolean {
-    const r = this.memory.store(addr, (1 << f3) as AccessWidth, value);
+    const r = this.active.store(addr, (1 << f3) as AccessWidth, value);
     if (r < 0) {
       this.fault('store', r, addr, insn);
       return false;
@@ -617,27 +661,42 @@ export class Cpu {
     return true;
   }
 
-  /** Word access for atomics (fast path or slow path); returns undefined after a trap. */
-  private loadWord(addr: number, insn: number, kind: AccessKind): number | undefined {
+  /**
+   * The physical address of an atomic access (translated and PMP-checked when the Mmu is
+   * in use), or undefined after raising the fault. AMOs and SC need write permission.
+   */
+  private atomicAddress(addr: number, insn: number, kind: AccessKind): number | undefined {
+    if (this.active !== this.mmu) return addr;
+    const pa = this.mmu.translate(addr, 4, kind === 'load' ? ACCESS_READ : ACCESS_WRITE);
+    if (pa < 0) { this.fault(kind, pa, addr, insn); return undefined; }
+    return pa;
+  }
+
+  /** Physical word access for atomics (fast path or slow path); undefined after a trap. */
+  private loadWord(pa: number, va: number, insn: number, kind: AccessKind): number | undefined {
     const ram = this.memory.ram;
-    const off = ram ? (addr - ram.base) >>> 0 : -1;
-    if (ram && off <= ram.bytes.byteLength - 4) return this.i32[off >> 2];
-    const v = this.memory.load(addr, 4);
-    if (v < 0) { this.fault(kind, v, addr, insn); return undefined; }
+    const off = ram ? pa - ram.base : -1;
+    if (ram && off >= 0 && off <= ram.bytes.byteLength - 4) {
+      if (this.viewOf !== ram.bytes) this.refreshViews(ram.bytes);
+      return this.i32[off >> 2];
+    }
+    const v = this.memory.load(pa, 4);
+    if (v < 0) { this.fault(kind, v, va, insn); return undefined; }
     return v | 0;
   }
 
-  private storeWord(addr: number, value: number, insn: number): boolean {
+  private storeWord(pa: number, va: number, value: number, insn: number): boolean {
     const ram = this.memory.ram;
-    const off = ram ? (addr - ram.base) >>> 0 : -1;
-    if (ram && off <= ram.bytes.byteLength - 4) {
+    const off = ram ? pa - ram.base : -1;
+    if (ram && off >= 0 && off <= ram.bytes.byteLength - 4) {
+      if (this.viewOf !== ram.bytes) this.refreshViews(ram.bytes);
       this.i32[off >> 2] = value;
       ram.dirty[off >>> PAGE_SHIFT] = 1;
-      if (addr === this.storeWatch) this.onWatchedStore?.(addr, value);
+      if (pa === this.storeWatch) this.onWatchedStore?.(pa, value);
       return true;
     }
-    const r = this.memory.store(addr, 4, value);
-    if (r < 0) { this.fault('store', r, addr, insn); return false; }
+    const r = this.memory.store(pa, 4, value);
+    if (r < 0) { this.fault('store', r, va, insn); return false; }
     return true;
   }
 
@@ -656,21 +715,23 @@ export class Cpu {
       this.raise(cause, addr, insn);
       return false;
     }
+    const pa = this.atomicAddress(addr, insn, funct5 === 2 ? 'load' : 'store');
+    if (pa === undefined) return false;
     let result: number;
-    if (funct5 === 2) { // LR.W
-      const v = this.loadWord(addr, insn, 'load');
+    if (funct5 === 2) { // LR.W: the reservation is on the physical address
+      const v = this.loadWord(pa, addr, insn, 'load');
       if (v === undefined) return false;
-      this.reservation = addr;
+      this.reservation = pa;
       result = v;
     } else if (funct5 === 3) { // SC.W
-      const ok = this.reservation === addr;
+      const ok = this.reservation === pa;
       this.reservation = -1;
-      if (ok && !this.storeWord(addr, this.x[rs2], insn)) return false;
+      if (ok && !this.storeWord(pa, addr, this.x[rs2], insn)) return false;
       result = ok ? 0 : 1;
     } else {
-      const old = this.loadWord(addr, insn, 'store');
+      const old = this.loadWord(pa, addr, insn, 'store');
       if (old === undefined) return false;
-      if (!this.storeWord(addr, amoResult(funct5, old, this.x[rs2]), insn)) return false;
+      if (!this.storeWord(pa, addr, amoResult(funct5, old, this.x[rs2]), insn)) return false;
       result = old;
     }
     if (rd !== 0) this.x[rd] = result;
@@ -703,39 +764,62 @@ export class Cpu {
       return false;
     }
     const old = this.csr.read(num) ?? 0;
-    if (writes) this.csr.write(num, op === 1 ? src : op === 2 ? old | src : old & ~src);
+    if (writes) {
+      const base = op === 1 ? 0 : this.csr.readForUpdate(num) ?? 0;
+      this.csr.write(num, op === 1 ? src : op === 2 ? base | src : base & ~src);
+      // A new root table or mode: cached translations belong to the old one.
+      if (num === CSR.satp) this.mmu.fence(null);
+    }
     if (rd !== 0) this.x[rd] = old;
     this.pc = (this.pc + 4) >>> 0;
     return true;
   }
 
-  /** ecall, ebreak, mret, wfi; everything else with funct3 = 0 is illegal here. */
+  /** ecall, ebreak, mret, sret, wfi, sfence.vma; everything else with funct3 = 0 is illegal. */
   private privileged(insn: number): boolean {
+    const priv = this.priv;
+    const mstatus = this.csr.mstatus;
     switch (insn) {
       case 0x00000073: // 3.3.1 Environment Call
-        this.raise(this.priv === PRIV_U ? Exception.EcallFromU : Exception.EcallFromM, 0, insn);
+        this.raise(priv === PRIV_U ? Exception.EcallFromU : priv === PRIV_S ? Exception.EcallFromS : Exception.EcallFromM, 0, insn);
         return false;
       case 0x00100073: // 3.3.1 Breakpoint: mtval = 0, as QEMU 7.2 writes for EBREAK
         this.raise(Exception.Breakpoint, 0, insn);
         return false;
       case 0x30200073: // 3.3.2 MRET
-        if (this.priv !== PRIV_M) break;
-        this.mret();
+        if (priv !== PRIV_M) break;
+        this.priv = returnFromMachine(this.csr);
+        this.pc = this.csr.mepc >>> 0;
         return true;
-      case 0x10500073: // 3.3.3 WFI (illegal in U-mode: the hypervisor must see it)
-        if (this.priv !== PRIV_M) break;
+      case 0x10200073: // 3.3.2 SRET: S-mode only when TSR is clear (3.1.6.5)
+        if (priv === PRIV_U || (priv === PRIV_S && (mstatus & MSTATUS_TSR))) break;
+        this.priv = returnFromSupervisor(this.csr);
+        this.pc = this.csr.sepc >>> 0;
+        return true;
+      case 0x10500073: // 3.3.3 WFI: illegal in U-mode, and in S-mode with TW (as QEMU)
+        if (priv === PRIV_U || (priv === PRIV_S && (mstatus & MSTATUS_TW))) break;
         this.pc = (this.pc + 4) >>> 0;
         if ((this.csr.mip() & this.csr.mie) === 0) this.waiting = true;
         return true;
     }
+    if ((insn & 0xfe007fff) === 0x12000073) return this.sfenceVma(insn);
     this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
     return false;
   }
 
-  /** 3.3.2: pc = mepc, privilege = MPP, MIE = MPIE, MPIE = 1, MPP = U. */
-  private mret(): void {
-    this.priv = returnFromMachine(this.csr);
-    this.pc = this.csr.mepc >>> 0;
+  /**
+   * 4.2.1 SFENCE.VMA: flushes cached translations (all of them, or those of the address
+   * in rs1); illegal in U-mode, and in S-mode with TVM (3.1.6.5). ASIDs are not cached.
+   */
+  private sfenceVma(insn: number): boolean {
+    if (this.priv === PRIV_U || (this.priv === PRIV_S && (this.csr.mstatus & MSTATUS_TVM))) {
+      this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
+      return false;
+    }
+    const rs1 = (insn >> 15) & 31;
+    this.mmu.fence(rs1 === 0 ? null : this.x[rs1] >>> 0);
+    this.pc = (this.pc + 4) >>> 0;
+    return true;
   }
 
   getState(): CpuState {
@@ -751,11 +835,12 @@ export class Cpu {
     this.x.set(state.x);
     this.x[0] = 0;
     this.pc = state.pc >>> 0;
-    this.priv = state.priv === PRIV_U ? PRIV_U : PRIV_M;
+    this.priv = state.priv === PRIV_U || state.priv === PRIV_S ? state.priv : PRIV_M;
     this.waiting = state.waiting;
     this.reservation = state.reservation;
     this.csr.setState(state.csr);
     this.clock.setState(state.clock);
+    this.mmu.fence(null);
   }
 }
 

@@ -3,7 +3,9 @@
 // for its guest): the same state machine, on different registers.
 
 import type { CsrFile } from './csr.ts';
-import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, PRIV_M, PRIV_U } from './privilege.ts';
+import {
+  MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, PRIV_M,
+} from './privilege.ts';
 
 /**
  * 3.1.6.1, 3.1.14-3.1.16: records a trap taken at `epc` from privilege `priv` (mepc, mcause,
@@ -11,21 +13,30 @@ import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, PRIV_M, PRIV
  * then in M-mode.
  */
 export function trapToMachine(s: CsrFile, priv: number, cause: number, tval: number, interrupt: boolean, epc: number): number {
-  s.mepc = epc & ~3;
+  s.mepc = epc & ~1;
   s.mcause = ((interrupt ? 0x80000000 : 0) | cause) | 0;
   s.mtval = tval | 0;
   const mie = s.mstatus & MSTATUS_MIE;
   s.mstatus = (s.mstatus & ~(MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP))
     | (mie ? MSTATUS_MPIE : 0) | (priv << MSTATUS_MPP_SHIFT);
-  const handler = (s.mtvec & ~3) >>> 0;
-  const vectored = (s.mtvec & 1) === 1 && interrupt;
-  return (vectored ? handler + 4 * cause : handler) >>> 0;
+  return vectorAddress(s.mtvec, cause, interrupt);
 }
 
-/** 3.3.2 MRET: MIE = MPIE, MPIE = 1, MPP = U; returns the privilege to go back to (at mepc). */
+/**
+ * 3.3.2 MRET: MIE = MPIE, MPIE = 1, MPP = U, and MPRV = 0 unless returning to M-mode;
+ * returns the privilege to go back to (at mepc).
+ */
 export function returnFromMachine(s: CsrFile): number {
   const mpp = (s.mstatus & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT;
   const mpie = s.mstatus & MSTATUS_MPIE;
-  s.mstatus = (s.mstatus & ~(MSTATUS_MIE | MSTATUS_MPP)) | MSTATUS_MPIE | (mpie ? MSTATUS_MIE : 0);
-  return mpp === PRIV_M ? PRIV_M : PRIV_U;
+  let m = (s.mstatus & ~(MSTATUS_MIE | MSTATUS_MPP)) | MSTATUS_MPIE | (mpie ? MSTATUS_MIE : 0);
+  if (mpp !== PRIV_M) m &= ~MSTATUS_MPRV;
+  s.mstatus = m;
+  return mpp;
+}
+
+/** 3.1.7: xtvec's base, plus 4 × cause for interrupts in vectored mode. */
+export function vectorAddress(tvec: number, cause: number, interrupt: boolean): number {
+  const base = (tvec & ~3) >>> 0;
+  return ((tvec & 1) === 1 && interrupt ? base + 4 * cause : base) >>> 0;
 }

@@ -21,8 +21,11 @@ export const Exception = {
 
 /** Interrupt causes (mcause with the interrupt bit set); also the bit numbers in mip/mie. */
 export const Interrupt = {
+  SupervisorSoftware: 1,
   MachineSoftware: 3,
+  SupervisorTimer: 5,
   MachineTimer: 7,
+  SupervisorExternal: 9,
   MachineExternal: 11,
 } as const;
 
@@ -38,7 +41,10 @@ export interface Trap {
   tval: number;
   /** Address of the faulting instruction, or of the next one for interrupts. */
   pc: number;
-  /** The faulting instruction word (0 when it could not be fetched, or for interrupts). */
+  /**
+   * The faulting instruction word (0 when it could not be fetched, or for interrupts);
+   * for a compressed instruction, its 32-bit expansion (compressed.ts).
+   */
   insn: number;
   interrupt: boolean;
 }
@@ -61,7 +67,10 @@ const exceptionNames: Record<number, string> = {
 };
 
 const interruptNames: Record<number, string> = {
+  1: 'supervisor software interrupt',
   3: 'machine software interrupt',
+  5: 'supervisor timer interrupt',
+  9: 'supervisor external interrupt',
   7: 'machine timer interrupt',
   11: 'machine external interrupt',
 };

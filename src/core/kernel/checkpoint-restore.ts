@@ -2,6 +2,7 @@
 // and every reference checked, touching nothing the kernel already has; changes to the
 // kernel's own objects are queued with later() and applied in one go at the end.
 
+import { CPU_STATE_VERSION } from '../isa/cpu.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
 import { AddressSpace } from './address-space.ts';
 import { Cgroup } from './cgroup.ts';
@@ -97,7 +98,7 @@ export function restoreKernel(k: Kernel, state: unknown): void {
 }
 
 function build(ctx: RestoreContext, k: Kernel, s: KernelState): void {
-  checkStateHeader(s.cpu, 'cpu', 1);
+  checkStateHeader(s.cpu, 'cpu', CPU_STATE_VERSION);
   buildCgroups(ctx, k, s.cgroups);
   buildInodeShells(ctx, k, s);
   for (const p of s.pipes) {

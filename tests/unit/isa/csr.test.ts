@@ -37,13 +37,15 @@ describe('Zicsr', () => {
     expect(cpu.csr.mcause).toBe(Exception.IllegalInstruction);
   });
 
-  it('WARL fields: MPP keeps only U or M, mtvec only direct or vectored, mepc is aligned', () => {
+  it('WARL fields: MPP holds U, S or M (2 keeps the old value), mtvec only direct or vectored, mepc is 2-byte aligned', () => {
     const { cpu } = run([csrrw(0, CSR.mstatus, 1), csrrs(2, CSR.mstatus, 0), csrrw(0, CSR.mtvec, 3),
-      csrrs(4, CSR.mtvec, 0), csrrw(0, CSR.mepc, 5), csrrs(6, CSR.mepc, 0)],
-    (x) => { x[1] = 1 << 11; x[3] = HANDLER | 3; x[5] = BASE + 7; });
-    expect((cpu.x[2] >>> 11) & 3).toBe(0);
+      csrrs(4, CSR.mtvec, 0), csrrw(0, CSR.mepc, 5), csrrs(6, CSR.mepc, 0),
+      csrrw(0, CSR.mstatus, 7), csrrs(8, CSR.mstatus, 0)],
+    (x) => { x[1] = 1 << 11; x[3] = HANDLER | 3; x[5] = BASE + 7; x[7] = 2 << 11; });
+    expect((cpu.x[2] >>> 11) & 3).toBe(1);
     expect(cpu.x[4] >>> 0).toBe((HANDLER | 1) >>> 0);
-    expect(cpu.x[6] >>> 0).toBe(BASE + 4);
+    expect(cpu.x[6] >>> 0).toBe(BASE + 6);
+    expect((cpu.x[8] >>> 11) & 3).toBe(1);
   });
 
   it('mcycle and minstret are writable 64-bit counters that keep counting', () => {
@@ -64,11 +66,12 @@ describe('Zicsr', () => {
     expect(cpu.x[1]).toBe(1234);
   });
 
-  it('U-mode reads of time follow mcounteren.TM', () => {
+  it('U-mode reads of time follow mcounteren.TM and scounteren.TM', () => {
     const t = cpuWith([csrrs(1, CSR.time, 0)]);
     t.cpu.priv = PRIV_U;
     t.cpu.interceptUserTraps = true;
     t.cpu.csr.mcounteren = 2;
+    t.cpu.csr.scounteren = 2;
     expect(t.cpu.step().kind).toBe('budget');
     t.cpu.pc = BASE;
     t.cpu.csr.mcounteren = 0;
