@@ -6,10 +6,13 @@
 //   m.run(budget): Stop            // budget | breakpoint | wfi-idle | exit | fault (session.ts)
 //   m.receive(bytes)               // UART input
 //   m.raiseInterrupt(cause) / lowerInterrupt(cause)   // Interrupt.MachineExternal, ...
+//   m.disk                         // the DiskImage behind the virtio block device, if any
 //   m.breakpoints.add(pc)          // run() stops before executing pc; resuming there runs it
 //   m.getState() / m.setState(s)   // versioned snapshot (RAM: touched pages only)
 //
-// Memory map: sifive_test 0x00100000, CLINT 0x02000000, NS16550A 0x10000000,
+// Memory map: sifive_test 0x00100000, CLINT 0x02000000, PLIC 0x0c000000 (context 0 ->
+// MEIP, 1 -> SEIP), NS16550A 0x10000000 (PLIC source 10), eight virtio-mmio transports
+// from 0x10001000 (sources 1..8; the first holds the block device when there is a disk),
 // RAM 0x80000000 (128 MiB by default).
 
 import type { ProgramImage } from '../asm/image.ts';
@@ -22,16 +25,29 @@ import { Clint } from './clint.ts';
 import type { ConsolePort } from './device.ts';
 import { watchTohost } from './htif.ts';
 import { PowerOff, type PowerControl } from './power-off.ts';
+import { DiskImage, type DiskState } from './disk-image.ts';
+import { checkPlicState, Plic, UART_IRQ, VIRTIO_IRQ_BASE, type PlicState } from './plic.ts';
 import { DEFAULT_RAM_SIZE, RAM_BASE, Ram, type RamState } from './ram.ts';
 import { Uart, type UartState } from './uart.ts';
+import { VirtioBlk } from './virtio-blk.ts';
+import {
+  VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE, VirtioMmio, type VirtioLayout, type VirtioMmioState,
+} from './virtio-mmio.ts';
 
 export interface MachineOptions {
   /** Bytes of RAM at 0x80000000; a multiple of 4096. Default 128 MiB, as QEMU. */
   ramSize?: number;
   console?: ConsolePort;
+  /** A disk image for the virtio block device at 0x10001000 (copied on write, never changed). */
+  disk?: Uint8Array | DiskImage;
+  /** virtio-mmio register layout: 'legacy' (version 1, QEMU's default) or 'modern' (version 2). */
+  virtio?: VirtioLayout;
 }
 
-export const MACHINE_STATE_VERSION = 1;
+export const MACHINE_STATE_VERSION = 2;
+
+/** mip bit of the supervisor external interrupt (privileged spec 3.1.9), driven by PLIC context 1. */
+const SEIP_LINE = 9;
 
 export interface MachineState {
   kind: 'machine';
@@ -39,6 +55,9 @@ export interface MachineState {
   cpu: CpuState;
   ram: RamState;
   uart: UartState;
+  plic: PlicState;
+  virtio: VirtioMmioState[];
+  disk: DiskState | null;
   halted: number | null;
   tohost: number | null;
 }
@@ -63,6 +82,11 @@ export class Machine {
   readonly cpu: Cpu;
   readonly uart: Uart;
   readonly clint: Clint;
+  readonly plic: Plic;
+  /** The eight virtio-mmio transports, 0x10001000 first. */
+  readonly virtio: VirtioMmio[];
+  readonly disk: DiskImage | undefined;
+  readonly blk: VirtioBlk | undefined;
   /** Exit code once powered off; run() keeps returning it until load() or reset(). */
   private halted: number | null = null;
   private resetRequested = false;
@@ -74,8 +98,14 @@ export class Machine {
     this.ram = new Ram(RAM_BASE, options.ramSize ?? DEFAULT_RAM_SIZE);
     this.bus = new Bus(this.ram);
     this.cpu = new Cpu(this.bus);
-    this.uart = new Uart(options.console, (level) => this.setLine(Interrupt.MachineExternal, level));
+    this.plic = new Plic((context, level) => this.setLine(context === 0 ? Interrupt.MachineExternal : SEIP_LINE, level));
+    this.uart = new Uart(options.console, (level) => this.plic.setSource(UART_IRQ, level));
     this.clint = new Clint(this.cpu);
+    this.disk = options.disk instanceof DiskImage ? options.disk : options.disk ? new DiskImage(options.disk) : undefined;
+    this.blk = this.disk ? new VirtioBlk(this.disk) : undefined;
+    this.virtio = Array.from({ length: VIRTIO_MMIO_SLOTS }, (_, i) => new VirtioMmio(
+      VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE, options.virtio ?? 'legacy', i === 0 ? this.blk ?? null : null,
+      this.ram, (level) => this.plic.setSource(VIRTIO_IRQ_BASE + i, level)));
     const power: PowerControl = {
       powerOff: (code: number) => { this.halted = code; this.cpu.requestStop(); },
       reset: () => { this.resetRequested = true; this.cpu.requestStop(); },
@@ -83,6 +113,8 @@ export class Machine {
     this.bus.attach(new PowerOff(power));
     this.bus.attach(this.clint);
     this.bus.attach(this.uart);
+    this.bus.attach(this.plic);
+    for (const t of this.virtio) this.bus.attach(t);
     this.power = power;
     this.cpu.reset(RAM_BASE);
   }
@@ -94,10 +126,12 @@ export class Machine {
     this.reset();
   }
 
-  /** Power-on reset: RAM cleared and reloaded from the image, devices and hart reset. */
+  /** Power-on reset: RAM cleared and reloaded from the image, devices and hart reset (a disk keeps what was written). */
   reset(): void {
     this.ram.clear();
     this.uart.reset();
+    for (const t of this.virtio) t.reset();
+    this.plic.reset();
     this.halted = null;
     this.resetRequested = false;
     const image = this.image;
@@ -152,16 +186,25 @@ export class Machine {
   getState(): MachineState {
     return {
       kind: 'machine', version: MACHINE_STATE_VERSION, cpu: this.cpu.getState(),
-      ram: this.ram.getState(), uart: this.uart.getState(), halted: this.halted,
+      ram: this.ram.getState(), uart: this.uart.getState(), plic: this.plic.getState(),
+      virtio: this.virtio.map((t) => t.getState()), disk: this.disk?.getState() ?? null, halted: this.halted,
       tohost: this.tohost ?? null,
     };
   }
 
   setState(state: MachineState): void {
     checkStateHeader(state, 'machine', MACHINE_STATE_VERSION);
+    checkPlicState(state.plic);
+    if ((state.disk === null) !== (this.disk === undefined)) {
+      throw new RangeError(state.disk ? 'the saved machine has a disk and this one has none' : 'the saved machine has no disk and this one has one');
+    }
+    if (!Array.isArray(state.virtio) || state.virtio.length !== this.virtio.length) throw new RangeError('damaged machine state: virtio transports');
+    this.disk?.setState(state.disk!);
     this.ram.setState(state.ram);
     this.cpu.setState(state.cpu);
     this.uart.setState(state.uart);
+    state.virtio.forEach((t, i) => this.virtio[i]!.setState(t));
+    this.plic.setState(state.plic);
     this.halted = state.halted;
     this.resetRequested = false;
     this.tohost = state.tohost ?? undefined;

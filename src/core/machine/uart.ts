@@ -2,7 +2,8 @@
 // National Semiconductor PC16550D datasheet). Transmission is instantaneous: a byte
 // written to THR goes straight to the console port, so LSR always shows THRE and TEMT.
 // Received bytes wait in a FIFO; with IER.ERBFI set, a non-empty FIFO drives the
-// interrupt line. There is no PLIC: the line is the hart's machine external interrupt.
+// interrupt line, which is PLIC source 10 on the bare machine (machine.ts) and the vCPU's
+// external interrupt under the hypervisor.
 
 import type { AccessWidth } from '../isa/memory.ts';
 import { checkStateHeader } from '../isa/state-header.ts';

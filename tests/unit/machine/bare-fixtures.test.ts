@@ -1,17 +1,20 @@
 // Every program in tests/fixtures/bare/<name>/ runs on the machine and must print what
 // qemu-system-riscv32 printed and exit with its status (both recorded beside the ELF).
+// A folder with a disk.img runs with it behind the virtio block device, in the legacy
+// layout (expected.stdout) and, when expected-modern.stdout exists, the modern one too.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../../../src/core/asm/elf-reader.ts';
 import { Machine } from '../../../src/core/machine/machine.ts';
+import type { VirtioLayout } from '../../../src/core/machine/virtio-mmio.ts';
 
 const root = join(__dirname, '../../fixtures/bare');
 const programs = readdirSync(root).filter((d) => existsSync(join(root, d, 'prog.elf')));
 
-function runBare(elf: Uint8Array, budget = 200_000_000): { stdout: string; exit: number; reason: string } {
+function runBare(elf: Uint8Array, disk?: Uint8Array, virtio?: VirtioLayout, budget = 200_000_000): { stdout: string; exit: number; reason: string } {
   const out: number[] = [];
-  const machine = new Machine({ console: { write: (b) => out.push(...b) } });
+  const machine = new Machine({ console: { write: (b) => out.push(...b) }, disk, virtio });
   machine.load(readElf(elf));
   const stop = machine.run(budget);
   const stdout = Buffer.from(out).toString('latin1');
@@ -23,13 +26,25 @@ describe('bare-metal corpus agrees with QEMU virt', () => {
     expect(programs.length).toBeGreaterThan(0);
   });
   for (const name of programs) {
-    it(name, () => {
-      const dir = join(root, name);
-      const result = runBare(new Uint8Array(readFileSync(join(dir, 'prog.elf'))));
-      expect(result.stdout).toBe(readFileSync(join(dir, 'expected.stdout'), 'latin1'));
-      expect({ exit: result.exit, reason: result.reason }).toMatchObject({
-        exit: Number(readFileSync(join(dir, 'expected.exit'), 'utf8').trim()),
+    const dir = join(root, name);
+    const disk = existsSync(join(dir, 'disk.img')) ? new Uint8Array(readFileSync(join(dir, 'disk.img'))) : undefined;
+    const layouts: [VirtioLayout, string][] = [['legacy', 'expected.stdout']];
+    if (existsSync(join(dir, 'expected-modern.stdout'))) layouts.push(['modern', 'expected-modern.stdout']);
+    for (const [layout, expected] of layouts) {
+      it(layouts.length > 1 ? `${name} (${layout} virtio)` : name, () => {
+        const result = runBare(new Uint8Array(readFileSync(join(dir, 'prog.elf'))), disk, layout);
+        expect(result.stdout).toBe(readFileSync(join(dir, expected), 'latin1'));
+        expect({ exit: result.exit, reason: result.reason }).toMatchObject({
+          exit: Number(readFileSync(join(dir, 'expected.exit'), 'utf8').trim()),
+        });
       });
-    });
+    }
+    if (disk) {
+      it(`${name}: the shared disk image is never written`, () => {
+        const before = disk.slice();
+        runBare(new Uint8Array(readFileSync(join(dir, 'prog.elf'))), disk);
+        expect(disk).toEqual(before);
+      });
+    }
   }
 });
