@@ -12,7 +12,7 @@ import {
   CGROUP_FIELDS, KERNEL_STATE_VERSION, KernelStateError, wellKnownInodes,
   type CgroupState, type ChannelRef, type FileState, type JobSave, type KernelState, type ProcessSave,
 } from './checkpoint.ts';
-import { ConsoleFile, InodeFile, LogFile, NullFile, Pipe, PipeEnd, TeeFile, type OpenFile } from './file.ts';
+import { ConsoleFile, InodeFile, LogFile, NullFile, type OpenFile, Pipe, PipeEnd, RandomFile, TeeFile, ZeroFile } from './file.ts';
 import { Frame, UNLIMITED_MEMORY } from './frame.ts';
 import { SIGRETURN_FRAME } from './exec.ts';
 import { ALL_SIGNALS, NSIG } from './signal.ts';
@@ -289,6 +289,8 @@ function buildFiles(ctx: RestoreContext, k: Kernel, files: FileState[]): void {
         return file;
       }
       case 'pipe': return new PipeEnd(pick(ctx.pipes, f.pipe, 'pipe'), f.write, wake, false);
+      case 'zero': return new ZeroFile(ctx.inode(f.node));
+      case 'random': return new RandomFile(ctx.inode(f.node), k);
       case 'console': return new ConsoleFile(k.console, f.node === null ? null : ctx.inode(f.node), f.toError === true);
       case 'null': return new NullFile(ctx.inode(f.node));
       case 'log': {

@@ -24,7 +24,7 @@ import { Cgroup } from './cgroup.ts';
 import type { EventCounts } from './cgroup-events.ts';
 import type { RestoreContext } from './checkpoint-restore.ts';
 import type { KernelCosts } from './cost.ts';
-import { ConsoleFile, InodeFile, LogFile, NullFile, Pipe, PipeEnd, TeeFile, type OpenFile } from './file.ts';
+import { ConsoleFile, InodeFile, LogFile, NullFile, Pipe, PipeEnd, RandomFile, TeeFile, ZeroFile, type OpenFile } from './file.ts';
 import type { Frame } from './frame.ts';
 import type { Inode, InodeType } from './fs/inode.ts';
 import { IMAGE_LAYERS_DIR } from './fs/mem-fs.ts';
@@ -70,6 +70,7 @@ export type FileState =
   | { k: 'pipe'; refs: number; pipe: number; write: boolean }
   | { k: 'console'; refs: number; node: number | null; toError?: boolean }
   | { k: 'null'; refs: number; node: number }
+  | { k: 'zero' | 'random'; refs: number; node: number }
   | { k: 'log'; refs: number; chunks: Uint8Array[]; bytes: number }
   | { k: 'tee'; refs: number; target: number; log: number };
 
@@ -257,6 +258,8 @@ function saveFile(ctx: SaveContext, f: OpenFile): FileState {
   if (f instanceof PipeEnd) return { k: 'pipe', refs, pipe: ctx.pipes.id(f.pipe), write: f.writable };
   if (f instanceof ConsoleFile) return { k: 'console', refs, node: f.node ? ctx.inode(f.node) : null, toError: f.toError };
   if (f instanceof NullFile) return { k: 'null', refs, node: ctx.inode(f.node) };
+  if (f instanceof ZeroFile) return { k: 'zero', refs, node: ctx.inode(f.node) };
+  if (f instanceof RandomFile) return { k: 'random', refs, node: ctx.inode(f.node) };
   if (f instanceof LogFile) return { k: 'log', refs, chunks: f.chunks.map((c) => c.slice()), bytes: f.bytes };
   if (f instanceof TeeFile) return { k: 'tee', refs, target: ctx.file(f.target), log: ctx.file(f.log) };
   throw new KernelStateError(`cannot checkpoint an open file of kind ${f.constructor.name}`);

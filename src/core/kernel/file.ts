@@ -3,7 +3,8 @@
 // write that must wait returns a Block naming the channel to sleep on; the system call
 // is then restarted when that channel is woken (see scheduler.ts).
 
-import { EBADF, EINVAL, EISDIR, EPIPE, ESPIPE, KernelError } from './errno.ts';
+import { EBADF, EINVAL, EISDIR, ENOTTY, EPIPE, ESPIPE, KernelError } from './errno.ts';
+import type { Kernel } from './kernel.ts';
 import type { Inode } from './fs/inode.ts';
 import type { Process, SleepKind } from './process.ts';
 
@@ -37,6 +38,10 @@ export abstract class OpenFile {
    */
   poll(): { readable: boolean; writable: boolean; hangup: boolean; channel: object | null } {
     return { readable: true, writable: true, hangup: false, channel: null };
+  }
+  /** Device-specific requests (terminals); anything else is "not a typewriter". */
+  ioctl(_k: Kernel, _p: Process, _cmd: number, _arg: number): number | Block {
+    throw new KernelError(ENOTTY);
   }
   /** Repositions the offset; only regular files and directories can seek. */
   seek(_offset: number, _whence: number): number {
@@ -288,6 +293,46 @@ export class NullFile extends OpenFile {
   }
   read(): Uint8Array {
     return new Uint8Array(0);
+  }
+  write(bytes: Uint8Array): number {
+    return bytes.length;
+  }
+  override inode(): Inode {
+    return this.node;
+  }
+}
+
+/** /dev/zero: endless zero bytes; writes vanish. */
+export class ZeroFile extends OpenFile {
+  constructor(readonly node: Inode) {
+    super(true, true);
+  }
+  read(length: number): Uint8Array {
+    return new Uint8Array(Math.min(length, 1 << 16));
+  }
+  write(bytes: Uint8Array): number {
+    return bytes.length;
+  }
+  override inode(): Inode {
+    return this.node;
+  }
+}
+
+/** /dev/urandom and /dev/random: the kernel's deterministic generator (getrandom's). */
+export class RandomFile extends OpenFile {
+  constructor(readonly node: Inode, private readonly k: { entropy: number }) {
+    super(true, true);
+  }
+  read(length: number): Uint8Array {
+    const out = new Uint8Array(Math.min(length, 1 << 16));
+    let s = (this.k.entropy = (Math.imul(this.k.entropy, 0x9e3779b1) + out.length) >>> 0) || 1;
+    for (let i = 0; i < out.length; i++) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      out[i] = s & 0xff;
+    }
+    return out;
   }
   write(bytes: Uint8Array): number {
     return bytes.length;

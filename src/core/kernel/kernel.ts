@@ -12,9 +12,11 @@ import { Exception, causeName, type Trap } from '../isa/trap.ts';
 import type { ExitEvent } from '../run-result.ts';
 import { AddressSpace } from './address-space.ts';
 import { Cgroup } from './cgroup.ts';
-import { EAGAIN, ENOEXEC, ENOMEM, KernelError } from './errno.ts';
+import { EAGAIN, ENOEXEC, ENOMEM, ENXIO, KernelError } from './errno.ts';
 import { DEFAULT_KERNEL_COSTS, DEFAULT_QUANTUM, type KernelCosts } from './cost.ts';
-import { Block, Console, ConsoleFile, NullFile, type OpenFile } from './file.ts';
+import { Block, Console, ConsoleFile, NullFile, PipeEnd, RandomFile, ZeroFile, type OpenFile } from './file.ts';
+import { Terminal } from './tty.ts';
+import { TtyFile } from './tty-file.ts';
 import type { Inode } from './fs/inode.ts';
 import { MemFs } from './fs/mem-fs.ts';
 import { MountNamespace, PidNamespace, UserNamespace, UtsNamespace, type NamespaceSet } from './namespace.ts';
@@ -145,6 +147,8 @@ export class Kernel {
     this.fs.mkdirs('/bin');
     this.consoleNode = this.makeDevice('console', 0o620);
     this.nullNode = this.makeDevice('null', 0o666);
+    for (const name of ['zero', 'random', 'urandom', 'tty']) this.makeDevice(name, 0o666);
+    this.fs.mkdirs('/dev/pts');
     // The host's view of the pseudo filesystems: all processes, the whole cgroup tree (writable).
     this.fs.root.entries!.set('proc', procfs(this, this.initNs.pid));
     this.fs.mkdirs('/sys/fs').entries!.set('cgroup', cgroupfs(this, this.rootCgroup, true));
@@ -183,12 +187,80 @@ export class Kernel {
 
   // ---- devices ------------------------------------------------------------------------
 
-  /** An open file for a device inode (console, null), or null for ordinary files. */
-  openDevice(node: Inode, _readable: boolean, _writable: boolean, _p?: Process, _noctty = false): OpenFile | null {
+  /**
+   * An open file for a device inode, or null for ordinary files. /dev/tty is the caller's
+   * controlling terminal; opening a terminal makes it the controlling terminal of a
+   * session leader that has none (unless O_NOCTTY).
+   */
+  openDevice(node: Inode, _readable: boolean, _writable: boolean, p?: Process, noctty = false): OpenFile | null {
     if (node.type !== 'chardev') return null;
-    if (node.device === 'console') return new ConsoleFile(this.console, node);
+    switch (node.device) {
+      case 'console': return new ConsoleFile(this.console, node);
+      case 'zero': return new ZeroFile(node);
+      case 'random': case 'urandom': return new RandomFile(node, this);
+      case 'tty': {
+        const t = p ? this.terminalOf(p) : null;
+        if (!t) throw new KernelError(ENXIO);
+        return new TtyFile(t);
+      }
+    }
+    const t = [...this.terminals].find((term) => term.node === node);
+    if (t) {
+      if (p && !noctty && p.leader.sid === p.pid && !this.terminalOf(p) && !t.session) t.attach(p);
+      return new TtyFile(t);
+    }
     return new NullFile(node);
   }
+
+  // ---- terminals ----------------------------------------------------------------------
+
+  /** Every terminal (pseudo-terminal) the host has opened, /dev/pts/N. */
+  readonly terminals = new Set<Terminal>();
+  private nextPts = 0;
+
+  /**
+   * A new terminal whose output goes to `sink` (the host's screen); the host types into
+   * it with input() and closes it with hangup(). It appears as /dev/pts/N.
+   */
+  openTerminal(sink: (bytes: Uint8Array) => void): Terminal {
+    const n = this.nextPts++;
+    const node = this.fs.create('chardev', 0o620);
+    node.device = `pts/${n}`;
+    this.fs.link(this.fs.mkdirs('/dev/pts'), String(n), node);
+    const t = new Terminal(this, node, sink, (136 << 8) | n);
+    this.terminals.add(t);
+    return t;
+  }
+
+  closeTerminal(t: Terminal): void {
+    t.hangup();
+    this.terminals.delete(t);
+    const pts = this.fs.lookup('/dev/pts');
+    const name = t.node.device.slice(4);
+    if (pts?.entries?.get(name) === t.node) this.fs.unlink(pts, name);
+  }
+
+  /** p's controlling terminal: the one whose session is p's, or null. */
+  terminalOf(p: Process): Terminal | null {
+    for (const t of this.terminals) {
+      if (t.session && t.session.ns === p.ns.pid && t.session.sid === p.leader.sid) return t;
+    }
+    return null;
+  }
+
+  /** The process whose system call (or host call) is running: /proc/self names it. */
+  current: Process | null = null;
+
+  /** A stable number for a pipe (/proc/PID/fd's "pipe:[N]"). */
+  pipeId(f: OpenFile): number {
+    if (!(f instanceof PipeEnd)) return 0;
+    let id = this.pipeIds.get(f.pipe);
+    if (id === undefined) this.pipeIds.set(f.pipe, (id = ++this.pipeCount));
+    return id;
+  }
+
+  private readonly pipeIds = new WeakMap<object, number>();
+  private pipeCount = 0;
 
   consoleFile(toError = false): OpenFile {
     return new ConsoleFile(this.console, this.consoleNode, toError);
@@ -399,6 +471,7 @@ export class Kernel {
     p.cgroup.unchargePid();
     this.reparentChildren(p);
     this.releaseVfork(p);
+    if (p.sid === p.tid) this.terminalOf(p)?.sessionEnded();
     this.notifyExit(p);
     for (const listener of this.exitListeners) listener(p);
   }
@@ -578,6 +651,7 @@ export class Kernel {
     const name = syscallName(num);
     this.record(`syscall:${name}`, trap, `${name}(${args.slice(0, 3).map((v) => v | 0).join(', ')})`, this.costs.syscall);
     p.sleepKind = null;
+    this.current = p;
     const result = dispatch(this, p, num, args);
     if (result === NO_RETURN || p.state === 'zombie') return;
     if (result instanceof Block) {
@@ -656,8 +730,8 @@ export class Kernel {
   }
 
   /** Memory as p may see it: its cgroup's memory.max inside a container, else the machine's. */
-  memoryView(p: Process): { total: number; used: number; free: number; shared: number } {
-    const cg = p.cgroup;
+  memoryView(p: Process | null): { total: number; used: number; free: number; shared: number } {
+    const cg = p?.cgroup ?? this.rootCgroup;
     const root = this.rootCgroup;
     const shared = this.textCache.sharedPages * PAGE_SIZE;
     const limited = cg !== root && cg.memoryMax !== Infinity;

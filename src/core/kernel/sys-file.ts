@@ -352,11 +352,32 @@ function sysPipe2(k: Kernel, p: Process, [fdsPtr, flags]: readonly number[]): nu
   return 0;
 }
 
-/** Only the terminal queries libc makes: report "not a terminal" except for the console. */
-function sysIoctl(_k: Kernel, p: Process, [fd]: readonly number[]): number {
-  const node = fileOf(p, fd!).inode();
-  if (node?.device !== 'console') throw new KernelError(ENOTTY);
-  return 0;
+const FIONBIO = 0x5421;
+const FIONCLEX = 0x5450;
+const FIOCLEX = 0x5451;
+const FIONREAD_ = 0x541b;
+
+/** ioctl: the generic requests here, the rest by the open file (a terminal's in tty-file.ts). */
+function sysIoctl(k: Kernel, p: Process, [fd, cmd, arg]: readonly number[]): number | Block {
+  const f = fileOf(p, fd!);
+  switch (cmd! >>> 0) {
+    case FIONBIO:
+      f.nonblock = new DataView(copyIn(p, arg!, 4).buffer).getInt32(0, true) !== 0;
+      return 0;
+    case FIOCLEX: p.fdFlags[fd!] = FD_CLOEXEC; return 0;
+    case FIONCLEX: p.fdFlags[fd!] = 0; return 0;
+    case FIONREAD_:
+      if (f instanceof PipeEnd) {
+        writeU32(p, arg!, f.pipe.buffered);
+        return 0;
+      }
+      if (f instanceof InodeFile && f.node.type === 'file') {
+        writeU32(p, arg!, Math.max(0, f.node.size - f.offset));
+        return 0;
+      }
+      break;
+  }
+  return f.ioctl(k, p, cmd! >>> 0, arg!);
 }
 
 const F_DUPFD = 0;

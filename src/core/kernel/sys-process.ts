@@ -9,7 +9,7 @@ import { Block } from './file.ts';
 import type { Inode } from './fs/inode.ts';
 import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
-import { lookupPath } from './fs/path.ts';
+import { canonicalPath, lookupPath } from './fs/path.ts';
 import { CLD_CONTINUED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, userInfo, validSignal } from './signal.ts';
 import { sendSignal } from './signal-delivery.ts';
 import { NO_RETURN, type SyscallTable } from './syscall-types.ts';
@@ -141,7 +141,11 @@ export function execPath(k: Kernel, p: Process, path: string, argv: string[], en
   // Other threads end first (de_thread); then the image is replaced.
   for (const t of [...p.leader.threads]) if (t !== p) k.exitThread(t, true);
   if (!execImage(k, p, image, argv, envp)) throw new KernelError(ENOMEM);
-  p.exePath = path.startsWith('/') ? path : `${k.cwdPath(p)}/${path}`;
+  try {
+    p.exePath = canonicalPath({ root: p.root, cwd: p.cwd }, path);
+  } catch {
+    p.exePath = path;
+  }
   k.releaseVfork(p);
 }
 

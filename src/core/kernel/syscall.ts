@@ -16,6 +16,7 @@ import { identitySyscalls } from './sys-identity.ts';
 import { fsSyscalls } from './sys-fs.ts';
 import { pollSyscalls } from './sys-poll.ts';
 import { futexSyscalls } from './futex.ts';
+import { syscallNameOrNumber } from './syscall-names.ts';
 import { NO_RETURN, type SyscallArgs, type SyscallResult, type SyscallTable } from './syscall-types.ts';
 
 export { NO_RETURN, type SyscallArgs, type SyscallResult, type SyscallTable };
@@ -40,7 +41,9 @@ export function dispatch(k: Kernel, p: Process, num: number, a: SyscallArgs): Sy
     // Counted per number for /proc/trapdoor/enosys; logged the first time only.
     const seen = k.enosys.get(num) ?? 0;
     k.enosys.set(num, seen + 1);
-    if (seen === 0) k.log(`${p.name}[${p.id}]: unknown system call ${num} -> ENOSYS`);
+    const name = syscallNameOrNumber(num);
+    const known = name.startsWith('syscall_') ? '' : ` (${name})`;
+    if (seen === 0) k.log(`${p.name}[${p.id}]: unknown system call ${num}${known} -> ENOSYS`);
     return -ENOSYS;
   }
   try {

@@ -81,3 +81,17 @@ export function pathOf(root: Inode, dir: Inode): string {
   }
   return '/' + parts.join('/');
 }
+
+/** The absolute path of a file with every symbolic link resolved (/proc/PID/exe, realpath). */
+export function canonicalPath(ctx: PathContext, path: string, depth = 0): string {
+  if (depth > MAX_SYMLINKS) throw new KernelError(ELOOP);
+  const { dir, name } = lookupParent(ctx, path);
+  const base = pathOf(ctx.root, dir);
+  if (name === '') return base;
+  const node = dir.entries!.get(name);
+  if (node?.type === 'symlink') {
+    const target = node.dynamicTarget?.() ?? node.target;
+    return canonicalPath({ root: ctx.root, cwd: dir }, target, depth + 1);
+  }
+  return base === '/' ? `/${name}` : `${base}/${name}`;
+}
