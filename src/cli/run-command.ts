@@ -14,7 +14,7 @@ import { hostDirectory } from './host-directory.ts';
 import { parseVolumeFlag, type VolumeSpec } from '../core/kernel/volume.ts';
 
 export const RUN_HELP = `usage: trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json]
-                     [--ram SIZE] [--env NAME=VALUE]... [--volume DIR:PATH[:ro]]... [-- ARGS...]
+                     [--ram SIZE] [--pmp N] [--env NAME=VALUE]... [--volume DIR:PATH[:ro]]... [-- ARGS...]
        trapdoor run --mode full|pv FILE... [--pcpus N] [--slice CYCLES] [--ram SIZE] [--json]
 
 Runs a program: an ELF file, or assembly source (.s) assembled first
@@ -28,6 +28,8 @@ Runs a program: an ELF file, or assembly source (.s) assembled first
   --max-instructions N   stop after N instructions (per VM with several guests)
   --ram SIZE       guest RAM for bare, full and pv (each VM): bytes, or 64k, 16m, 1g;
                    default 128m
+  --pmp N          bare: the hart's PMP entries, 0 to 64 (default 0: no PMP, every
+                   access allowed, as QEMU with pmp=false)
   --json           print one JSON object with the run's result at the end, instead of
                    the console bytes (they are in its "console" field)
   --env NAME=VALUE set the Linux program's whole environment (repeatable; default
@@ -54,7 +56,7 @@ const MODES: RunMode[] = ['bare', 'full', 'pv', 'linux'];
 
 export function runCommand(argv: string[], io: CliIo): number {
   const args = parseArgs('run', argv, {
-    values: ['--mode', '--max-instructions', '--ram', '--pcpus', '--slice'], booleans: ['--json'], lists: ['--env', '--volume'],
+    values: ['--mode', '--max-instructions', '--ram', '--pmp', '--pcpus', '--slice'], booleans: ['--json'], lists: ['--env', '--volume'],
   });
   if (args.flags.has('--help')) {
     io.stdout.write(RUN_HELP);
@@ -68,6 +70,7 @@ export function runCommand(argv: string[], io: CliIo): number {
   const maxInstructions = typeof max === 'string' ? integerOption('run', '--max-instructions', max) : undefined;
   const json = args.flags.has('--json');
   const ramSize = ramOption(args.flags.get('--ram'), mode);
+  const pmpEntries = pmpOption(args.flags.get('--pmp'), mode);
   const hostOptions = args.flags.has('--pcpus') || args.flags.has('--slice');
   if (files.length > 1 || hostOptions) {
     if (mode !== 'full' && mode !== 'pv') {
@@ -85,7 +88,7 @@ export function runCommand(argv: string[], io: CliIo): number {
   const guestOut = lineBuffered(io);
   try {
     result = runProgram({
-      image, mode, maxInstructions, ramSize, stdin: io.readStdin(),
+      image, mode, maxInstructions, ramSize, pmpEntries, stdin: io.readStdin(),
       onConsole: json ? undefined : guestOut.write,
       onError: json ? undefined : (bytes) => {
         guestOut.flush();
@@ -146,6 +149,15 @@ function ramOption(value: string | true | undefined, mode: RunMode): number | un
     throw new CliError(`run: --ram needs a size from 64k to 2g in whole 4k pages, got '${value}'`, EXIT_USAGE);
   }
   return bytes;
+}
+
+/** --pmp N: PMP entries of the bare machine's hart. */
+function pmpOption(value: string | true | undefined, mode: RunMode): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (mode !== 'bare') throw new CliError('run: --pmp is for --mode bare', EXIT_USAGE);
+  const n = integerOption('run', '--pmp', value);
+  if (n < 0 || n > 64) throw new CliError(`run: --pmp must be 0 to 64, got ${n}`, EXIT_USAGE);
+  return n;
 }
 
 function pcpusOption(value: string | true | undefined): number | undefined {

@@ -8,6 +8,7 @@ import { Machine } from './machine.ts';
 
 export interface MachineSessionOptions {
   ramSize?: number;
+  pmpEntries?: number;
   /** Console input: the UART's receive queue. */
   stdin?: Uint8Array;
   /** Console bytes as the program writes them. */
@@ -27,6 +28,7 @@ export class MachineSession implements Session {
     const onConsole = options.onConsole;
     this.machine = new Machine({
       ramSize: options.ramSize,
+      pmpEntries: options.pmpEntries,
       console: { write: (bytes: Uint8Array) => { this.console.write(bytes); onConsole?.(bytes); } },
     });
     this.machine.load(image);

@@ -42,6 +42,8 @@ export interface MachineOptions {
   disk?: Uint8Array | DiskImage;
   /** virtio-mmio register layout: 'legacy' (version 1, QEMU's default) or 'modern' (version 2). */
   virtio?: VirtioLayout;
+  /** PMP entries of the hart (0..64); default 0: S/U accesses allowed, as QEMU pmp=false. */
+  pmpEntries?: number;
 }
 
 export const MACHINE_STATE_VERSION = 2;
@@ -97,7 +99,7 @@ export class Machine {
   constructor(options: MachineOptions = {}) {
     this.ram = new Ram(RAM_BASE, options.ramSize ?? DEFAULT_RAM_SIZE);
     this.bus = new Bus(this.ram);
-    this.cpu = new Cpu(this.bus);
+    this.cpu = new Cpu(this.bus, { pmpEntries: options.pmpEntries });
     this.plic = new Plic((context, level) => this.setLine(context === 0 ? Interrupt.MachineExternal : SEIP_LINE, level));
     this.uart = new Uart(options.console, (level) => this.plic.setSource(UART_IRQ, level));
     this.clint = new Clint(this.cpu);

@@ -5,17 +5,19 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { assemble } from '../../../src/core/asm/assembler.ts';
 import { readElf } from '../../../src/core/asm/elf-reader.ts';
+import type { ProgramImage } from '../../../src/core/asm/image.ts';
 import { Machine } from '../../../src/core/machine/machine.ts';
 import type { VirtioLayout } from '../../../src/core/machine/virtio-mmio.ts';
 
 const root = join(__dirname, '../../fixtures/bare');
 const programs = readdirSync(root).filter((d) => existsSync(join(root, d, 'prog.elf')));
 
-function runBare(elf: Uint8Array, disk?: Uint8Array, virtio?: VirtioLayout, budget = 200_000_000): { stdout: string; exit: number; reason: string } {
+function runBare(elf: Uint8Array | ProgramImage, disk?: Uint8Array, virtio?: VirtioLayout, budget = 200_000_000): { stdout: string; exit: number; reason: string } {
   const out: number[] = [];
   const machine = new Machine({ console: { write: (b) => out.push(...b) }, disk, virtio });
-  machine.load(readElf(elf));
+  machine.load(elf instanceof Uint8Array ? readElf(elf) : elf);
   const stop = machine.run(budget);
   const stdout = Buffer.from(out).toString('latin1');
   return { stdout, exit: stop.kind === 'exit' ? stop.exitCode : -1, reason: JSON.stringify(stop) };
@@ -46,5 +48,16 @@ describe('bare-metal corpus agrees with QEMU virt', () => {
         expect(disk).toEqual(before);
       });
     }
+  }
+
+  // Hand-written kernels are also assembled by our own assembler: the same output.
+  for (const name of programs.filter((p) => existsSync(join(root, p, 'kernel.s')))) {
+    it(`${name}: kernel.s built by the Trapdoor assembler`, () => {
+      const dir = join(root, name);
+      const r = assemble(readFileSync(join(dir, 'kernel.s'), 'utf8'), { file: 'kernel.s' });
+      expect(r.diagnostics).toEqual([]);
+      const result = runBare(r.image!);
+      expect(result.stdout).toBe(readFileSync(join(dir, 'expected.stdout'), 'latin1'));
+    });
   }
 });
