@@ -56,7 +56,8 @@ describe('bare-metal corpus agrees with QEMU virt', () => {
       const dir = join(root, name);
       const r = assemble(readFileSync(join(dir, 'kernel.s'), 'utf8'), { file: 'kernel.s' });
       expect(r.diagnostics).toEqual([]);
-      const result = runBare(r.image!);
+      const disk = existsSync(join(dir, 'disk.img')) ? new Uint8Array(readFileSync(join(dir, 'disk.img'))) : undefined;
+      const result = runBare(r.image!, disk);
       expect(result.stdout).toBe(readFileSync(join(dir, 'expected.stdout'), 'latin1'));
     });
   }
