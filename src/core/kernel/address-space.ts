@@ -38,6 +38,13 @@ export class OutOfMemory {
 }
 
 const EMPTY_PAGE = new Uint8Array(0);
+/** 2^32: the end of the 32-bit address space. */
+const USER_LIMIT = 2 ** 32;
+
+/** [addr, addr + length) lies inside the 32-bit address space (no wrap past 2^32). */
+export function inUserRange(addr: number, length: number): boolean {
+  return Number.isInteger(addr) && addr >= 0 && length >= 0 && addr + length <= USER_LIMIT;
+}
 
 export class AddressSpace implements Memory {
   private readonly pages = new Map<number, PageEntry>();
@@ -56,9 +63,48 @@ export class AddressSpace implements Memory {
 
   // ---- mapping ------------------------------------------------------------------------
 
+  /** Inserts a region in address order (binary search: no full sort per mmap). */
   addRegion(region: Region): void {
-    this.regions.push(region);
-    this.regions.sort((a, b) => a.start - b.start);
+    let lo = 0;
+    let hi = this.regions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.regions[mid]!.start < region.start) lo = mid + 1;
+      else hi = mid;
+    }
+    this.regions.splice(lo, 0, region);
+  }
+
+  /** Does any region overlap [start, end)? */
+  overlaps(start: number, end: number): boolean {
+    return this.regions.some((r) => r.start < end && r.end > start);
+  }
+
+  /** Is every byte of [start, end) inside some region? (regions are sorted and disjoint) */
+  covers(start: number, end: number): boolean {
+    let at = start;
+    for (const r of this.regions) {
+      if (r.end <= at) continue;
+      if (r.start > at) return false;
+      at = r.end;
+      if (at >= end) return true;
+    }
+    return at >= end;
+  }
+
+  /**
+   * The mapped pages in [start, end), by whichever is fewer: the range's pages or the page
+   * table's entries, so unmapping or protecting a huge range costs what is mapped.
+   */
+  private mappedVpns(start: number, end: number): number[] {
+    const first = Math.floor(start / PAGE_SIZE);
+    const last = Math.ceil(end / PAGE_SIZE);
+    if (last - first <= this.pages.size) {
+      const out: number[] = [];
+      for (let vpn = first; vpn < last; vpn++) if (this.pages.has(vpn)) out.push(vpn);
+      return out;
+    }
+    return [...this.pages.keys()].filter((vpn) => vpn >= first && vpn < last);
   }
 
   findRegion(addr: number): Region | undefined {
@@ -76,7 +122,7 @@ export class AddressSpace implements Memory {
 
   /** Removes the pages and regions in [start, end); frees frames nobody else uses. */
   unmap(start: number, end: number): void {
-    for (let vpn = start >>> PAGE_SHIFT; vpn < end >>> PAGE_SHIFT; vpn++) this.unmapPage(vpn);
+    for (const vpn of this.mappedVpns(start, end)) this.unmapPage(vpn);
     const next: Region[] = [];
     for (const r of this.regions) {
       if (r.end <= start || r.start >= end) next.push(r);
@@ -94,7 +140,7 @@ export class AddressSpace implements Memory {
    * page (program text) made writable becomes copy-on-write, so a store copies it.
    */
   protect(start: number, end: number, prot: number): boolean {
-    for (let a = start; a < end; a += PAGE_SIZE) if (!this.findRegion(a)) return false;
+    if (!this.covers(start, end)) return false;
     const next: Region[] = [];
     for (const r of this.regions) {
       if (r.end <= start || r.start >= end) {
@@ -106,9 +152,8 @@ export class AddressSpace implements Memory {
       if (r.end > end) next.push({ ...r, start: end });
     }
     this.regions = next.sort((a, b) => a.start - b.start);
-    for (let vpn = start >>> PAGE_SHIFT; vpn < end >>> PAGE_SHIFT; vpn++) {
-      const e = this.pages.get(vpn);
-      if (!e) continue;
+    for (const vpn of this.mappedVpns(start, end)) {
+      const e = this.pages.get(vpn)!;
       e.prot = prot;
       if ((prot & PROT_WRITE) && e.frame.shared) e.cow = true;
     }
@@ -360,47 +405,63 @@ export class AddressSpace implements Memory {
   }
 
   // ---- kernel copies (xv6 copyin/copyout): null/false on a bad user pointer -----------
+  // A range that runs past 2^32 is refused whole (Linux's access_ok), never wrapped to 0.
+  // A page the cgroup cannot pay for is a failure too, with oomAt set: the kernel then
+  // OOM-kills the caller, as it does for a store from user code.
 
   copyIn(addr: number, length: number): Uint8Array | null {
+    if (!inUserRange(addr, length)) return null;
     const out = new Uint8Array(length);
-    try {
-      for (let i = 0; i < length; ) {
-        const a = (addr + i) >>> 0;
-        const b = this.page(a, PROT_READ);
-        const off = a & (PAGE_SIZE - 1);
-        const n = Math.min(PAGE_SIZE - off, length - i);
-        out.set(b.subarray(off, off + n), i);
-        i += n;
-      }
-    } catch (e) {
-      if (e instanceof PageFault) return null;
-      throw e;
+    for (let i = 0; i < length; ) {
+      const a = addr + i;
+      const b = this.translate(a, PROT_READ);
+      if (b === null) return null;
+      const off = a & (PAGE_SIZE - 1);
+      const n = Math.min(PAGE_SIZE - off, length - i);
+      out.set(b.subarray(off, off + n), i);
+      i += n;
     }
     return out;
   }
 
   copyOut(addr: number, bytes: Uint8Array): boolean {
-    try {
-      for (let i = 0; i < bytes.length; ) {
-        const a = (addr + i) >>> 0;
-        const b = this.page(a, PROT_WRITE);
-        const off = a & (PAGE_SIZE - 1);
-        const n = Math.min(PAGE_SIZE - off, bytes.length - i);
-        b.set(bytes.subarray(i, i + n), off);
-        i += n;
-      }
-    } catch (e) {
-      if (e instanceof PageFault) return false;
-      throw e;
+    if (!inUserRange(addr, bytes.length)) return false;
+    for (let i = 0; i < bytes.length; ) {
+      const a = addr + i;
+      const b = this.translate(a, PROT_WRITE);
+      if (b === null) return false;
+      const off = a & (PAGE_SIZE - 1);
+      const n = Math.min(PAGE_SIZE - off, bytes.length - i);
+      b.set(bytes.subarray(i, i + n), off);
+      i += n;
     }
     return true;
+  }
+
+  /**
+   * How many bytes from addr (at most length) a copyOut could write without a fault, by
+   * the page tables and regions alone (nothing is allocated): a read checks its buffer
+   * before it takes bytes from a pipe, so a bad pointer loses no data.
+   */
+  writablePrefix(addr: number, length: number): number {
+    if (!inUserRange(addr, Math.min(length, 1))) return 0;
+    let n = 0;
+    while (n < length && addr + n < USER_LIMIT) {
+      const a = addr + n;
+      const e = this.pages.get(a >>> PAGE_SHIFT);
+      const prot = e ? e.prot : this.findRegion(a)?.prot ?? 0;
+      if (!(prot & PROT_WRITE)) break;
+      n = Math.min(length, n + PAGE_SIZE - (a & (PAGE_SIZE - 1)));
+    }
+    return n;
   }
 
   /** A NUL-terminated string of at most max bytes; null on a bad pointer or no NUL. */
   readCString(addr: number, max = 4096): Uint8Array | null {
     const out: number[] = [];
     for (let i = 0; i < max; i++) {
-      const c = this.load((addr + i) >>> 0, 1);
+      if (addr + i >= USER_LIMIT) return null;
+      const c = this.load(addr + i, 1);
       if (c < 0) return null;
       if (c === 0) return Uint8Array.from(out);
       out.push(c);

@@ -123,7 +123,7 @@ export class Cgroup implements MemoryCharge {
   }
 
   unchargePid(): void {
-    for (let g: Cgroup | null = this; g; g = g.parent) g.pidsCurrent--;
+    for (let g: Cgroup | null = this; g; g = g.parent) g.pidsCurrent = Math.max(0, g.pidsCurrent - 1);
   }
 
   chargeCpu(cycles: number): void {

@@ -50,6 +50,11 @@ export class KernelDriver {
         await this.yieldToHost();
         if (stop.kind !== 'budget' && !this.dirty) break;
       }
+    } catch (e) {
+      // Nobody awaits the pump: a failure here would be an unhandled rejection that ends
+      // the whole host (the CLI's shell, the page's worker). Log it; the next kick retries.
+      this.kernel.log(`kernel panic in the scheduler: ${e instanceof Error ? e.message : String(e)}`);
+      this.kernel.oopses++;
     } finally {
       this.running = null;
     }

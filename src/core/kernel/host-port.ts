@@ -219,7 +219,8 @@ export class HostProcessPort implements KernelPort {
       this.kick();
       return this.p.ns.pid.pidOf(child);
     } catch (e) {
-      if (e instanceof KernelError && e.errno === 11) for (const f of stdio) f.refs--;
+      // A failed spawn leaves the references with the caller: give them back.
+      for (const f of stdio) if (--f.refs === 0) f.release();
       throw e;
     }
   }

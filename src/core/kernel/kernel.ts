@@ -272,26 +272,32 @@ export class Kernel {
 
   // ---- process lifecycle --------------------------------------------------------------
 
-  /** Creates a process running `image` (the host's fork+exec); throws if it cannot load. */
+  /**
+   * Creates a process running `image` (the host's fork+exec). The program is loaded before
+   * the process is made visible, so one that cannot load (bad image, pids.max, memory.max)
+   * throws and leaves nothing behind: no pid, no charge, no zombie. The caller keeps its
+   * references to `stdio` on failure; on success they become the process's.
+   */
   spawn(req: SpawnRequest): Process {
     const problem = userImageProblem(req.image);
     if (problem) throw new KernelError(ENOEXEC, problem);
     const ns = req.ns ?? this.initNs;
     const cgroup = req.cgroup ?? this.rootCgroup;
     if (!cgroup.chargePid()) throw new KernelError(EAGAIN, `pids.max of cgroup ${cgroup.path()} reached`);
-    const space = new AddressSpace(cgroup);
-    const p = new Process(this.nextId++, space, req.parent ?? null, ns, cgroup,
+    const p = new Process(this.nextId++, new AddressSpace(cgroup), req.parent ?? null, ns, cgroup,
       req.cwd ?? ns.mnt.root, req.creds ?? { uid: 0, gid: 0 });
+    p.files = [...(req.stdio ?? [this.consoleFile(), this.consoleFile(), this.consoleFile(true)])];
+    if (!execImage(this, p, req.image, req.argv, req.envp ?? DEFAULT_ENV)) {
+      p.files = [];
+      cgroup.unchargePid();
+      const msg = `could not load ${req.argv[0] ?? 'the program'}: out of memory (memory.max of cgroup ${cgroup.path()})`;
+      this.log(msg);
+      throw new KernelError(ENOMEM, msg);
+    }
     ns.pid.attach(p);
     this.joinSession(p);
     p.startCycle = this.now;
     p.parent?.children.add(p);
-    const stdio = req.stdio ?? [this.consoleFile(), this.consoleFile(), this.consoleFile(true)];
-    p.files = [...stdio];
-    if (!execImage(this, p, req.image, req.argv, req.envp ?? DEFAULT_ENV)) {
-      this.exit(p, 0, SIGKILL, 'could not load the program (out of memory)');
-      throw new KernelError(ENOMEM, 'could not load the program: out of memory');
-    }
     this.processes.set(p.id, p);
     this.scheduler.makeRunnable(p);
     return p;
@@ -468,12 +474,17 @@ export class Kernel {
     p.channel = null;
     p.stopped = false;
     p.sigPending = 0n;
-    p.cgroup.unchargePid();
+    // The pid stays charged to the cgroup (pids.current, pid_max) until the zombie is
+    // reaped, as in Linux: unreaped children count, so a fork loop that never waits meets
+    // EAGAIN instead of filling memory with zombies.
     this.reparentChildren(p);
     this.releaseVfork(p);
     if (p.sid === p.tid) this.terminalOf(p)?.sessionEnded();
     this.notifyExit(p);
     for (const listener of this.exitListeners) listener(p);
+    // No parent to wait for it (a process the host started, an orphan with no init to
+    // inherit it): reaped at once, as init would; the host keeps its Process to read the status.
+    if (!p.parent) this.reap(p);
   }
 
   /**
@@ -552,11 +563,13 @@ export class Kernel {
     p.children.clear();
   }
 
-  /** Removes a zombie for good: its pid becomes free (wait4 or the host). */
+  /** Removes a zombie for good: its pid becomes free and its cgroup's pids charge is released. */
   reap(p: Process): void {
+    if (this.processes.get(p.id) !== p) return; // reaped already
     p.parent?.children.delete(p);
     p.ns.pid.detach(p);
     this.processes.delete(p.id);
+    p.cgroup.unchargePid();
   }
 
   /**
@@ -635,11 +648,27 @@ export class Kernel {
   /** What the scheduler calls when a process's slice ended in a trap. */
   handleTrap(p: Process, trap: Trap): void {
     if (trap.interrupt) return;
-    if (trap.cause === Exception.EcallFromU) {
-      this.systemCall(p, trap);
-      return;
+    try {
+      if (trap.cause === Exception.EcallFromU) this.systemCall(p, trap);
+      else this.fault(p, trap);
+    } catch (e) {
+      this.oops(p, e);
     }
-    this.fault(p, trap);
+  }
+
+  /** Kernel bugs met so far (an exception escaped a system call or a fault handler). */
+  oopses = 0;
+
+  /**
+   * A bug in the kernel's own code while it served p: as a Linux oops, it is logged and
+   * the process it happened in is killed, so one guest cannot take the lab down with it.
+   * Tests and the fuzz suite assert that this never happens.
+   */
+  private oops(p: Process, e: unknown): void {
+    this.oopses++;
+    const msg = `kernel BUG while serving ${p.name}[${p.id}]: ${e instanceof Error ? e.message : String(e)}`;
+    this.log(msg);
+    if (p.state !== 'zombie') this.exit(p, 0, SIGKILL, msg);
   }
 
   private systemCall(p: Process, trap: Trap): void {
@@ -653,6 +682,8 @@ export class Kernel {
     p.sleepKind = null;
     this.current = p;
     const result = dispatch(this, p, num, args);
+    // A copy to or from user memory met memory.max: the OOM killer, as for a user store.
+    if (p.space.oomAt !== null && p.state !== 'zombie') this.oomKill(p);
     if (result === NO_RETURN || p.state === 'zombie') return;
     if (result instanceof Block) {
       this.scheduler.sleepOnAny(p, [result.channel, ...result.others], result.deadline ?? undefined);
@@ -666,11 +697,7 @@ export class Kernel {
   private fault(p: Process, trap: Trap): void {
     const where = `at pc 0x${hex(trap.pc)}`;
     if (p.space.oomAt !== null) {
-      p.space.oomAt = null;
-      p.cgroup.recordOomKill();
-      const msg = `Out of memory: Killed process ${p.id} (${p.name}) (memory.max of cgroup ${p.cgroup.path()})`;
-      this.log(msg);
-      this.signal(p, SIGKILL, msg);
+      this.oomKill(p);
       return;
     }
     const sig = faultSignal(trap.cause);
@@ -683,6 +710,18 @@ export class Kernel {
       addr: sig === SIGILL ? trap.pc : trap.tval >>> 0,
     };
     forceSignal(this, p, sig, info, msg);
+  }
+
+  /**
+   * A page p needed could not be paid for (memory.max, or the machine's RAM for the root
+   * group): the OOM killer ends p. No reclaim in this model, so the faulting task is the victim.
+   */
+  oomKill(p: Process): void {
+    p.space.oomAt = null;
+    p.cgroup.recordOomKill();
+    const msg = `Out of memory: Killed process ${p.id} (${p.name}) (memory.max of cgroup ${p.cgroup.path()})`;
+    this.log(msg);
+    this.signal(p, SIGKILL, msg);
   }
 
   /** Adds one kernel entry to the event log and the per-cause counts. */

@@ -184,6 +184,10 @@ function enterHandler(k: Kernel, p: Process, sig: number, info: SigInfo): boolea
   const oldMask = p.savedMask ?? p.sigMask;
   p.savedMask = null;
   if (!p.space.copyOut(frame, buildFrame(p, info, oldMask))) {
+    if (p.space.oomAt !== null) {
+      k.oomKill(p);
+      return false;
+    }
     k.log(`${p.name}[${p.id}]: cannot push a signal frame for ${signalDescription(sig)} at sp 0x${sp.toString(16)}`);
     k.exit(p, 0, SIGSEGV, `${signalDescription(SIGSEGV)} (bad signal frame)`);
     return false;

@@ -2,7 +2,7 @@
 
 import { utf8Encode } from './bytes.ts';
 import {
-  EACCES, EAGAIN, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, EMFILE, ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY,
+  EACCES, EAGAIN, EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, EMFILE, ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY,
   EROFS, ERANGE, KernelError,
 } from './errno.ts';
 import { Block, InodeFile, Pipe, PipeEnd, type OpenFile } from './file.ts';
@@ -69,7 +69,12 @@ export function closeFd(p: Process, fd: number): void {
 function sysRead(_k: Kernel, p: Process, [fd, buf, count]: readonly number[]): number | Block {
   const f = fileOf(p, fd);
   if (!f.readable) throw new KernelError(EBADF);
-  const r = f.read(Math.min(count >>> 0, MAX_IO), p);
+  // Take no more than the buffer can hold, so a bad pointer leaves a pipe's bytes in the
+  // pipe (Linux copies page by page and keeps what it could not copy).
+  const want = Math.min(count >>> 0, MAX_IO);
+  const room = p.space.writablePrefix(buf! >>> 0, want);
+  if (want > 0 && room === 0) throw new KernelError(EFAULT);
+  const r = f.read(room, p);
   if (r instanceof Block) {
     if (f.nonblock) throw new KernelError(EAGAIN);
     return r;
@@ -94,16 +99,40 @@ function sysWrite(k: Kernel, p: Process, [fd, buf, count]: readonly number[]): n
   }
 }
 
-/** readv/writev: an array of {base, len} (struct iovec) done one after another. */
+/** Most struct iovec entries one readv/writev takes (UIO_MAXIOV, <linux/uio.h>). */
+export const IOV_MAX = 1024;
+/** Most bytes one read or write moves (MAX_RW_COUNT: INT_MAX rounded down to a page). */
+const MAX_RW_COUNT = 0x7ffff000;
+
+/**
+ * readv/writev: an array of {base, len} (struct iovec) done one after another. As Linux's
+ * import_iovec: more than IOV_MAX entries or a length that is negative as ssize_t is
+ * EINVAL before anything moves; a fault after some bytes moved returns those bytes.
+ */
 function vectored(op: typeof sysRead) {
   return (k: Kernel, p: Process, [fd, iov, cnt]: readonly number[]): number | Block => {
-    const vec = new DataView(copyIn(p, iov!, (cnt! >>> 0) * 8).buffer);
+    const count = cnt! >>> 0;
+    if (count > IOV_MAX) throw new KernelError(EINVAL);
+    fileOf(p, fd!);
+    const vec = new DataView(copyIn(p, iov!, count * 8).buffer);
+    let sum = 0;
+    for (let i = 0; i < count; i++) {
+      const len = vec.getInt32(i * 8 + 4, true);
+      if (len < 0) throw new KernelError(EINVAL);
+      sum = Math.min(MAX_RW_COUNT, sum + len);
+    }
     let total = 0;
-    for (let i = 0; i < cnt! >>> 0; i++) {
+    for (let i = 0; i < count && total < sum; i++) {
       const base = vec.getUint32(i * 8, true);
-      const len = vec.getUint32(i * 8 + 4, true);
+      const len = Math.min(vec.getUint32(i * 8 + 4, true), sum - total);
       if (len === 0) continue;
-      const r = op(k, p, [fd!, base, len]);
+      let r: number | Block;
+      try {
+        r = op(k, p, [fd!, base, len]);
+      } catch (e) {
+        if (total > 0 && e instanceof KernelError) return total;
+        throw e;
+      }
       if (r instanceof Block) return total > 0 ? total : r;
       total += r;
       if (r < len) break;
@@ -226,18 +255,21 @@ function sysGetdents64(_k: Kernel, p: Process, [fd, buf, count]: readonly number
   for (const [name, node] of dir.entries!) if (name !== '..') names.push([name, node]);
   const out: Uint8Array[] = [];
   let used = 0;
-  while (f.offset < names.length) {
-    const [name, node] = names[f.offset]!;
+  // The offset moves only once the records are in the caller's buffer: a bad pointer
+  // (EFAULT) loses no entries.
+  let next = f.offset;
+  while (next < names.length) {
+    const [name, node] = names[next]!;
     const nameBytes = utf8Encode(name);
     const reclen = (19 + nameBytes.length + 1 + 7) & ~7;
     if (used + reclen > count! >>> 0) {
       if (used === 0) throw new KernelError(EINVAL);
       break;
     }
-    out.push(new StructWriter(reclen).u64(0, node.ino).u64(8, f.offset + 1).u16(16, reclen)
+    out.push(new StructWriter(reclen).u64(0, node.ino).u64(8, next + 1).u16(16, reclen)
       .u8(18, DT[node.type]!).bytesAt(19, nameBytes).bytes);
     used += reclen;
-    f.offset++;
+    next++;
   }
   const all = new Uint8Array(used);
   let at = 0;
@@ -246,6 +278,7 @@ function sysGetdents64(_k: Kernel, p: Process, [fd, buf, count]: readonly number
     at += r.length;
   }
   copyOut(p, buf!, all);
+  f.offset = next;
   return used;
 }
 

@@ -2,12 +2,12 @@
 // regions; pages appear on first touch and are charged to the process's cgroup then.
 
 import { PROT_EXEC, PROT_READ, PROT_WRITE } from './address-space.ts';
-import { EACCES, EINVAL, ENODEV, ENOMEM, KernelError } from './errno.ts';
+import { EACCES, EINVAL, ENODEV, ENOMEM, EPERM, KernelError } from './errno.ts';
 import { InodeFile } from './file.ts';
 import type { Inode } from './fs/inode.ts';
 import { fileOf } from './sys-file.ts';
 import { PAGE_SIZE } from './frame.ts';
-import { STACK_MAX, STACK_TOP } from './exec.ts';
+import { MMAP_BASE, STACK_MAX, STACK_TOP } from './exec.ts';
 import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
 import type { SyscallTable } from './syscall-types.ts';
@@ -19,6 +19,16 @@ const MAP_FIXED = 0x10;
 const MAP_ANONYMOUS = 0x20;
 /** The heap may not grow into the mmap area. */
 const HEAP_LIMIT = 0x40000000;
+/**
+ * TASK_SIZE: the end of the user address space, the stack's top plus the sigreturn page
+ * above it (like a vDSO, a MAP_FIXED mapping may replace it). Every range a call names must
+ * end at or below it: nothing wraps past 2^32.
+ */
+export const TASK_SIZE = STACK_TOP + PAGE_SIZE;
+/** The lowest address mmap may map (vm.mmap_min_addr): page 0 stays a NULL-pointer trap. */
+const MMAP_MIN_ADDR = PAGE_SIZE;
+/** vm.max_map_count: most regions (VMAs) one process may have. */
+export const MAX_MAP_COUNT = 65530;
 
 const pageUp = (v: number): number => Math.ceil(v / PAGE_SIZE) * PAGE_SIZE;
 
@@ -29,8 +39,11 @@ function sysBrk(_k: Kernel, p: Process, [addr]: readonly number[]): number {
   const oldTop = pageUp(p.brk);
   const newTop = pageUp(want);
   if (newTop > oldTop) {
-    const region = p.space.regions.find((r) => r.kind === 'heap');
+    // Linux's brk fails rather than grow the heap over another mapping (a MAP_FIXED one).
+    if (p.space.overlaps(oldTop, newTop)) return p.brk;
+    const region = p.space.regions.find((r) => r.kind === 'heap' && r.end === oldTop);
     if (region) region.end = newTop;
+    else if (p.space.regions.length >= MAX_MAP_COUNT) return p.brk;
     else p.space.addRegion({ start: oldTop, end: newTop, prot: PROT_READ | PROT_WRITE, kind: 'heap' });
   } else if (newTop < oldTop) {
     p.space.unmap(newTop, oldTop);
@@ -39,8 +52,15 @@ function sysBrk(_k: Kernel, p: Process, [addr]: readonly number[]): number {
   return want;
 }
 
-function overlaps(p: Process, start: number, end: number): boolean {
-  return p.space.regions.some((r) => r.start < end && r.end > start);
+/** First fit for `len` bytes at or above `from`, below the stack's reserve; -1 if none. */
+function freeArea(p: Process, from: number, len: number): number {
+  let start = from;
+  for (const r of p.space.regions) {
+    if (r.end <= start) continue;
+    if (r.start >= start + len) break;
+    start = r.end;
+  }
+  return start + len <= STACK_TOP - STACK_MAX ? start : -1;
 }
 
 function protBitsOf(prot: number): number {
@@ -64,14 +84,19 @@ function sysMmap(_k: Kernel, p: Process, [addr, length, prot, flags, fd, pgoff]:
     if (!f.readable || ((flags! & MAP_SHARED) && (prot! & 2) && !f.writable)) throw new KernelError(EACCES);
     file = node;
   }
+  // Each mmap may add a region and split two (a fixed one in the middle of another).
+  if (p.space.regions.length + 2 > MAX_MAP_COUNT) throw new KernelError(ENOMEM);
   let start = addr! >>> 0;
   if (flags! & MAP_FIXED) {
-    if (start % PAGE_SIZE || start + len > STACK_TOP + PAGE_SIZE || start + len < start) throw new KernelError(EINVAL);
+    if (start % PAGE_SIZE) throw new KernelError(EINVAL);
+    // Linux's get_unmapped_area: a range past TASK_SIZE (or wrapping past 2^32) is ENOMEM.
+    if (len > TASK_SIZE || start > TASK_SIZE - len) throw new KernelError(ENOMEM);
+    if (start < MMAP_MIN_ADDR) throw new KernelError(EPERM);
     p.space.unmap(start, start + len);
   } else {
-    start = p.mmapNext;
-    while (overlaps(p, start, start + len)) start += PAGE_SIZE;
-    if (start + len > STACK_TOP - STACK_MAX) throw new KernelError(ENOMEM);
+    start = freeArea(p, p.mmapNext, len);
+    if (start < 0) start = freeArea(p, MMAP_BASE, len);
+    if (start < 0) throw new KernelError(ENOMEM);
     p.mmapNext = start + len;
   }
   const protBits = protBitsOf(prot!);
@@ -93,16 +118,22 @@ function sysMmap(_k: Kernel, p: Process, [addr, length, prot, flags, fd, pgoff]:
 function sysMprotect(_k: Kernel, p: Process, [addr, length, prot]: readonly number[]): number {
   const start = addr! >>> 0;
   if (start % PAGE_SIZE || (prot! & ~7)) throw new KernelError(EINVAL);
+  if ((length! >>> 0) === 0) return 0;
   const end = start + pageUp(length! >>> 0);
-  if (end < start) throw new KernelError(ENOMEM);
+  if (end > TASK_SIZE) throw new KernelError(ENOMEM);
+  if (p.space.regions.length + 2 > MAX_MAP_COUNT) throw new KernelError(ENOMEM);
   if (!p.space.protect(start, end, protBitsOf(prot!))) throw new KernelError(ENOMEM);
   return 0;
 }
 
+/** munmap(addr, len): EINVAL for a misaligned start, an empty range or one past TASK_SIZE. */
 function sysMunmap(_k: Kernel, p: Process, [addr, length]: readonly number[]): number {
   const start = addr! >>> 0;
-  if (start % PAGE_SIZE || (length! >>> 0) === 0) throw new KernelError(EINVAL);
-  p.space.unmap(start, start + pageUp(length! >>> 0));
+  const len = pageUp(length! >>> 0);
+  if (start % PAGE_SIZE || len === 0 || start > TASK_SIZE || len > TASK_SIZE - start) throw new KernelError(EINVAL);
+  // Unmapping the middle of a region splits it in two.
+  if (p.space.regions.length + 1 > MAX_MAP_COUNT) throw new KernelError(ENOMEM);
+  p.space.unmap(start, start + len);
   return 0;
 }
 

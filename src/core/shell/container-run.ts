@@ -44,7 +44,7 @@ function parseRunOptions(args: string[]): RunOptions {
     switch (flag) {
       case '--name': o.name = value(flag, inline); break;
       case '-h': case '--hostname': o.hostname = value(flag, inline); break;
-      case '-m': case '--memory': o.limits.memoryBytes = parseSize(value(flag, inline)); break;
+      case '-m': case '--memory': o.limits.memoryBytes = parseMemoryLimit(flag, value(flag, inline)); break;
       case '--cpus': o.limits.cpus = parsePositive(flag, value(flag, inline)); break;
       case '--pids-limit': o.limits.pidsLimit = Math.floor(parsePositive(flag, value(flag, inline))); break;
       case '-e': case '--env': o.env.push(value(flag, inline)); break;
@@ -68,6 +68,17 @@ export function parseSize(spec: string): number {
   if (!m) throw new UsageError(`invalid size: '${spec}'`);
   const unit = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'b' | 'k' | 'm' | 'g'];
   return Math.floor(Number(m[1]) * unit);
+}
+
+/** The smallest memory.max a container may get: one page (a program needs at least its stack). */
+const MIN_MEMORY_LIMIT = 4096;
+
+function parseMemoryLimit(flag: string, spec: string): number {
+  const bytes = parseSize(spec);
+  if (bytes < MIN_MEMORY_LIMIT) {
+    throw new UsageError(`invalid argument "${spec}" for "${flag}" flag: the smallest memory limit is 4k (one page)`);
+  }
+  return bytes;
 }
 
 function parsePositive(flag: string, spec: string): number {

@@ -149,9 +149,9 @@ _start:
 `);
     k.spawn({ image: build('_start:\n  j _start').image, argv: ['host-init'] });
     const p = k.spawn({ image, argv: ['init'], ns });
+    expect(k.initNs.pid.pidOf(p)).toBe(2);
     k.run(300_000);
     expect(output()).toBe('1\n');
-    expect(k.initNs.pid.pidOf(p)).toBe(2);
   });
 
   it('cannot signal or see processes outside its pid namespace (ESRCH)', () => {

@@ -44,8 +44,9 @@ child:
 status: .word 0
 `);
     const p = k.spawn({ image, argv: ['fork'] });
+    const pid = p.pid; // parentless: reaped by the kernel once it exits
     runAll(k);
-    expect(output()).toBe(`${p.pid}\n0\n7\n-10\n`);
+    expect(output()).toBe(`${pid}\n0\n7\n-10\n`);
     expect(p.state).toBe('zombie');
   });
 
