@@ -29,6 +29,8 @@
 //                                      // with csr.pmp)
 //   cpu.mmu                            // Sv32 + PMP (mmu.ts): mmu.translate(va, width,
 //                                      // access) for debuggers, mmu.tlb, mmu.fence(va|null)
+//   cpu.pageTables = store             // where the page-table walker reads PTEs, when not
+//                                      // physical memory (a hypervisor's shadow tables)
 //   cpu.getState() / setState()        // versioned
 //
 // A step is one instruction executed or one exception raised; the budget counts steps.
@@ -66,7 +68,7 @@ import {
 } from './privilege.ts';
 import { returnFromSupervisor, trapToSupervisor } from './supervisor-trap.ts';
 import { checkStateHeader } from './state-header.ts';
-import { ACCESS_READ, ACCESS_WRITE } from './sv32.ts';
+import { ACCESS_READ, ACCESS_WRITE, type PageTableMemory } from './sv32.ts';
 import { Exception, causeName, type Trap } from './trap.ts';
 
 export type CpuStop =
@@ -128,6 +130,11 @@ export class Cpu {
   /** Physical address of a RAM word whose stores call onWatchedStore, or -1. */
   storeWatch = -1;
   onWatchedStore: ((addr: number, value: number) => void) | null = null;
+  /**
+   * Memory the Sv32 walker reads page tables from instead of the physical memory: a
+   * hypervisor keeps its shadow tables in its own store, out of the guest's reach.
+   */
+  pageTables: PageTableMemory | null = null;
   /** Steps the last run() used of its budget. */
   stepsRun = 0;
   /** Stalled in WFI (3.3.3) until an interrupt is pending in mie. */

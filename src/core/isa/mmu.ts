@@ -30,6 +30,8 @@ export interface Hart {
   readonly csr: CsrFile;
   readonly storeWatch: number;
   readonly onWatchedStore: ((addr: number, value: number) => void) | null;
+  /** Where page tables are read when not from `memory` (a hypervisor's shadow tables). */
+  readonly pageTables: PageTableMemory | null;
 }
 
 const PAGE = 1 << PAGE_SHIFT;
@@ -172,7 +174,7 @@ export class Mmu implements Memory, PageTableMemory {
     if (flags >= 0 && (access !== ACCESS_WRITE || (flags & PTE_D)) && leafPermits(flags, access, priv, s.mstatus)) {
       return this.tlb.pageOf(vpn) + (va & (PAGE - 1));
     }
-    const leaf = walk(this, s.satp, va, access, priv, s.mstatus);
+    const leaf = walk(this.hart.pageTables ?? this, s.satp, va, access, priv, s.mstatus);
     if (typeof leaf === 'number') return leaf === WALK_PAGE_FAULT ? MemoryFault.Page : MemoryFault.Access;
     this.tlb.insert(vpn, leaf);
     return leaf.pageAddr + (va & (PAGE - 1));

@@ -4,6 +4,7 @@
 
 import type { VmMode } from '../run-result.ts';
 import type { GuestMemory } from './guest-memory.ts';
+import type { GuestTranslation, ShadowPageTables } from './shadow-page-table.ts';
 import type { VCpu } from './vcpu.ts';
 
 export interface ExitContext {
@@ -12,6 +13,12 @@ export interface ExitContext {
   readonly memory: GuestMemory;
   /** Guest-physical address of the PV shared page, or 0. */
   readonly sharedPage: number;
+  /** The shadow page tables of a full-virtualization VM, or null. */
+  readonly shadow: ShadowPageTables | null;
+  /** The guest's satp, privilege and mstatus: what its own MMU would translate with. */
+  guestTranslation(): GuestTranslation;
+  /** Executes the one instruction at the guest's pc on the real CPU (its traps handled). */
+  singleStep(): void;
   /** Counts an exit, charges its cost to the guest's clock and logs it. */
   exit(cause: string, pc: number, insn: number, action: string): void;
   /** Delivers a trap to the guest kernel (virtual CSRs and mtvec, or the PV shared page). */

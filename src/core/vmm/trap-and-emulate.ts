@@ -7,26 +7,32 @@
 // no CSR of the host has changed and pc is the faulting instruction's.
 
 import { causeName, Exception, type Trap } from '../isa/trap.ts';
-import { MIP_MTIP, PRIV_M } from '../isa/privilege.ts';
+import {
+  MIP_MTIP, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRIV_M, PRIV_S, PRIV_U,
+} from '../isa/privilege.ts';
+import { CSR } from '../isa/csr.ts';
 import { csrName, emulateCsr, isCsrInstruction } from './csr-emulation.ts';
 import { handleHypercall } from './hypercall.ts';
 import { hex } from './hex.ts';
 import type { ExitContext } from './exit-context.ts';
+import { handleShadowFault } from './shadow-fault.ts';
 
 const MRET = 0x30200073;
+const SRET = 0x10200073;
 const WFI = 0x10500073;
 
 export function handleTrap(vm: ExitContext, trap: Trap): void {
   if (trap.interrupt) return; // the host CPU's own interrupts are off: nothing to do
-  const kernel = vm.vcpu.vpriv === PRIV_M;
+  const vpriv = vm.vcpu.vpriv;
   if (trap.cause === Exception.IllegalInstruction && emulate(vm, trap)) return;
+  if (handleShadowFault(vm, trap)) return;
   if (trap.cause === Exception.EcallFromU) {
-    if (kernel && vm.mode === 'pv') {
+    if (vpriv !== PRIV_U && vm.mode === 'pv') {
       handleHypercall(vm, trap);
       return;
     }
-    // 3.3.1: an ecall reports the mode it came from; the guest kernel's is M-mode's.
-    reflect(vm, trap, kernel ? Exception.EcallFromM : Exception.EcallFromU, 'ecall-reflect');
+    // 3.3.1: an ecall reports the mode it came from (8 + U 0, S 1, M 3).
+    reflect(vm, trap, Exception.EcallFromU + vpriv, 'ecall-reflect');
     return;
   }
   reflect(vm, trap, trap.cause, 'fault-reflect');
@@ -40,20 +46,39 @@ function emulate(vm: ExitContext, trap: Trap): boolean {
     const r = emulateCsr(v, insn);
     if (!r.ok) return false;
     const name = csrName(r.num);
-    if (r.written === null) {
+    if (r.num === CSR.satp && r.written !== null) {
+      vm.exit('satp-write', trap.pc, insn, `guest address space 0x${hex(r.old)} -> 0x${hex(v.vcsr.satp)}`);
+    } else if (r.written === null) {
       vm.exit('csr-read', trap.pc, insn, `read ${name} = 0x${hex(r.old)}`);
     } else {
       vm.exit('csr-write', trap.pc, insn, `${name} 0x${hex(r.old)} -> 0x${hex(v.vcsr.read(r.num) ?? 0)}`);
     }
     return true;
   }
-  if (v.vpriv !== PRIV_M) return false; // mret and wfi are illegal in U-mode (3.3.2, 3.3.3)
+  const mstatus = v.vcsr.mstatus;
+  if (v.vpriv === PRIV_U) return false; // xRET, wfi and sfence.vma are illegal in U-mode
+  const inS = v.vpriv === PRIV_S;
   if (insn === MRET) {
+    if (inS) return false; // 3.3.2
     v.mret();
-    vm.exit('mret', trap.pc, insn, `mret to 0x${hex(v.cpu.pc)} in ${v.vpriv === PRIV_M ? 'M' : 'U'}-mode`);
+    vm.exit('mret', trap.pc, insn, `mret to 0x${hex(v.cpu.pc)} in ${PRIV_NAME[v.vpriv]}-mode`);
+    return true;
+  }
+  if (insn === SRET) {
+    if (inS && (mstatus & MSTATUS_TSR)) return false; // 3.1.6.5
+    v.sret();
+    vm.exit('sret', trap.pc, insn, `sret to 0x${hex(v.cpu.pc)} in ${PRIV_NAME[v.vpriv]}-mode`);
+    return true;
+  }
+  if ((insn & 0xfe007fff) === 0x12000073) { // 4.2.1 SFENCE.VMA
+    if (inS && (mstatus & MSTATUS_TVM)) return false; // 3.1.6.5
+    v.retire(trap.pc + 4);
+    // The shadows follow every guest page-table write, so a fence has nothing to resynchronize.
+    vm.exit('sfence', trap.pc, insn, vm.shadow ? 'TLB fence: shadows are already coherent' : 'TLB fence');
     return true;
   }
   if (insn === WFI) {
+    if (inS && (mstatus & MSTATUS_TW)) return false; // 3.1.6.5
     v.retire(trap.pc + 4);
     const sleeps = v.pendingInterrupts() === 0;
     v.waiting = sleeps;
@@ -64,6 +89,8 @@ function emulate(vm: ExitContext, trap: Trap): boolean {
   }
   return false;
 }
+
+const PRIV_NAME: Record<number, string> = { [PRIV_M]: 'M', [PRIV_S]: 'S', [PRIV_U]: 'U' };
 
 /** Delivers the guest's own trap to the guest's trap vector with the right cause. */
 function reflect(vm: ExitContext, trap: Trap, cause: number, exitCause: string): void {

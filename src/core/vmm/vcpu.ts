@@ -1,5 +1,5 @@
-// A virtual CPU: the host's real Cpu running the guest in U-mode, plus the machine-mode
-// state the guest *believes* it has — a virtual CSR file and a virtual privilege mode.
+// A virtual CPU: the host's real Cpu running the guest in U-mode, plus the privileged
+// state the guest *believes* it has — a virtual CSR file and a virtual privilege mode (M, S or U).
 // The guest kernel thinks it runs in M-mode; the hardware (our Cpu) knows it is in U-mode,
 // so every privileged instruction traps to the VMM, which applies it here.
 //
@@ -9,8 +9,10 @@
 import { Cpu, type CpuState } from '../isa/cpu.ts';
 import { CsrFile, type CsrState } from '../isa/csr.ts';
 import type { Memory } from '../isa/memory.ts';
+import { pendingInterrupt, trapTarget } from '../isa/delegation.ts';
 import { returnFromMachine, trapToMachine } from '../isa/machine-trap.ts';
-import { INTERRUPT_PRIORITY, MIP_MTIP, PRIV_M, PRIV_U } from '../isa/privilege.ts';
+import { INTERRUPT_PRIORITY, MIP_MTIP, PRIV_M, PRIV_S, PRIV_U } from '../isa/privilege.ts';
+import { returnFromSupervisor, trapToSupervisor } from '../isa/supervisor-trap.ts';
 
 export interface VCpuState {
   cpu: CpuState;
@@ -49,10 +51,18 @@ export class VCpu {
     this.cpu.csr.instret += 1;
   }
 
-  /** 3.1.6.1 and 3.1.14-3.1.16: what the hart does on a trap, on the virtual CSRs. */
+  /**
+   * 3.1.8, 3.1.6.1, 3.1.14-3.1.16 and 4.1.1: what the hart does on a trap, on the virtual
+   * CSRs: the guest's own medeleg/mideleg decide whether its M or S mode takes it.
+   */
   enterTrap(cause: number, tval: number, interrupt: boolean, epc: number): void {
-    this.cpu.pc = trapToMachine(this.vcsr, this.vpriv, cause, tval, interrupt, epc);
-    this.vpriv = PRIV_M;
+    if (trapTarget(this.vcsr, this.vpriv, cause, interrupt) === PRIV_S) {
+      this.cpu.pc = trapToSupervisor(this.vcsr, this.vpriv, cause, tval, interrupt, epc);
+      this.vpriv = PRIV_S;
+    } else {
+      this.cpu.pc = trapToMachine(this.vcsr, this.vpriv, cause, tval, interrupt, epc);
+      this.vpriv = PRIV_M;
+    }
     this.cpu.reservation = -1;
   }
 
@@ -61,6 +71,18 @@ export class VCpu {
     this.vpriv = returnFromMachine(this.vcsr);
     this.cpu.reservation = -1;
     this.retire(this.vcsr.mepc);
+  }
+
+  /** 3.3.2 SRET: pc = sepc, privilege = SPP, SIE = SPIE, SPIE = 1, SPP = U. */
+  sret(): void {
+    this.vpriv = returnFromSupervisor(this.vcsr);
+    this.cpu.reservation = -1;
+    this.retire(this.vcsr.sepc);
+  }
+
+  /** 3.1.9 with delegation, on the virtual state: the interrupt the guest takes now, or -1. */
+  takenInterrupt(): number {
+    return pendingInterrupt(this.vcsr, this.vpriv);
   }
 
   /** Virtual interrupts pending and enabled in mie (what wakes a wfi). */
@@ -94,7 +116,7 @@ export class VCpu {
     this.cpu.setState(s.cpu);
     this.cpu.priv = PRIV_U;
     this.vcsr.setState(s.vcsr);
-    this.vpriv = s.vpriv === PRIV_U ? PRIV_U : PRIV_M;
+    this.vpriv = s.vpriv === PRIV_U || s.vpriv === PRIV_S ? s.vpriv : PRIV_M;
     this.waiting = s.waiting;
   }
 }

@@ -16,18 +16,26 @@ import type { ProgramImage } from '../asm/image.ts';
 import type { AccessWidth } from '../isa/memory.ts';
 import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP_SHIFT, PRIV_M } from '../isa/privilege.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
-import { Exception, Interrupt } from '../isa/trap.ts';
+import { causeName, Exception, Interrupt } from '../isa/trap.ts';
 import { checkFitsInRam, LoadError } from '../machine/machine.ts';
+import { DiskImage, type DiskState } from '../machine/disk-image.ts';
+import { checkPlicState, Plic, UART_IRQ, VIRTIO_IRQ_BASE, type PlicState } from '../machine/plic.ts';
 import { PowerOff } from '../machine/power-off.ts';
 import { DEFAULT_RAM_SIZE, RAM_BASE, Ram, type RamState } from '../machine/ram.ts';
 import { Uart, type UartState } from '../machine/uart.ts';
+import { VirtioBlk } from '../machine/virtio-blk.ts';
+import {
+  VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE, VirtioMmio, type VirtioMmioState,
+} from '../machine/virtio-mmio.ts';
+import type { PageTableMemory } from '../isa/sv32.ts';
 import { ConsoleRecord, type VmMode } from '../run-result.ts';
 import type { Stop } from '../session.ts';
 import { DEFAULT_COST_MODEL, exitCost, type CostModel } from './cost-model.ts';
 import { DEFAULT_EXIT_LOG_SIZE, ExitLog, type ExitLogState } from './exit-log.ts';
-import { GuestMemory } from './guest-memory.ts';
+import { GuestMemory, type GuestDevice } from './guest-memory.ts';
 import { hex } from './hex.ts';
 import { FRAME_BYTES, SHARED_PAGE_MAGIC, SHARED_PAGE_VERSION, SharedPage } from './shared-page.ts';
+import { ShadowPageTables, type GuestTranslation } from './shadow-page-table.ts';
 import { handleTrap } from './trap-and-emulate.ts';
 import { VCpu, type VCpuState } from './vcpu.ts';
 import { VirtualClint } from './virtual-clint.ts';
@@ -44,9 +52,11 @@ export interface VmOptions {
   consoleLimit?: number;
   /** Console bytes as the guest produces them (the CLI streams them to stdout). */
   onConsole?: (bytes: Uint8Array) => void;
+  /** The VM's disk behind its virtio block device at 0x10001000 (copied on write). */
+  disk?: Uint8Array | DiskImage;
 }
 
-export const VM_STATE_VERSION = 1;
+export const VM_STATE_VERSION = 2;
 const DEFAULT_CONSOLE_LIMIT = 1 << 20;
 
 export interface VmState {
@@ -63,6 +73,9 @@ export interface VmState {
   halted: number | null;
   failure: string | null;
   sharedPage: number;
+  plic: PlicState;
+  virtio: VirtioMmioState[];
+  disk: DiskState | null;
 }
 
 /** The bare machine's: one kind of load failure, whichever of them loads the image. */
@@ -75,6 +88,11 @@ export class Vm {
   readonly vcpu: VCpu;
   readonly uart: Uart;
   readonly clint: VirtualClint;
+  readonly plic: Plic;
+  readonly virtio: VirtioMmio[];
+  readonly disk: DiskImage | undefined;
+  /** Shadow page tables (full virtualization of a guest that pages), or null. */
+  readonly shadow: ShadowPageTables | null;
   readonly exits: ExitLog;
   readonly cost: CostModel;
   /** Guest-physical address of the PV shared page, or 0. */
@@ -94,8 +112,10 @@ export class Vm {
     this.console = new ConsoleRecord(options.consoleLimit ?? DEFAULT_CONSOLE_LIMIT);
     this.onConsole = options.onConsole;
     this.ram = new Ram(RAM_BASE, options.ramSize ?? DEFAULT_RAM_SIZE);
+    // The guest's interrupt controller: context 0 drives its virtual MEIP, context 1 SEIP.
+    this.plic = new Plic((context, level) => this.setExternalLine(context === 0 ? Interrupt.MachineExternal : SEIP, level));
     const devices = {
-      uart: new Uart({ write: (b) => this.writeConsole(b) }, (level) => this.setExternalLine(level)),
+      uart: new Uart({ write: (b) => this.writeConsole(b) }, (level) => this.plic.setSource(UART_IRQ, level)),
       power: new PowerOff({
         powerOff: (code) => this.powerOff(code),
         reset: () => this.requestReset(),
@@ -103,12 +123,23 @@ export class Vm {
     };
     this.uart = devices.uart;
     // The CLINT needs the vCPU's clock; the memory needs the CLINT: wire in two steps.
-    const table: Array<{ name: string; device: Uart | PowerOff | VirtualClint }> = [
+    this.disk = options.disk instanceof DiskImage ? options.disk : options.disk ? new DiskImage(options.disk) : undefined;
+    const blk = this.disk ? new VirtioBlk(this.disk) : null;
+    this.virtio = Array.from({ length: VIRTIO_MMIO_SLOTS }, (_, i) => new VirtioMmio(
+      VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE, 'legacy', i === 0 ? blk : null,
+      this.ram, (level) => this.plic.setSource(VIRTIO_IRQ_BASE + i, level)));
+    const table: Array<{ name: string; device: GuestDevice['device'] }> = [
       { name: 'power-off', device: devices.power },
       { name: 'uart', device: devices.uart },
+      { name: 'plic', device: this.plic },
+      ...this.virtio.map((t) => ({ name: 'virtio', device: t })),
     ];
     this.memory = new GuestMemory(this.ram, table, (d, k, a, w, v) => this.onMmio(d, k, a, w, v));
     this.vcpu = new VCpu(this.memory, RAM_BASE);
+    this.shadow = this.mode === 'full'
+      ? new ShadowPageTables(guestPageTables(this.ram), () => this.vcpu.cpu.mmu.fence(null))
+      : null;
+    this.vcpu.cpu.pageTables = this.shadow;
     this.clint = new VirtualClint(this.vcpu.cpu.clock, this.vcpu.vcsr);
     table.push({ name: 'clint', device: this.clint });
   }
@@ -124,6 +155,9 @@ export class Vm {
   reset(): void {
     this.ram.clear();
     this.uart.reset();
+    this.plic.reset();
+    for (const t of this.virtio) t.reset();
+    this.shadow?.reset();
     this.halted = null;
     this.failure = null;
     this.resetRequested = false;
@@ -155,6 +189,7 @@ export class Vm {
       const end = this.endState();
       if (end) return end;
       this.injectInterrupt();
+      this.syncAddressSpace();
       if (this.vcpu.waiting) {
         const wake = this.wfiWake();
         if (wake) return wake;
@@ -191,6 +226,17 @@ export class Vm {
   }
 
   // ---- services for the trap handlers ----
+
+  guestTranslation(): GuestTranslation {
+    const v = this.vcpu;
+    return { satp: v.vcsr.satp, priv: v.vpriv, mstatus: v.vcsr.mstatus };
+  }
+
+  singleStep(): void {
+    const stop = this.vcpu.cpu.run(1);
+    if (stop.kind === 'trap') handleTrap(this, stop.trap);
+    else if (stop.kind === 'fault') this.fail(stop.message);
+  }
 
   /** Counts an exit, charges its cost to the guest's clock and logs it. */
   exit(cause: string, pc: number, insn: number, action: string): void {
@@ -309,15 +355,27 @@ export class Vm {
     return Math.max(1, Math.min(left, Math.ceil(deadline - v.cpu.clock.cycles)));
   }
 
+  /**
+   * Points the real MMU at the shadow for the guest's current translation (its satp,
+   * privilege, SUM and MXR), or at nothing while the guest does not translate.
+   */
+  private syncAddressSpace(): void {
+    if (this.shadow === null) return;
+    const cpu = this.vcpu.cpu;
+    const satp = this.shadow.select(this.guestTranslation()) | 0;
+    if (cpu.csr.satp === satp) return;
+    cpu.csr.satp = satp;
+    cpu.mmu.fence(null);
+  }
+
   /** 3.1.9 on the virtual state: inject the highest-priority deliverable interrupt. */
   private injectInterrupt(): void {
     const v = this.vcpu;
     const sp = this.sharedPage;
     if (sp !== 0) this.memory.writeWord(sp + SharedPage.PENDING, v.vcsr.mip());
-    const enabled = sp !== 0
-      ? (this.memory.readWord(sp + SharedPage.IE) ?? 0) !== 0
-      : (v.vcsr.mstatus & MSTATUS_MIE) !== 0;
-    const cause = v.deliverableInterrupt(enabled);
+    const cause = sp !== 0
+      ? v.deliverableInterrupt((this.memory.readWord(sp + SharedPage.IE) ?? 0) !== 0)
+      : v.takenInterrupt();
     if (cause < 0) return;
     v.waiting = false;
     const pc = v.cpu.pc;
@@ -356,8 +414,8 @@ export class Vm {
     this.exit(`mmio-${kind}:${device}`, pc, insn, `${device}: ${what}`);
   }
 
-  private setExternalLine(level: boolean): void {
-    const bit = 1 << Interrupt.MachineExternal;
+  private setExternalLine(cause: number, level: boolean): void {
+    const bit = 1 << cause;
     if (level) this.vcpu.vcsr.mipLines |= bit;
     else this.vcpu.vcsr.mipLines &= ~bit;
   }
@@ -368,6 +426,7 @@ export class Vm {
       vcpu: this.vcpu.getState(), ram: this.ram.getState(), uart: this.uart.getState(),
       exits: this.exits.getState(), console: this.consoleText(), consoleDropped: this.consoleDropped,
       halted: this.halted, failure: this.failure, sharedPage: this.sharedPage,
+      plic: this.plic.getState(), virtio: this.virtio.map((t) => t.getState()), disk: this.disk?.getState() ?? null,
     };
   }
 
@@ -375,6 +434,11 @@ export class Vm {
   setState(s: VmState): void {
     checkStateHeader(s, 'vm', VM_STATE_VERSION);
     if (s.mode !== this.mode) throw new RangeError(`saved VM is in '${s.mode}' mode, this VM is '${this.mode}'`);
+    if ((s.disk === null) !== (this.disk === undefined)) {
+      throw new RangeError(s.disk ? 'the saved VM has a disk and this one has none' : 'the saved VM has no disk and this one has one');
+    }
+    if (!Array.isArray(s.virtio) || s.virtio.length !== this.virtio.length) throw new RangeError('damaged VM state: virtio transports');
+    checkPlicState(s.plic);
     this.ram.setState(s.ram);
     this.vcpu.setState(s.vcpu);
     this.uart.setState(s.uart);
@@ -383,6 +447,10 @@ export class Vm {
     this.halted = s.halted;
     this.failure = s.failure;
     this.sharedPage = s.sharedPage;
+    this.plic.setState(s.plic);
+    s.virtio.forEach((t, i) => this.virtio[i]!.setState(t));
+    if (s.disk) this.disk!.setState(s.disk);
+    this.shadow?.reset();
     this.resetRequested = false;
     this.yieldRequested = false;
   }
@@ -392,9 +460,19 @@ export class Vm {
   }
 }
 
+/** SEIP, the supervisor external interrupt line (3.1.9). */
+const SEIP = 9;
+
+/** Guest RAM as the guest's own page-table walker sees it (shadow fills walk it). */
+function guestPageTables(ram: Ram): PageTableMemory {
+  return {
+    readPte: (pa) => (pa < 2 ** 32 && ram.contains(pa, 4) ? ram.load(pa, 4) : -1),
+    writePte: (pa, pte) => { if (ram.contains(pa, 4)) ram.store(pa, 4, pte); },
+  };
+}
+
 function interruptName(cause: number): string {
-  return cause === Interrupt.MachineTimer ? 'timer interrupt'
-    : cause === Interrupt.MachineSoftware ? 'software interrupt' : 'external interrupt';
+  return causeName(cause, true);
 }
 
 
