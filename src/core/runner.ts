@@ -20,6 +20,8 @@ export interface SessionOptions {
   mode: RunMode;
   /** Bytes of guest RAM (bare, full, pv). */
   ramSize?: number;
+  /** bare, full, pv: the disk image behind the virtio block device (copied on write). */
+  disk?: Uint8Array;
   /** bare: PMP entries of the hart (default 0: everything allowed, as QEMU pmp=false). */
   pmpEntries?: number;
   /** Console input: the UART's receive queue, or the process's standard input. */

@@ -9,6 +9,8 @@ import { Machine } from './machine.ts';
 export interface MachineSessionOptions {
   ramSize?: number;
   pmpEntries?: number;
+  /** The disk behind the virtio block device (copied on write). */
+  disk?: Uint8Array;
   /** Console input: the UART's receive queue. */
   stdin?: Uint8Array;
   /** Console bytes as the program writes them. */
@@ -29,6 +31,7 @@ export class MachineSession implements Session {
     this.machine = new Machine({
       ramSize: options.ramSize,
       pmpEntries: options.pmpEntries,
+      disk: options.disk,
       console: { write: (bytes: Uint8Array) => { this.console.write(bytes); onConsole?.(bytes); } },
     });
     this.machine.load(image);

@@ -3,8 +3,16 @@
 //
 // Cause names (stable: the CLI's --json, lessons and the UI key on them):
 //   csr-read, csr-write       a CSR instruction emulated on the virtual CSRs
-//   mret, wfi                 privileged instructions emulated
-//   mmio-read:DEV, mmio-write:DEV   a device register access (DEV = uart, clint, power-off)
+//   mret, sret, wfi           privileged instructions emulated
+// Memory exits (full virtualization of a paging guest, shadow-page-table.ts):
+//   satp-write                the guest switched address spaces (a shadow is selected)
+//   sfence                    the guest's sfence.vma (the shadows are already coherent)
+//   shadow-fill               a hidden page fault: the shadow was filled from the guest's table
+//   shadow-dirty              the first store to a clean page: the guest's D bit emulated
+//   pt-write                  a store into a write-protected guest page table
+//   page-fault-reflect        the guest's own page fault delivered to its trap vector
+//   mmio-read:DEV, mmio-write:DEV   a device register access (DEV = uart, clint, power-off,
+//                             plic, virtio)
 //   ecall-reflect             the guest's U-mode ecall delivered to its own trap vector
 //   fault-reflect             any other guest exception delivered to its trap vector
 //   interrupt-inject          a virtual interrupt delivered to the guest

@@ -13,6 +13,8 @@ export interface VmSessionOptions {
   ramSize?: number;
   costModel?: Partial<CostModel>;
   exitLogSize?: number;
+  /** The VM's disk behind its virtio block device (copied on write). */
+  disk?: Uint8Array;
   /** Bytes for the guest's UART receive queue. */
   stdin?: Uint8Array;
   onConsole?: (bytes: Uint8Array) => void;
@@ -28,7 +30,7 @@ export class VmSession implements Session {
     this.mode = options.mode;
     this.vm = vm ?? new Vm({
       mode: options.mode, ramSize: options.ramSize, costModel: validateCostModel(options.costModel ?? {}),
-      exitLogSize: options.exitLogSize, onConsole: options.onConsole,
+      exitLogSize: options.exitLogSize, onConsole: options.onConsole, disk: options.disk,
     });
     if (image) this.vm.load(image);
     if (options.stdin) this.vm.uart.receive(options.stdin);

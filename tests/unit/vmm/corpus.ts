@@ -13,16 +13,17 @@ export interface Guest {
   image: ProgramImage;
   expectedStdout: string;
   expectedExit: number;
+  /** The disk behind the virtio block device, for programs that have one (disk.img). */
+  disk?: Uint8Array;
 }
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
-/** The programs of a corpus; those that need a disk (disk.img) are left out: the
- *  hypervisor has no virtio device model, they run on the bare machine only. */
+/** The programs of a corpus, each with its disk (disk.img) when it has one. */
 export function guests(kind: 'bare' | 'pv'): Guest[] {
   const root = join(FIXTURES, kind);
   return readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'prog.elf')) && !existsSync(join(root, d.name, 'disk.img')))
+    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'prog.elf')))
     .map((d) => load(join(root, d.name), d.name));
 }
 
@@ -37,13 +38,14 @@ function load(dir: string, name: string): Guest {
     image: readElf(new Uint8Array(readFileSync(join(dir, 'prog.elf')))),
     expectedStdout: readFileSync(join(dir, 'expected.stdout'), 'latin1'),
     expectedExit: Number(readFileSync(join(dir, 'expected.exit'), 'utf8').trim()),
+    disk: existsSync(join(dir, 'disk.img')) ? new Uint8Array(readFileSync(join(dir, 'disk.img'))) : undefined,
   };
 }
 
 /** Runs an image on the bare machine: console text and exit code. */
-export function runBare(image: ProgramImage, budget = 50_000_000): { console: string; exitCode: number | null } {
+export function runBare(image: ProgramImage, budget = 50_000_000, disk?: Uint8Array): { console: string; exitCode: number | null } {
   let text = '';
-  const m = new Machine({ console: { write: (b) => { text += String.fromCharCode(...b); } } });
+  const m = new Machine({ disk, console: { write: (b) => { text += String.fromCharCode(...b); } } });
   m.load(image);
   for (let left = budget; left > 0; left -= 1_000_000) {
     const stop = m.run(1_000_000);

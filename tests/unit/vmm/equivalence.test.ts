@@ -7,18 +7,15 @@ import { runProgram } from '../../../src/core/runner.ts';
 import { guest, guests, runBare } from './corpus.ts';
 
 const LIMIT = 20_000_000;
-/** Guests that run in S-mode with paging: the hypervisor virtualizes only M and U so far. */
-const NEEDS_MEMORY_VIRTUALIZATION = new Set(['s-mode-sv32']);
-
 describe('full virtualization over the whole bare-metal corpus', () => {
-  const corpus = guests('bare').filter((g) => !NEEDS_MEMORY_VIRTUALIZATION.has(g.name));
-  it('has the guest kernels with timer interrupts and U-mode tasks', () => {
-    expect(corpus.map((g) => g.name)).toEqual(expect.arrayContaining(['rr-kernel', 'timer-wfi', 'umode-traps']));
+  const corpus = guests('bare');
+  it('has the guest kernels with timer interrupts, U-mode tasks, S-mode paging and a disk', () => {
+    expect(corpus.map((g) => g.name)).toEqual(expect.arrayContaining(['rr-kernel', 'timer-wfi', 'umode-traps', 's-mode-sv32', 'virtio-blk']));
   });
   for (const g of corpus) {
     it(`${g.name}: same console bytes and exit status as bare hardware`, () => {
-      const bare = runBare(g.image, LIMIT);
-      const full = runProgram({ image: g.image, mode: 'full', maxInstructions: LIMIT });
+      const bare = runBare(g.image, LIMIT, g.disk);
+      const full = runProgram({ image: g.image, mode: 'full', maxInstructions: LIMIT, disk: g.disk });
       expect(full.end).toBe('exit');
       expect(full.console).toBe(bare.console);
       expect(full.exitCode).toBe(bare.exitCode);
