@@ -11,6 +11,7 @@ import { eventsText } from './cgroup-events.ts';
 import { EINVAL, KernelError } from './errno.ts';
 import { Inode } from './fs/inode.ts';
 import type { Kernel } from './kernel.ts';
+import type { PidNamespace } from './namespace.ts';
 
 const CG_INO = 0x60000000;
 const US = CORE_HZ / 1e6;
@@ -28,7 +29,8 @@ export function parseLimit(text: string): number {
 }
 
 interface CgroupFile {
-  read(g: Cgroup, k: Kernel): string;
+  /** `viewer`: the pid namespace of the view (pids are shown as it numbers them). */
+  read(g: Cgroup, k: Kernel, viewer: PidNamespace): string;
   write?(g: Cgroup, text: string): void;
 }
 
@@ -58,9 +60,12 @@ const FILES: Record<string, CgroupFile> = {
   'pids.current': { read: (g) => `${g.pidsCurrent}\n` },
   'pids.events': { read: (g) => eventsText(g.events, 'pids') },
   'pids.events.local': { read: (g) => eventsText(g.eventsLocal, 'pids') },
+  // The group's processes (thread group leaders, zombies gone) by their pids in the
+  // viewer's namespace, as Linux translates them for the reader; others are not shown.
   'cgroup.procs': {
-    read: (g, k) => [...k.processes.values()].filter((p) => p.cgroup === g && p.state !== 'zombie')
-      .map((p) => `${p.id}\n`).join(''),
+    read: (g, k, viewer) => [...k.processes.values()]
+      .filter((p) => p.cgroup === g && p.state !== 'zombie' && p.leader === p && viewer.pidOf(p) !== 0)
+      .map((p) => `${viewer.pidOf(p)}\n`).join(''),
   },
 };
 
@@ -71,11 +76,18 @@ function cpuStat(g: Cgroup): string {
     + `throttled_usec ${usec(g.throttledCycles)}\n`;
 }
 
-/** The directory for cgroup `g`; `writable` for the host's view. */
-export function cgroupfs(k: Kernel, g: Cgroup, writable: boolean, parent: Inode | null = null): Inode {
+/**
+ * The directory for cgroup `g`; `writable` for the host's view. `parent` is its ".." (the
+ * directory it is mounted in, or the parent group's); `viewer` the pid namespace whose
+ * pids cgroup.procs shows (the host's when null).
+ */
+export function cgroupfs(
+  k: Kernel, g: Cgroup, writable: boolean, parent: Inode | null = null, viewer: PidNamespace | null = null,
+): Inode {
+  const view = viewer ?? k.initNs.pid;
   const dir = new Inode(CG_INO + (hash(g.path()) & 0xffff) * 32, 'dir', 0o555);
   dir.readOnly = !writable;
-  dir.synthetic = { kind: 'cgroup', cgroup: g, writable, parent };
+  dir.synthetic = { kind: 'cgroup', cgroup: g, writable, parent, viewer };
   dir.dynamicEntries = () => {
     const m = new Map<string, Inode>();
     if (parent) m.set('..', parent);
@@ -83,11 +95,11 @@ export function cgroupfs(k: Kernel, g: Cgroup, writable: boolean, parent: Inode 
     for (const [name, spec] of Object.entries(FILES)) {
       const f = new Inode(dir.ino + i++, 'file', spec.write && writable ? 0o644 : 0o444);
       f.readOnly = !(spec.write && writable);
-      f.dynamicContents = () => utf8Encode(spec.read(g, k));
+      f.dynamicContents = () => utf8Encode(spec.read(g, k, view));
       if (spec.write && writable) f.onWrite = (bytes) => spec.write!(g, utf8Decode(bytes));
       m.set(name, f);
     }
-    if (writable) for (const [name, child] of g.children) m.set(name, cgroupfs(k, child, writable, dir));
+    if (writable) for (const [name, child] of g.children) m.set(name, cgroupfs(k, child, writable, dir, viewer));
     return m;
   };
   return dir;

@@ -202,6 +202,11 @@ function buildInodeShells(ctx: RestoreContext, k: Kernel, s: KernelState): void 
   });
 }
 
+/** An inode reference that older states may lack. */
+function optionalInode(ctx: RestoreContext, id: number | null | undefined): Inode | null {
+  return id === undefined || id === null ? null : ctx.inode(id);
+}
+
 function lookupBelow(dir: Inode, path: string): Inode | undefined {
   let node: Inode | undefined = dir;
   for (const name of path.split('/').filter((n) => n !== '')) node = node?.rawDir().entries?.get(name);
@@ -212,14 +217,15 @@ function buildInodeContents(ctx: RestoreContext, k: Kernel, s: KernelState): voi
   const known = new Set(Object.values(s.wellKnown));
   // Synthetic directories first (their factories need namespaces and cgroups).
   s.inodes.forEach((st, id) => {
-    if (st.k === 'proc') ctx.inodes[id] = procfs(k, pick(ctx.pidNs, st.ns, 'pid namespace'));
+    if (st.k === 'proc') ctx.inodes[id] = procfs(k, pick(ctx.pidNs, st.ns, 'pid namespace'), optionalInode(ctx, st.parent));
   });
   const cgroupDir = (id: number): Inode => {
     const st = s.inodes[id]!;
     if (st.k !== 'cgroup') return ctx.inode(id);
     if (ctx.inodes[id]!.synthetic) return ctx.inodes[id]!;
     const parent = st.parent === null ? null : cgroupDir(st.parent);
-    return (ctx.inodes[id] = cgroupfs(k, ctx.cgroup(st.cgroup), st.writable, parent));
+    const viewer = st.viewer === undefined || st.viewer === null ? null : pick(ctx.pidNs, st.viewer, 'pid namespace');
+    return (ctx.inodes[id] = cgroupfs(k, ctx.cgroup(st.cgroup), st.writable, parent, viewer));
   };
   s.inodes.forEach((st, id) => {
     if (st.k === 'cgroup') cgroupDir(id);

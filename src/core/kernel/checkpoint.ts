@@ -57,8 +57,9 @@ export type ChannelRef = { k: 'pipe'; id: number } | { k: 'console' } | { k: 'pr
 
 export type InodeState =
   | { k: 'ref'; path: string; ino: number }
-  | { k: 'proc'; ns: number }
-  | { k: 'cgroup'; cgroup: string; writable: boolean; parent: number | null }
+  /** parent and viewer are optional: states saved before they existed restore without them. */
+  | { k: 'proc'; ns: number; parent?: number | null }
+  | { k: 'cgroup'; cgroup: string; writable: boolean; parent: number | null; viewer?: number | null }
   | {
     k: 'node'; ino: number; type: InodeType; perm: number; data: Uint8Array | null; target: string;
     nlink: number; uid: number; gid: number; mtimeNs: number; readOnly: boolean; version: number;
@@ -229,11 +230,14 @@ function saveInode(ctx: SaveContext, n: Inode): InodeState {
   const layer = ctx.layerPaths.get(n);
   if (layer !== undefined) return { k: 'ref', path: layer, ino: n.ino };
   const origin = n.synthetic;
-  if (origin?.kind === 'proc') return { k: 'proc', ns: ctx.pidNamespace(origin.ns as PidNamespace) };
+  if (origin?.kind === 'proc') {
+    return { k: 'proc', ns: ctx.pidNamespace(origin.ns as PidNamespace), parent: origin.parent ? ctx.inode(origin.parent) : null };
+  }
   if (origin?.kind === 'cgroup') {
     return {
       k: 'cgroup', cgroup: (origin.cgroup as Cgroup).path(), writable: origin.writable,
       parent: origin.parent ? ctx.inode(origin.parent) : null,
+      viewer: origin.viewer ? ctx.pidNamespace(origin.viewer as PidNamespace) : null,
     };
   }
   const dynamic = n.dynamicEntries !== null || n.dynamicContents !== null || n.onWrite !== null;

@@ -148,8 +148,9 @@ export class ContainerRuntime implements ContainerRuntimePort {
   private populateRoot(root: Inode, ns: NamespaceSet, cgroup: Cgroup): void {
     const fs = this.k.fs;
     fs.writeFile('/etc/hostname', utf8Encode(`${ns.uts.hostname}\n`), 0o644, root);
-    root.entries!.set('proc', procfs(this.k, ns.pid));
-    fs.mkdirs('/sys/fs', root).entries!.set('cgroup', cgroupfs(this.k, cgroup, false));
+    root.entries!.set('proc', procfs(this.k, ns.pid, root));
+    const sysFs = fs.mkdirs('/sys/fs', root);
+    sysFs.entries!.set('cgroup', cgroupfs(this.k, cgroup, false, sysFs, ns.pid));
     root.entries!.set('dev', this.devDir);
   }
 

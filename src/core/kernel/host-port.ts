@@ -9,7 +9,7 @@ import type {
   CgroupInfo, DirEntry, ExitStatus, FileStat, FileType, KernelPort, MemoryInfo, NamespaceInfo,
   ProcessInfo, SpawnRequest, Utsname,
 } from './kernel-port.ts';
-import { EACCES, ECHILD, ENOEXEC, ENOTDIR, KernelError } from './errno.ts';
+import { EACCES, ECHILD, ENOEXEC, ENOTDIR, ESRCH, KernelError } from './errno.ts';
 import { Block, Pipe, PipeEnd, type OpenFile } from './file.ts';
 import { PAGE_SIZE } from './frame.ts';
 import type { Inode } from './fs/inode.ts';
@@ -65,7 +65,7 @@ export class HostProcessPort implements KernelPort {
   // ---- files ------------------------------------------------------------------------
 
   open(path: string, flags: number, mode = 0o644): number {
-    return openPath(this.kernel, this.p, AT_FDCWD, path, flags, mode);
+    return openPath(this.kernel, this.live(), AT_FDCWD, path, flags, mode);
   }
 
   close(fd: number): void {
@@ -114,6 +114,7 @@ export class HostProcessPort implements KernelPort {
   }
 
   pipe(): [number, number] {
+    this.live();
     const pipe = new Pipe();
     const wake = (c: object): void => this.kernel.wakeup(c);
     const r = installFd(this.p, new PipeEnd(pipe, false, wake));
@@ -200,6 +201,7 @@ export class HostProcessPort implements KernelPort {
   // ---- processes ----------------------------------------------------------------------
 
   spawn(request: SpawnRequest): number {
+    this.live();
     const node = this.lookup(request.path);
     if (node.type !== 'file') throw new KernelError(EACCES);
     if (this.p.creds.uid !== 0 && !(node.perm & 0o111)) throw new KernelError(EACCES);
@@ -252,8 +254,28 @@ export class HostProcessPort implements KernelPort {
   }
 
   exit(code: number): void {
+    this.exiting = true;
     this.kernel.exit(this.p, code);
     this.kick();
+  }
+
+  private exiting = false;
+
+  onKilled(listener: (status: ExitStatus) => void): void {
+    const me = this.process;
+    const onExit = (p: Process): void => {
+      if (p !== me) return;
+      this.kernel.exitListeners.delete(onExit);
+      if (!this.exiting) listener(exitStatusOf(p));
+    };
+    this.kernel.exitListeners.add(onExit);
+  }
+
+  /** The caller's process, refusing to start new work for one that has ended (ESRCH). */
+  private live(): Process {
+    const p = this.p;
+    if (p.state === 'zombie') throw new KernelError(ESRCH);
+    return p;
   }
 
   // ---- namespaces and cgroups ---------------------------------------------------------

@@ -151,6 +151,11 @@ export interface KernelPort {
   processes(): ProcessInfo[];
   /** The shell's own process ends (the `exit` built-in): closes its fds, wakes its parent. */
   exit(code: number): void;
+  /**
+   * Calls `listener` once if the shell's own process ends other than by exit(): killed
+   * (`kill -9 $$`, its container stopped). The shell then stops running commands.
+   */
+  onKilled?(listener: (status: ExitStatus) => void): void;
 
   // Namespaces and cgroups.
   namespaces(): NamespaceInfo;

@@ -57,6 +57,10 @@ export interface KernelOptions {
 }
 
 export const DEFAULT_MEMORY_BYTES = 128 * 1024 * 1024;
+/** The counter-enable bits (mcounteren/scounteren): cycle, time, instret. */
+const COUNTEREN_CY = 1;
+const COUNTEREN_TM = 2;
+const COUNTEREN_IR = 4;
 export const DEFAULT_PID_MAX = 32768;
 
 export interface SpawnRequest {
@@ -127,6 +131,12 @@ export class Kernel {
     if (opts.consoleErrorSink) this.console.errorSink = opts.consoleErrorSink;
     this.cpu = new Cpu(new AddressSpace());
     this.cpu.interceptUserTraps = true;
+    // User code may read the time CSR (rdtime: the 10 MHz virtual timebase), as Linux
+    // allows; cycle and instret stay privileged, as Linux 6.6+ leaves them by default
+    // (scounteren = TM only; the firmware, like OpenSBI, opens all three to S-mode).
+    // Priv. spec 3.1.11 (mcounteren) and 4.1.5 (scounteren).
+    this.cpu.csr.mcounteren = COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR;
+    this.cpu.csr.scounteren = COUNTEREN_TM;
     this.costs = { ...DEFAULT_KERNEL_COSTS, ...opts.costs };
     // The root cgroup's limits are the machine's: a runaway process meets the OOM killer
     // or EAGAIN instead of exhausting the host.
@@ -150,8 +160,9 @@ export class Kernel {
     for (const name of ['zero', 'random', 'urandom', 'tty']) this.makeDevice(name, 0o666);
     this.fs.mkdirs('/dev/pts');
     // The host's view of the pseudo filesystems: all processes, the whole cgroup tree (writable).
-    this.fs.root.entries!.set('proc', procfs(this, this.initNs.pid));
-    this.fs.mkdirs('/sys/fs').entries!.set('cgroup', cgroupfs(this, this.rootCgroup, true));
+    this.fs.root.entries!.set('proc', procfs(this, this.initNs.pid, this.fs.root));
+    const sysFs = this.fs.mkdirs('/sys/fs');
+    sysFs.entries!.set('cgroup', cgroupfs(this, this.rootCgroup, true, sysFs));
   }
 
   private makeDevice(name: string, perm: number): Inode {

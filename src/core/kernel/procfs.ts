@@ -196,10 +196,14 @@ function cpuStat(k: Kernel, ns: PidNamespace): string {
   ].join('\n') + (count < 0 ? '' : '');
 }
 
-/** The /proc directory for processes in `ns`, to place in a root directory. */
-export function procfs(k: Kernel, ns: PidNamespace): Inode {
+/**
+ * The /proc directory for processes in `ns`, to place in a root directory. `parent` is the
+ * directory it is mounted in: its ".." (cd /proc; cd .. returns there, as across a mount point).
+ */
+export function procfs(k: Kernel, ns: PidNamespace, parent: Inode | null = null): Inode {
   const root: Inode = dynamicDir(PROC_INO, () => {
     const m = new Map<string, Inode>();
+    if (parent) m.set('..', parent);
     for (const t of ns.tasks()) {
       const p = t as Process;
       if (p.leader === p) m.set(String(ns.pidOf(p)), processDir(k, ns, p, root));
@@ -233,6 +237,6 @@ export function procfs(k: Kernel, ns: PidNamespace): Inode {
     ])));
     return m;
   });
-  root.synthetic = { kind: 'proc', ns };
+  root.synthetic = { kind: 'proc', ns, parent };
   return root;
 }

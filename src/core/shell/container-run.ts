@@ -167,7 +167,7 @@ async function runBuiltinInside(ctx: BuiltinContext, port: KernelPort, argv: str
     enterShell: async () => 1,
   };
   const vars = Object.fromEntries(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-  const inner = new Shell({ port, host, table: ctx.shell.table, env: vars });
+  const inner = new Shell({ port, host, table: ctx.shell.table, env: vars, confined: true });
   const status = await inner.execute(argv.map(quote).join(' '));
   await writing;
   try { port.exit(status); } catch { /* already gone */ }
@@ -186,7 +186,7 @@ function containerEnv(info: ContainerInfo, extra: string[]): string[] {
 async function attach(ctx: BuiltinContext, rt: ContainerRuntimePort, id: string, proc: ContainerProcess, env: string[]): Promise<number> {
   if (proc.port) {
     const vars = Object.fromEntries(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-    const nested = new Shell({ port: proc.port, host: ctx.shell.host, table: ctx.shell.table, env: vars });
+    const nested = new Shell({ port: proc.port, host: ctx.shell.host, table: ctx.shell.table, env: vars, confined: true });
     return ctx.shell.host.enterShell(nested);
   }
   const waiting = proc.wait();

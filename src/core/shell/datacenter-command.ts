@@ -11,6 +11,8 @@ export function datacentreCommand(): Builtin {
     name: 'dc',
     summary: 'the data centre: hosts, VMs, migration, failover, backups, cost (dc help)',
     async run(ctx) {
+      // The data centre belongs to the host: a container's shell may not fail its hosts.
+      if (ctx.shell.confined) return fail(ctx, 'no data centre here (the data centre is managed from the host shell)');
       try {
         session ??= new DcSession({ containers: ctx.shell.containers });
       } catch (e) {

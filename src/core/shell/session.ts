@@ -95,6 +95,14 @@ export class Session implements ShellHost {
     };
   }
 
+  shellKilled(shell: Shell): void {
+    const frame = this.frames.find((f) => f.shell === shell);
+    if (!frame || frame.running) return; // a running command's end pops it (run)
+    if (this.interactive && this.frames[this.frames.length - 1] === frame) this.write('\n');
+    this.pop(shell.exitCode ?? 137, frame);
+    if (this.interactive && !this.ended) this.showPrompt();
+  }
+
   enterShell(shell: Shell): Promise<number> {
     return new Promise((resolve) => {
       this.push(shell, resolve);

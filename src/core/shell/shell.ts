@@ -28,6 +28,8 @@ export interface ShellHost {
   connectKeyboard(input: TerminalInput): () => void;
   /** A nested shell takes over the terminal until it exits; settles with its status. */
   enterShell(shell: Shell): Promise<number>;
+  /** A shell's process was killed while it waited for a line: stop showing it. */
+  shellKilled?(shell: Shell): void;
 }
 
 export interface ShellOptions {
@@ -37,6 +39,11 @@ export interface ShellOptions {
   env: Record<string, string>;
   containers?: ContainerRuntimePort;
   vms?: HypervisorPort;
+  /**
+   * A shell inside a container: the host's management commands (container, vm, dc) are
+   * refused, as the container has no access to the host's runtime, hypervisor or data centre.
+   */
+  confined?: boolean;
 }
 
 export interface ShellState {
@@ -53,6 +60,7 @@ export class Shell {
   readonly table: CommandTable;
   readonly containers: ContainerRuntimePort | undefined;
   readonly vms: HypervisorPort | undefined;
+  readonly confined: boolean;
   readonly history = new History();
   readonly jobs = new JobTable();
   lastStatus = 0;
@@ -69,11 +77,20 @@ export class Shell {
     this.table = options.table;
     this.containers = options.containers;
     this.vms = options.vms;
+    this.confined = options.confined ?? false;
     for (const [k, v] of Object.entries(options.env)) this.setVariable(k, v, true);
+    // Killed from inside (`kill -9 $$`) or outside: no more commands run in this shell.
+    this.port.onKilled?.((status) => {
+      if (this.exitCode !== null) return;
+      this.exitCode = status.kind === 'exited' ? status.code : 128 + status.signal;
+      this.foregroundJob?.interrupt.fire();
+      if (!this.foregroundJob) this.host.shellKilled?.(this);
+    });
   }
 
   /** Parses and runs one line; prints syntax errors as sh does (status 2). */
   async execute(line: string): Promise<number> {
+    if (this.exitCode !== null) return this.exitCode;
     this.history.add(line);
     const parsed = parse(line);
     if (!parsed.ok) {

@@ -12,8 +12,8 @@ const NO_DATA = new Uint8Array(0);
 
 /** The factory call that made a synthetic directory: procfs(ns) or cgroupfs(cgroup). */
 export type SyntheticOrigin =
-  | { kind: 'proc'; ns: object }
-  | { kind: 'cgroup'; cgroup: object; writable: boolean; parent: Inode | null };
+  | { kind: 'proc'; ns: object; parent: Inode | null }
+  | { kind: 'cgroup'; cgroup: object; writable: boolean; parent: Inode | null; viewer: object | null };
 
 export type InodeType = 'file' | 'dir' | 'symlink' | 'chardev';
 

@@ -65,16 +65,22 @@ function step(ctx: PathContext, dir: Inode, name: string, follow: boolean, budge
   return resolve({ root: ctx.root, cwd: dir }, child.dynamicTarget?.() ?? child.target, true, budget);
 }
 
+/** Deepest directory nesting pathOf follows (a bound, should ".." links ever form a cycle). */
+const MAX_DEPTH = PATH_MAX / 2;
+
 /** The absolute path of a directory as seen from `root` (getcwd). */
 export function pathOf(root: Inode, dir: Inode): string {
   const parts: string[] = [];
   let node = dir;
-  while (node !== root) {
+  for (let depth = 0; node !== root && depth < MAX_DEPTH; depth++) {
     const parent = node.entries?.get('..');
     if (!parent || parent === node) break;
+    // A synthetic directory (/proc, /sys/fs/cgroup) makes its entries afresh on every
+    // lookup: its children are known by inode number, not by object.
+    const fresh = parent.dynamicEntries !== null;
     let found = '';
     for (const [name, child] of parent.entries!) {
-      if (child === node && name !== '..') found = name;
+      if (name !== '..' && (child === node || (fresh && child.ino === node.ino && child.type === node.type))) found = name;
     }
     parts.unshift(found);
     node = parent;
