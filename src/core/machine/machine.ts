@@ -48,8 +48,6 @@ export interface MachineOptions {
 
 export const MACHINE_STATE_VERSION = 2;
 
-/** mip bit of the supervisor external interrupt (privileged spec 3.1.9), driven by PLIC context 1. */
-const SEIP_LINE = 9;
 
 export interface MachineState {
   kind: 'machine';
@@ -100,7 +98,7 @@ export class Machine {
     this.ram = new Ram(RAM_BASE, options.ramSize ?? DEFAULT_RAM_SIZE);
     this.bus = new Bus(this.ram);
     this.cpu = new Cpu(this.bus, { pmpEntries: options.pmpEntries });
-    this.plic = new Plic((context, level) => this.setLine(context === 0 ? Interrupt.MachineExternal : SEIP_LINE, level));
+    this.plic = new Plic((context, level) => this.setLine(context === 0 ? Interrupt.MachineExternal : Interrupt.SupervisorExternal, level));
     this.uart = new Uart(options.console, (level) => this.plic.setSource(UART_IRQ, level));
     this.clint = new Clint(this.cpu);
     this.disk = options.disk instanceof DiskImage ? options.disk : options.disk ? new DiskImage(options.disk) : undefined;
