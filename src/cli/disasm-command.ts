@@ -2,7 +2,7 @@
 // code section, a label line at each symbol, then address, instruction word and text.
 
 import { DisassemblyState, decodeText, sortedSymbols } from '../core/asm/disassembler.ts';
-import type { ProgramImage } from '../core/asm/image.ts';
+import { rvcAt, type ProgramImage } from '../core/asm/image.ts';
 import { parseArgs } from './args.ts';
 import { SHF_EXECINSTR, SHT_PROGBITS, readMappingSymbols, readSections } from './elf-sections.ts';
 import { CliError, EXIT_USAGE, type CliIo } from './io.ts';
@@ -32,7 +32,7 @@ export function disasmCommand(argv: string[], io: CliIo): number {
 const SKIP_ZEROES = 8;
 const SKIP_ZEROES_AT_END = 3;
 /** Width of the raw-bytes column, as objdump pads it for each instruction size. */
-const RAW_WIDTH: Record<number, number> = { 1: 21, 2: 20, 4: 18 };
+const RAW_WIDTH: Record<number, number> = { 1: 18, 2: 20, 4: 18 };
 
 /** The whole objdump -d text for an ELF file. */
 export function listing(file: string, bytes: Uint8Array, image: ProgramImage): string {
@@ -47,7 +47,7 @@ export function listing(file: string, bytes: Uint8Array, image: ProgramImage): s
     const end = sec.addr + Math.min(sec.size, bytes.length - sec.offset);
     const starts = [...labels.keys()].filter((a) => a > sec.addr && a < end).sort((a, b) => a - b);
     const blocks = [sec.addr, ...starts, end];
-    const state = new DisassemblyState(image.symbolInfo);
+    const state = new DisassemblyState(image.symbolInfo, image.rvc ?? false);
     for (let b = 0; b + 1 < blocks.length; b++) {
       const label = labels.get(blocks[b]!);
       if (label !== undefined) out.push(`\n${hex8(blocks[b]!)} <${label}>:\n`);
@@ -76,7 +76,9 @@ function block(out: string[], bytes: Uint8Array, delta: number, from: number, to
     const at = pc + delta;
     const data = isData(mapping, pc);
     const left = to - pc;
-    const size = data ? (left >= 4 ? 4 : left >= 2 ? 2 : 1) : (bytes[at]! & 3) === 3 && left >= 4 ? 4 : 2;
+    // Data goes up to 4 bytes at a time but stops where the code starts again (riscv_data_length).
+    const dataLeft = Math.min(left, nextMapping(mapping, pc) - pc);
+    const size = data ? (dataLeft >= 4 ? 4 : dataLeft >= 2 ? 2 : 1) : (bytes[at]! & 3) === 3 && left >= 4 ? 4 : 2;
     let word = 0;
     for (let i = size - 1; i >= 0; i--) word = word * 256 + bytes[at + i]!;
     const raw = word.toString(16).padStart(size * 2, '0');
@@ -84,12 +86,19 @@ function block(out: string[], bytes: Uint8Array, delta: number, from: number, to
     if (data) {
       text = `${size === 4 ? '.word' : size === 2 ? '.short' : '.byte'}\t0x${raw}`;
     } else {
+      state.rvc = rvcAt(image, pc);
       const d = decodeText(word, pc, image.symbols, state);
       text = (d.operands ? `${d.mnemonic}\t${d.operands}` : d.mnemonic) + (d.comment ? ` # ${d.comment}` : '');
     }
     out.push(`${pc.toString(16).padStart(8, ' ')}:\t${raw.padEnd(RAW_WIDTH[size]!, ' ')}\t${text}\n`);
     pc += size;
   }
+}
+
+/** The address of the first mapping symbol after pc. */
+function nextMapping(mapping: { addr: number; data: boolean }[], pc: number): number {
+  for (const m of mapping) if (m.addr > pc) return m.addr;
+  return Infinity;
 }
 
 /** Is pc inside a $d (data) mapping region? */

@@ -44,9 +44,9 @@ export function elfImage(path: string, bytes: Uint8Array): ProgramImage {
 
 /** Assembles source; prints every diagnostic to `report`; throws when there are errors. */
 export function assembleFile(path: string, bytes: Uint8Array, textBase: number | undefined,
-  report: (line: string) => void): { image: ProgramImage; elf: Uint8Array } {
+  report: (line: string) => void, rvc = false): { image: ProgramImage; elf: Uint8Array } {
   const source = new TextDecoder().decode(bytes);
-  const r = assemble(source, { file: path, textBase });
+  const r = assemble(source, { file: path, textBase, rvc });
   for (const d of r.diagnostics) report(formatDiagnostic(d));
   const errors = r.diagnostics.filter((d: Diagnostic) => d.severity === 'error').length;
   if (errors > 0 || !r.image || !r.elf) {

@@ -8,7 +8,7 @@ import { DiagnosticSink } from './diagnostics-catalogue.ts';
 import { encode } from './encoder.ts';
 import { evaluate, type Value } from './expression.ts';
 import { SEG_R, SEG_W, SEG_X, type LineEntry, type ProgramImage, type Segment } from './image.ts';
-import type { MachineOp } from './instruction-forms.ts';
+import { opSize, type MachineOp } from './instruction-forms.ts';
 import { Layout, LOCAL_SEP } from './layout.ts';
 import { tokenize } from './lexer.ts';
 import { parse } from './parser.ts';
@@ -21,6 +21,11 @@ export interface AssembleOptions {
   file?: string;
   /** Address of .text: 0x80000000 (bare metal, the default) or 0x10000 (Linux user). */
   textBase?: number;
+  /**
+   * The C extension from the start (`-march=rv32imac`): ordinary instructions are compressed
+   * where GNU as would compress them. Off by default; `.option rvc` turns it on from a line on.
+   */
+  rvc?: boolean;
 }
 
 export interface AssembleResult {
@@ -35,7 +40,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   const sink = new DiagnosticSink(options.file ?? 'input.s');
   let result: AssembleResult;
   try {
-    result = run(source, options.textBase ?? BARE_METAL_TEXT_BASE, sink);
+    result = run(source, options.textBase ?? BARE_METAL_TEXT_BASE, options.rvc ?? false, sink);
   } catch (e) {
     // A bug here must not take the lab down: report it like any other diagnostic.
     sink.report('internal-error', { line: 1, column: 1, endColumn: 2 }, { detail: e instanceof Error ? e.message : String(e) });
@@ -52,8 +57,8 @@ function inSourceOrder(list: Diagnostic[]): Diagnostic[] {
     .sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-function run(source: string, textBase: number, sink: DiagnosticSink): AssembleResult {
-  const layout = new Layout(sink);
+function run(source: string, textBase: number, rvc: boolean, sink: DiagnosticSink): AssembleResult {
+  const layout = new Layout(sink, rvc);
   layout.run(parse(tokenize(source, sink), sink));
   const placement = placeSections(layout.sections.values(), textBase >>> 0);
   const symbols = finalSymbols(layout, placement);
@@ -63,7 +68,8 @@ function run(source: string, textBase: number, sink: DiagnosticSink): AssembleRe
   for (const sec of layout.sections.values()) fill(sec, placement.input.get(sec.name)!, resolver);
   if (sink.errorCount > 0) return { diagnostics: sink.list };
   const image = buildImage(layout, placement, symbols, textBase >>> 0);
-  const elf = writeElf({ image, sections: sectionsForElf(placement), symbols: elfSymbols(layout, placement, symbols) });
+  if (layout.usedRvc) image.rvc = true;
+  const elf = writeElf({ image, sections: sectionsForElf(placement), symbols: elfSymbols(layout, placement, symbols), rvc: layout.usedRvc });
   return { diagnostics: sink.list, image, elf };
 }
 
@@ -126,7 +132,11 @@ function globalPointer(placement: Placement): number {
 function notePcrelHi(sec: Section, base: number, resolver: Resolver): void {
   for (const item of sec.items) {
     if (item.kind !== 'instruction') continue;
-    item.ops.forEach((op, i) => { if (typeof op.imm === 'object') resolver.notePcrelHi(op.imm, (base + item.offset + 4 * i) >>> 0); });
+    let offset = item.offset;
+    for (const op of item.ops) {
+      if (typeof op.imm === 'object') resolver.notePcrelHi(op.imm, (base + offset) >>> 0);
+      offset += opSize(op);
+    }
   }
 }
 
@@ -136,6 +146,7 @@ function fill(sec: Section, base: number, resolver: Resolver): void {
 
 function fillItem(sec: Section, item: Item, base: number, resolver: Resolver): void {
   const addr = (base + item.offset) >>> 0;
+  if (item.kind === 'align' || item.kind === 'isa') return;
   if (item.kind === 'data') {
     const v = resolver.value(item.expr, addr);
     if (v === undefined) return;
@@ -146,10 +157,12 @@ function fillItem(sec: Section, item: Item, base: number, resolver: Resolver): v
     writeLE(sec.bytes, item.offset, BigInt.asUintN(bits, v), item.size);
     return;
   }
-  item.ops.forEach((op, i) => {
-    const word = encodeOp(op, (addr + 4 * i) >>> 0, item.mnemonic, resolver);
-    if (word !== undefined) writeLE(sec.bytes, item.offset + 4 * i, BigInt(word), 4);
-  });
+  let offset = 0;
+  for (const op of item.ops) {
+    const word = encodeOp(op, (addr + offset) >>> 0, item.mnemonic, resolver);
+    if (word !== undefined) writeLE(sec.bytes, item.offset + offset, BigInt(word), opSize(op));
+    offset += opSize(op);
+  }
 }
 
 function warnTruncated(resolver: Resolver, item: Item & { kind: 'data' }, v: bigint, bits: number): void {
@@ -186,7 +199,10 @@ function buildImage(layout: Layout, placement: Placement, symbols: Map<string, b
     .map((l) => ({ addr: (placement.input.get(l.section)! + l.offset) >>> 0, file: layout.sink.file, line: l.line, column: l.column }))
     .sort((a, b) => a.addr - b.addr);
   const start = visible.get('_start');
-  return { entry: start ?? textBase, segments, symbols: visible, lines, dataRanges: codeDataRanges(placement) };
+  const isaMarks = placement.output.get('.text')!.inputs.flatMap((s) => s.items
+    .filter((i) => i.kind === 'isa')
+    .map((i) => ({ addr: (placement.input.get(s.name)! + i.offset) >>> 0, rvc: i.rvc })));
+  return { entry: start ?? textBase, segments, symbols: visible, lines, dataRanges: codeDataRanges(placement), ...(isaMarks.length ? { isaMarks } : {}) };
 }
 
 /** Data among code, as absolute address ranges (objdump's `$d` regions). */

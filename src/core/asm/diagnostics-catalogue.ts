@@ -40,7 +40,12 @@ export const ASM_DIAGNOSTICS = {
   'bad-directive-operand': "'{name}' expects {expected}",
   'bad-option': "unknown .option '{text}'",
   'pic-ignored': "'la' under '.option pic' still computes the address pc-relatively (like 'lla'): there is no GOT here",
-  'rvc-ignored': "'.option rvc' has no effect: the machine has no C extension, so every instruction stays 32 bits (GNU as would compress some)",
+  'needs-rvc': "'{name}' is a compressed instruction (C extension): enable it with '.option rvc' or assemble with --march=rv32imac",
+  'rvc-register': "operand {index} of '{name}' must be one of s0, s1, a0-a5 (x8-x15), got '{text}'",
+  'rvc-sp': "operand {index} of '{name}' must be sp, got '{text}'",
+  'rvc-not-sp': "operand {index} of '{name}' cannot be sp (that encoding is c.addi16sp)",
+  'rvc-zero-register': "operand {index} of '{name}' cannot be zero (x0)",
+  'rvc-immediate': "immediate {value} out of range for '{name}': expected {expected}",
   'internal-error': 'internal assembler error: {detail} (please report this with the source)',
   'unbalanced-option-pop': '.option pop without a matching .option push',
 } as const;

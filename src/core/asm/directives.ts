@@ -7,6 +7,7 @@ import { didYouMean } from './edit-distance.ts';
 import type { Expr, Value } from './expression.ts';
 import type { Token } from './lexer.ts';
 import { spanOf, textOf } from './parser.ts';
+import { archHasC } from './isa-string.ts';
 import { outputSectionFor, type Section, type SectionName } from './section.ts';
 import type { SymbolTable } from './symbol-table.ts';
 
@@ -17,6 +18,8 @@ export interface Layout {
   /** undefined while in a discarded section. */
   current: Section | undefined;
   rvc: boolean;
+  /** RVC was turned on at some point (the ELF then says so). */
+  usedRvc: boolean;
   pic: boolean;
   readonly optionStack: { rvc: boolean; pic: boolean }[];
   ended: boolean;
@@ -188,14 +191,17 @@ function align(L: Layout, op: Token, args: Token[][], unit: 'power' | 'bytes'): 
   }
   const sec = L.current;
   sec.align = Math.max(sec.align, bytes);
-  // GNU (tc-riscv.h md_do_align): in code, without a fill, aligning to no more than the
-  // instruction size (4 without RVC) emits nothing; only the section alignment grows.
-  if (sec.output === '.text' && fill === undefined && bytes <= 4 && n !== 0n) return;
+  // GNU (tc-riscv.c riscv_frag_align_code): in code, without a fill, aligning to no more
+  // than the instruction size (4, or 2 under RVC) emits nothing; only the section alignment grows.
+  if (sec.output === '.text' && fill === undefined && bytes <= (L.rvc ? 2 : 4) && n !== 0n) return;
   const pad = (bytes - (sec.offset % bytes)) % bytes;
+  const fillByte = fill === undefined ? undefined : Number(BigInt.asUintN(8, fill));
+  // In code, relaxation may move this point: remember the alignment to pad it again.
+  if (sec.output === '.text') sec.items.push({ kind: 'align', offset: sec.offset, size: max !== undefined && pad > Number(max) ? 0 : pad, bytes, max: max === undefined ? undefined : Number(max), fill: fillByte });
   if (max !== undefined && pad > Number(max)) return;
   if (fill === undefined && sec.output === '.text') return emitCodePadding(sec, pad);
   if (pad > 0) sec.markData(sec.offset, sec.offset + pad);
-  sec.emit(new Array(pad).fill(Number(BigInt.asUintN(8, fill ?? 0n))));
+  sec.emit(new Array(pad).fill(fillByte ?? 0));
 }
 
 /** Code padding; an odd zero byte is data to objdump (GNU marks it with `$d`). */
@@ -226,10 +232,25 @@ function option(L: Layout, op: Token, args: Token[][]): void {
     else ({ rvc: L.rvc, pic: L.pic } = saved);
     return;
   }
-  if (name === 'arch') return;
+  if (name === 'arch') return optionArch(L, args.slice(1));
   if (!OPTIONS.includes(name)) L.sink.report('bad-option', t!, { text: name });
   if (name === 'rvc' || name === 'norvc') L.rvc = name === 'rvc';
+  if (name === 'rvc') L.usedRvc = true;
   if (name === 'pic' || name === 'nopic') L.pic = name === 'pic';
+}
+
+/**
+ * `.option arch, +c` / `-c` / `rv32imac...`: only the C extension changes anything here
+ * (the other extensions are always on); pushed and popped like `.option rvc`.
+ */
+function optionArch(L: Layout, args: Token[][]): void {
+  for (const a of args) {
+    const text = textOf(a).replace(/\s+/g, '');
+    if (text === '+c') L.rvc = true;
+    else if (text === '-c') L.rvc = false;
+    else if (/^rv32/.test(text)) L.rvc = archHasC(text);
+    if (L.rvc) L.usedRvc = true;
+  }
 }
 
 function typeDirective(L: Layout, op: Token, args: Token[][]): void {

@@ -4,6 +4,7 @@
 // "# address <symbol>" hints objdump derives from a preceding lui/auipc.
 
 import { objdumpCsrName } from './csr-names.ts';
+import { decodeCompressed } from './disassemble-compressed.ts';
 import type { SymbolInfo } from './image.ts';
 import { ABI_NAMES } from './registers.ts';
 
@@ -13,8 +14,12 @@ export type SymbolMap = ReadonlyMap<string, number>;
 /** What objdump remembers between instructions: the upper part each register holds. */
 export class DisassemblyState {
   readonly hiAddr = new Map<number, number>();
-  /** Symbol types and sizes (ProgramImage.symbolInfo): objdump's tie-break between symbols at one address. */
-  constructor(readonly symbolInfo?: ReadonlyMap<string, SymbolInfo>) {}
+  /**
+   * symbolInfo: symbol types and sizes (ProgramImage.symbolInfo), objdump's tie-break between
+   * symbols at one address. rvc: the C extension is on, so 16-bit words are instructions
+   * (objdump decodes them only when the file's ISA has C; else they print as .2byte).
+   */
+  constructor(readonly symbolInfo?: ReadonlyMap<string, SymbolInfo>, public rvc = false) {}
 }
 
 export interface DecodedText {
@@ -50,7 +55,7 @@ interface Ctx {
 
 export function decodeText(w: number, pc: number, symbols: SymbolMap | undefined, state: DisassemblyState): DecodedText {
   const c: Ctx = { w, pc, symbols, state };
-  const r = decodeOp(c) ?? { mnemonic: (w & 3) === 3 ? '.4byte' : '.2byte', operands: hex((w & 3) === 3 ? w : w & 0xffff) };
+  const r = ((w & 3) !== 3 ? compressedOp(c) : decodeOp(c)) ?? { mnemonic: (w & 3) === 3 ? '.4byte' : '.2byte', operands: hex((w & 3) === 3 ? w : w & 0xffff) };
   return c.comment === undefined ? r : { ...r, comment: c.comment };
 }
 
@@ -75,6 +80,16 @@ function decodeOp(c: Ctx): DecodedText | undefined {
 }
 
 const t = (mnemonic: string, ...ops: string[]): DecodedText => ({ mnemonic, operands: ops.join(',') });
+
+/** A 16-bit word (the low half of w), when the C extension is on. */
+function compressedOp(c: Ctx): DecodedText | undefined {
+  if (!c.state.rvc) return undefined;
+  return decodeCompressed(c.w & 0xffff, {
+    target: (offset) => target(c, offset),
+    hint: (base, offset) => hint(c, base, offset),
+    setHi: (rd, value) => c.state.hiAddr.set(rd, value),
+  });
+}
 
 /** lui/auipc: print the raw 20-bit field and remember the value for later hints. */
 function upper(c: Ctx, name: string, value: number): DecodedText {

@@ -3,6 +3,7 @@
 // e_entry its entry, and .symtab its symbols (tohost, _start...). Anything else — not
 // ELF, 64-bit, big-endian, another machine, truncated — is one ElfError with a clear message.
 
+import { archHasC } from './isa-string.ts';
 import { SEG_R, SEG_W, SEG_X, type ProgramImage, type Segment, type SymbolInfo } from './image.ts';
 
 export class ElfError extends Error {
@@ -31,14 +32,46 @@ export function readElf(bytes: Uint8Array): ProgramImage {
   const machine = view.getUint16(18, true);
   if (machine !== EM_RISCV) throw new ElfError(`not a RISC-V ELF file (e_machine is ${machine}, RISC-V is ${EM_RISCV})`);
   if (type !== ET_EXEC && type !== ET_DYN) throw new ElfError(`not an executable ELF file (e_type is ${type}); link it first`);
-  const { symbols, info } = readSymbols(bytes, view);
-  return {
+  const { symbols, info, isaMarks } = readSymbols(bytes, view);
+  const image: ProgramImage = {
     entry: view.getUint32(24, true),
     segments: readSegments(bytes, view),
     symbols,
     lines: [],
     symbolInfo: info,
   };
+  if (usesRvc(bytes, view)) image.rvc = true;
+  if (isaMarks.length) image.isaMarks = isaMarks;
+  return image;
+}
+
+const SHT_RISCV_ATTRIBUTES = 0x70000003;
+const EF_RISCV_RVC = 0x1;
+
+/**
+ * Whether 16-bit words are C instructions, as objdump decides: the ISA string of the
+ * RISC-V attributes section (Tag_RISCV_arch) when there is one, else the EF_RISCV_RVC flag.
+ */
+function usesRvc(bytes: Uint8Array, view: DataView): boolean {
+  const shoff = view.getUint32(32, true);
+  const shentsize = view.getUint16(46, true);
+  const shnum = view.getUint16(48, true);
+  for (let i = 0; shoff !== 0 && shentsize >= 40 && i < shnum && shoff + (i + 1) * shentsize <= bytes.length; i++) {
+    const at = shoff + i * shentsize;
+    if (view.getUint32(at + 4, true) !== SHT_RISCV_ATTRIBUTES) continue;
+    const offset = view.getUint32(at + 16, true);
+    const end = Math.min(bytes.length, offset + view.getUint32(at + 20, true));
+    const text = latin1(bytes, offset, end);
+    const arch = /rv(32|64)[a-z0-9_]*/.exec(text)?.[0];
+    if (arch) return archHasC(arch);
+  }
+  return (view.getUint32(36, true) & EF_RISCV_RVC) !== 0;
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
 }
 
 function checkIdent(bytes: Uint8Array): void {
@@ -89,13 +122,16 @@ function readSegments(bytes: Uint8Array, view: DataView): Segment[] {
   return segments;
 }
 
-function readSymbols(bytes: Uint8Array, view: DataView): { symbols: Map<string, number>; info: Map<string, SymbolInfo> } {
+interface SymbolTables { symbols: Map<string, number>; info: Map<string, SymbolInfo>; isaMarks: { addr: number; rvc: boolean }[] }
+
+function readSymbols(bytes: Uint8Array, view: DataView): SymbolTables {
   const symbols = new Map<string, number>();
   const kinds = new Map<string, SymbolInfo>();
+  const isaMarks: { addr: number; rvc: boolean }[] = [];
   const shoff = view.getUint32(32, true);
   const shentsize = view.getUint16(46, true);
   const shnum = view.getUint16(48, true);
-  if (shoff === 0 || shnum === 0) return { symbols, info: kinds };
+  if (shoff === 0 || shnum === 0) return { symbols, info: kinds, isaMarks };
   if (shentsize < 40) throw new ElfError(`bad section header size ${shentsize}`);
   need(bytes, shoff + shnum * shentsize, 'the section header table');
   const section = (i: number) => {
@@ -121,6 +157,8 @@ function readSymbols(bytes: Uint8Array, view: DataView): { symbols: Map<string, 
       if (shndx === SHN_UNDEF || kind === STT_SECTION || kind === STT_FILE) continue;
       const name = cString(bytes, strtab.offset + view.getUint32(at, true), strtab.offset + strtab.size);
       if (!name) continue;
+      // `$x<isa>` mapping symbols say where the ISA (with or without C) changes.
+      if (name.startsWith('$x') && name.length > 2) isaMarks.push({ addr: view.getUint32(at + 4, true), rvc: archHasC(name.slice(2)) });
       // Globals win over locals of the same name (local labels repeat across files).
       const global = info >> 4 !== 0;
       if (global || !symbols.has(name)) {
@@ -130,7 +168,7 @@ function readSymbols(bytes: Uint8Array, view: DataView): { symbols: Map<string, 
       }
     }
   }
-  return { symbols, info: kinds };
+  return { symbols, info: kinds, isaMarks: isaMarks.sort((a, b) => a.addr - b.addr) };
 }
 
 function cString(bytes: Uint8Array, start: number, limit: number): string {

@@ -2,7 +2,8 @@
 // Files"): ET_EXEC for EM_RISCV, one PT_LOAD per loadable section group, section headers
 // for .text/.rodata/.data/.bss, a symbol table with locals first, and the RISC-V
 // attributes section naming the ISA so objdump decodes with the right extensions.
-// e_flags is 0: ilp32 soft-float ABI, no RVC — what GNU ld writes for rv32ima.
+// e_flags: ilp32 soft-float ABI, plus EF_RISCV_RVC when compressed code may appear — what
+// GNU ld writes for rv32ima (0) and rv32imac (1).
 
 import { PAGE_SIZE } from './section-placement.ts';
 import type { ProgramImage } from './image.ts';
@@ -33,7 +34,11 @@ export interface ElfInput {
   image: ProgramImage;
   sections: ElfSection[];
   symbols: ElfSymbol[];
+  /** The code uses the C extension: EF_RISCV_RVC, and 'c' in the attributes' ISA string. */
+  rvc?: boolean;
 }
+
+export const EF_RISCV_RVC = 0x1;
 
 const EM_RISCV = 243;
 const SHT = { NULL: 0, PROGBITS: 1, SYMTAB: 2, STRTAB: 3, NOBITS: 8, RISCV_ATTRIBUTES: 0x70000003 };
@@ -42,6 +47,7 @@ const SHN_ABS = 0xfff1;
 const STT = { NOTYPE: 0, OBJECT: 1, FUNC: 2, SECTION: 3 };
 const PF = { X: 1, W: 2, R: 4 };
 const ARCH = 'rv32i2p1_m2p0_a2p1_zicsr2p0_zifencei2p0';
+const ARCH_RVC = 'rv32i2p1_m2p0_a2p1_c2p0_zicsr2p0_zifencei2p0';
 
 class StringTable {
   bytes: number[] = [0];
@@ -65,8 +71,8 @@ class Out {
 interface Header { name: number; type: number; flags: number; addr: number; offset: number; size: number; link: number; info: number; align: number; entsize: number }
 
 /** Tag_RISCV_arch and the privileged-spec version, in the attributes section format. */
-function attributes(): number[] {
-  const body = [0x05, ...utf8Bytes(ARCH), 0, 0x08, 0x01, 0x0a, 0x0b];
+function attributes(rvc: boolean): number[] {
+  const body = [0x05, ...utf8Bytes(rvc ? ARCH_RVC : ARCH), 0, 0x08, 0x01, 0x0a, 0x0b];
   const sub = [0x01, ...le32(body.length + 5), ...body];
   const vendor = [...utf8Bytes('riscv'), 0];
   return [0x41, ...le32(4 + vendor.length + sub.length), ...vendor, ...sub];
@@ -98,7 +104,7 @@ export function writeElf(input: ElfInput): Uint8Array {
     offsets.set(s.name, off);
     headers.push({ name: shstr.add(s.name), type: s.name === '.bss' ? SHT.NOBITS : SHT.PROGBITS, flags: flagsFor(s.name), addr: s.addr, offset: off, size: s.size, link: 0, info: 0, align: s.align, entsize: 0 });
   }
-  const attrs = attributes();
+  const attrs = attributes(input.rvc ?? false);
   headers.push({ name: shstr.add('.riscv.attributes'), type: SHT.RISCV_ATTRIBUTES, flags: 0, addr: 0, offset: out.bytes.length, size: attrs.length, link: 0, info: 0, align: 1, entsize: 0 });
   out.put(attrs);
   const shndx = new Map(sections.map((s, i) => [s.name, i + 1]));
@@ -116,7 +122,7 @@ export function writeElf(input: ElfInput): Uint8Array {
   const shoff = out.bytes.length;
   for (const h of headers) writeSectionHeader(out, h);
   const head = new Out();
-  writeElfHeader(head, image.entry, phnum, shoff, headers.length, headers.length - 1);
+  writeElfHeader(head, image.entry, phnum, shoff, headers.length, headers.length - 1, input.rvc ?? false);
   for (const seg of image.segments) writeProgramHeader(head, seg, seg.bytes.length ? fileOffsetOf(seg.vaddr, sections, offsets) : emptySegmentOffset(seg.vaddr, out.bytes.length));
   const bytes = Uint8Array.from(out.bytes);
   bytes.set(head.bytes, 0);
@@ -137,7 +143,7 @@ function fileOffsetOf(vaddr: number, sections: ElfSection[], offsets: Map<Sectio
   return s ? offsets.get(s.name)! : 0;
 }
 
-function writeElfHeader(o: Out, entry: number, phnum: number, shoff: number, shnum: number, shstrndx: number): void {
+function writeElfHeader(o: Out, entry: number, phnum: number, shoff: number, shnum: number, shstrndx: number, rvc: boolean): void {
   o.put([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, 0]);
   o.pad(16);
   o.u16(2); // ET_EXEC
@@ -146,7 +152,7 @@ function writeElfHeader(o: Out, entry: number, phnum: number, shoff: number, shn
   o.u32(entry);
   o.u32(52); // e_phoff
   o.u32(shoff);
-  o.u32(0); // e_flags
+  o.u32(rvc ? EF_RISCV_RVC : 0); // e_flags
   o.u16(52);
   o.u16(32);
   o.u16(phnum);
@@ -183,6 +189,8 @@ function symbolTable(input: ElfInput, shndx: Map<SectionName, number>) {
   for (const s of input.sections) {
     if (s.name !== '.text') continue;
     for (const m of mappingSymbols(s)) { sym(str.add(m.name), m.addr, 0, 0, STT.NOTYPE, shndx.get(s.name)!); count++; }
+    // Where `.option rvc`/`norvc` changed the ISA: `$x<isa>`, as GNU as 2.40 writes it.
+    for (const m of input.image.isaMarks ?? []) { sym(str.add(`$x${m.rvc ? ARCH_RVC : ARCH}`), m.addr, 0, 0, STT.NOTYPE, shndx.get(s.name)!); count++; }
   }
   const ordered = [...input.symbols.filter((s) => !s.global), ...input.symbols.filter((s) => s.global)];
   let firstGlobal = -1;

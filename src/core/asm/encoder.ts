@@ -2,6 +2,7 @@
 // format (RISC-V unprivileged spec 2.2–2.3, "Base Instruction Formats" and "Immediate
 // Encoding Variants"). Values arrive range-checked; this file only places bits.
 
+import type { CompressedInstruction } from './compressed-instructions.ts';
 import type { BaseInstruction } from './instruction-set.ts';
 
 export interface Fields {
@@ -16,7 +17,9 @@ export interface Fields {
 
 const bits = (v: number, hi: number, lo: number) => (v >>> lo) & ((1 << (hi - lo + 1)) - 1);
 
-export function encode(ins: BaseInstruction, f: Fields): number {
+/** The instruction word: 32 bits, or 16 for a compressed instruction (in the low half). */
+export function encode(ins: BaseInstruction | CompressedInstruction, f: Fields): number {
+  if (ins.size === 2) return ins.encode(f);
   const rd = (f.rd ?? 0) << 7;
   const rs1 = (f.rs1 ?? 0) << 15;
   const rs2 = (f.rs2 ?? 0) << 20;

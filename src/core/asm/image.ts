@@ -41,4 +41,22 @@ export interface ProgramImage {
   dataRanges?: [number, number][];
   /** Symbol types and sizes, when known (from an ELF symbol table). */
   symbolInfo?: Map<string, SymbolInfo>;
+  /** The code may hold compressed (C extension) instructions: disassemble 16-bit words as such. */
+  rvc?: boolean;
+  /**
+   * Where the ISA changes inside the code, sorted (GNU's `$x<isa>` mapping symbols, set by
+   * `.option rvc`/`norvc`): from each address on, RVC is as the mark says; before the first
+   * one, as `rvc` says.
+   */
+  isaMarks?: { addr: number; rvc: boolean }[];
+}
+
+/** Is RVC on at this address (for the disassembler)? */
+export function rvcAt(image: Pick<ProgramImage, 'rvc' | 'isaMarks'>, addr: number): boolean {
+  let rvc = image.rvc ?? false;
+  for (const m of image.isaMarks ?? []) {
+    if (m.addr > addr) break;
+    rvc = m.rvc;
+  }
+  return rvc;
 }

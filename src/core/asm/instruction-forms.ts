@@ -3,31 +3,14 @@
 // expansions. Expansions match GNU as 2.40 with relaxation off (binutils tc-riscv.c
 // `macro` and riscv-opc.c), so the bytes equal what GNU produces.
 
-import type { SourceSpan } from './diagnostics-catalogue.ts';
+import { COMPRESSED_FORMS } from './compressed-forms.ts';
 import type { Expr } from './expression.ts';
+import type { ExpandContext, Form, MachineOp } from './form.ts';
 import { base, BASE_INSTRUCTIONS, type BaseInstruction } from './instruction-set.ts';
 import type { Args, Imm } from './operands.ts';
 
-export interface MachineOp {
-  ins: BaseInstruction;
-  rd?: number;
-  rs1?: number;
-  rs2?: number;
-  imm?: Imm | number;
-  csr?: Imm | number;
-}
-
-/** What an expansion may ask of the assembler while it runs (in the layout pass). */
-export interface ExpandContext {
-  /** The value of li's constant now, or undefined (an error has been reported). */
-  liConstant(e: Expr, at: SourceSpan): bigint | undefined;
-}
-
-export interface Form {
-  name: string;
-  args: string[];
-  expand(a: Args, ctx: ExpandContext): MachineOp[];
-}
+export type { ExpandContext, Form, MachineOp } from './form.ts';
+export { opSize } from './form.ts';
 
 const ZERO = 0;
 const RA = 1;
@@ -168,7 +151,7 @@ export function liSequence(rd: number, value: number): MachineOp[] {
 
 export const FORMS_BY_NAME: ReadonlyMap<string, readonly Form[]> = (() => {
   const m = new Map<string, Form[]>();
-  for (const f of forms) m.set(f.name, [...(m.get(f.name) ?? []), f]);
+  for (const f of [...forms, ...COMPRESSED_FORMS]) m.set(f.name, [...(m.get(f.name) ?? []), f]);
   return m;
 })();
 

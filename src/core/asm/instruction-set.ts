@@ -23,6 +23,7 @@ export interface BaseInstruction {
   name: string;
   format: Format;
   match: number;
+  size: 4;
 }
 
 const OP = { LOAD: 0x03, MISC_MEM: 0x0f, OP_IMM: 0x13, AUIPC: 0x17, STORE: 0x23, AMO: 0x2f, OP: 0x33, LUI: 0x37, BRANCH: 0x63, JALR: 0x67, JAL: 0x6f, SYSTEM: 0x73 };
@@ -31,7 +32,7 @@ const f3 = (v: number) => v << 12;
 const f7 = (v: number) => v << 25;
 
 const list: BaseInstruction[] = [];
-const def = (name: string, format: Format, match: number) => list.push({ name, format, match: match >>> 0 });
+const def = (name: string, format: Format, match: number) => list.push({ name, format, match: match >>> 0, size: 4 });
 
 def('lui', 'U', OP.LUI);
 def('auipc', 'U', OP.AUIPC);

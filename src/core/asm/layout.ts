@@ -7,11 +7,14 @@
 import type { DiagnosticSink, SourceSpan } from './diagnostics-catalogue.ts';
 import { didYouMean } from './edit-distance.ts';
 import { evaluate, ExprError, parseExpr as parseExprOrThrow, UndefinedSymbol, type Expr, type Value } from './expression.ts';
-import { FORMS_BY_NAME, MNEMONICS, type ExpandContext, type Form, type MachineOp } from './instruction-forms.ts';
+import { branchHasCompressedForm, compress } from './compression.ts';
+import type { AsmDiagnosticCode, DiagnosticParams } from './diagnostics-catalogue.ts';
+import { FORMS_BY_NAME, MNEMONICS, opSize, type ExpandContext, type Form, type MachineOp } from './instruction-forms.ts';
 import type { Token } from './lexer.ts';
-import { OperandError, readOperand, ARG_NAMES, type Args } from './operands.ts';
-import { spanOf, type Statement } from './parser.ts';
-import { Section, type SectionName } from './section.ts';
+import { OperandError, readOperand, ARG_NAMES, type Args, type Imm } from './operands.ts';
+import { spanOf, textOf, type Statement } from './parser.ts';
+import { relax } from './relaxation.ts';
+import { Section, type InstructionItem, type SectionName } from './section.ts';
 import { SymbolTable } from './symbol-table.ts';
 import { emitCodePadding, runDirective, type Layout as DirectiveContext } from './directives.ts';
 
@@ -34,17 +37,21 @@ export class Layout implements ExpandContext, DirectiveContext {
   /** undefined while in a section whose contents are discarded (.comment, .note...). */
   current: Section | undefined;
   /** `.option rvc` state, saved and restored by `.option push`/`pop`. */
-  rvc = false;
+  rvc: boolean;
+  /** RVC was on at some point (the ELF then says so: EF_RISCV_RVC). */
+  usedRvc: boolean;
   /** `.option pic`: GNU would load `la` addresses from a GOT; we have no dynamic linking. */
   pic = false;
   readonly optionStack: { rvc: boolean; pic: boolean }[] = [];
-  private rvcWarned = false;
   private readonly localCounts = new Map<string, number>();
   private readonly deferredLi: { name: string; at: SourceSpan; text: string }[] = [];
   private stmtAt: SourceSpan = { line: 1, column: 1, endColumn: 2 };
   ended = false;
 
-  constructor(readonly sink: DiagnosticSink) {
+  /** rvc: the C extension is on from the start (`--march=rv32imac`), not only after `.option rvc`. */
+  constructor(readonly sink: DiagnosticSink, private readonly initialRvc = false) {
+    this.rvc = initialRvc;
+    this.usedRvc = initialRvc;
     this.section('.data', '.data');
     this.section('.bss', '.bss');
     this.current = this.section('.text', '.text');
@@ -52,7 +59,11 @@ export class Layout implements ExpandContext, DirectiveContext {
 
   section(name: string, output: SectionName): Section {
     let s = this.sections.get(name);
-    if (!s) { s = new Section(name, output); this.sections.set(name, s); }
+    if (!s) {
+      // GNU as (md_begin) aligns only the default .text: 4, or 2 when RVC is on from the start.
+      s = new Section(name, output, name === '.text' ? (this.initialRvc ? 2 : 4) : 1, this.initialRvc);
+      this.sections.set(name, s);
+    }
     return s;
   }
 
@@ -62,7 +73,23 @@ export class Layout implements ExpandContext, DirectiveContext {
       this.statement(st);
     }
     this.finishDeferred();
+    relax(this);
     this.padSectionEnds();
+    this.recordLines();
+  }
+
+  /** The source line of every instruction word, now that offsets are final. */
+  private recordLines(): void {
+    for (const sec of this.sections.values()) {
+      for (const item of sec.items) {
+        if (item.kind !== 'instruction') continue;
+        let offset = item.offset;
+        for (const op of item.ops) {
+          this.lines.push({ section: sec.name, offset, line: item.at.line, column: item.at.column });
+          offset += opSize(op);
+        }
+      }
+    }
   }
 
   /** GNU rounds the size of code sections up to their alignment with nops (write.c,
@@ -100,7 +127,7 @@ export class Layout implements ExpandContext, DirectiveContext {
       this.sink.report('duplicate-label', at, { name, line: prev.definedAt.line });
       return;
     }
-    this.symbols.define({ name, value: this.here(), definedAt: at, isLabel: true, global: false });
+    this.symbols.define({ name, value: this.here(), definedAt: at, isLabel: true, global: false, order: this.current?.items.length });
   }
 
   /** `1b` is the latest `1:` so far, `1f` the next one. */
@@ -123,7 +150,7 @@ export class Layout implements ExpandContext, DirectiveContext {
     const dot = this.here();
     let value: Value | undefined;
     try { value = this.evaluateNow(expr, dot); } catch { value = undefined; }
-    this.symbols.define({ name, value, expr: value ? undefined : expr, dot, definedAt: at, isLabel: false, global: false });
+    this.symbols.define({ name, value, expr: value ? undefined : expr, dot, definedAt: at, isLabel: false, global: false, order: this.current?.items.length });
   }
 
   /** Evaluate with the symbols known so far; throws UndefinedSymbol/ExprError. */
@@ -204,6 +231,22 @@ export class Layout implements ExpandContext, DirectiveContext {
     }
   }
 
+  /** An immediate's value now when it is a plain constant: what C-extension operands need. */
+  constantImm(imm: Imm | number | undefined): number | undefined {
+    if (typeof imm === 'number') return imm;
+    if (!imm || imm.mode !== 'value' || hasSymbol(imm.expr)) return undefined;
+    try {
+      const v = this.evaluateNow(imm.expr);
+      return v.section === undefined && v.v >= -(2n ** 31n) && v.v < 2n ** 32n ? Number(v.v) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  report(code: AsmDiagnosticCode, at: SourceSpan, params: DiagnosticParams): void {
+    this.sink.report(code, at, params);
+  }
+
   /** A symbol li could not use: an address defined later, or never defined at all. */
   private finishDeferred(): void {
     for (const d of this.deferredLi) {
@@ -228,36 +271,45 @@ export class Layout implements ExpandContext, DirectiveContext {
       this.sink.report('syntax', op, { detail: `operand ${empty + 1} of '${op.text}' is missing` });
       return;
     }
+    if (forms[0]!.rvc && !this.rvc) {
+      this.sink.report('needs-rvc', op, { name: op.text });
+      return;
+    }
     const chosen = this.match(op, forms, operands);
     if (!chosen) return;
     if (this.pic && op.text === 'la') this.sink.report('pic-ignored', op, {}, 'warning');
-    const ops = chosen.form.expand(chosen.args, this);
-    this.place(op, ops);
+    const name = op.text.toLowerCase();
+    let ops = chosen.form.expand(chosen.args, this);
+    if (this.rvc && !chosen.form.rvc) ops = compress(name, chosen.form, ops, this);
+    this.place(op, ops, this.rvc && !chosen.form.rvc ? relaxable(name, chosen.form, ops) : undefined);
   }
 
-  private place(op: Token, ops: MachineOp[]): void {
+  private place(op: Token, ops: MachineOp[], relax?: InstructionItem['relax']): void {
     const sec = this.current;
-    if (!sec) return;
-    if (this.rvc && !this.rvcWarned) {
-      this.rvcWarned = true;
-      this.sink.report('rvc-ignored', op, {}, 'warning');
-    }
+    if (!sec || ops.length === 0) return;
     if (sec.output === '.bss') {
       this.sink.report('data-in-bss', op, { name: op.text });
       return;
     }
     const offset = sec.offset;
-    for (let i = 0; i < ops.length; i++) this.lines.push({ section: sec.name, offset: offset + 4 * i, line: op.line, column: op.column });
-    sec.items.push({ kind: 'instruction', offset, ops, mnemonic: op.text, at: op });
-    sec.emit(new Array(4 * ops.length).fill(0));
+    if (sec.isaRvc !== this.rvc) {
+      sec.items.push({ kind: 'isa', offset, rvc: this.rvc });
+      sec.isaRvc = this.rvc;
+    }
+    // A relaxable branch starts at its shortest; relaxation.ts sizes it and builds its sequence.
+    const size = relax ? relax.length : ops.reduce((n, o) => n + opSize(o), 0);
+    sec.items.push({ kind: 'instruction', offset, ops, mnemonic: op.text, at: op, relax });
+    sec.emit(new Array(size).fill(0));
   }
 
   /** Try each form with this operand count; on failure report the most specific error. */
   private match(op: Token, forms: readonly Form[], operands: Token[][]): { form: Form; args: Args } | undefined {
     let best: { err: OperandError; index: number } | undefined;
+    const at = operands.map((o) => spanOf(o, op));
+    const texts = operands.map((o) => textOf(o));
     for (const form of forms) {
       if (form.args.length !== operands.length) continue;
-      const args: Args = {};
+      const args: Args = { at, texts };
       let failed = false;
       for (let i = 0; i < form.args.length && !failed; i++) {
         try {
@@ -285,6 +337,25 @@ export class Layout implements ExpandContext, DirectiveContext {
     const end = this.stmtAt;
     this.sink.report('operand-count', { line: op.line, column: op.column, endColumn: Math.max(op.endColumn, end.endColumn) }, { name: op.text, expected, count, plural: count === 1 ? '' : 's' });
   }
+}
+
+/**
+ * Under RVC every branch, and `j`, is sized by relaxation (GNU's RELAX_BRANCH frags):
+ * 2, 4, 6 or 8 bytes as the distance allows. Other jumps and calls keep their size.
+ */
+function relaxable(name: string, form: Form, ops: MachineOp[]): InstructionItem['relax'] {
+  const op = ops[0];
+  if (ops.length !== 1 || !op || typeof op.imm !== 'object') return undefined;
+  if (op.ins.name === 'jal' && name === 'j' && form.args.join(',') === 'a') return { kind: 'jump', rvc: true, op, target: op.imm, length: 2 };
+  if (op.ins.size === 4 && op.ins.format === 'B') {
+    const rvc = branchHasCompressedForm(name, op);
+    return { kind: 'branch', rvc, op, target: op.imm, length: rvc ? 2 : 4 };
+  }
+  return undefined;
+}
+
+function hasSymbol(e: Expr): boolean {
+  return e.k === 'sym' || e.k === 'dot' || (e.k === 'un' && hasSymbol(e.e)) || (e.k === 'bin' && (hasSymbol(e.l) || hasSymbol(e.r)));
 }
 
 /** A user-facing name for a symbol (numeric local labels lose their instance suffix). */

@@ -3,7 +3,7 @@
 // .byte/.short/.word, and runs of zeros folded to `...` as objdump does by default.
 
 import { decodeText, DisassemblyState, sortedSymbols, type SymbolMap } from './disassembler.ts';
-import type { ProgramImage } from './image.ts';
+import { rvcAt, type ProgramImage } from './image.ts';
 
 export interface ListingOptions {
   symbols?: SymbolMap;
@@ -11,6 +11,9 @@ export interface ListingOptions {
   dataRanges?: [number, number][];
   /** Name for the header when no symbol marks the start (objdump uses the section). */
   sectionName?: string;
+  /** The code may hold C-extension instructions (ProgramImage.rvc), switched at isaMarks. */
+  rvc?: boolean;
+  isaMarks?: ProgramImage['isaMarks'];
 }
 
 const SKIP_ZEROES = 8; // objdump's defaults: fold >= 8 zero bytes, or < 3 at a region's end
@@ -22,7 +25,7 @@ export function listing(bytes: Uint8Array, base: number, options: ListingOptions
   const end = base + bytes.length;
   const starts = symbolStarts(symbols, base, end);
   const out: string[] = [];
-  const state = new DisassemblyState();
+  const state = new DisassemblyState(undefined, options.rvc ?? false);
   const boundaries = [...new Set([base, ...starts.keys()])].sort((a, b) => a - b);
   boundaries.forEach((start, i) => {
     const stop = boundaries[i + 1] ?? end;
@@ -38,7 +41,7 @@ export function listRange(image: ProgramImage, start: number, end: number): stri
   if (!seg) return [];
   const from = start - seg.vaddr;
   const to = Math.min(end, seg.vaddr + seg.bytes.length) - seg.vaddr;
-  return listing(seg.bytes.subarray(from, Math.max(from, to)), start, { symbols: image.symbols, dataRanges: image.dataRanges });
+  return listing(seg.bytes.subarray(from, Math.max(from, to)), start, { symbols: image.symbols, dataRanges: image.dataRanges, rvc: image.rvc, isaMarks: image.isaMarks });
 }
 
 function listRegion(bytes: Uint8Array, base: number, start: number, stop: number, end: number, options: ListingOptions, symbols: SymbolMap, state: DisassemblyState, out: string[]): void {
@@ -53,7 +56,11 @@ function listRegion(bytes: Uint8Array, base: number, start: number, stop: number
       continue;
     }
     const data = options.dataRanges?.find(([a, b]) => pc >= a && pc < b);
-    if (!data) { pc += codeLine(bytes, base, pc, end, symbols, state, out); continue; }
+    if (!data) {
+      state.rvc = rvcAt({ rvc: options.rvc, isaMarks: options.isaMarks }, pc);
+      pc += codeLine(bytes, base, pc, end, symbols, state, out);
+      continue;
+    }
     const len = dataLength(pc, nextBoundary(options.dataRanges!, pc, end));
     if (pc + len > stop) {
       // objdump sizes data by mapping symbols, not labels, then cannot read past the label.
@@ -67,7 +74,12 @@ function listRegion(bytes: Uint8Array, base: number, start: number, stop: number
 
 function codeLine(bytes: Uint8Array, base: number, pc: number, end: number, symbols: SymbolMap, state: DisassemblyState, out: string[]): number {
   const half = read(bytes, pc - base, 2);
-  if ((half & 3) !== 3 || end - pc < 4) {
+  if ((half & 3) !== 3) {
+    const d = decodeText(half, pc, symbols, state); // a C instruction, or .2byte without RVC
+    out.push(line(pc, hexN(half, 4), d.mnemonic, d.operands, d.comment));
+    return 2;
+  }
+  if (end - pc < 4) {
     out.push(line(pc, hexN(half, 4), '.2byte', '0x' + half.toString(16)));
     return 2;
   }

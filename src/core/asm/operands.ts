@@ -12,7 +12,7 @@ import type { Token } from './lexer.ts';
 import { spanOf, textOf, type Operand } from './parser.ts';
 import { looksLikeRegister, registerNumber, REGISTER_NAMES } from './registers.ts';
 
-export type ImmMode = 'value' | 'hi' | 'lo' | 'pcrel_hi' | 'pcrel_lo' | 'pcrel_lo_pair' | 'branch' | 'jump';
+export type ImmMode = 'value' | 'hi' | 'lo' | 'pcrel_hi' | 'pcrel_lo' | 'pcrel_lo_pair' | 'branch' | 'jump' | 'cbranch' | 'cjump';
 
 /** An immediate whose value is known only after layout. */
 export interface Imm {
@@ -36,6 +36,9 @@ export interface Args {
   targetAt?: SourceSpan;
   pred?: number;
   succ?: number;
+  /** Where each operand is and how it was written (for messages about one operand). */
+  at?: SourceSpan[];
+  texts?: string[];
 }
 
 export class OperandError {

@@ -65,6 +65,8 @@ export class Resolver {
       case 'pcrel_lo': return this.pcrelLo(imm, v32);
       case 'branch': return this.offset(imm, v32, pc, mnemonic, 4096);
       case 'jump': return this.offset(imm, v32, pc, mnemonic, 1 << 20);
+      case 'cbranch': return this.offset(imm, v32, pc, mnemonic, 256); // c.beqz/c.bnez: ±256 B
+      case 'cjump': return this.offset(imm, v32, pc, mnemonic, 2048); // c.j/c.jal: ±2 KiB
     }
   }
 
@@ -86,7 +88,7 @@ export class Resolver {
     return lo12((target - label) | 0);
   }
 
-  /** Branch (±4 KiB) and jal (±1 MiB) offsets: even and in range. */
+  /** Branch (±4 KiB), jal (±1 MiB) and compressed (±256 B, ±2 KiB) offsets: even and in range. */
   private offset(imm: Imm, target: number, pc: number, mnemonic: string, reach: number): number | undefined {
     const d = (target - pc) | 0;
     if (d % 2 !== 0) { this.sink.report('misaligned-target', imm.at, { name: mnemonic, value: d }); return undefined; }

@@ -3,7 +3,8 @@
 
 import type { SourceSpan } from './diagnostics-catalogue.ts';
 import type { Expr } from './expression.ts';
-import type { MachineOp } from './instruction-forms.ts';
+import type { MachineOp } from './form.ts';
+import type { Imm } from './operands.ts';
 
 export type SectionName = '.text' | '.rodata' | '.data' | '.bss';
 
@@ -23,6 +24,30 @@ export interface InstructionItem {
   ops: MachineOp[];
   mnemonic: string;
   at: SourceSpan;
+  /** A branch or jump whose size depends on its distance (relaxation.ts). */
+  relax?: RelaxableBranch;
+}
+
+export interface RelaxableBranch {
+  kind: 'branch' | 'jump';
+  /** A compressed form exists (c.beqz/c.bnez/c.j) when the target is near enough. */
+  rvc: boolean;
+  /** The 32-bit instruction (a B-type branch or jal x0) and its target. */
+  op: MachineOp;
+  target: Imm;
+  /** Bytes it takes at the current layout: 2, 4, 6 or 8. */
+  length: number;
+}
+
+/** An alignment in a code section, recomputed when relaxation moves what precedes it. */
+export interface AlignItem {
+  kind: 'align';
+  offset: number;
+  size: number;
+  bytes: number;
+  max?: number;
+  /** The fill byte; undefined for code padding (nops). */
+  fill?: number;
 }
 
 export interface DataItem {
@@ -34,7 +59,14 @@ export interface DataItem {
   at: SourceSpan;
 }
 
-export type Item = InstructionItem | DataItem;
+/** Where the ISA changes (RVC on or off) before an instruction: GNU's `$x<isa>` mapping symbol. */
+export interface IsaItem {
+  kind: 'isa';
+  offset: number;
+  rvc: boolean;
+}
+
+export type Item = InstructionItem | DataItem | AlignItem | IsaItem;
 
 /** One input section (`.text`, `.srodata`, `.text.startup`...) as GNU as keeps it; the
  *  linker step concatenates input sections into the four output sections. */
@@ -44,10 +76,14 @@ export class Section {
   size = 0;
   align = 1;
   readonly items: Item[] = [];
+  /** RVC as of the last instruction placed (an IsaItem marks each change). */
+  isaRvc: boolean;
   /** Offset ranges holding data rather than code (for objdump-style mapping symbols). */
   readonly dataRanges: [number, number][] = [];
-  constructor(readonly name: string, readonly output: SectionName) {
-    if (output === '.text') this.align = 4; // GNU as: code sections start 4-aligned without RVC
+  /** GNU as gives only `.text` an initial alignment: 4, or 2 when assembling with RVC. */
+  constructor(readonly name: string, readonly output: SectionName, align = 1, rvc = false) {
+    this.align = align;
+    this.isaRvc = rvc;
   }
 
   get offset(): number {

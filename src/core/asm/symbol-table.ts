@@ -16,6 +16,8 @@ export interface SymbolEntry {
   global: boolean;
   type?: 'function' | 'object';
   size?: Expr;
+  /** Items its section held when it was defined: it comes after exactly those (relaxation.ts). */
+  order?: number;
 }
 
 export class SymbolTable {

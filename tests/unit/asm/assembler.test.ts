@@ -4,8 +4,8 @@ import { ASM_DIAGNOSTICS } from '../../../src/core/asm/diagnostics-catalogue.ts'
 import { SEG_R, SEG_W, SEG_X } from '../../../src/core/asm/image.ts';
 import { formatDiagnostic } from '../../../src/core/diagnostic.ts';
 
-const ok = (src: string, textBase?: number) => {
-  const r = assemble(src, { file: 't.s', textBase });
+const ok = (src: string, options: number | { rvc: boolean } = {} as { rvc: boolean }) => {
+  const r = assemble(src, { file: 't.s', ...(typeof options === 'number' ? { textBase: options } : options) });
   expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
   return r;
 };
@@ -74,11 +74,34 @@ describe('assembler', () => {
     expect(r.image!.segments[0]!.bytes[0]).toBe(300 & 0xff);
   });
 
-  it('warns once that .option rvc cannot compress, and honours push/pop', () => {
-    expect(assemble('.option push\n.option rvc\n.option pop\nnop').diagnostics).toEqual([]);
-    const r = assemble('.option rvc\nnop\nnop');
-    expect(r.diagnostics.map((d) => [d.line, d.severity, d.code])).toEqual([[2, 'warning', 'rvc-ignored']]);
-    expect(r.image!.segments[0]!.bytes.length).toBe(8);
+  it('compresses only under .option rvc (or rvc: true), and .option push/pop restore it', () => {
+    expect(ok('nop\nnop').image!.segments[0]!.bytes.length).toBe(8);
+    expect(ok('.option push\n.option rvc\n.option pop\nnop').image!.segments[0]!.bytes.length).toBe(4);
+    const r = ok('.option rvc\nnop\nli a0, 5\n.option norvc\nnop');
+    expect([...r.image!.segments[0]!.bytes]).toEqual([0x01, 0x00, 0x15, 0x45, 0x13, 0, 0, 0]);
+    expect([...ok('nop', { rvc: true }).image!.segments[0]!.bytes]).toEqual([0x01, 0x00]);
+  });
+
+  it('sets EF_RISCV_RVC and the c extension in the ELF only when RVC was used', () => {
+    const flags = (elf: Uint8Array) => new DataView(elf.buffer, elf.byteOffset).getUint32(36, true);
+    expect(flags(ok('nop').elf!)).toBe(0);
+    expect(flags(ok('.option rvc\nnop').elf!)).toBe(1);
+    expect(ok('.option rvc\nnop').image!.rvc).toBe(true);
+  });
+
+  it('takes c.* mnemonics only under RVC, and reports each broken operand constraint where it is', () => {
+    expect(errors('c.addi a0, 1')).toEqual(["t.s:1:1: error: 'c.addi' is a compressed instruction (C extension): enable it with '.option rvc' or assemble with --march=rv32imac"]);
+    const rvc = (line: string) => errors(`.option rvc\n${line}`);
+    expect(rvc('c.lw a6, 0(a0)')).toEqual(["t.s:2:6: error: operand 1 of 'c.lw' must be one of s0, s1, a0-a5 (x8-x15), got 'a6'"]);
+    expect(rvc('c.lwsp a0, 4(a1)')).toEqual(["t.s:2:12: error: operand 2 of 'c.lwsp' must be sp, got '4(a1)'"]);
+    expect(rvc('c.lwsp a0, 6(sp)')).toEqual(["t.s:2:12: error: immediate 6 out of range for 'c.lwsp': expected a multiple of 4 in 0..252"]);
+    expect(rvc('c.addi a0, 32')).toEqual(["t.s:2:12: error: immediate 32 out of range for 'c.addi': expected -32..31"]);
+    expect(rvc('c.addi16sp sp, 0')).toEqual(["t.s:2:16: error: immediate 0 out of range for 'c.addi16sp': expected a multiple of 16 in -512..496, not 0"]);
+    expect(rvc('c.lui a0, 32')).toEqual(["t.s:2:11: error: immediate 32 out of range for 'c.lui': expected 1..31 or 0xfffe0..0xfffff"]);
+    expect(rvc('c.lui sp, 1')).toEqual(["t.s:2:7: error: operand 1 of 'c.lui' cannot be sp (that encoding is c.addi16sp)"]);
+    expect(rvc('c.jr zero')).toEqual(["t.s:2:6: error: operand 1 of 'c.jr' cannot be zero (x0)"]);
+    expect(rvc('c.addi a0, later\n.equ later, 1')).toEqual(["t.s:2:12: error: operand 2 of 'c.addi' must be a constant expression known when the line is read"]);
+    expect(rvc('c.beqz a0, far\n.space 300\nfar: nop')).toEqual(["t.s:2:12: error: target of 'c.beqz' out of range: offset 302 is not in -256..254"]);
   });
 
   it('matches mnemonics and directives in any case, registers only in lower case', () => {

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/core/asm/assembler.ts';
-import { disassemble } from '../../../src/core/asm/disassembler.ts';
+import { decodeText, disassemble, DisassemblyState } from '../../../src/core/asm/disassembler.ts';
 import { encode } from '../../../src/core/asm/encoder.ts';
 import { BASE_INSTRUCTIONS } from '../../../src/core/asm/instruction-set.ts';
 import { listing, listRange } from '../../../src/core/asm/listing.ts';
+import { marchRvc } from './fixture-march.ts';
 
 const root = join(import.meta.dirname, '../../fixtures/asm');
 const cases = readdirSync(root).filter((c) => existsSync(join(root, c, 'expected.objdump')));
@@ -36,9 +37,9 @@ describe('disassemble', () => {
 
   for (const name of cases) {
     it(`${name}: listing equals GNU objdump -d`, () => {
-      const r = assemble(readFileSync(join(root, name, 'input.s'), 'utf8'));
+      const r = assemble(readFileSync(join(root, name, 'input.s'), 'utf8'), { rvc: marchRvc(join(root, name)) });
       const text = r.image!.segments[0]!;
-      const mine = listing(text.bytes, text.vaddr, { symbols: r.image!.symbols, dataRanges: r.image!.dataRanges });
+      const mine = listing(text.bytes, text.vaddr, { symbols: r.image!.symbols, dataRanges: r.image!.dataRanges, rvc: r.image!.rvc, isaMarks: r.image!.isaMarks });
       const expected = readFileSync(join(root, name, 'expected.objdump'), 'utf8').split('\n').slice(3);
       while (expected[expected.length - 1] === '') expected.pop();
       if (KNOWN_DIFFERENT.has(name)) {
@@ -72,6 +73,31 @@ describe('disassemble', () => {
       const word = encode(ins, { ...regs, imm: immediate, csr });
       const text = disassemble(word, 0x80000000);
       expect(firstWord(text), text).toBe(word);
+    }), { numRuns: 3000 });
+  });
+});
+
+describe('disassemble, 16-bit (C extension)', () => {
+  const rvc = new DisassemblyState(undefined, true);
+  it('prints compressed instructions under the names objdump uses, hints as c.*, reserved ones as .2byte', () => {
+    const text = (w: number) => { const d = decodeText(w, 0x80000000, undefined, rvc); return `${d.mnemonic} ${d.operands}`.trim(); };
+    expect([0x0505, 0x4515, 0x852e, 0x8082, 0x4522, 0xc42a, 0x0808, 0x7139, 0x657d, 0x0001, 0x0000, 0x9002].map(text))
+      .toEqual(['add a0,a0,1', 'li a0,5', 'mv a0,a1', 'ret', 'lw a0,8(sp)', 'sw a0,8(sp)', 'add a0,sp,16', 'add sp,sp,-64', 'lui a0,0x1f', 'nop', 'unimp', 'ebreak']);
+    expect([0x4005, 0x0005, 0x802a, 0x0002, 0x0004, 0x4002].map(text)).toEqual(['c.li zero,1', 'c.nop 1', 'c.mv zero,a0', 'c.slli64 zero', '.2byte 0x4', '.2byte 0x4002']);
+    expect(disassemble(0x4515, 0)).toBe('.2byte 0x4515'); // without RVC, as objdump for an rv32ima file
+  });
+
+  it('reassembles what it prints to the same halfword', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffff }).filter((w) => (w & 3) !== 3), (w) => {
+      const d = decodeText(w, 0x80000000, undefined, new DisassemblyState(undefined, true));
+      const text = `${d.mnemonic} ${d.operands}`;
+      // Not reassemblable by design: raw words, hints without a c.* form, pc-relative targets
+      // printed as addresses, RV64 shift amounts, and c.addi16sp's reserved zero.
+      if (/^(\.2byte|c\.nop|c\.s[lr][la]i64|j|jal|beqz|bnez) /.test(text) || /0x[2-3][0-9a-f]$/.test(text) || text === 'add sp,sp,0') return;
+      const r = assemble(`.option rvc\n${text}`);
+      expect(r.diagnostics, text).toEqual([]);
+      const b = r.image!.segments[0]!.bytes;
+      expect(b[0]! | (b[1]! << 8), text).toBe(w);
     }), { numRuns: 3000 });
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/core/asm/assembler.ts';
 import { formatDiagnostic } from '../../../src/core/diagnostic.ts';
+import { marchRvc } from './fixture-march.ts';
 
 const root = join(import.meta.dirname, '../../fixtures/asm');
 const cases = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -22,6 +23,7 @@ describe('assembler fixtures', () => {
     const dir = join(root, name);
     const source = readFileSync(join(dir, 'input.s'), 'utf8');
     const file = `${name}/input.s`;
+    const rvc = marchRvc(dir);
     if (existsSync(join(dir, 'expected.errors'))) {
       it(`${name}: reports exactly the expected errors`, () => {
         const r = assemble(source, { file });
@@ -32,13 +34,13 @@ describe('assembler fixtures', () => {
       continue;
     }
     it(`${name}: .text bytes equal GNU as + ld`, () => {
-      const r = assemble(source, { file });
+      const r = assemble(source, { file, rvc });
       expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
       const text = r.image!.segments.find((s) => s.vaddr === 0x80000000)!;
       expect(hexOf(text.bytes)).toBe(readFileSync(join(dir, 'expected.hex'), 'utf8'));
     });
     it(`${name}: .rodata/.data bytes and symbol addresses equal GNU ld's`, () => {
-      const img = assemble(source, { file }).image!;
+      const img = assemble(source, { file, rvc }).image!;
       for (const [sec, flags] of [['rodata', 4], ['data', 6]] as const) {
         const path = join(dir, `expected.${sec}.hex`);
         const seg = img.segments.find((s) => s.flags === flags && s.bytes.length > 0);

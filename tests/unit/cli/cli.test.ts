@@ -58,6 +58,20 @@ describe('trapdoor asm', () => {
     for (const line of lines) expect(line).toMatch(/^.*bad\.s:\d+:\d+: error: .+$/);
     expect(lines.map((l) => l.split(':')[1])).toEqual(expect.arrayContaining(['2', '3', '4']));
   });
+
+  it('--march with C (or -march=) compresses as GNU as does; without it nothing is compressed', async () => {
+    const src = file('c.s', '_start: li a0, 5\nret\n');
+    const text = (elf: string) => readElf(new Uint8Array(readFileSync(join(dir, elf)))).segments[0]!.bytes;
+    expect((await run(['asm', src, '-o', join(dir, 'c1.elf'), '--march', 'rv32imac'])).status).toBe(0);
+    expect([...text('c1.elf')]).toEqual([0x15, 0x45, 0x82, 0x80]);
+    expect((await run(['asm', src, '-o', join(dir, 'c2.elf'), '-march=rv32imac_zicsr'])).status).toBe(0);
+    expect(text('c2.elf').length).toBe(4);
+    expect((await run(['asm', src, '-o', join(dir, 'c3.elf'), '--march', 'rv32ima'])).status).toBe(0);
+    expect(text('c3.elf').length).toBe(8);
+    const bad = await run(['asm', src, '--march', 'x86']);
+    expect(bad.status).toBe(2);
+    expect(bad.err).toMatch(/--march expects an RV32 ISA string/);
+  });
 });
 
 describe('trapdoor run', () => {
