@@ -89,7 +89,7 @@ export function handlerCost(model: CostModel, cause: string): number {
     case 'shadow-fill': case 'shadow-dirty': return model.shadowFill;
     case 'pt-write': return model.pageTableWrite;
     case 'wfi': return model.wfiEmulation;
-    case 'hypercall': return model.hypercallHandler;
+    case 'hypercall': case 'mmu-hypercall': return model.hypercallHandler;
     case 'interrupt-inject': return model.interruptInjection;
     default: return model.trapReflection; // ecall-reflect, fault-reflect, page-fault-reflect
   }

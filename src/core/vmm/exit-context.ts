@@ -13,7 +13,7 @@ export interface ExitContext {
   readonly memory: GuestMemory;
   /** Guest-physical address of the PV shared page, or 0. */
   readonly sharedPage: number;
-  /** The shadow page tables of a full-virtualization VM, or null. */
+  /** The shadow page tables of a VM (full and pv), or null. */
   readonly shadow: ShadowPageTables | null;
   /** The guest's satp, privilege and mstatus: what its own MMU would translate with. */
   guestTranslation(): GuestTranslation;

@@ -11,6 +11,9 @@
 //   shadow-dirty              the first store to a clean page: the guest's D bit emulated
 //   pt-write                  a store into a write-protected guest page table
 //   page-fault-reflect        the guest's own page fault delivered to its trap vector
+//   mmu-hypercall             a paravirtual page-table update, address-space switch or flush
+// (isMemoryExit below tells these apart from the rest; page-fault-reflect is the guest's own
+// fault, taken on bare hardware too, so it is not counted as a memory-virtualization exit.)
 //   mmio-read:DEV, mmio-write:DEV   a device register access (DEV = uart, clint, power-off,
 //                             plic, virtio)
 //   ecall-reflect             the guest's U-mode ecall delivered to its own trap vector
@@ -19,6 +22,22 @@
 //   hypercall                 an SBI call from a paravirtualized guest kernel
 
 import type { ExitEvent } from '../run-result.ts';
+
+/** Exits that exist only because the guest's memory is virtualized (shadow or paravirtual MMU). */
+export const MEMORY_EXIT_CAUSES: readonly string[] = [
+  'satp-write', 'sfence', 'shadow-fill', 'shadow-dirty', 'pt-write', 'mmu-hypercall',
+];
+
+export function isMemoryExit(cause: string): boolean {
+  return MEMORY_EXIT_CAUSES.includes(cause);
+}
+
+/** Memory-virtualization exits in a by-cause count. */
+export function memoryExits(byCause: Record<string, number>): number {
+  let n = 0;
+  for (const cause of MEMORY_EXIT_CAUSES) n += byCause[cause] ?? 0;
+  return n;
+}
 
 export const EXIT_LOG_STATE_VERSION = 1;
 export const DEFAULT_EXIT_LOG_SIZE = 256;

@@ -8,12 +8,13 @@ import { PRIV_M, PRIV_U } from '../isa/privilege.ts';
 import type { Trap } from '../isa/trap.ts';
 import {
   AVAILABLE_EXTENSIONS, BATCH_ENTRY_BYTES, BATCH_MAX_ENTRIES, BaseFid, DBCN_MAX_WRITE, DbcnFid,
-  Eid, RESET_REASON_EXIT_STATUS, ResetReason, ResetType, SBI_IMPL_ID, SBI_IMPL_VERSION,
+  Eid, MMU_UPDATE_MAX_ENTRIES, RESET_REASON_EXIT_STATUS, ResetReason, ResetType, SBI_IMPL_ID, SBI_IMPL_VERSION,
   SBI_SPEC_VERSION, SbiError, TrapdoorFid, extensionName,
 } from './sbi.ts';
 import { SharedPage } from './shared-page.ts';
 import { hex } from './hex.ts';
 import type { ExitContext } from './exit-context.ts';
+import { mmuUpdate, setAddressSpace, tlbFlush } from './pv-mmu.ts';
 
 export interface SbiCall {
   eid: number;
@@ -42,7 +43,8 @@ export function handleHypercall(vm: ExitContext, trap: Trap): void {
     x[11] = out.value;
     vm.vcpu.retire(trap.pc + 4);
   }
-  vm.exit('hypercall', trap.pc, trap.insn, `${extensionName(call.eid)} fid ${call.fid}: ${out.summary}`);
+  const cause = isMmuCall(call) ? 'mmu-hypercall' : 'hypercall';
+  vm.exit(cause, trap.pc, trap.insn, `${extensionName(call.eid)} fid ${call.fid}: ${out.summary}`);
 }
 
 function result(error: number, value: number, summary: string): SbiOutcome {
@@ -147,6 +149,16 @@ function trapdoor(vm: ExitContext, call: SbiCall, inBatch: boolean): SbiOutcome 
     case TrapdoorFid.Batch:
       if (inBatch) return result(SbiError.InvalidParam, 0, 'nested batch');
       return batch(vm, a0, a1);
+    case TrapdoorFid.MmuUpdate: {
+      if (a1 > MMU_UPDATE_MAX_ENTRIES) return result(SbiError.InvalidParam, 0, `${a1} updates > ${MMU_UPDATE_MAX_ENTRIES}`);
+      const r = mmuUpdate(vm, a0, a1);
+      return result(r.error, r.applied, r.summary);
+    }
+    case TrapdoorFid.SetAddressSpace: {
+      const r = setAddressSpace(vm, a0);
+      return result(r.error, 0, r.summary);
+    }
+    case TrapdoorFid.TlbFlush: return result(SbiError.Success, 0, tlbFlush(vm, a0));
     default: return notSupported('TRAPDOOR function');
   }
 }
@@ -187,6 +199,12 @@ function batch(vm: ExitContext, addr: number, count: number): SbiOutcome {
     if (out.error !== SbiError.Success) return result(out.error, i, `batch stopped at entry ${i} (${parts.join('; ')})`);
   }
   return result(SbiError.Success, count, `batch of ${count} (${parts.join('; ')})`);
+}
+
+/** The paravirtual MMU's calls (pv-mmu.ts): memory exits of their own in the exit log. */
+function isMmuCall(call: SbiCall): boolean {
+  return call.eid === Eid.Trapdoor && (call.fid === TrapdoorFid.MmuUpdate
+    || call.fid === TrapdoorFid.SetAddressSpace || call.fid === TrapdoorFid.TlbFlush);
 }
 
 /** Calls after which the guest does not continue at the next instruction. */

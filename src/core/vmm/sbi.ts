@@ -59,7 +59,19 @@ export const TrapdoorFid = {
   Resume: 2,
   /** a0 = array of entries, a1 = count: several calls for one exit. */
   Batch: 3,
+  /**
+   * a0 = array of (PTE guest-physical address, new PTE) word pairs, a1 = count: page-table
+   * updates, validated and applied in one exit (Xen's mmu_update).
+   */
+  MmuUpdate: 4,
+  /** a0 = the new satp: switch the guest's address space (no CSR trap, no fence needed). */
+  SetAddressSpace: 5,
+  /** a0 = virtual address, or 0xFFFFFFFF for all: the guest's TLB flush (sfence.vma). */
+  TlbFlush: 6,
 } as const;
+
+/** Most page-table updates in one MMU_UPDATE. */
+export const MMU_UPDATE_MAX_ENTRIES = 512;
 
 /** Longest DBCN write served in one call (the call returns how many bytes it wrote). */
 export const DBCN_MAX_WRITE = 64 * 1024;

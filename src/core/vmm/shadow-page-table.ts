@@ -50,8 +50,12 @@ export interface GuestTranslation {
 /** One shadow: a root table and the level-0 tables under it, keyed by level-1 index. */
 interface Shadow {
   readonly key: string;
+  /** The guest translation it shadows (null: the identity shadow). */
+  readonly translation: GuestTranslation | null;
   readonly root: number;
   readonly tables: Map<number, number>;
+  /** Level-1 index -> the guest level-0 table its shadow table came from (-1: a megapage). */
+  readonly sources: Map<number, number>;
   /** Bumped when the whole shadow is cleared, so records about it are recognized as stale. */
   generation: number;
 }
@@ -88,6 +92,7 @@ export class ShadowPageTables implements PageTableMemory {
   /** Guest physical page -> shadow leaves that map it (to write-protect it later). */
   private readonly mappings = new Map<number, Mapping[]>();
   private current: Shadow | null = null;
+  private ported = false;
   /** Times every shadow was dropped because the store was full. */
   flushes = 0;
 
@@ -100,6 +105,21 @@ export class ShadowPageTables implements PageTableMemory {
     private readonly changed: () => void,
     private readonly pageLimit = DEFAULT_SHADOW_PAGE_LIMIT,
   ) {}
+
+  /**
+   * The guest updates its tables only by hypercall (pv-mmu.ts; set by its first one): nothing
+   * is write-protected any more, and a guest megapage gets a megapage shadow leaf (its page
+   * tables may lie inside it, since the guest does not store to them directly).
+   */
+  get paravirtual(): boolean {
+    return this.ported;
+  }
+
+  enterParavirtual(): void {
+    if (this.ported) return;
+    this.ported = true;
+    this.reset();
+  }
 
   /** Shadow pages in use (each 4 KiB of VMM memory). */
   get pageCount(): number {
@@ -119,14 +139,15 @@ export class ShadowPageTables implements PageTableMemory {
   /** The host satp for the guest's translation state: a shadow's root, or 0 (bare). */
   select(t: GuestTranslation): number {
     const physical = t.priv === PRIV_M || t.satp >= 0;
-    if (physical && this.derived.size === 0) {
+    if (physical && (this.paravirtual || this.derived.size === 0)) {
       this.current = null;
       return 0;
     }
     const key = physical ? 'phys' : `${t.satp >>> 0}:${t.priv}:${t.mstatus & (MSTATUS_SUM | MSTATUS_MXR)}`;
     let shadow = this.shadows.get(key);
     if (!shadow) {
-      shadow = { key, root: this.allocate(), tables: new Map(), generation: 0 };
+      const translation = physical ? null : { ...t };
+      shadow = { key, translation, root: this.allocate(), tables: new Map(), sources: new Map(), generation: 0 };
       this.shadows.set(key, shadow);
     }
     this.current = shadow;
@@ -162,10 +183,15 @@ export class ShadowPageTables implements PageTableMemory {
       if (typeof leaf === 'number') return { kind: 'guest-fault', pageFault: leaf === WALK_PAGE_FAULT };
       this.protect(visited[0]!, shadow, -1);
       if (visited.length > 1) this.protect(visited[1]!, shadow, va >>> 22);
-      guestPage = leaf.pageAddr / PAGE;
       perms = shadowPermissions(leaf.flags, t);
+      if (this.paravirtual && leaf.level === 1) {
+        this.installMegapage(shadow, va >>> 22, leaf.pageAddr / PAGE - ((va >>> 12) & 0x3ff), perms);
+        return { kind: 'filled' };
+      }
+      shadow.sources.set(va >>> 22, visited.length > 1 ? visited[1]! : -1);
+      guestPage = leaf.pageAddr / PAGE;
     }
-    if ((perms & PTE_W) && this.derived.has(guestPage)) {
+    if (!this.paravirtual && (perms & PTE_W) && this.derived.has(guestPage)) {
       if (access === ACCESS_WRITE) return { kind: 'page-table-write', guestPage };
       perms &= ~PTE_W;
     }
@@ -192,8 +218,40 @@ export class ShadowPageTables implements PageTableMemory {
     this.changed();
   }
 
-  /** Drops every shadow (the guest's memory was replaced: restore, reset). */
-  reset(): void {
+  /**
+   * A paravirtual guest's page-table update at guest-physical `pa` (pv-mmu.ts): the shadow
+   * entries it affects are updated at once — a level-0 leaf the guest already marked
+   * accessed is installed (no hidden fault later), anything else is invalidated.
+   */
+  guestPteWritten(pa: number): void {
+    const page = Math.floor(pa / PAGE);
+    const index = (pa % PAGE) >>> 2;
+    const pte = this.guest.readPte(pa);
+    for (const d of this.derived.get(page) ?? []) {
+      const shadow = d.shadow;
+      if (shadow.generation !== d.generation || this.shadows.get(shadow.key) !== shadow) continue;
+      if (d.vpn1 < 0) this.dropTable(shadow, index);
+      else if (shadow.sources.get(d.vpn1) === page) this.refresh(shadow, (d.vpn1 << 10) | index, pte);
+    }
+    this.changed();
+  }
+
+  /** A paravirtual TLB flush: the current shadow forgets `va`'s page (null: everything). */
+  flush(va: number | null): void {
+    const shadow = this.current;
+    if (shadow === null) return;
+    if (va === null) this.clear(shadow);
+    else {
+      const table = this.pages.get(shadow.tables.get(va >>> 22) ?? -1);
+      if (table) table[(va >>> 12) & 0x3ff] = 0;
+      else this.pages.get(shadow.root)![va >>> 22] = 0;
+    }
+    this.changed();
+  }
+
+  /** Drops every shadow (the guest's memory was replaced: restore, reset); `powerOn` also forgets the port. */
+  reset(powerOn = false): void {
+    if (powerOn) this.ported = false;
     this.pages.clear();
     this.freePages.length = 0;
     this.nextPpn = SHADOW_BASE_PPN;
@@ -229,6 +287,21 @@ export class ShadowPageTables implements PageTableMemory {
   }
 
   // ---- internals ----
+
+  /** Re-derives one shadow leaf from the guest's new level-0 PTE. */
+  private refresh(shadow: Shadow, vpn: number, pte: number): void {
+    const table = this.pages.get(shadow.tables.get(vpn >>> 10) ?? -1);
+    if (!table || shadow.translation === null) return;
+    const t = shadow.translation;
+    const usable = pte >= 0 && (pte & PTE_V) !== 0 && (pte & (PTE_R | PTE_X)) !== 0 && (pte & PTE_A) !== 0;
+    let perms = usable ? shadowPermissions(pte, t) : 0;
+    if (perms === 0) {
+      table[vpn & 0x3ff] = 0;
+      return;
+    }
+    if (!this.paravirtual && this.derived.has(pte >>> 10)) perms &= ~PTE_W;
+    this.install(shadow, vpn, pte >>> 10, perms);
+  }
 
   private leafOf(shadow: Shadow, vpn: number): number {
     const ppn = shadow.tables.get(vpn >>> 10);
@@ -285,16 +358,26 @@ export class ShadowPageTables implements PageTableMemory {
   private clear(shadow: Shadow): void {
     for (const ppn of shadow.tables.values()) this.release(ppn);
     shadow.tables.clear();
+    shadow.sources.clear();
     this.pages.get(shadow.root)!.fill(0);
     shadow.generation++;
   }
 
+  /** Forgets what the shadow maps for level-1 index `vpn1`: its level-0 table or megapage leaf. */
   private dropTable(shadow: Shadow, vpn1: number): void {
+    this.pages.get(shadow.root)![vpn1] = 0;
     const ppn = shadow.tables.get(vpn1);
     if (ppn === undefined) return;
     shadow.tables.delete(vpn1);
-    this.pages.get(shadow.root)![vpn1] = 0;
+    shadow.sources.delete(vpn1);
     this.release(ppn);
+  }
+
+  /** A megapage shadow leaf for a guest megapage (paravirtual guests only). */
+  private installMegapage(shadow: Shadow, vpn1: number, firstPage: number, perms: number): void {
+    this.dropTable(shadow, vpn1);
+    this.pages.get(shadow.root)![vpn1] = (firstPage << 10) | perms | PTE_V | PTE_U | PTE_A | PTE_D;
+    this.changed();
   }
 
   private allocate(): number {

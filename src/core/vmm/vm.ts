@@ -136,7 +136,7 @@ export class Vm {
     ];
     this.memory = new GuestMemory(this.ram, table, (d, k, a, w, v) => this.onMmio(d, k, a, w, v));
     this.vcpu = new VCpu(this.memory, RAM_BASE);
-    this.shadow = this.mode === 'full'
+    this.shadow = this.mode === 'full' || this.mode === 'pv'
       ? new ShadowPageTables(guestPageTables(this.ram), () => this.vcpu.cpu.mmu.fence(null))
       : null;
     this.vcpu.cpu.pageTables = this.shadow;
@@ -157,7 +157,7 @@ export class Vm {
     this.uart.reset();
     this.plic.reset();
     for (const t of this.virtio) t.reset();
-    this.shadow?.reset();
+    this.shadow?.reset(true);
     this.halted = null;
     this.failure = null;
     this.resetRequested = false;

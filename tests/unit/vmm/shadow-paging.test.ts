@@ -7,7 +7,11 @@ import {
 } from '../../../src/core/isa/sv32.ts';
 import { Ram } from '../../../src/core/machine/ram.ts';
 import { runProgram } from '../../../src/core/runner.ts';
+import { memoryExits } from '../../../src/core/vmm/exit-log.ts';
+import { serve } from '../../../src/core/vmm/hypercall.ts';
+import { Eid, SbiError, TrapdoorFid } from '../../../src/core/vmm/sbi.ts';
 import { ShadowPageTables, type GuestTranslation } from '../../../src/core/vmm/shadow-page-table.ts';
+import { Vm } from '../../../src/core/vmm/vm.ts';
 import { guest, runBare } from './corpus.ts';
 
 const BASE = 0x8000_0000;
@@ -155,5 +159,53 @@ describe('a paging guest under full virtualization', () => {
     expect(by['sfence']).toBe(2);
     expect(by['sret']).toBeGreaterThan(0);
     expect(by['pt-write']).toBeGreaterThan(0); // the remap writes a table the shadow came from
+  });
+});
+
+describe('paravirtualized memory (MMU_UPDATE, SET_ADDRESS_SPACE)', () => {
+  const bare = guest('bare', 'sv32-tasks');
+  const port = guest('pv', 'sv32-tasks');
+
+  it('the ported kernel prints the same with at least 10x fewer memory exits than shadow paging', () => {
+    const full = runProgram({ image: bare.image, mode: 'full', maxInstructions: 10_000_000 });
+    const pv = runProgram({ image: port.image, mode: 'pv', maxInstructions: 10_000_000 });
+    expect(full.console).toBe(bare.expectedStdout);
+    expect(pv.console).toBe(bare.expectedStdout);
+    expect(pv.exitCode).toBe(0);
+    expect(pv.exits.byCause['pt-write'] ?? 0).toBe(0);
+    expect(pv.exits.byCause['satp-write'] ?? 0).toBe(0);
+    expect(pv.exits.byCause['mmu-hypercall']).toBeGreaterThan(0);
+    expect(memoryExits(full.exits.byCause)).toBeGreaterThanOrEqual(10 * memoryExits(pv.exits.byCause));
+  });
+
+  it('an unported kernel under pv is shadowed exactly as under full (its tables stay write-protected)', () => {
+    const full = runProgram({ image: bare.image, mode: 'full', maxInstructions: 10_000_000 });
+    const pv = runProgram({ image: bare.image, mode: 'pv', maxInstructions: 10_000_000 });
+    expect(pv.console).toBe(bare.expectedStdout);
+    expect(pv.exits.byCause).toEqual(full.exits.byCause);
+  });
+
+  it('MMU_UPDATE checks every entry: a PTE outside guest RAM or a table pointer outside it is refused', () => {
+    const vm = new Vm({ mode: 'pv', ramSize: 1 << 20 });
+    const list = BASE + 0x1000;
+    const pte = BASE + 0x2000;
+    const put = (i: number, at: number, value: number) => {
+      vm.memory.writeWord(list + 8 * i, at);
+      vm.memory.writeWord(list + 8 * i + 4, value);
+    };
+    const call = (count: number) => serve(vm, { eid: Eid.Trapdoor, fid: TrapdoorFid.MmuUpdate, args: [list, count, 0, 0, 0, 0] }, false);
+    put(0, pte, ((DATA >>> 12) << 10) | PTE_V | PTE_R);
+    put(1, 0x1000, PTE_V | PTE_R);
+    const r = call(2);
+    expect(r.error).toBe(SbiError.InvalidParam);
+    expect(r.value).toBe(1); // the first was applied
+    expect(vm.memory.readWord(pte)).toBe(((DATA >>> 12) << 10) | PTE_V | PTE_R);
+    put(0, pte + 4, ((0x4000_0000 >>> 12) << 10) | PTE_V); // next level outside RAM
+    expect(call(1).error).toBe(SbiError.InvalidParam);
+    expect(vm.memory.readWord(pte + 4)).toBe(0);
+    put(0, pte + 4, PTE_V | PTE_W); // writable but not readable: reserved
+    expect(call(1).error).toBe(SbiError.InvalidParam);
+    expect(serve(vm, { eid: Eid.Trapdoor, fid: TrapdoorFid.MmuUpdate, args: [0x10, 1, 0, 0, 0, 0] }, false).error)
+      .toBe(SbiError.InvalidAddress);
   });
 });
