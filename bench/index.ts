@@ -8,8 +8,9 @@ import { vmmCompare, vmmExits } from './vmm.ts';
 import { datacenter } from './datacenter.ts';
 import { bundleSizes } from './bundle.ts';
 import { containers } from './containers.ts';
+import { memoryVirtualization } from './memory-virtualization.ts';
 
-export const sections: BenchSection[] = [cpuMips, vmmExits, vmmCompare, datacenter, containers, bundleSizes];
+export const sections: BenchSection[] = [cpuMips, vmmExits, vmmCompare, memoryVirtualization, datacenter, containers, bundleSizes];
 
 async function main(): Promise<void> {
   const repetitions = Number(process.env.BENCH_REPS ?? 5);
