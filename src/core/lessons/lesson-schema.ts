@@ -23,7 +23,7 @@ const base = {
   fail: message,
 } as const;
 const baseRequired = ['kind', 'pass', 'fail'];
-const cause = { type: 'string', minLength: 1, description: 'Exit cause, e.g. "csr-write" or "mmio-*".' } as const;
+const cause = { type: 'string', minLength: 1, description: 'Exit cause, e.g. "csr-write", "mmio-*" (a prefix) or "@memory" (every memory-virtualization exit).' } as const;
 
 /** One check kind: `kind` plus its own fields; nothing else is allowed. */
 function checkKind(kind: string, description: string, fields: object, required: string[] = []) {

@@ -1,6 +1,7 @@
 // The figures checks and comparisons read from a RunResult, by name.
 
 import type { RunResult } from '../run-result.ts';
+import { isMemoryExit } from '../vmm/exit-log.ts';
 import type { MetricName, MetricRef, ResultMetricName } from './check.ts';
 import { RESULT_METRICS } from './check.ts';
 import type { ShellOutput } from './runner-port.ts';
@@ -32,10 +33,16 @@ function shellNumber(view: RunView, command: string | undefined, pattern: string
   return m?.[1] === undefined ? Number.NaN : Number(m[1].replace(/,/g, ''));
 }
 
-/** Does a cause name match a pattern (exact, or a prefix when the pattern ends in "*")? */
+/**
+ * Does a cause name match a pattern: exact, a prefix when the pattern ends in "*", or
+ * "@memory" for every memory-virtualization exit (vmm/exit-log.ts MEMORY_EXIT_CAUSES)?
+ */
 export function causeMatches(pattern: string, cause: string): boolean {
+  if (pattern === MEMORY_EXITS) return isMemoryExit(cause);
   return pattern.endsWith('*') ? cause.startsWith(pattern.slice(0, -1)) : cause === pattern;
 }
+
+const MEMORY_EXITS = '@memory';
 
 /** Sum of the counts whose cause matches; all of them when no pattern. */
 export function sumByCause(byCause: Record<string, number>, pattern?: string): number {
