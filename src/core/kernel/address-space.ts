@@ -410,7 +410,9 @@ export class AddressSpace implements Memory {
   // OOM-kills the caller, as it does for a store from user code.
 
   copyIn(addr: number, length: number): Uint8Array | null {
-    if (!inUserRange(addr, length)) return null;
+    // The whole range must be readable before the kernel buffer is allocated: a huge
+    // length over unmapped memory costs nothing.
+    if (!inUserRange(addr, length) || !this.accessible(addr, length, PROT_READ)) return null;
     const out = new Uint8Array(length);
     for (let i = 0; i < length; ) {
       const a = addr + i;
@@ -434,6 +436,16 @@ export class AddressSpace implements Memory {
       const n = Math.min(PAGE_SIZE - off, bytes.length - i);
       b.set(bytes.subarray(i, i + n), off);
       i += n;
+    }
+    return true;
+  }
+
+  /** Does every page of [addr, addr + length) allow `access`, by page tables and regions (nothing allocated)? */
+  private accessible(addr: number, length: number, access: number): boolean {
+    for (let a = addr; a < addr + length; a = (Math.floor(a / PAGE_SIZE) + 1) * PAGE_SIZE) {
+      const e = this.pages.get(Math.floor(a / PAGE_SIZE));
+      const prot = e ? e.prot : this.findRegion(a)?.prot ?? 0;
+      if (!(prot & access)) return false;
     }
     return true;
   }
