@@ -468,6 +468,26 @@ export class AddressSpace implements Memory {
     return n;
   }
 
+  /**
+   * What [addr, addr + length) holds, for an observer (a debugger's memory view, a lesson
+   * check): mapped pages as they are, untouched pages of a region as zeros (what a read
+   * would find), null if any byte is outside every region. Allocates and charges nothing,
+   * so looking never changes the process (no demand paging, no OOM kill).
+   */
+  peek(addr: number, length: number): Uint8Array | null {
+    if (!inUserRange(addr, length) || !this.accessible(addr, length, PROT_READ)) return null;
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; ) {
+      const a = addr + i;
+      const off = a & (PAGE_SIZE - 1);
+      const n = Math.min(PAGE_SIZE - off, length - i);
+      const e = this.pages.get(Math.floor(a / PAGE_SIZE));
+      if (e) out.set(e.frame.bytes.subarray(off, off + n), i);
+      i += n;
+    }
+    return out;
+  }
+
   /** A NUL-terminated string of at most max bytes; null on a bad pointer or no NUL. */
   readCString(addr: number, max = 4096): Uint8Array | null {
     const out: number[] = [];

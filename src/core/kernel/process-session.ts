@@ -81,13 +81,8 @@ export class ProcessSession implements Session {
 
   /** Through the process's page table; null if any byte is unmapped. */
   readMemory(addr: number, length: number): Uint8Array | null {
-    const out = new Uint8Array(length);
-    for (let i = 0; i < length; i++) {
-      const v = this.process.space.load((addr + i) >>> 0, 1);
-      if (v < 0) return null;
-      out[i] = v;
-    }
-    return out;
+    // peek, not load: looking at memory must not demand-page it (or OOM-kill the process).
+    return this.process.space.peek(addr >>> 0, length);
   }
 
   result(): RunResult {

@@ -200,6 +200,21 @@ buf: .zero 64
   });
 });
 
+describe('looking at a process\'s memory changes nothing', () => {
+  it('peek reads untouched pages as zeros without allocating or charging them (no OOM kill)', () => {
+    const { k } = boot();
+    const cg = k.rootCgroup.child('full');
+    cg.memoryMax = 0;
+    const space = new AddressSpace(cg);
+    space.addRegion({ start: 0x40000000, end: 0x40002000, prot: PROT_READ | PROT_WRITE, kind: 'mmap' });
+    expect(space.peek(0x40000ff0, 32)).toEqual(new Uint8Array(32));
+    expect(space.peek(0x40001ff0, 32)).toBeNull(); // runs off the region
+    expect(space.privatePages()).toBe(0);
+    expect(cg.memoryCurrent).toBe(0);
+    expect(space.oomAt).toBeNull();
+  });
+});
+
 describe('address ranges never wrap past 2^32', () => {
   it('mmap with MAP_FIXED past 2^32 fails with ENOMEM', () => {
     const { out, p } = runProgram(`
