@@ -142,6 +142,13 @@ describe('containers mode', () => {
     expect(by.hog!.state).toBe('stopped');
   });
 
+  it('a container whose program cannot fit its --memory is OOM-killed and the script goes on', async () => {
+    const out = await ran(script('container run --name tiny --memory 4k alpine hello\nhostname\n', ['echo done']));
+    expect(out.result.console).toContain('# hostname\ntrapdoor\n');
+    expect(out.kernel!.containers.find((c) => c.name === 'tiny')!.oomKills).toBe(1);
+    expect(out.shell?.map((s) => s.output)).toEqual(['done\n']);
+  });
+
   it('stops a script that never ends at the instruction budget', async () => {
     const out = await ran(script('container run --name forever alpine spin\nhostname\n', ['hostname'], 2_000_000));
     expect(out.result.end).toBe('budget');
