@@ -4,7 +4,8 @@
 
 import { integerOption, parseArgs } from './args.ts';
 import { CliError, EXIT_BUDGET, EXIT_ERROR, EXIT_FAULT, EXIT_USAGE, type CliIo } from './io.ts';
-import { LINUX_TEXT_BASE, loadProgram } from './load-program.ts';
+import { LINUX_TEXT_BASE, loadProgram, readInputFile } from './load-program.ts';
+import { shippedNames, shippedProgram } from './shipped-guest.ts';
 import { runProgram } from '../core/runner.ts';
 import type { RunMode, RunResult } from '../core/run-result.ts';
 import { LoadError } from '../core/machine/machine.ts';
@@ -14,11 +15,13 @@ import { hostDirectory } from './host-directory.ts';
 import { parseVolumeFlag, type VolumeSpec } from '../core/kernel/volume.ts';
 
 export const RUN_HELP = `usage: trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json]
-                     [--ram SIZE] [--pmp N] [--env NAME=VALUE]... [--volume DIR:PATH[:ro]]... [-- ARGS...]
+                     [--ram SIZE] [--pmp N] [--disk IMG] [--input FILE]
+                     [--env NAME=VALUE]... [--volume DIR:PATH[:ro]]... [-- ARGS...]
        trapdoor run --mode full|pv FILE... [--pcpus N] [--slice CYCLES] [--ram SIZE] [--json]
 
 Runs a program: an ELF file, or assembly source (.s) assembled first
-(at 0x80000000, or at 0x10000 for --mode linux).
+(at 0x80000000, or at 0x10000 for --mode linux), or a shipped guest by name
+(${shippedNames()}) in the mode it is written for, with its disk.
 
   --mode bare      the bare machine, M-mode at the entry point (default); exit through
                    the power-off device or tohost
@@ -30,6 +33,12 @@ Runs a program: an ELF file, or assembly source (.s) assembled first
                    default 128m
   --pmp N          bare: the hart's PMP entries, 0 to 64 (default 0: no PMP, every
                    access allowed, as QEMU with pmp=false)
+  --disk IMG       bare, full, pv: a raw disk image behind the virtio block device at
+                   0x10001000 (what the guest writes stays in the run; IMG is not changed)
+  --input FILE     console input, typed: bare gets one key at a time, and a new line only
+                   once the guest has read the last one and waits (sleeps in wfi, or no
+                   console output for 0.1 s of virtual time); other modes get it all at once.
+                   Without --input, standard input when it is not a terminal
   --json           print one JSON object with the run's result at the end, instead of
                    the console bytes (they are in its "console" field)
   --env NAME=VALUE set the Linux program's whole environment (repeatable; default
@@ -45,7 +54,7 @@ Each guest's console lines are printed behind its name ("hello | ..."); with --j
 object with the host's utilization and, per VM, its console, exits by cause, guest and
 VMM cycles and overhead. Standard input goes to a single guest only.
 
-Standard input is the guest's console input. A Linux program's fd 1 goes to standard
+A Linux program's fd 1 goes to standard
 output and fd 2 to standard error. Exit status: the program's own; 128+N when
 killed by signal N; ${EXIT_BUDGET} when stopped by --max-instructions; ${EXIT_FAULT} when the machine
 faulted or waits forever; 1 for unreadable input; 2 for usage errors. With several
@@ -56,7 +65,7 @@ const MODES: RunMode[] = ['bare', 'full', 'pv', 'linux'];
 
 export function runCommand(argv: string[], io: CliIo): number {
   const args = parseArgs('run', argv, {
-    values: ['--mode', '--max-instructions', '--ram', '--pmp', '--pcpus', '--slice'], booleans: ['--json'], lists: ['--env', '--volume'],
+    values: ['--mode', '--max-instructions', '--ram', '--pmp', '--pcpus', '--slice', '--disk', '--input'], booleans: ['--json'], lists: ['--env', '--volume'],
   });
   if (args.flags.has('--help')) {
     io.stdout.write(RUN_HELP);
@@ -64,7 +73,8 @@ export function runCommand(argv: string[], io: CliIo): number {
   }
   const files = args.positional;
   if (files.length === 0) throw new CliError('run: expected a program file (see trapdoor run --help)', EXIT_USAGE);
-  const mode = (args.flags.get('--mode') ?? 'bare') as RunMode;
+  const shipped = files.length === 1 ? shippedProgram(files[0]!) : undefined;
+  const mode = (args.flags.get('--mode') ?? shipped?.mode ?? 'bare') as RunMode;
   if (!MODES.includes(mode)) throw new CliError(`run: unknown mode '${mode}' (expected bare, full, pv or linux)`, EXIT_USAGE);
   const max = args.flags.get('--max-instructions');
   const maxInstructions = typeof max === 'string' ? integerOption('run', '--max-instructions', max) : undefined;
@@ -83,12 +93,15 @@ export function runCommand(argv: string[], io: CliIo): number {
   }
   const file = files[0]!;
 
-  const image = loadProgram(file, mode === 'linux' ? LINUX_TEXT_BASE : undefined, (line) => io.stderr.write(line + '\n'));
+  const image = shipped?.image ?? loadProgram(file, mode === 'linux' ? LINUX_TEXT_BASE : undefined, (line) => io.stderr.write(line + '\n'));
+  const disk = diskOption(args.flags.get('--disk'), mode) ?? (mode !== 'linux' ? shipped?.disk : undefined);
+  const input = args.flags.get('--input');
+  const typed = typeof input === 'string' ? readInputFile(input) : io.readStdin();
   let result: RunResult;
   const guestOut = lineBuffered(io);
   try {
     result = runProgram({
-      image, mode, maxInstructions, ramSize, pmpEntries, stdin: io.readStdin(),
+      image, mode, maxInstructions, ramSize, pmpEntries, disk, input: typed,
       onConsole: json ? undefined : guestOut.write,
       onError: json ? undefined : (bytes) => {
         guestOut.flush();
@@ -147,6 +160,17 @@ function ramOption(value: string | true | undefined, mode: RunMode): number | un
   const bytes = m ? Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase()) : NaN;
   if (!Number.isSafeInteger(bytes) || bytes < 65536 || bytes > 0x80000000 || bytes % 4096 !== 0) {
     throw new CliError(`run: --ram needs a size from 64k to 2g in whole 4k pages, got '${value}'`, EXIT_USAGE);
+  }
+  return bytes;
+}
+
+/** --disk IMG: the raw image behind the virtio block device (the file itself is never written). */
+function diskOption(value: string | true | undefined, mode: RunMode): Uint8Array | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (mode === 'linux') throw new CliError('run: --disk is for bare, full and pv (a Linux process has the kernel\'s files)', EXIT_USAGE);
+  const bytes = readInputFile(value);
+  if (bytes.length === 0 || bytes.length % 512 !== 0) {
+    throw new CliError(`${value}: a disk image is a whole number of 512-byte sectors, this is ${bytes.length} bytes`, EXIT_ERROR);
   }
   return bytes;
 }

@@ -26,6 +26,11 @@ export interface SessionOptions {
   pmpEntries?: number;
   /** Console input: the UART's receive queue, or the process's standard input. */
   stdin?: Uint8Array;
+  /**
+   * bare: console input typed a line at a time, each once the guest waits for it
+   * (machine/typist.ts); the other modes take it all at the start, like stdin.
+   */
+  input?: Uint8Array;
   onConsole?: (bytes: Uint8Array) => void;
   /** Most console bytes a bare or linux result keeps (a VM keeps 1 MiB). */
   consoleLimit?: number;
@@ -48,7 +53,8 @@ export interface RunRequest extends SessionOptions {
 }
 
 /** A fresh session running `image` in `options.mode`; throws LoadError if it does not fit. */
-export function createSession(image: ProgramImage, options: SessionOptions): Session {
+export function createSession(image: ProgramImage, given: SessionOptions): Session {
+  const options = given.mode === 'bare' || !given.input ? given : { ...given, stdin: given.input };
   switch (options.mode) {
     case 'bare': return new MachineSession(image, options);
     case 'linux': return new ProcessSession(image, options);

@@ -60,7 +60,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['machine'],
   ['vmm'],
   ['kernel'],
-  ['runner.ts'],
+  ['runner.ts', 'shipped-guests.ts'],
   ['datacenter'],
   ['shell'],
   ['lessons'],

@@ -58,12 +58,19 @@ export class Uart implements MmioDevice {
   private dlm = 0;
   /** The THR-empty interrupt is pending until IIR reports it or THR is written. */
   private thrInterrupt = false;
+  /** Called when the guest reads the last received byte (a keyboard may press the next key). */
+  onDrained: (() => void) | null = null;
 
   constructor(
     private readonly console: ConsolePort | undefined,
     private readonly setIrq: (level: boolean) => void,
     readonly base: number = UART_BASE,
   ) {}
+
+  /** Received bytes the guest has not read yet. */
+  get pending(): number {
+    return this.rx.length;
+  }
 
   /** Host input: queue bytes for the guest to read from RBR. */
   receive(bytes: Uint8Array): void {
@@ -76,7 +83,9 @@ export class Uart implements MmioDevice {
     switch (offset) {
       case REG_DATA: {
         if (dlab) return this.dll;
+        const had = this.rx.length > 0;
         const b = this.rx.shift() ?? 0;
+        if (had && this.rx.length === 0) this.onDrained?.();
         this.updateIrq();
         return b;
       }
