@@ -98,7 +98,7 @@ describe('disassemble, 16-bit (C extension)', () => {
       expect(r.diagnostics, text).toEqual([]);
       const b = r.image!.segments[0]!.bytes;
       expect(b[0]! | (b[1]! << 8), text).toBe(w);
-    }), { numRuns: 3000 });
+    }), { numRuns: 1500 });
   });
 });
 
