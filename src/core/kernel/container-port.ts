@@ -42,6 +42,31 @@ export interface RunRequest {
   /** The caller's fds for the first process's 0/1/2 when attached (`-it`, or no `-d`);
    * omitted when detached: output then goes only to the container's log. */
   stdio?: [number, number, number];
+  /** `-v SRC:DST[:ro]`: the caller's directory SRC appears at DST in the container. */
+  volumes?: VolumeRequest[];
+  /** `-it` with a program: a new terminal for it (its output goes to `output`). */
+  tty?: TerminalRequest;
+}
+
+export interface VolumeRequest {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+/** The host's side of a container's terminal: its screen and size. */
+export interface TerminalRequest {
+  output(bytes: Uint8Array): void;
+  columns?: number;
+  rows?: number;
+}
+
+/** What the host holds of a container's terminal: the keyboard, the window, the line. */
+export interface TerminalPort {
+  input(bytes: Uint8Array): void;
+  resize(columns: number, rows: number): void;
+  /** Hangs up (the host stops attaching). */
+  close(): void;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'exited';
@@ -83,15 +108,25 @@ export interface ContainerProcess {
   port?: KernelPort;
   /** Settles when the process ends. */
   wait(): Promise<ExitStatus>;
+  /** Present when started with a terminal (`-it` with a program). */
+  terminal?: TerminalPort;
+}
+
+/** One side of `container cp`: a path, in a container or (no container) the caller's. */
+export interface CopyEnd {
+  container?: string;
+  path: string;
 }
 
 /** Failures throw an Error whose message docker would print ("No such container: web"). */
 export interface ContainerRuntimePort {
+  /** Can give a program a terminal of its own (RunRequest.tty); else -it uses the shell's pipes. */
+  readonly terminals?: boolean;
   images(): ImageInfo[];
   /** Creates and starts a container. Throws (with a message) for an unknown image, a name in use… */
   run(request: RunRequest): { container: ContainerInfo; process: ContainerProcess };
   /** Starts another process in a running container's namespaces and cgroup. */
-  exec(idOrName: string, command: ContainerCommand, env: string[], stdio?: [number, number, number]): ContainerProcess;
+  exec(idOrName: string, command: ContainerCommand, env: string[], stdio?: [number, number, number], tty?: TerminalRequest): ContainerProcess;
   /** running first, then the rest when `all`, newest first. */
   list(all: boolean): ContainerInfo[];
   inspect(idOrName: string): ContainerInfo & Record<string, unknown>;
@@ -100,6 +135,11 @@ export interface ContainerRuntimePort {
   kill(idOrName: string, signal: number): void;
   /** Throws when running unless `force`. */
   remove(idOrName: string, force: boolean): void;
+  /**
+   * `container cp`: copies a file or directory tree between the caller's filesystem and a
+   * container's (`container` set on the side that is inside one). Returns bytes copied.
+   */
+  copy(from: CopyEnd, to: CopyEnd): number;
   /** Everything the container's processes wrote to stdout/stderr while detached. */
   logs(idOrName: string): string;
   stats(): ContainerStats[];

@@ -4,7 +4,7 @@
 // command drives it through ContainerRuntimePort.
 
 import type {
-  ContainerCommand, ContainerInfo, ContainerLimits, ContainerProcess, ContainerRuntimePort,
+  ContainerCommand, ContainerInfo, ContainerLimits, ContainerProcess, ContainerRuntimePort, CopyEnd, TerminalRequest, VolumeRequest,
   ContainerStats, ContainerStatus, ImageInfo, RunRequest,
 } from './container-port.ts';
 import type { ExitStatus, ProcessInfo } from './kernel-port.ts';
@@ -13,7 +13,9 @@ import type { Cgroup } from './cgroup.ts';
 import { KernelError, errnoName } from './errno.ts';
 import { LogFile, TeeFile, type OpenFile } from './file.ts';
 import type { Inode } from './fs/inode.ts';
-import { lookupPath } from './fs/path.ts';
+import { bindMount, lookupParent, lookupPath } from './fs/path.ts';
+import { TtyFile } from './tty-file.ts';
+import { ENOENT, ENOTDIR } from './errno.ts';
 import { cgroupfs } from './cgroupfs.ts';
 import { HOST_MEMORY_BYTES, HostProcessPort, exitStatusOf, processList } from './host-port.ts';
 import { ImageStore, shortId, type Image } from './image.ts';
@@ -45,6 +47,35 @@ export interface Container {
   root: Inode;
   log: LogFile;
   sample: { usage: number; at: number };
+  /** Volumes (`-v`): what was placed where in the container's root. */
+  mounts: MountRecord[];
+}
+
+interface MountRecord {
+  parent: Inode;
+  name: string;
+  node: Inode;
+}
+
+/**
+ * A copy of a file or directory tree (container cp, read-only volumes); symbolic links
+ * are copied as links. `readOnly` marks every node of the copy read-only.
+ */
+function copyTree(k: Kernel, node: Inode, readOnly: boolean, bytes = { n: 0 }): Inode {
+  const copy = k.fs.create(node.type, node.perm);
+  Object.assign(copy, { uid: node.uid, gid: node.gid, mtimeNs: node.mtimeNs, target: node.target, device: node.device });
+  if (node.type === 'file') {
+    const data = node.contents();
+    bytes.n += data.length;
+    copy.writeAt(0, data);
+  } else if (node.type === 'dir') {
+    for (const [name, child] of node.entries!) {
+      if (name === '..' || child.synthetic || child.dynamicEntries) continue;
+      k.fs.link(copy, name, copyTree(k, child, readOnly, bytes));
+    }
+  }
+  copy.readOnly = readOnly;
+  return copy;
 }
 
 const ADJECTIVES = ['brave', 'calm', 'eager', 'gentle', 'happy', 'jolly', 'keen', 'lucid', 'merry', 'nifty'];
@@ -54,6 +85,7 @@ const SUBUID_BASE = 100000;
 const SUBUID_RANGE = 65536;
 
 export class ContainerRuntime implements ContainerRuntimePort {
+  readonly terminals = true;
   readonly store: ImageStore;
   /** By id, in creation order. */
   private readonly containers = new Map<string, Container>();
@@ -125,10 +157,12 @@ export class ContainerRuntime implements ContainerRuntimePort {
     const root = this.k.fs.overlay(image.layers);
     const ns = this.k.newNamespaces(request.hostname ?? id, root, SUBUID_BASE + (n + 1) * SUBUID_RANGE);
     this.populateRoot(root, ns, cgroup);
+    const mounts = (request.volumes ?? []).map((v) => this.mountVolume(root, v));
     const c: Container = {
       id, name, imageRef: request.image, image, command: commandLine(request.command), status: 'created',
       exitCode: null, createdNs: this.k.nowNs(), startedNs: 0, finishedNs: null, init: null,
       limits: { ...request.limits }, cgroup, ns, root, log: new LogFile(), sample: { usage: 0, at: this.k.now },
+      mounts,
     };
     this.containers.set(c.id, c);
     this.byName.set(name, c);
@@ -136,7 +170,7 @@ export class ContainerRuntime implements ContainerRuntimePort {
     try {
       c.status = 'running';
       c.startedNs = this.k.nowNs();
-      const process = this.start(c, request.command, request.env, request.stdio);
+      const process = this.start(c, request.command, request.env, request.stdio, request.tty);
       return { container: this.info(c), process };
     } catch (e) {
       this.discard(c);
@@ -154,22 +188,91 @@ export class ContainerRuntime implements ContainerRuntimePort {
     root.entries!.set('dev', this.devDir);
   }
 
+  /**
+   * `-v SRC:DST`: the caller's directory appears at DST — the same directory (a bind
+   * mount: changes on either side are seen on the other), or with `:ro` a read-only copy
+   * of it. A file SRC is bound as a file.
+   */
+  private mountVolume(root: Inode, v: VolumeRequest): MountRecord {
+    if (!v.target.startsWith('/') || v.target === '/') throw new Error(`invalid volume specification: '${v.source}:${v.target}': the target must be an absolute path other than /`);
+    const caller = this.caller;
+    let source: Inode;
+    try {
+      source = lookupPath({ root: caller.root, cwd: caller.cwd }, v.source);
+    } catch (e) {
+      throw new Error(`invalid volume specification: '${v.source}': ${e instanceof KernelError ? errnoName(e.errno) : String(e)}`);
+    }
+    const slash = v.target.lastIndexOf('/');
+    const parent = this.k.fs.mkdirs(v.target.slice(0, slash) || '/', root);
+    const name = v.target.slice(slash + 1);
+    const node = v.readOnly ? copyTree(this.k, source, true) : source;
+    if (node.type === 'dir' && !v.readOnly) bindMount(root, parent, name, node);
+    else {
+      if (parent.entries!.has(name)) this.k.fs.unlink(parent, name);
+      this.k.fs.link(parent, name, node);
+    }
+    return { parent, name, node };
+  }
+
+  copy(from: CopyEnd, to: CopyEnd): number {
+    const rootOf = (end: CopyEnd): { root: Inode; cwd: Inode } => {
+      if (end.container === undefined) return { root: this.caller.root, cwd: this.caller.cwd };
+      const c = this.find(end.container);
+      return { root: c.root, cwd: c.root };
+    };
+    const src = rootOf(from);
+    const dst = rootOf(to);
+    let node: Inode;
+    try {
+      node = lookupPath(src, from.path);
+    } catch (e) {
+      throw new Error(`Could not find the file ${from.path}${from.container ? ` in container ${from.container}` : ''}`);
+    }
+    const bytes = { n: 0 };
+    const copy = copyTree(this.k, node, false, bytes);
+    // Into an existing directory it goes under its own name; otherwise it takes the new name.
+    let parent: Inode;
+    let name: string;
+    try {
+      const target = lookupPath(dst, to.path);
+      if (target.type !== 'dir') throw new KernelError(ENOTDIR);
+      parent = target;
+      name = from.path.replace(/\/+$/, '').split('/').pop() || 'root';
+    } catch (e) {
+      if (e instanceof KernelError && e.errno !== ENOENT) throw new Error(`cannot copy to ${to.path}: ${errnoName(e.errno)}`);
+      const r = lookupParent(dst, to.path);
+      parent = r.dir;
+      name = r.name;
+    }
+    if (parent.readOnly) throw new Error(`cannot copy to ${to.path}: read-only file system`);
+    const old = parent.entries!.get(name);
+    if (old?.type === 'dir' && copy.type !== 'dir') throw new Error(`cannot overwrite directory ${to.path} with a file`);
+    if (old) this.k.fs.unlink(parent, name);
+    this.k.fs.link(parent, name, copy);
+    return bytes.n;
+  }
+
   /** One read-only /dev shared by every container: the console and null devices. */
   private makeDevDir(): Inode {
     const dev = this.k.fs.create('dir', 0o755);
     dev.entries!.set('console', this.k.consoleNode);
     dev.entries!.set('null', this.k.nullNode);
+    for (const name of ['zero', 'random', 'urandom', 'tty']) {
+      const node = this.k.fs.lookup(`/dev/${name}`);
+      if (node) dev.entries!.set(name, node);
+    }
     dev.readOnly = true;
     return dev;
   }
 
-  exec(idOrName: string, command: ContainerCommand, env: string[], stdio?: [number, number, number]): ContainerProcess {
+  exec(idOrName: string, command: ContainerCommand, env: string[], stdio?: [number, number, number], tty?: TerminalRequest): ContainerProcess {
     const c = this.find(idOrName);
     if (c.status !== 'running') throw new Error(`Container ${c.id} is not running`);
-    return this.start(c, command, env, stdio);
+    return this.start(c, command, env, stdio, tty);
   }
 
-  private start(c: Container, command: ContainerCommand, env: string[], stdio?: [number, number, number]): ContainerProcess {
+  private start(c: Container, command: ContainerCommand, env: string[], stdio?: [number, number, number], tty?: TerminalRequest): ContainerProcess {
+    if (tty && command.kind === 'program') return this.startOnTerminal(c, command.argv, env, tty);
     const files = this.stdioFor(c, stdio);
     const common = { ns: c.ns, cgroup: c.cgroup, cwd: c.root, creds: { uid: 0, gid: 0 }, stdio: files, parent: null };
     let p: Process;
@@ -191,6 +294,46 @@ export class ContainerRuntime implements ContainerRuntimePort {
     if (!c.init) c.init = p;
     this.kick();
     return { hostPid: p.id, port, wait: () => this.waitFor(p) };
+  }
+
+  /**
+   * `-it` with a program: a new terminal, whose session the program leads (its process
+   * group in the foreground), so ^C reaches it as SIGINT through the line discipline.
+   */
+  private startOnTerminal(c: Container, argv: string[], env: string[], req: TerminalRequest): ContainerProcess {
+    const t = this.k.openTerminal((b) => req.output(b));
+    if (req.columns && req.rows) {
+      t.cols = req.columns;
+      t.rows = req.rows;
+    }
+    let p: Process;
+    try {
+      const [path, node] = this.resolveProgram(c, argv[0] ?? '');
+      const image = this.k.loadProgramFile(node, path);
+      const stdio = [new TtyFile(t), new TtyFile(t), new TtyFile(t)] as [OpenFile, OpenFile, OpenFile];
+      p = this.k.spawn({ ns: c.ns, cgroup: c.cgroup, cwd: c.root, creds: { uid: 0, gid: 0 }, stdio, parent: null, image, argv, envp: env.length ? env : DEFAULT_ENV });
+      p.exePath = path;
+    } catch (e) {
+      this.k.closeTerminal(t);
+      if (e instanceof KernelError) throw new Error(`failed to start process in container ${c.name}: ${e.message} (${errnoName(e.errno)})`);
+      throw e;
+    }
+    // A process started from outside leads a session of its own (docker exec -it does setsid).
+    p.pgid = p.sid = p.tid;
+    t.attach(p);
+    if (!c.init) c.init = p;
+    this.kick();
+    const kick = this.kick;
+    const k = this.k;
+    return {
+      hostPid: p.id,
+      wait: () => this.waitFor(p),
+      terminal: {
+        input: (bytes) => { t.input(bytes); kick(); },
+        resize: (columns, rows) => { t.resize(columns, rows); kick(); },
+        close: () => { k.closeTerminal(t); kick(); },
+      },
+    };
   }
 
   private stdioFor(c: Container, stdio?: [number, number, number]): [OpenFile, OpenFile, OpenFile] {
@@ -365,6 +508,8 @@ interface ContainerSave {
   exitCode: number | null; createdNs: number; startedNs: number; finishedNs: number | null;
   init: number | null; limits: ContainerLimits; cgroup: string; ns: number; root: number; log: number;
   sample: { usage: number; at: number };
+  /** Volumes: [parent directory, name, mounted inode]. */
+  mounts?: [number, string, number][];
 }
 
 /** The runtime's share of a kernel checkpoint: its containers, by reference to kernel objects. */
@@ -380,6 +525,7 @@ function containerCheckpoint(runtime: ContainerRuntime, access: RuntimeAccess): 
           exitCode: c.exitCode, createdNs: c.createdNs, startedNs: c.startedNs, finishedNs: c.finishedNs,
           init: c.init && runtime.k.processes.has(c.init.id) ? c.init.id : null, limits: { ...c.limits }, cgroup: c.cgroup.path(), ns: ctx.nsSet(c.ns),
           root: ctx.inode(c.root), log: ctx.file(c.log), sample: { ...c.sample },
+          mounts: c.mounts.map((m) => [ctx.inode(m.parent), m.name, ctx.inode(m.node)]),
         })),
       };
     },
@@ -395,9 +541,15 @@ function containerCheckpoint(runtime: ContainerRuntime, access: RuntimeAccess): 
           exitCode: s.exitCode, createdNs: s.createdNs, startedNs: s.startedNs, finishedNs: s.finishedNs,
           init: s.init === null ? null : ctx.process(s.init), limits: { ...s.limits }, cgroup: ctx.cgroup(s.cgroup),
           ns: ctx.nsSet(s.ns), root: ctx.inode(s.root), log, sample: { ...s.sample },
+          mounts: (s.mounts ?? []).map(([parent, name, node]) => ({ parent: ctx.inode(parent), name, node: ctx.inode(node) })),
         };
       });
-      return () => access.set(containers, saved.seq);
+      return () => {
+        access.set(containers, saved.seq);
+        for (const c of containers) {
+          for (const m of c.mounts) if (m.node.type === 'dir' && !m.node.readOnly) bindMount(c.root, m.parent, m.name, m.node);
+        }
+      };
     },
   };
 }

@@ -243,8 +243,9 @@ export class Terminal {
     for (const task of [...this.session.ns.tasks()]) {
       const p = task as Process;
       if (p.leader !== p || p.pgid !== this.foreground || p.ns.pid !== this.session.ns || p.state === 'zombie') continue;
-      // A namespace's init ignores signals it has no handler for (SIGNAL_UNKILLABLE).
-      if (p.ns.pid.pidOf(p) === 1 && p.handlers.get(sig).handler <= SIG_IGN) continue;
+      // Linux would spare a namespace's init without a handler (SIGNAL_UNKILLABLE), so ^C
+      // would not stop `container run -it alpine spin`; the lab behaves as docker --init
+      // does instead: the keyboard's signals reach the program in front.
       sendSignal(this.k, p, sig, userInfo(sig, 0, 0, SI_KERNEL));
     }
   }

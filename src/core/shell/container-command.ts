@@ -1,7 +1,7 @@
 // `container`: docker's verbs over the kernel's container runtime, so docker users feel
-// at home — run (-d, -it, --name, --hostname, --memory, --cpus, --pids-limit, -e, --rm,
-// --count N to start many at once), ps, exec, stop, kill, rm, logs, stats, images,
-// inspect, top. `run -it IMAGE sh` and `exec -it NAME sh` enter a shell whose kernel
+// at home — run (-d, -it, -v, --name, --hostname, --memory, --cpus, --pids-limit, -e, --rm,
+// --count N to start many at once), ps (and ls), exec, cp, stop, kill, rm, logs, stats,
+// images, inspect, top. `run -it IMAGE sh` and `exec -it NAME sh` enter a shell whose kernel
 // port is a process inside the container: the session stacks it until `exit`.
 
 import { fail, type Builtin, type BuiltinContext } from './builtin.ts';
@@ -12,13 +12,15 @@ import { FdInput, readAll } from './stream.ts';
 import { signalNumber, SIGKILL } from './signals.ts';
 import { cpuTime, humanSize, table, userName } from './utilities/format.ts';
 
-const USAGE = 'usage: container run|ps|exec|stop|kill|rm|logs|stats|images|inspect|top ... (container help)';
+const USAGE = 'usage: container run|ps|ls|exec|cp|stop|kill|rm|logs|stats|images|inspect|top ... (container help)';
 
 type Verb = (ctx: BuiltinContext, rt: ContainerRuntimePort, args: string[]) => Promise<number>;
 
 const VERBS: Record<string, [Verb, string]> = {
-  run: [run, 'run [-d] [-it] [--name N] [--hostname H] [--memory 64m] [--cpus 0.5] [--pids-limit N] [-e K=V] [--rm] [--count N] IMAGE [COMMAND...]'],
+  run: [run, 'run [-d] [-it] [-v SRC:DST[:ro]] [--name N] [--hostname H] [--memory 64m] [--cpus 0.5] [--pids-limit N] [-e K=V] [--rm] [--count N] IMAGE [COMMAND...]'],
   ps: [ps, 'ps [-a]            list containers (-a: stopped ones too)'],
+  ls: [ps, 'ls [-a]            the same as ps'],
+  cp: [cp, 'cp SRC NAME:DST | NAME:SRC DST   copy files into or out of a container'],
   exec: [exec, 'exec [-it] [-e K=V] NAME COMMAND...   run a command (or sh) inside a container'],
   stop: [stop, 'stop NAME...       SIGTERM, then SIGKILL after 10 s'],
   kill: [killVerb, 'kill [-s SIG] NAME...'],
@@ -56,6 +58,25 @@ export const dockerAlias: Builtin = {
   summary: 'the same as container',
   run: (ctx) => containerCommand.run(ctx),
 };
+
+/**
+ * `container cp SRC NAME:DST` or `container cp NAME:SRC DST`: one side names a container
+ * (NAME:PATH), the other is a path of this shell's filesystem.
+ */
+async function cp(ctx: BuiltinContext, rt: ContainerRuntimePort, args: string[]): Promise<number> {
+  if (args.length !== 2) throw new UsageError('"container cp" requires exactly 2 arguments: SRC NAME:DST or NAME:SRC DST');
+  const end = (arg: string): { container?: string; path: string } => {
+    const colon = arg.indexOf(':');
+    return colon > 0 && !arg.slice(0, colon).includes('/') ? { container: arg.slice(0, colon), path: arg.slice(colon + 1) || '/' } : { path: arg };
+  };
+  const from = end(args[0]!);
+  const to = end(args[1]!);
+  if ((from.container === undefined) === (to.container === undefined)) {
+    throw new UsageError('copying between containers, or within the host, is not supported: one side must be NAME:PATH');
+  }
+  rt.copy(from, to);
+  return 0;
+}
 
 /** "5 seconds", "3 minutes", as docker's ps writes durations. */
 function ago(ns: number): string {

@@ -4,7 +4,11 @@
 // process inside the container (`exec web ps`).
 
 import type { BuiltinContext } from './builtin.ts';
-import type { ContainerCommand, ContainerInfo, ContainerLimits, ContainerProcess, ContainerRuntimePort, RunRequest } from '../kernel/container-port.ts';
+import type {
+  ContainerCommand, ContainerInfo, ContainerLimits, ContainerProcess, ContainerRuntimePort, RunRequest, VolumeRequest,
+} from '../kernel/container-port.ts';
+import { decodeUtf8 } from './text-codec.ts';
+import { utf8Encode } from '../kernel/bytes.ts';
 import type { ExitStatus, KernelPort } from '../kernel/kernel-port.ts';
 import { Shell, type ShellHost } from './shell.ts';
 import { SIGINT } from './signals.ts';
@@ -21,6 +25,7 @@ interface RunOptions {
   env: string[];
   remove: boolean;
   count: number;
+  volumes: VolumeRequest[];
   rest: string[];
 }
 
@@ -29,7 +34,7 @@ export class UsageError extends Error {}
 
 /** Options up to the first operand; docker accepts `--name x` and `--name=x`. */
 function parseRunOptions(args: string[]): RunOptions {
-  const o: RunOptions = { detach: false, tty: false, limits: {}, env: [], remove: false, count: 1, rest: [] };
+  const o: RunOptions = { detach: false, tty: false, limits: {}, env: [], remove: false, count: 1, volumes: [], rest: [] };
   let i = 0;
   const value = (flag: string, inline?: string): string => {
     if (inline !== undefined) return inline;
@@ -49,6 +54,7 @@ function parseRunOptions(args: string[]): RunOptions {
       case '--pids-limit': o.limits.pidsLimit = Math.floor(parsePositive(flag, value(flag, inline))); break;
       case '-e': case '--env': o.env.push(value(flag, inline)); break;
       case '--rm': o.remove = true; break;
+      case '-v': case '--volume': o.volumes.push(parseVolume(value(flag, inline))); break;
       case '--count': o.count = Math.floor(parsePositive(flag, value(flag, inline))); break;
       case '--detach': o.detach = true; break;
       case '--interactive': case '--tty': o.tty = true; break;
@@ -60,6 +66,16 @@ function parseRunOptions(args: string[]): RunOptions {
   }
   o.rest = args.slice(i);
   return o;
+}
+
+/** -v SRC:DST[:ro|:rw], as docker spells a bind mount. */
+function parseVolume(spec: string): VolumeRequest {
+  const parts = spec.split(':');
+  let readOnly = false;
+  if (parts.length === 3 && (parts[2] === 'ro' || parts[2] === 'rw')) readOnly = parts.pop() === 'ro';
+  if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError(`invalid volume specification: '${spec}' (expected SRC:DST[:ro])`);
+  if (!parts[1].startsWith('/')) throw new UsageError(`invalid volume specification: '${spec}': the destination must be an absolute path`);
+  return { source: parts[0], target: parts[1], readOnly };
 }
 
 /** "64m" -> 67108864; docker's units b, k, m, g (powers of 1024). */
@@ -100,7 +116,7 @@ export async function run(ctx: BuiltinContext, rt: ContainerRuntimePort, args: s
   const request = (n: number): RunRequest => ({
     image, limits: o.limits, env: o.env, command,
     name: o.name !== undefined && o.count > 1 ? `${o.name}-${n}` : o.name,
-    hostname: o.hostname,
+    hostname: o.hostname, volumes: o.volumes,
   });
   if (o.detach) {
     for (let n = 1; n <= o.count; n++) await ctx.stdout.write(`${rt.run(request(n)).container.id}\n`);
@@ -115,7 +131,10 @@ export async function run(ctx: BuiltinContext, rt: ContainerRuntimePort, args: s
   }
   let started: { container: ContainerInfo; process: ContainerProcess };
   if (command.kind === 'shell') started = rt.run(request(1));
-  else {
+  else if (o.tty && rt.terminals && ctx.shell.host.interactive && ctx.shell.host.connectTerminal) {
+    const screen = screenWriter(ctx.shell.host);
+    started = rt.run({ ...request(1), env: containerEnvFor(image, o), tty: { output: screen } });
+  } else {
     const io = ctx.programStdio();
     try {
       started = rt.run({ ...request(1), stdio: io.stdio });
@@ -138,6 +157,10 @@ export async function exec(ctx: BuiltinContext, rt: ContainerRuntimePort, args: 
     return runBuiltinInside(ctx, rt.exec(target, { kind: 'shell' }, o.env).port!, argv, containerEnv(info, o.env));
   }
   if (command.kind === 'shell') return attach(ctx, rt, target, rt.exec(target, command, o.env), containerEnv(info, o.env));
+  if (o.tty && rt.terminals && ctx.shell.host.interactive && ctx.shell.host.connectTerminal) {
+    const proc = rt.exec(target, command, containerEnv(info, o.env), undefined, { output: screenWriter(ctx.shell.host) });
+    return attach(ctx, rt, target, proc, []);
+  }
   const io = ctx.programStdio();
   let proc: ContainerProcess;
   try {
@@ -190,10 +213,39 @@ async function attach(ctx: BuiltinContext, rt: ContainerRuntimePort, id: string,
     return ctx.shell.host.enterShell(nested);
   }
   const waiting = proc.wait();
+  const terminal = proc.terminal;
+  if (terminal && ctx.shell.host.connectTerminal) {
+    // The program's own terminal has the keyboard: ^C reaches it through the line discipline.
+    const disconnect = ctx.shell.host.connectTerminal((data) => terminal.input(utf8Encode(data)), (columns) => terminal.resize(columns, 24));
+    try {
+      return statusCode(await waiting);
+    } finally {
+      disconnect();
+      terminal.close();
+    }
+  }
   void ctx.interrupt.promise.then(() => {
     try { rt.kill(id, SIGINT); } catch { /* it has already exited */ }
   });
   return statusCode(await waiting);
+}
+
+/** A terminal's bytes for the screen, UTF-8 decoded across chunk boundaries. */
+function screenWriter(host: ShellHost): (bytes: Uint8Array) => void {
+  let rest: Uint8Array = new Uint8Array(0);
+  return (bytes) => {
+    const joined = new Uint8Array(rest.length + bytes.length);
+    joined.set(rest);
+    joined.set(bytes, rest.length);
+    const decoded = decodeUtf8(joined);
+    rest = decoded.rest;
+    if (decoded.text) host.write(decoded.text);
+  };
+}
+
+/** The environment of a program started with -it (no container yet to take the hostname from). */
+function containerEnvFor(_image: string, o: RunOptions): string[] {
+  return ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/root', 'TERM=xterm', ...o.env];
 }
 
 function statusCode(s: ExitStatus): number {

@@ -9,6 +9,7 @@ export type { HypervisorPort } from '../vmm/vm-port.ts';
 import type { ContainerRuntimePort } from '../kernel/container-port.ts';
 import type { KernelPort } from '../kernel/kernel-port.ts';
 import type { HypervisorPort } from '../vmm/vm-port.ts';
+import type { VolumeSpec } from '../kernel/volume.ts';
 
 /** What a host kernel hands the shell: the host shell's process and the container runtime. */
 export interface ShellPorts {
@@ -17,6 +18,8 @@ export interface ShellPorts {
   vms?: HypervisorPort;
   /** The host shell's initial environment. */
   env?: Record<string, string>;
+  /** `trapdoor shell --volume`: a real directory copied into the host's filesystem. */
+  mountVolume?(spec: VolumeSpec): void;
 }
 
 export const DEFAULT_SHELL_ENV: Record<string, string> = {

@@ -9,6 +9,7 @@ import { ContainerRuntime } from '../kernel/container-runtime.ts';
 import { KernelDriver } from '../kernel/driver.ts';
 import { HostProcessPort } from '../kernel/host-port.ts';
 import { Kernel } from '../kernel/kernel.ts';
+import { mountVolume } from '../kernel/volume.ts';
 import { VmManager } from '../vmm/vm-manager.ts';
 import type { ShellPorts } from './index.ts';
 
@@ -53,5 +54,6 @@ export function wireKernelHost<D extends Kickable>(
     port: new HostProcessPort(kernel, shell, kick),
     containers: new ContainerRuntime(kernel, shell, kick),
     env: { HOME: '/' },
+    mountVolume: (spec) => mountVolume(kernel, spec),
   };
 }

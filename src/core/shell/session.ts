@@ -50,6 +50,8 @@ export class Session implements ShellHost {
   private captured: string | undefined;
   /** The terminal's width (0: unknown), given to every shell's line editor. */
   private columns = 0;
+  /** A program's own terminal has the keys (container run -it): raw data goes there. */
+  private rawKeys: { keys: (data: string) => void; size: (columns: number) => void } | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.interactive = options.mode === 'terminal';
@@ -103,6 +105,15 @@ export class Session implements ShellHost {
     if (this.interactive && !this.ended) this.showPrompt();
   }
 
+  connectTerminal(keys: (data: string) => void, size: (columns: number) => void): () => void {
+    const target = { keys, size };
+    this.rawKeys = target;
+    if (this.columns) size(this.columns);
+    return () => {
+      if (this.rawKeys === target) this.rawKeys = undefined;
+    };
+  }
+
   enterShell(shell: Shell): Promise<number> {
     return new Promise((resolve) => {
       this.push(shell, resolve);
@@ -126,11 +137,16 @@ export class Session implements ShellHost {
   /** The terminal was resized: long lines are drawn wrapped at `columns`. */
   resize(columns: number): void {
     this.columns = columns;
+    this.rawKeys?.size(columns);
     for (const f of this.frames) f.editor.resize(columns);
   }
 
   /** Key bytes from the terminal (xterm's onData). */
   input(data: string): void {
+    if (this.rawKeys) {
+      this.rawKeys.keys(data);
+      return;
+    }
     for (const key of this.decoder.decode(data)) {
       if (this.ended) return;
       const frame = this.frames[this.frames.length - 1]!;

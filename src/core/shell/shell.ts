@@ -30,6 +30,11 @@ export interface ShellHost {
   enterShell(shell: Shell): Promise<number>;
   /** A shell's process was killed while it waited for a line: stop showing it. */
   shellKilled?(shell: Shell): void;
+  /**
+   * A program with a terminal of its own (`container run -it IMAGE PROG`) takes the keys
+   * raw, as typed, until the returned function is called; absent on hosts without keys.
+   */
+  connectTerminal?(keys: (data: string) => void, size: (columns: number) => void): () => void;
 }
 
 export interface ShellOptions {

@@ -511,6 +511,10 @@ export class FakeRuntime implements ContainerRuntimePort {
     this.containers.splice(this.containers.indexOf(c), 1);
   }
 
+  copy(): number {
+    throw new Error('container cp is not faked');
+  }
+
   logs(idOrName: string): string {
     return this.find(idOrName).log;
   }

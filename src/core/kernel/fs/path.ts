@@ -49,8 +49,30 @@ export function lookupNew(ctx: PathContext, path: string): { dir: Inode; name: s
   return r;
 }
 
+/**
+ * Bind mounts, per root directory (one root per mount namespace): a directory mounted
+ * elsewhere keeps its own "..", so ".." from the top of a mount goes to the directory that
+ * holds the mount point instead — never out of the root it was mounted under.
+ */
+const mountTables = new WeakMap<Inode, Map<Inode, { parent: Inode; name: string }>>();
+
+/** Makes `dir` appear as `name` in `parent`, under `root` (docker's -v SRC:DST). */
+export function bindMount(root: Inode, parent: Inode, name: string, dir: Inode): void {
+  let table = mountTables.get(root);
+  if (!table) mountTables.set(root, (table = new Map()));
+  table.set(dir, { parent, name });
+  parent.entries!.set(name, dir);
+}
+
+/** Where a directory is mounted under `root`, if it is a mount's top. */
+export function mountPoint(root: Inode, dir: Inode): { parent: Inode; name: string } | undefined {
+  return mountTables.get(root)?.get(dir);
+}
+
 function up(ctx: PathContext, dir: Inode): Inode {
   if (dir === ctx.root) return dir;
+  const mount = mountPoint(ctx.root, dir);
+  if (mount) return mount.parent;
   return dir.entries!.get('..') ?? dir;
 }
 
@@ -73,6 +95,12 @@ export function pathOf(root: Inode, dir: Inode): string {
   const parts: string[] = [];
   let node = dir;
   for (let depth = 0; node !== root && depth < MAX_DEPTH; depth++) {
+    const mount = mountPoint(root, node);
+    if (mount) {
+      parts.unshift(mount.name);
+      node = mount.parent;
+      continue;
+    }
     const parent = node.entries?.get('..');
     if (!parent || parent === node) break;
     // A synthetic directory (/proc, /sys/fs/cgroup) makes its entries afresh on every
