@@ -51,7 +51,7 @@ export function listing(file: string, bytes: Uint8Array, image: ProgramImage): s
     for (let b = 0; b + 1 < blocks.length; b++) {
       const label = labels.get(blocks[b]!);
       if (label !== undefined) out.push(`\n${hex8(blocks[b]!)} <${label}>:\n`);
-      block(out, bytes, sec.offset - sec.addr, blocks[b]!, blocks[b + 1]!, image, mapping, state);
+      block(out, bytes, sec.offset - sec.addr, blocks[b]!, blocks[b + 1]!, image, mapping, state, addressWidth(sec.addr, sec.size));
     }
   }
   return out.join('');
@@ -63,7 +63,7 @@ function hex8(v: number): string {
 
 /** One symbol's range [from, to): instructions, data words, and skipped zero runs. */
 function block(out: string[], bytes: Uint8Array, delta: number, from: number, to: number, image: ProgramImage,
-  mapping: { addr: number; data: boolean }[], state: DisassemblyState): void {
+  mapping: { addr: number; data: boolean }[], state: DisassemblyState, width: number): void {
   let pc = from;
   while (pc < to) {
     let z = pc;
@@ -90,9 +90,22 @@ function block(out: string[], bytes: Uint8Array, delta: number, from: number, to
       const d = decodeText(word, pc, image.symbols, state);
       text = (d.operands ? `${d.mnemonic}\t${d.operands}` : d.mnemonic) + (d.comment ? ` # ${d.comment}` : '');
     }
-    out.push(`${pc.toString(16).padStart(8, ' ')}:\t${raw.padEnd(RAW_WIDTH[size]!, ' ')}\t${text}\n`);
+    out.push(`${pc.toString(16).padStart(width, ' ')}:\t${raw.padEnd(RAW_WIDTH[size]!, ' ')}\t${text}\n`);
     pc += size;
   }
+}
+
+/**
+ * How wide objdump prints this section's addresses: 8 hex digits, less the leading zeros
+ * its end address has, in groups of four (objdump.c skip_addr_chars): `   0:` in a small
+ * section at 0, `80000000:` at 0x80000000.
+ */
+function addressWidth(vma: number, size: number): number {
+  const end = hex8((vma + size) >>> 0);
+  let zeros = 0;
+  while (end[zeros] === '0') zeros++;
+  if (zeros === 8 && vma !== 0) return 8;
+  return 8 - (zeros === 0 ? 0 : (zeros - 1) & ~3);
 }
 
 /** The address of the first mapping symbol after pc. */

@@ -36,8 +36,9 @@ Runs a program: an ELF file, or assembly source (.s) assembled first
   --disk IMG       bare, full, pv: a raw disk image behind the virtio block device at
                    0x10001000 (what the guest writes stays in the run; IMG is not changed)
   --input FILE     console input, typed: bare gets one key at a time, and a new line only
-                   once the guest has read the last one and waits (sleeps in wfi, or no
-                   console output for 0.1 s of virtual time); other modes get it all at once.
+                   once the guest has read the last one and waits: it sleeps in wfi, or
+                   shows a prompt (output ending mid-line) and is quiet for 0.1 s of
+                   virtual time, or is quiet for 10 s; other modes get it all at once.
                    Without --input, standard input when it is not a terminal
   --json           print one JSON object with the run's result at the end, instead of
                    the console bytes (they are in its "console" field)

@@ -45,7 +45,7 @@ export class MachineSession implements Session {
       disk: options.disk,
       console: { write: (bytes: Uint8Array) => {
         this.console.write(bytes);
-        this.typist?.noteOutput(this.machine.cpu.clock.cycles);
+        this.typist?.noteOutput(this.machine.cpu.clock.cycles, bytes);
         onConsole?.(bytes);
       } },
     });

@@ -7,12 +7,16 @@
 //     the previous key (one byte at a time, as from a keyboard: small guest buffers never
 //     overflow).
 //   - Within a line the next key is pressed the moment the guest reads the previous one.
-//   - A new line (the first one too) starts only when the guest waits for input, checked
-//     every TYPING_TICK instructions (FINE_TICK for 0.1 s after a line was read) and
-//     whenever the hart stops in wfi: the hart has slept in wfi, or the guest has been quiet — no console
-//     output — for QUIET_CYCLES of virtual time (0.1 s) since its last output and since it
-//     read the last key. A kernel that spins in its scheduler while its shell blocks (xv6)
-//     is quiet; one that is busy printing is not.
+//   - A new line (the first one too) starts only when the guest waits for it, checked every
+//     TYPING_TICK instructions (FINE_TICK for 0.1 s after a line was read) and whenever
+//     the hart stops in wfi. The guest waits when
+//       * the hart has slept in wfi since the last look, or
+//       * it shows a prompt: its console output ends in an unfinished line ("$ ", "> ")
+//         and it has been quiet — no output — for QUIET_CYCLES (0.1 s of virtual time)
+//         since that output and since it read the last key, or
+//       * it has been quiet for LONG_QUIET_CYCLES (10 s), prompt or not.
+//     A kernel that spins in its scheduler while its shell blocks (xv6) waits at its prompt;
+//     one booting silently (xv6 filling its memory) or busy printing lines does not.
 // Virtual time only: the same input always reaches the guest at the same instructions.
 
 import { checkStateHeader } from '../isa/state-header.ts';
@@ -20,6 +24,7 @@ import { checkStateHeader } from '../isa/state-header.ts';
 export const TYPING_TICK = 8192;
 export const FINE_TICK = 64;
 export const QUIET_CYCLES = 10_000_000;
+export const LONG_QUIET_CYCLES = 1_000_000_000;
 export const TYPIST_STATE_VERSION = 1;
 
 /** The console's receive side, as the typist sees it. */
@@ -39,6 +44,8 @@ export interface TypistState {
   lineEnd: number;
   lastActivity: number;
   lineReadAt: number;
+  /** The console's last line is unfinished (a prompt). */
+  prompt: boolean;
 }
 
 export class Typist {
@@ -47,6 +54,8 @@ export class Typist {
   private lastActivity = 0;
   /** When the guest read the last key of the previous line (0 before the first). */
   private lineReadAt = 0;
+  /** The console output so far ends in an unfinished line. */
+  private prompt = false;
 
   constructor(private input: Uint8Array, private readonly keyboard: Keyboard) {}
 
@@ -78,9 +87,10 @@ export class Typist {
     this.lastActivity = Math.max(this.lastActivity, cycles);
   }
 
-  /** The guest wrote to the console at this virtual time. */
-  noteOutput(cycles: number): void {
+  /** The guest wrote these bytes to the console at this virtual time. */
+  noteOutput(cycles: number, bytes: Uint8Array): void {
     this.lastActivity = Math.max(this.lastActivity, cycles);
+    if (bytes.length > 0) this.prompt = bytes[bytes.length - 1] !== 10 && bytes[bytes.length - 1] !== 13;
   }
 
   /** Looks at the guest; presses a key if the rules allow. True when it typed. */
@@ -88,10 +98,15 @@ export class Typist {
     if (this.keyboard.pending > 0) return false;
     if (this.lineEnd >= 0 && this.at < this.lineEnd) return this.press();
     if (this.lineEnd >= 0) this.keyTaken(cycles);
-    if (this.done || (!hartIdle && cycles - this.lastActivity < QUIET_CYCLES)) return false;
+    if (this.done || !(hartIdle || this.waitsAtPrompt(cycles))) return false;
     const nl = this.input.indexOf(10, this.at);
     this.lineEnd = nl < 0 ? this.input.length : nl + 1;
     return this.press();
+  }
+
+  private waitsAtPrompt(cycles: number): boolean {
+    const quiet = cycles - this.lastActivity;
+    return (this.prompt && quiet >= QUIET_CYCLES) || quiet >= LONG_QUIET_CYCLES;
   }
 
   private press(): boolean {
@@ -101,8 +116,8 @@ export class Typist {
   }
 
   getState(): TypistState {
-    const { at, lineEnd, lastActivity, lineReadAt } = this;
-    return { kind: 'typist', version: TYPIST_STATE_VERSION, input: this.input.slice(), at, lineEnd, lastActivity, lineReadAt };
+    const { at, lineEnd, lastActivity, lineReadAt, prompt } = this;
+    return { kind: 'typist', version: TYPIST_STATE_VERSION, input: this.input.slice(), at, lineEnd, lastActivity, lineReadAt, prompt };
   }
 
   setState(s: TypistState): void {
@@ -117,5 +132,6 @@ export class Typist {
     this.lineEnd = s.lineEnd;
     this.lastActivity = s.lastActivity;
     this.lineReadAt = s.lineReadAt;
+    this.prompt = s.prompt === true;
   }
 }

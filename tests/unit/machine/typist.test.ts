@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/core/asm/assembler.ts';
 import { MachineSession } from '../../../src/core/machine/machine-session.ts';
-import { QUIET_CYCLES, Typist } from '../../../src/core/machine/typist.ts';
+import { LONG_QUIET_CYCLES, QUIET_CYCLES, Typist } from '../../../src/core/machine/typist.ts';
 import { buildGuestImage } from '../../../src/core/vmm/images/index.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -61,26 +61,48 @@ function polling(input: string) {
 describe('Typist', () => {
   it('presses one key at a time, and starts a line only when the guest waits', () => {
     const fifo: number[] = [];
-    const t = new Typist(bytes('ab\nc'), { get pending() { return fifo.length; }, receive: (b) => fifo.push(...b) });
-    expect(t.tick(0, false)).toBe(false); // booting, not quiet yet
-    expect(t.tick(QUIET_CYCLES, false)).toBe(true); // quiet: the first line starts
+    const t = new Typist(bytes('ab\nc\nd'), { get pending() { return fifo.length; }, receive: (b) => fifo.push(...b) });
+    t.noteOutput(5, bytes('booting\n'));
+    expect(t.tick(5 + QUIET_CYCLES, false)).toBe(false); // quiet, but no prompt: still booting
+    t.noteOutput(100, bytes('$ '));
+    expect(t.tick(99 + QUIET_CYCLES, false)).toBe(false); // a prompt, not yet quiet for 0.1 s
+    expect(t.tick(100 + QUIET_CYCLES, false)).toBe(true); // the first line starts
     expect(fifo).toEqual([97]);
-    expect(t.tick(QUIET_CYCLES + 1, true)).toBe(false); // 'a' not read yet
+    expect(t.tick(200 + QUIET_CYCLES, true)).toBe(false); // 'a' not read yet
     fifo.pop();
-    t.keyTaken(QUIET_CYCLES + 2); // read: 'b' follows at once
+    t.keyTaken(300 + QUIET_CYCLES); // read: 'b' follows at once
     expect(fifo).toEqual([98]);
     fifo.pop();
-    t.keyTaken(QUIET_CYCLES + 3);
+    t.keyTaken(400 + QUIET_CYCLES);
     fifo.pop();
-    t.keyTaken(QUIET_CYCLES + 4); // '\n' read: the line is over
+    t.keyTaken(500 + QUIET_CYCLES); // '\n' read: the line is over
     expect(t.betweenLines).toBe(true);
-    t.noteOutput(QUIET_CYCLES + 100);
-    expect(t.tick(2 * QUIET_CYCLES + 99, false)).toBe(false); // output 0.1 s ago, not yet
-    expect(t.tick(2 * QUIET_CYCLES + 100, false)).toBe(true); // quiet for 0.1 s
-    expect(fifo).toEqual([99]);
+    t.noteOutput(600 + QUIET_CYCLES, bytes('ab\nworking\n'));
+    expect(t.tick(600 + 2 * QUIET_CYCLES, false)).toBe(false); // quiet without a prompt
+    expect(t.tick(600 + 2 * QUIET_CYCLES, true)).toBe(true); // but the hart sleeps: it waits
     fifo.pop();
-    t.keyTaken(2 * QUIET_CYCLES + 200);
+    t.keyTaken(700 + 2 * QUIET_CYCLES);
+    fifo.pop();
+    t.keyTaken(800 + 2 * QUIET_CYCLES);
+    expect(t.tick(799 + 2 * QUIET_CYCLES + LONG_QUIET_CYCLES, false)).toBe(false);
+    expect(t.tick(800 + 2 * QUIET_CYCLES + LONG_QUIET_CYCLES, false)).toBe(true); // long quiet, prompt or not
+    fifo.pop();
+    t.keyTaken(900 + 2 * QUIET_CYCLES + LONG_QUIET_CYCLES);
     expect(t.done).toBe(true);
+  });
+
+  it('saves and restores where it is in the input', () => {
+    const fifo: number[] = [];
+    const kb = { get pending() { return fifo.length; }, receive: (b: Uint8Array) => fifo.push(...b) };
+    const t = new Typist(bytes('xy\n'), kb);
+    t.noteOutput(0, bytes('> '));
+    t.tick(QUIET_CYCLES, false);
+    const copy = new Typist(new Uint8Array(0), kb);
+    copy.setState(structuredClone(t.getState()));
+    fifo.pop();
+    copy.keyTaken(QUIET_CYCLES + 1);
+    expect(fifo).toEqual([121]);
+    expect(() => copy.setState({ ...t.getState(), at: 99 })).toThrow(/damaged typist state/);
   });
 });
 
