@@ -207,6 +207,17 @@ describe('trapdoor disasm', () => {
     for (const dir of elfs) expect(existsSync(join(root, dir, 'expected.objdump')), dir).toBe(true);
   });
 
+  it('prints compressed code and narrow addresses as objdump does (its output for this ELF)', async () => {
+    const src = file('small.s', '.option rvc\n_start: li a0, 5\n  beqz a0, _start\n  lw a1, 4(sp)\n  ret\n');
+    const elf = join(dir, 'small.elf');
+    expect((await run(['asm', src, '--text-base', '0', '-o', elf])).status).toBe(0);
+    const r = await run(['disasm', elf]);
+    expect(r.out.split('\n').slice(6)).toEqual([
+      '00000000 <_start>:', '   0:\t4515                \tli\ta0,5', '   2:\tdd7d                \tbeqz\ta0,0 <_start>',
+      '   4:\t4592                \tlw\ta1,4(sp)', '   6:\t8082                \tret', '',
+    ]);
+  });
+
   it.each(elfs)('%s: byte for byte what GNU objdump -d prints', async (dir) => {
     const elf = join(root, dir, 'prog.elf');
     const expected = readFileSync(join(root, dir, 'expected.objdump'), 'latin1').replace('prog.elf:', `${elf}:`);
