@@ -104,6 +104,9 @@ export class Process {
   exePath = '';
   /** CPU time of reaped children (times, /proc/PID/stat cutime). */
   childCpuCycles = 0;
+  /** setitimer(ITIMER_REAL): the virtual cycle of the next SIGALRM (0: none) and the period. */
+  alarmAt = 0;
+  alarmInterval = 0;
   /** File-mode creation mask (umask). */
   umask = 0o022;
   /** Descriptor flags (FD_CLOEXEC), by descriptor: shared with `files` by threads. */

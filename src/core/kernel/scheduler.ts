@@ -32,6 +32,8 @@ export class Scheduler {
   private hostHolds = 0;
   /** Host-side timers, sorted by cycle. */
   private hostTimers: { at: number; fire: () => void }[] = [];
+  /** ITIMER_REAL alarms (SIGALRM at a virtual time), sorted; stale entries skipped. */
+  private alarms: { p: Process; at: number }[] = [];
 
   constructor(private readonly k: Kernel, public quantum: number) {}
 
@@ -166,6 +168,24 @@ export class Scheduler {
     return !this.hostWaiters.has(console) && !(this.sleepers.get(console)?.size);
   }
 
+  /** setitimer(ITIMER_REAL): SIGALRM for p once virtual time reaches p.alarmAt. */
+  armAlarm(p: Process): void {
+    if (p.alarmAt <= 0) return;
+    let i = this.alarms.length;
+    while (i > 0 && this.alarms[i - 1]!.at > p.alarmAt) i--;
+    this.alarms.splice(i, 0, { p, at: p.alarmAt });
+  }
+
+  private fireAlarms(now: number): void {
+    while (this.alarms.length > 0 && this.alarms[0]!.at <= now) {
+      const { p, at } = this.alarms.shift()!;
+      if (p.alarmAt !== at || p.state === 'zombie') continue;
+      p.alarmAt = p.alarmInterval > 0 ? at + p.alarmInterval : 0;
+      this.armAlarm(p);
+      this.k.signal(p, 14, '', { signo: 14, code: 0x80, pid: 0, uid: 0, status: 0, addr: 0 });
+    }
+  }
+
   /** A host-side timer: `fire` runs once virtual time reaches `cycle`. */
   timerHost(cycle: number, fire: () => void): void {
     let i = this.hostTimers.length;
@@ -247,6 +267,7 @@ export class Scheduler {
   private wakeTimers(): void {
     const now = this.k.now;
     while (this.hostTimers.length > 0 && this.hostTimers[0]!.at <= now) this.hostTimers.shift()!.fire();
+    this.fireAlarms(now);
     this.purgeTimers();
     while (this.timers.length > 0 && this.timers[0]!.at <= now) {
       const t = this.timers.shift()!;
@@ -297,7 +318,8 @@ export class Scheduler {
   /** When nothing can run: the earliest timer or cpu.max period that would change that. */
   private nextEvent(): number {
     this.purgeTimers();
-    let t = Math.min(this.timers[0]?.at ?? Infinity, this.hostTimers[0]?.at ?? Infinity);
+    while (this.alarms.length > 0 && this.alarms[0]!.p.alarmAt !== this.alarms[0]!.at) this.alarms.shift();
+    let t = Math.min(this.timers[0]?.at ?? Infinity, this.hostTimers[0]?.at ?? Infinity, this.alarms[0]?.at ?? Infinity);
     for (const p of this.queue) {
       if (p.state === 'runnable') t = Math.min(t, nextPeriod(p, this.k.now));
     }

@@ -4,7 +4,7 @@
 
 import { utf8Encode } from './bytes.ts';
 import {
-  EACCES, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, EROFS, ESPIPE, EXDEV,
+  EACCES, EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EOPNOTSUPP, EPERM, EROFS, ESPIPE, EXDEV,
   KernelError,
 } from './errno.ts';
 import { Block, InodeFile, PipeEnd } from './file.ts';
@@ -324,6 +324,19 @@ function sysSendfile(_k: Kernel, p: Process, [outFd, inFd, offPtr, count]: reado
   return done;
 }
 
+/** fallocate(fd, mode, offset, len) with 64-bit offset and length in register pairs: mode 0 grows the file. */
+function sysFallocate(_k: Kernel, p: Process, [fd, mode, offLo, offHi, lenLo, lenHi]: readonly number[]): number {
+  const f = fileOf(p, fd!);
+  if (!(f instanceof InodeFile) || !f.writable) throw new KernelError(EBADF);
+  const offset = (offLo! >>> 0) + offHi! * 2 ** 32;
+  const len = (lenLo! >>> 0) + lenHi! * 2 ** 32;
+  if (offset < 0 || len <= 0) throw new KernelError(EINVAL);
+  if (mode !== 0 && mode !== 1) throw new KernelError(EOPNOTSUPP);
+  if (f.node.readOnly) throw new KernelError(EROFS);
+  if (mode === 0 && offset + len > f.node.size) f.node.truncate(offset + len);
+  return 0;
+}
+
 const noop = (_k: Kernel, p: Process, [fd]: readonly number[]): number => {
   fileOf(p, fd!);
   return 0;
@@ -331,6 +344,7 @@ const noop = (_k: Kernel, p: Process, [fd]: readonly number[]): number => {
 
 export const fsSyscalls: SyscallTable = {
   [nr.SYS_statx]: { name: 'statx', handler: sysStatx },
+  [nr.SYS_fallocate]: { name: 'fallocate', handler: sysFallocate },
   [nr.SYS_sendfile64]: { name: 'sendfile64', handler: sysSendfile },
   [nr.SYS_readlinkat]: { name: 'readlinkat', handler: sysReadlinkat },
   [nr.SYS_faccessat]: { name: 'faccessat', handler: (k, p, [d, path, mode]) => sysFaccessat(k, p, [d!, path!, mode!, 0]) },

@@ -132,7 +132,40 @@ function sysSchedGetaffinity(_k: Kernel, p: Process, [, size, mask]: readonly nu
   return 4;
 }
 
+const SYSLOG_ACTION_READ = 2;
+const SYSLOG_ACTION_READ_ALL = 3;
+const SYSLOG_ACTION_READ_CLEAR = 4;
+const SYSLOG_ACTION_SIZE_UNREAD = 9;
+const SYSLOG_ACTION_SIZE_BUFFER = 10;
+
+/** syslog(2) for dmesg: the kernel's messages, each "<6>[time] text". */
+function sysSyslog(k: Kernel, p: Process, [type, buf, len]: readonly number[]): number {
+  const text = utf8Encode(k.messages.map((m) => `<6>${m}\n`).join(''));
+  switch (type) {
+    case SYSLOG_ACTION_READ: case SYSLOG_ACTION_READ_ALL: case SYSLOG_ACTION_READ_CLEAR: {
+      if (len! < 0) throw new KernelError(EINVAL);
+      const out = text.subarray(Math.max(0, text.length - len!));
+      copyOut(p, buf!, out);
+      if (type === SYSLOG_ACTION_READ_CLEAR && p.creds.uid === 0) k.messages.splice(0);
+      return out.length;
+    }
+    case SYSLOG_ACTION_SIZE_UNREAD: case SYSLOG_ACTION_SIZE_BUFFER: return Math.max(text.length, 1 << 14);
+    case 0: case 1: case 5: case 6: case 7: case 8: return 0;
+    default: throw new KernelError(EINVAL);
+  }
+}
+
+const SCHED_OTHER = 0;
+
 export const identitySyscalls: SyscallTable = {
+  [nr.SYS_syslog]: { name: 'syslog', handler: sysSyslog },
+  [nr.SYS_sched_getscheduler]: { name: 'sched_getscheduler', handler: () => SCHED_OTHER },
+  [nr.SYS_sched_getparam]: { name: 'sched_getparam', handler: (_k, p, a) => { writeU32(p, a[1], 0); return 0; } },
+  [nr.SYS_sched_setscheduler]: { name: 'sched_setscheduler', handler: (_k, _p, a) => { if (a[1] !== SCHED_OTHER) throw new KernelError(EPERM); return 0; } },
+  [nr.SYS_sched_get_priority_max]: { name: 'sched_get_priority_max', handler: (_k, _p, a) => (a[0] === 1 || a[0] === 2 ? 99 : 0) },
+  [nr.SYS_sched_get_priority_min]: { name: 'sched_get_priority_min', handler: (_k, _p, a) => (a[0] === 1 || a[0] === 2 ? 1 : 0) },
+  [nr.SYS_ioprio_get]: { name: 'ioprio_get', handler: () => 0 },
+  [nr.SYS_ioprio_set]: { name: 'ioprio_set', handler: () => 0 },
   [nr.SYS_getuid]: { name: 'getuid', handler: (_k, p) => p.creds.uid },
   [nr.SYS_geteuid]: { name: 'geteuid', handler: (_k, p) => p.creds.uid },
   [nr.SYS_getgid]: { name: 'getgid', handler: (_k, p) => p.creds.gid },

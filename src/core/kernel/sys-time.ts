@@ -1,7 +1,7 @@
 // Time system calls over the virtual clock: clock_gettime and nanosleep in their
 // 32-bit-time forms (113, 101) and the 64-bit-time forms RV32 C libraries call (403, 407).
 
-import { EFAULT, EINVAL, KernelError } from './errno.ts';
+import { EFAULT, EINVAL, ENOSYS, KernelError } from './errno.ts';
 import { CORE_HZ } from '../isa/clock.ts';
 import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
@@ -102,7 +102,46 @@ function sysClockNanosleep64(k: Kernel, p: Process, [clock, flags, req]: readonl
   return sleepFor(k, p, Math.max(0, ns));
 }
 
+const ITIMER_REAL = 0;
+const cyclesPerUs = CORE_HZ / 1e6;
+
+/** struct itimerval {interval, value} of two 32-bit timevals, from cycles. */
+function itimerBytes(k: Kernel, p: Process): Uint8Array {
+  const left = p.alarmAt > 0 ? Math.max(1, Math.ceil((p.alarmAt - k.now) / cyclesPerUs)) : 0;
+  const every = Math.round(p.alarmInterval / cyclesPerUs);
+  return new StructWriter(16).u32(0, Math.floor(every / 1e6)).u32(4, every % 1e6)
+    .u32(8, Math.floor(left / 1e6)).u32(12, left % 1e6).bytes;
+}
+
+/** getitimer/setitimer: ITIMER_REAL sends SIGALRM in virtual time (what alarm() uses). */
+function sysGetitimer(k: Kernel, p: Process, [which, value]: readonly number[]): number {
+  if (which !== ITIMER_REAL) throw new KernelError(which === 1 || which === 2 ? ENOSYS : EINVAL);
+  copyOut(p, value!, itimerBytes(k, p));
+  return 0;
+}
+
+function sysSetitimer(k: Kernel, p: Process, [which, value, old]: readonly number[]): number {
+  if (which !== ITIMER_REAL) throw new KernelError(which === 1 || which === 2 ? ENOSYS : EINVAL);
+  const v = new DataView(copyIn(p, value!, 16).buffer);
+  const us = (at: number): number => {
+    const sec = v.getInt32(at, true);
+    const usec = v.getInt32(at + 4, true);
+    if (sec < 0 || usec < 0 || usec >= 1e6) throw new KernelError(EINVAL);
+    return sec * 1e6 + usec;
+  };
+  const interval = us(0);
+  const first = us(8);
+  if (old) copyOut(p, old, itimerBytes(k, p));
+  const leader = p.leader;
+  leader.alarmInterval = Math.round(interval * cyclesPerUs);
+  leader.alarmAt = first > 0 ? k.now + Math.max(1, Math.round(first * cyclesPerUs)) : 0;
+  k.scheduler.armAlarm(leader);
+  return 0;
+}
+
 export const timeSyscalls: SyscallTable = {
+  [nr.SYS_getitimer]: { name: 'getitimer', handler: sysGetitimer },
+  [nr.SYS_setitimer]: { name: 'setitimer', handler: sysSetitimer },
   [nr.SYS_gettimeofday]: { name: 'gettimeofday', handler: sysGettimeofday },
   [nr.SYS_clock_getres_time64]: { name: 'clock_getres_time64', handler: sysClockGetres },
   [nr.SYS_times]: { name: 'times', handler: sysTimes },
