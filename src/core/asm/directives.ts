@@ -26,6 +26,8 @@ export interface Layout {
   section(name: string, output: SectionName): Section;
   assign(name: string, operands: Token[][], at: SourceSpan, once: boolean): void;
   evaluateNow(e: Expr, dot?: Value): Value;
+  /** The current location: section and offset. */
+  here(): Value;
   expression(toks: Token[], fallback: SourceSpan): Expr | undefined;
   constantNow(e: Expr, at: SourceSpan, what: string): bigint | undefined;
 }
@@ -267,11 +269,32 @@ function sizeDirective(L: Layout, op: Token, args: Token[][]): void {
   if (!expect(L, op, args, name !== undefined && args.length === 2, 'a symbol and a size expression')) return;
   const e = L.expression(args[1]!, op);
   if (!e) return;
-  // The size usually reads `. - sym`: fix '.' now by folding it into a constant when possible.
+  // The size usually reads `. - sym`. Where relaxation may still move code, '.' becomes a
+  // hidden label here so the size follows; elsewhere it is folded into a constant now.
+  if (L.current?.items.some((i) => i.kind === 'instruction' && i.relax) && hasDot(e)) {
+    const mark = `\u0002size${L.symbols.entries.size}`;
+    L.symbols.define({ name: mark, value: L.here(), definedAt: op, isLabel: true, global: false, order: L.current.items.length });
+    L.symbols.setSize(name!.text, withDot(e, mark), name!);
+    return;
+  }
   try {
     const v = L.evaluateNow(e);
     L.symbols.setSize(name!.text, { k: 'num', v: v.v, at: spanOf(args[1]!, op) as SourceSpan }, name!);
   } catch {
     L.symbols.setSize(name!.text, e, name!);
+  }
+}
+
+function hasDot(e: Expr): boolean {
+  return e.k === 'dot' || (e.k === 'un' && hasDot(e.e)) || (e.k === 'bin' && (hasDot(e.l) || hasDot(e.r)));
+}
+
+/** The expression with '.' replaced by the symbol `mark`. */
+function withDot(e: Expr, mark: string): Expr {
+  switch (e.k) {
+    case 'dot': return { k: 'sym', name: mark, at: e.at };
+    case 'un': return { ...e, e: withDot(e.e, mark) };
+    case 'bin': return { ...e, l: withDot(e.l, mark), r: withDot(e.r, mark) };
+    default: return e;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/core/asm/assembler.ts';
+import { readElf } from '../../../src/core/asm/elf-reader.ts';
 import { ASM_DIAGNOSTICS } from '../../../src/core/asm/diagnostics-catalogue.ts';
 import { SEG_R, SEG_W, SEG_X } from '../../../src/core/asm/image.ts';
 import { formatDiagnostic } from '../../../src/core/diagnostic.ts';
@@ -80,6 +81,11 @@ describe('assembler', () => {
     const r = ok('.option rvc\nnop\nli a0, 5\n.option norvc\nnop');
     expect([...r.image!.segments[0]!.bytes]).toEqual([0x01, 0x00, 0x15, 0x45, 0x13, 0, 0, 0]);
     expect([...ok('nop', { rvc: true }).image!.segments[0]!.bytes]).toEqual([0x01, 0x00]);
+  });
+
+  it("keeps `.size f, .-f` true when relaxation grows a branch inside f (GNU as gives 0x196)", () => {
+    const r = ok('.option rvc\n.globl f\n.type f, @function\nf: beqz a0, 1f\n.space 400\n1: ret\n.size f, .-f\n');
+    expect(readElf(r.elf!).symbolInfo!.get('f')!.size).toBe(0x196);
   });
 
   it('sets EF_RISCV_RVC and the c extension in the ELF only when RVC was used', () => {
