@@ -67,5 +67,5 @@ describe('assembler robustness', () => {
       }
       check(src);
     }), { numRuns: 300 });
-  });
+  }, 60_000); // bounded by numRuns; the time limit only guards a loaded machine
 });

@@ -57,7 +57,7 @@ describe('disassemble', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff }), (w, pc) => {
       expect(typeof disassemble(w, pc)).toBe('string');
     }), { numRuns: 5000 });
-  });
+  }, 60_000); // bounded by numRuns; the time limit only guards a loaded machine
 
   it('reassembles what it prints to the same word', () => {
     const nonRelative = [...BASE_INSTRUCTIONS.values()].filter((b) => !['B', 'J'].includes(b.format) && b.name !== 'auipc' && b.name !== 'fence');
@@ -74,7 +74,7 @@ describe('disassemble', () => {
       const text = disassemble(word, 0x80000000);
       expect(firstWord(text), text).toBe(word);
     }), { numRuns: 3000 });
-  });
+  }, 60_000); // bounded by numRuns; the time limit only guards a loaded machine
 });
 
 describe('disassemble, 16-bit (C extension)', () => {
@@ -99,7 +99,7 @@ describe('disassemble, 16-bit (C extension)', () => {
       const b = r.image!.segments[0]!.bytes;
       expect(b[0]! | (b[1]! << 8), text).toBe(w);
     }), { numRuns: 1500 });
-  });
+  }, 60_000); // bounded by numRuns; the time limit only guards a loaded machine
 });
 
 describe('listRange', () => {
