@@ -262,9 +262,10 @@ export class HostProcessPort implements KernelPort {
   private exiting = false;
 
   onKilled(listener: (status: ExitStatus) => void): void {
-    const me = this.process;
+    // By id, not object: the port follows its process across a restored checkpoint.
+    const id = this.process.id;
     const onExit = (p: Process): void => {
-      if (p !== me) return;
+      if (p.id !== id) return;
       this.kernel.exitListeners.delete(onExit);
       if (!this.exiting) listener(exitStatusOf(p));
     };

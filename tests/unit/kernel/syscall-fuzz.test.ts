@@ -171,9 +171,10 @@ afterAll(() => {
 
 describe('system-call argument fuzzing', () => {
   it('random system calls get an errno or a result; the kernel stays bounded and consistent, the bystander unharmed', () => {
-    fc.assert(fc.property(calls, (table) => {
+    fc.assert(fc.property(calls, fc.constantFrom(0, 1000), (table, uid) => {
       const { k, cg, ns, root, bystander } = world();
-      const fuzzer = k.spawn({ image: FUZZER, argv: ['fuzz'], ns, cgroup: cg, cwd: root });
+      // As root of its user namespace, or as an ordinary user (the permission checks).
+      const fuzzer = k.spawn({ image: FUZZER, argv: ['fuzz'], ns, cgroup: cg, cwd: root, creds: { uid, gid: uid } });
       fuzzer.space.poke(CALLS, record(table));
       let maxProcesses = 0;
       for (let slice = 0; slice < 8; slice++) {
