@@ -10,7 +10,7 @@ import type { Inode } from './fs/inode.ts';
 import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
 import { canonicalPath, lookupPath } from './fs/path.ts';
-import { CLD_CONTINUED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, userInfo, validSignal } from './signal.ts';
+import { CLD_CONTINUED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, NSIG, SIGCHLD, userInfo, validSignal } from './signal.ts';
 import { sendSignal } from './signal-delivery.ts';
 import { NO_RETURN, type SyscallTable } from './syscall-types.ts';
 import * as nr from './syscall-numbers.ts';
@@ -69,6 +69,8 @@ function sysClone(k: Kernel, p: Process, [flags, newsp, ptid, tls, ctid]: readon
   if (thread && (!(f & CLONE_SIGHAND) || !(f & CLONE_VM))) throw new KernelError(EINVAL);
   if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) throw new KernelError(EINVAL);
   if (f & CLONE_NEW_ANY) throw new KernelError(EPERM);
+  // The exit signal (the low byte) must be a signal, as clone3 requires: else EINVAL.
+  if ((f & 0xff) > NSIG) throw new KernelError(EINVAL);
   const child = k.fork(p, thread);
   if (!child) {
     k.log(`fork rejected: pids.max of cgroup ${p.cgroup.path()} reached`);

@@ -1,7 +1,7 @@
 // Regression tests for issue 16's kernel items: system calls given hostile arguments answer
 // with Linux's errno (or the OOM killer), never a host error, and lose no data.
 import { describe, expect, it } from 'vitest';
-import { EAGAIN, EFAULT, EINVAL, ENOMEM, EPERM, KernelError } from '../../../src/core/kernel/errno.ts';
+import { EAGAIN, EFAULT, EFBIG, EINVAL, ENOMEM, EPERM, KernelError } from '../../../src/core/kernel/errno.ts';
 import { AddressSpace, PROT_READ, PROT_WRITE } from '../../../src/core/kernel/address-space.ts';
 import { Kernel } from '../../../src/core/kernel/kernel.ts';
 import { boot, build, runAll } from './kernel-harness.ts';
@@ -397,6 +397,58 @@ _start:
     expect([...k.initNs.pid.tasks()]).toEqual([]);
     expect(cg.pidsCurrent).toBe(0);
     expect(cg.memoryCurrent).toBe(0);
+  });
+});
+
+describe('file sizes', () => {
+  it('truncate64 to 8 GiB fails with EFBIG instead of exhausting the host (found by the syscall fuzzer)', () => {
+    const { out, k } = runProgram(`
+_start:
+  li a0, -100
+  la a1, path
+  li a2, 0x42          # O_RDWR | O_CREAT
+  li a3, 0x1a4
+  li a7, 56
+  ecall
+  la a0, path
+  li a1, 0             # length: low word 0, high word 2
+  li a2, 2
+  li a7, 45            # truncate64
+  ecall
+  ${PRINT}
+  la a0, path
+  li a1, 4096
+  li a2, 0
+  li a7, 45            # a sane length is fine
+  ecall
+  ${PRINT}
+  li a0, 0
+  j exit
+.data
+path: .string "/tmp/f"
+`);
+    expect(out).toBe(`${-EFBIG}\n0\n`);
+    expect(k.oopses).toBe(0);
+    expect(k.fs.lookup('/tmp/f')!.size).toBe(4096);
+  });
+});
+
+describe('clone', () => {
+  it('clone with an exit signal above 64 fails with EINVAL (found by the syscall fuzzer)', () => {
+    const { out, k } = runProgram(`
+_start:
+  li a0, 0xff          # exit signal 255
+  li a1, 0
+  li a7, 220
+  ecall
+  beqz a0, 1f          # a child (there must be none) exits at once
+  ${PRINT}
+  li a0, 0
+1:
+  j exit
+`);
+    expect(out).toBe(`${-EINVAL}\n`);
+    expect(k.oopses).toBe(0);
   });
 });
 

@@ -10,13 +10,25 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupfs } from '../../../src/core/kernel/cgroupfs.ts';
 import { KernelStateError } from '../../../src/core/kernel/checkpoint.ts';
+import { ContainerRuntime } from '../../../src/core/kernel/container-runtime.ts';
+import type { Inode } from '../../../src/core/kernel/fs/inode.ts';
+import { IMAGE_LAYERS_DIR } from '../../../src/core/kernel/fs/mem-fs.ts';
 import { Kernel } from '../../../src/core/kernel/kernel.ts';
+import { readElf } from '../../../src/core/asm/elf-reader.ts';
 import type { Process } from '../../../src/core/kernel/process.ts';
 import { procfs } from '../../../src/core/kernel/procfs.ts';
 import { SYSCALLS } from '../../../src/core/kernel/syscall.ts';
 import type { SyscallHandler } from '../../../src/core/kernel/syscall-types.ts';
 import { fuzzRuns, fuzzSeed } from '../fuzz-runs.ts';
 import { build } from './kernel-harness.ts';
+
+/** Path names the calls may point at (64 bytes apart from `paths`): files that exist, in
+ * the image, /proc and /sys/fs/cgroup, and names to create. */
+const PATHS = [
+  '/etc/os-release', '/etc/hostname', '/bin/hello', '/bin', '/tmp/f', '/tmp', '..', '.', '/',
+  '/proc/self/status', '/proc/1/cmdline', '/proc', '/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/cgroup.procs',
+  '/sys/fs/cgroup', '../../..', '/dev/null', '/dev/console', 'x', '/etc/passwd',
+];
 
 /** Calls in one case at most; each record is a7, a0..a5 and the result a0. */
 const MAX_CALLS = 48;
@@ -48,6 +60,9 @@ _start:
 .data
 calls: .zero ${MAX_CALLS * RECORD}
 calls_end:
+paths:
+${PATHS.map((path) => `  .balign 64\n  .asciz "${path}"`).join('\n')}
+  .balign 64
 buf: .zero 8192
 `).image;
 
@@ -84,6 +99,7 @@ _start:
 `).image;
 
 const CALLS = FUZZER.symbols.get('calls')!;
+const PATH_AT = FUZZER.symbols.get('paths')!;
 const BUF = FUZZER.symbols.get('buf')!;
 const TEXT = FUZZER.entry;
 
@@ -93,6 +109,7 @@ const word = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(-1, -2, -100, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffff000, 0xfffffff0, 0x7ffff000, 0x80000000 - 16, 0x40000000, 0x3fffffff) },
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 8191 }).map((o) => BUF + o) },
   { weight: 1, arbitrary: fc.constantFrom(BUF + 4090, BUF + 8190, CALLS, TEXT, 0x10, 0x1000) },
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: PATHS.length - 1 }).map((i) => PATH_AT + i * 64) },
   { weight: 2, arbitrary: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 64 }) },
 );
@@ -142,8 +159,30 @@ function world() {
   return { k, cg, ns, root, bystander, out };
 }
 
+/** Names, types, sizes and contents of a directory tree (to compare before and after). */
+function snapshotTree(dir: Inode, depth = 0): unknown {
+  if (dir.type !== 'dir' || depth > 32) return [dir.type, dir.perm, Array.from(dir.contents())];
+  return [...dir.entries!].filter(([name]) => name !== '..').sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, child]) => [name, snapshotTree(child, depth + 1)]);
+}
+
 function fuzzedProcesses(k: Kernel, cgroupOf: { path(): string }): Process[] {
   return [...k.processes.values()].filter((p) => p.cgroup === cgroupOf);
+}
+
+/** The same, inside a real container: an overlay root over an image's read-only layers. */
+function containerWorld() {
+  const k = new Kernel({ parseProgram: (b) => readElf(b) });
+  k.console.close();
+  const host = k.spawnHost({ argv: ['sh'] });
+  const runtime = new ContainerRuntime(k, host);
+  const { container } = runtime.run({
+    image: 'alpine', limits: { memoryBytes: MEMORY_MAX, pidsLimit: PIDS_MAX }, env: [],
+    command: { kind: 'program', argv: ['sleep', '1000'] },
+  });
+  const init = k.processes.get(container.hostPid)!;
+  const bystander = k.spawn({ image: BYSTANDER, argv: ['bystander'] });
+  return { k, runtime, init, bystander };
 }
 
 /**
@@ -220,5 +259,32 @@ describe('system-call argument fuzzing', () => {
       expect(hello.waitStatus).toBe(0);
       expect(k.oopses).toBe(0);
     }), { numRuns: fuzzRuns(25), seed: fuzzSeed() });
+  }, HANG_GUARD_MS);
+
+  it('random system calls inside a container leave its image layers, the host and other processes unharmed', () => {
+    fc.assert(fc.property(calls, (table) => {
+      const { k, runtime, init, bystander } = containerWorld();
+      const layers = k.fs.lookup(IMAGE_LAYERS_DIR)!;
+      const layersBefore = JSON.stringify(snapshotTree(layers));
+      const fuzzer = k.spawn({ image: FUZZER, argv: ['fuzz'], ns: init.ns, cgroup: init.cgroup, cwd: init.root });
+      fuzzer.space.poke(CALLS, record(table));
+      k.run(BUDGET, false); // no idle skip: the container's sleeping init must not time out
+      expect(k.oopses, k.messages.join('\n')).toBe(0);
+      expect(badResults).toEqual([]);
+      expect(init.cgroup.memoryCurrent).toBeLessThanOrEqual(MEMORY_MAX);
+      // The host ends the container (its init may have ended already: idle time skips ahead).
+      runtime.remove(init.cgroup.name, true);
+      for (let round = 0; round < 4 && fuzzedProcesses(k, init.cgroup).length > 0; round++) {
+        for (const p of fuzzedProcesses(k, init.cgroup)) k.signal(p, 9);
+        k.run(50_000);
+      }
+      expect(fuzzedProcesses(k, init.cgroup)).toEqual([]);
+      expect(init.cgroup.pidsCurrent).toBe(0);
+      expect(init.cgroup.memoryCurrent).toBe(0);
+      k.run(BUDGET);
+      expect((bystander.waitStatus >> 8) & 0xff).toBe(BYSTANDER_EXIT);
+      // The image's read-only layers are exactly as they were.
+      expect(JSON.stringify(snapshotTree(layers))).toBe(layersBefore);
+    }), { numRuns: fuzzRuns(8), seed: fuzzSeed() });
   }, HANG_GUARD_MS);
 });

@@ -2,6 +2,8 @@
 // filesystem. Names live in directories, not in inodes (as in Unix), so one inode can
 // have several links. Mode bits follow <sys/stat.h> so fstat returns them unchanged.
 
+import { EFBIG, KernelError } from '../errno.ts';
+
 export const S_IFMT = 0o170000;
 export const S_IFREG = 0o100000;
 export const S_IFDIR = 0o040000;
@@ -9,6 +11,12 @@ export const S_IFLNK = 0o120000;
 export const S_IFCHR = 0o020000;
 
 const NO_DATA = new Uint8Array(0);
+
+/**
+ * The largest file the in-memory filesystem holds (a file is one dense buffer): larger
+ * writes and truncates fail with EFBIG, as past RLIMIT_FSIZE, instead of exhausting the host.
+ */
+export const MAX_FILE_SIZE = 64 * 1024 * 1024;
 
 /** The factory call that made a synthetic directory: procfs(ns) or cgroupfs(cgroup). */
 export type SyntheticOrigin =
@@ -138,8 +146,9 @@ export class Inode {
   /** Writes bytes at an offset, growing the file (with zeros in any hole). */
   writeAt(offset: number, bytes: Uint8Array): void {
     const end = offset + bytes.length;
+    if (!(end <= MAX_FILE_SIZE)) throw new KernelError(EFBIG);
     if (end > this.data.length) {
-      const grown = new Uint8Array(Math.max(end, this.data.length * 2, 64));
+      const grown = new Uint8Array(Math.min(MAX_FILE_SIZE, Math.max(end, this.data.length * 2, 64)));
       grown.set(this.data.subarray(0, this.size));
       this.data = grown;
     }
@@ -149,6 +158,7 @@ export class Inode {
   }
 
   truncate(size: number): void {
+    if (!(size <= MAX_FILE_SIZE)) throw new KernelError(EFBIG);
     if (size < this.size) this.data.fill(0, size, this.size);
     else if (size > this.data.length) this.writeAt(size, new Uint8Array(0));
     this.size = size;
