@@ -62,6 +62,7 @@ import { pendingInterrupt, trapTarget } from './delegation.ts';
 import { returnFromMachine, trapToMachine } from './machine-trap.ts';
 import { MemoryFault, PAGE_SHIFT, type AccessWidth, type Memory } from './memory.ts';
 import { Mmu } from './mmu.ts';
+import type { TlbState } from './tlb.ts';
 import { mulh, mulhsu, mulhu } from './multiply.ts';
 import {
   MIP_MTIP, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRIV_M, PRIV_S, PRIV_U,
@@ -79,7 +80,7 @@ export type CpuStop =
   | { kind: 'stopped' }
   | { kind: 'fault'; message: string };
 
-export const CPU_STATE_VERSION = 2;
+export const CPU_STATE_VERSION = 3;
 
 export interface CpuOptions {
   /** PMP entries (0..64; default 0: every access allowed, like QEMU with pmp=false). */
@@ -96,6 +97,8 @@ export interface CpuState {
   reservation: number;
   csr: CsrState;
   clock: ClockState;
+  /** Cached translations: a guest that skips sfence.vma sees the same stale ones. */
+  tlb: TlbState;
 }
 
 const EMPTY = new ArrayBuffer(8);
@@ -833,7 +836,7 @@ export class Cpu {
     return {
       kind: 'cpu', version: CPU_STATE_VERSION, x: Array.from(this.x), pc: this.pc,
       priv: this.priv, waiting: this.waiting, reservation: this.reservation,
-      csr: this.csr.getState(), clock: this.clock.getState(),
+      csr: this.csr.getState(), clock: this.clock.getState(), tlb: this.mmu.tlb.getState(),
     };
   }
 
@@ -847,7 +850,7 @@ export class Cpu {
     this.reservation = state.reservation;
     this.csr.setState(state.csr);
     this.clock.setState(state.clock);
-    this.mmu.fence(null);
+    this.mmu.tlb.setState(state.tlb);
   }
 }
 

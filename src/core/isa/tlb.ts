@@ -11,6 +11,13 @@ import type { Leaf } from './sv32.ts';
 
 const SIZE = 256;
 
+/** The cached leaves, so a restored hart translates exactly as the saved one would. */
+export interface TlbState {
+  /** [vpn, physical page address, flags] of each valid entry. */
+  entries: Array<[number, number, number]>;
+  megapages: boolean;
+}
+
 export class Tlb {
   private readonly tag = new Int32Array(SIZE).fill(-1);
   private readonly page = new Float64Array(SIZE);
@@ -37,6 +44,23 @@ export class Tlb {
     this.page[i] = leaf.pageAddr;
     this.flag[i] = leaf.flags;
     if (leaf.level > 0) this.megapages = true;
+  }
+
+  getState(): TlbState {
+    const entries: Array<[number, number, number]> = [];
+    for (let i = 0; i < SIZE; i++) if (this.tag[i]! >= 0) entries.push([this.tag[i]!, this.page[i]!, this.flag[i]!]);
+    return { entries, megapages: this.megapages };
+  }
+
+  setState(s: TlbState): void {
+    this.flushAll();
+    for (const [vpn, page, flags] of s.entries) {
+      const i = vpn & (SIZE - 1);
+      this.tag[i] = vpn;
+      this.page[i] = page;
+      this.flag[i] = flags;
+    }
+    this.megapages = s.megapages;
   }
 
   /** sfence.vma with rs1 = x0: forget every leaf. */

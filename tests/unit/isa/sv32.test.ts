@@ -236,3 +236,23 @@ describe('sfence.vma and the TLB (4.2.1)', () => {
 });
 
 void PRIV_U;
+
+describe('saved state', () => {
+  it('keeps cached translations: a restored hart sees the same stale mapping until sfence.vma', () => {
+    const words = [lw(2, 1, 0), addi(0, 0, 0), lw(3, 1, 0)];
+    const { cpu, ram } = paged(words, PRIV_S, [PTE_V | PTE_R | PTE_A]);
+    ram.store(DATA, 4, 1);
+    ram.store(DATA + 0x1000, 4, 2);
+    cpu.x[1] = VDATA;
+    cpu.step();
+    ram.store(L2 + (VDATA >>> 12) * 4, 4, pte(DATA + 0x1000, PTE_V | PTE_R | PTE_A));
+    const saved = structuredClone(cpu.getState());
+    const other = paged(words, PRIV_S, []);
+    other.ram.setState(ram.getState());
+    other.cpu.setState(saved);
+    other.cpu.run(2);
+    cpu.run(2);
+    expect(other.cpu.x[3]).toBe(cpu.x[3]);
+    expect(other.cpu.x[3]).toBe(1);
+  });
+});
