@@ -15,7 +15,7 @@ import {
 import { ConsoleFile, InodeFile, LogFile, NullFile, type OpenFile, Pipe, PipeEnd, RandomFile, TeeFile, ZeroFile } from './file.ts';
 import { Frame, UNLIMITED_MEMORY } from './frame.ts';
 import { SIGRETURN_FRAME } from './exec.ts';
-import { ALL_SIGNALS, NSIG } from './signal.ts';
+import { ALL_SIGNALS, NSIG, SignalHandlers } from './signal.ts';
 import { Inode } from './fs/inode.ts';
 import { IMAGE_LAYERS_DIR } from './fs/mem-fs.ts';
 import type { Kernel } from './kernel.ts';
@@ -360,6 +360,10 @@ function restoreJob(ctx: RestoreContext, p: Process, j: JobSave): void {
     vforkParent: j.vforkParent === null ? null : ctx.process(j.vforkParent),
   });
   if (!Array.isArray(j.handlers) || j.handlers.length !== NSIG + 1) throw new KernelStateError('corrupt kernel state: signal handlers');
-  j.handlers.forEach(([handler, flags, mask], i) => (p.handlers.actions[i] = { handler, flags, mask: big(mask) }));
-  for (const [sig, info] of j.sigInfo) p.sigInfo.set(sig, { ...info });
+  if (j.handlers.some(([handler, flags, mask]) => handler !== 0 || flags !== 0 || mask !== '0')) {
+    const own = new SignalHandlers();
+    j.handlers.forEach(([handler, flags, mask], i) => own.set(i, { handler, flags, mask: big(mask) }));
+    p.handlers = own;
+  }
+  for (const [sig, info] of j.sigInfo) (p.sigInfo ??= new Map()).set(sig, { ...info });
 }

@@ -283,8 +283,8 @@ function saveJob(p: Process): JobSave {
   return {
     pgid: p.pgid, sid: p.sid, exitSignal: p.exitSignal, umask: p.umask, fdFlags: [...p.fdFlags],
     sigMask: String(p.sigMask), sigPending: String(p.sigPending), savedMask: p.savedMask === null ? null : String(p.savedMask),
-    handlers: p.handlers.actions.map((a) => [a.handler, a.flags, String(a.mask)]),
-    sigInfo: [...p.sigInfo].map(([sig, info]) => [sig, { ...info }]),
+    handlers: p.leader.handlers.actions.map((a) => [a.handler, a.flags, String(a.mask)]),
+    sigInfo: [...(p.sigInfo ?? [])].map(([sig, info]) => [sig, { ...info }]),
     altStack: { ...p.altStack }, stopped: p.stopped, waitReport: p.waitReport && { ...p.waitReport },
     sleepKind: p.sleepKind, deadline: p.deadline, timeoutResult: p.timeoutResult, clearTid: p.clearTid,
     exePath: p.exePath, childCpuCycles: p.childCpuCycles, vforkParent: p.vforkParent?.id ?? null,

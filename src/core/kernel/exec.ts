@@ -6,7 +6,7 @@ import type { ProgramImage } from '../asm/image.ts';
 import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from './address-space.ts';
 import { Frame, PAGE_SHIFT, PAGE_SIZE } from './frame.ts';
 import type { Kernel } from './kernel.ts';
-import type { Process } from './process.ts';
+import { NO_ALT_STACK, type Process } from './process.ts';
 import { loadProgram } from './program-loader.ts';
 import {
   AT_BASE, AT_CLKTCK, AT_EGID, AT_ENTRY, AT_EUID, AT_FLAGS, AT_GID, AT_HWCAP, AT_PAGESZ,
@@ -90,7 +90,7 @@ export function execImage(k: Kernel, p: Process, image: ProgramImage, argv: stri
   p.name = (argv[0] ?? '').split('/').pop()!.slice(0, 15);
   // Handlers are addresses in the old program; the mask and pending signals stay.
   p.handlers = p.handlers.resetForExec();
-  p.altStack = { sp: 0, size: 0 };
+  p.altStack = NO_ALT_STACK;
   p.clearTid = 0;
   k.closeOnExec(p);
   return true;

@@ -383,7 +383,7 @@ export class Kernel {
       });
       child.fdFlags = [...p.fdFlags];
       child.handlers = p.leader.handlers.copy();
-      child.altStack = { ...p.altStack };
+      child.altStack = p.altStack;
     }
     child.sigMask = p.sigMask;
     child.pgid = p.leader.pgid;

@@ -8,6 +8,9 @@ import type { Inode } from './fs/inode.ts';
 import type { NamespaceSet } from './namespace.ts';
 import { SIGCHLD, SignalHandlers, type SigInfo } from './signal.ts';
 
+/** No alternate signal stack (shared: altStack objects are replaced, never changed). */
+export const NO_ALT_STACK = Object.freeze({ sp: 0, size: 0 });
+
 export type ProcessState = 'runnable' | 'sleeping' | 'zombie';
 
 /**
@@ -79,14 +82,15 @@ export class Process {
   sid = 0;
 
   // ---- signals -------------------------------------------------------------------------
-  handlers = new SignalHandlers();
+  handlers = SignalHandlers.DEFAULT;
   /** Blocked signals (rt_sigprocmask), bit n-1 for signal n. */
   sigMask = 0n;
   /** Generated but not yet delivered, and what each carries. */
   sigPending = 0n;
-  readonly sigInfo = new Map<number, SigInfo>();
+  /** What each pending signal carries (created on the first signal: most processes get none). */
+  sigInfo: Map<number, SigInfo> | null = null;
   /** sigaltstack: the alternate stack's base and size (0 = none). */
-  altStack = { sp: 0, size: 0 };
+  altStack: { readonly sp: number; readonly size: number } = NO_ALT_STACK;
   /** Stopped by SIGSTOP/SIGTSTP/...: never scheduled until SIGCONT. */
   stopped = false;
   waitReport: WaitReport = null;

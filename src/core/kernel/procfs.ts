@@ -73,7 +73,7 @@ function statLine(k: Kernel, ns: PidNamespace, p: Process): string {
   const low = (set: bigint): number => Number(set & 0x7fffffffn);
   let ignored = 0n;
   let caught = 0n;
-  p.handlers.actions.forEach((a, i) => {
+  p.leader.handlers.actions.forEach((a, i) => {
     if (i > 0 && a.handler === 1) ignored |= 1n << BigInt(i - 1);
     else if (i > 0 && a.handler > 1) caught |= 1n << BigInt(i - 1);
   });
@@ -100,7 +100,7 @@ function statusText(k: Kernel, ns: PidNamespace, p: Process): string {
   const shared = p.space.sharedPages();
   let ignored = 0n;
   let caught = 0n;
-  p.handlers.actions.forEach((a, i) => {
+  p.leader.handlers.actions.forEach((a, i) => {
     if (i === 0) return;
     if (a.handler === 1) ignored |= 1n << BigInt(i - 1);
     else if (a.handler > 1) caught |= 1n << BigInt(i - 1);

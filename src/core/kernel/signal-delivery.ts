@@ -15,7 +15,7 @@ import type { Process } from './process.ts';
 import {
   CLD_CONTINUED, CLD_STOPPED, SA_NOCLDSTOP, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART,
   SIGCHLD, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIG_DFL, SIG_IGN,
-  UNBLOCKABLE, defaultAction, lowestSignal, sigbit, signalDescription, type SigInfo,
+  UNBLOCKABLE, defaultAction, lowestSignal, sigbit, signalDescription, type SigAction, type SigInfo,
 } from './signal.ts';
 import { FRAME_SIZE, SIGINFO_SIZE, buildFrame, frameAddress } from './signal-frame.ts';
 import { SIGRETURN_TRAMPOLINE } from './exec.ts';
@@ -64,7 +64,7 @@ export function sendSignal(k: Kernel, target: Process, sig: number, info: SigInf
   }
   if (t.sigPending & bit) return; // standard signals do not queue
   t.sigPending |= bit;
-  t.sigInfo.set(sig, info);
+  (t.sigInfo ??= new Map()).set(sig, info);
   if (!blocked && !t.stopped) k.scheduler.interrupt(t);
 }
 
@@ -81,9 +81,11 @@ function pickThread(leader: Process, bit: bigint): Process {
  */
 export function forceSignal(k: Kernel, p: Process, sig: number, info: SigInfo, reason: string): void {
   const bit = sigbit(sig);
-  const a = p.handlers.get(sig);
+  const leader = p.leader;
+  let a = leader.handlers.get(sig);
   if ((p.sigMask & bit) || a.handler === SIG_IGN) {
-    a.handler = SIG_DFL;
+    if (a.handler !== SIG_DFL) setAction(leader, sig, { handler: SIG_DFL, flags: 0, mask: 0n });
+    a = leader.handlers.get(sig);
     p.sigMask &= ~bit;
   }
   if (a.handler === SIG_DFL) {
@@ -91,7 +93,15 @@ export function forceSignal(k: Kernel, p: Process, sig: number, info: SigInfo, r
     return;
   }
   p.sigPending |= bit;
-  p.sigInfo.set(sig, info);
+  (p.sigInfo ??= new Map()).set(sig, info);
+}
+
+/** Changes one disposition of a thread group (its table made its own first). */
+function setAction(leader: Process, sig: number, action: SigAction): void {
+  const own = leader.handlers.own();
+  own.set(sig, action);
+  leader.handlers = own;
+  for (const t of leader.threads) t.handlers = own;
 }
 
 /** Stops every thread of the group and tells the parent (SIGCHLD, wait with WUNTRACED). */
@@ -136,8 +146,8 @@ export function deliverSignals(k: Kernel, p: Process): boolean {
     if (ready === 0n) break;
     const sig = lowestSignal(ready);
     p.sigPending &= ~sigbit(sig);
-    const info = p.sigInfo.get(sig) ?? { signo: sig, code: 0, pid: 0, uid: 0, status: 0, addr: 0 };
-    p.sigInfo.delete(sig);
+    const info = p.sigInfo?.get(sig) ?? { signo: sig, code: 0, pid: 0, uid: 0, status: 0, addr: 0 };
+    p.sigInfo?.delete(sig);
     const action = p.leader.handlers.get(sig);
     if (action.handler === SIG_IGN) continue;
     if (action.handler === SIG_DFL) {
@@ -194,10 +204,7 @@ function enterHandler(k: Kernel, p: Process, sig: number, info: SigInfo): boolea
   }
   p.sigMask = (p.sigMask | action.mask | (action.flags & SA_NODEFER ? 0n : sigbit(sig))) & ~UNBLOCKABLE;
   const handler = action.handler;
-  if (action.flags & SA_RESETHAND) {
-    action.handler = SIG_DFL;
-    action.flags &= ~SA_RESETHAND;
-  }
+  if (action.flags & SA_RESETHAND) setAction(p.leader, sig, { handler: SIG_DFL, flags: 0, mask: 0n });
   p.regs[10] = sig;
   p.regs[11] = frame;
   p.regs[12] = frame + SIGINFO_SIZE;

@@ -114,41 +114,56 @@ export function lowestSignal(set: bigint): number {
   return sig;
 }
 
+const DEFAULT_ACTION: SigAction = Object.freeze({ handler: SIG_DFL, flags: 0, mask: 0n });
+
 /**
  * The dispositions of one process's signals: shared by its threads (CLONE_SIGHAND), copied
  * by fork, reset by execve (caught signals go back to default; ignored stay ignored).
+ * Every process that never called rt_sigaction shares DEFAULT (ten thousand idle
+ * containers need no table each); actions are replaced, never changed in place, so a
+ * copy may share them.
  */
 export class SignalHandlers {
-  readonly actions: SigAction[] = [];
+  static readonly DEFAULT = new SignalHandlers(true);
+  actions: SigAction[];
 
-  constructor() {
-    for (let i = 0; i <= NSIG; i++) this.actions.push({ handler: SIG_DFL, flags: 0, mask: 0n });
+  constructor(private readonly frozen = false) {
+    this.actions = new Array<SigAction>(NSIG + 1).fill(DEFAULT_ACTION);
   }
 
   get(sig: number): SigAction {
-    return this.actions[sig]!;
+    return this.actions[sig] ?? DEFAULT_ACTION;
   }
 
-  copy(): SignalHandlers {
+  /** This table if it may be changed, else a private copy to change (DEFAULT never is). */
+  own(): SignalHandlers {
+    return this.frozen ? this.copy(true) : this;
+  }
+
+  set(sig: number, action: SigAction): void {
+    if (this.frozen) throw new Error('the default signal table is shared: own() it first');
+    this.actions[sig] = action;
+  }
+
+  copy(force = false): SignalHandlers {
+    if (this.frozen && !force) return this;
     const c = new SignalHandlers();
-    this.actions.forEach((a, i) => (c.actions[i] = { ...a }));
+    c.actions = [...this.actions];
     return c;
   }
 
   /** execve: a handler address means nothing in the new program. */
   resetForExec(): SignalHandlers {
-    const c = this.copy();
-    for (const a of c.actions) {
-      if (a.handler !== SIG_IGN) a.handler = SIG_DFL;
-      a.flags = 0;
-      a.mask = 0n;
-    }
+    if (this.frozen) return this;
+    if (!this.actions.some((a) => a.handler === SIG_IGN)) return SignalHandlers.DEFAULT;
+    const c = new SignalHandlers();
+    c.actions = this.actions.map((a) => (a.handler === SIG_IGN ? { handler: SIG_IGN, flags: 0, mask: 0n } : DEFAULT_ACTION));
     return c;
   }
 
   /** Will this signal, if delivered now, simply be dropped? */
   ignores(sig: number): boolean {
-    const a = this.actions[sig]!;
+    const a = this.get(sig);
     return a.handler === SIG_IGN || (a.handler === SIG_DFL && defaultAction(sig) === 'ignore');
   }
 }

@@ -58,8 +58,9 @@ function done(p: Process, result: number): number {
 function wait(k: Kernel, p: Process, channels: object[], deadline: number | null): Block | number {
   if (deadline !== null && deadline <= k.now) return done(p, 0);
   p.deadline = deadline;
-  if (channels.length === 0 && deadline === null) return new Block(p.sigInfo, 'eintr');
-  const [first, ...others] = channels.length > 0 ? channels : [p.sigInfo];
+  // Nothing to wait for but a signal (or the deadline): sleep on the thread itself.
+  if (channels.length === 0 && deadline === null) return new Block(p, 'eintr');
+  const [first, ...others] = channels.length > 0 ? channels : [p];
   return new Block(first!, 'eintr', others, deadline);
 }
 

@@ -278,7 +278,7 @@ export function killPid(k: Kernel, p: Process, pid: number, sig: number): number
  */
 export function protectedInit(sender: Process, target: Process, sig = 0): boolean {
   if (sender.ns.pid !== target.ns.pid || target.ns.pid.pidOf(target) !== 1) return false;
-  const handler = target.handlers.get(sig)?.handler ?? 0;
+  const handler = target.leader.handlers.get(sig).handler;
   return sig === 9 || sig === 19 || handler <= 1;
 }
 

@@ -4,7 +4,7 @@
 import { EINVAL, ENOMEM, EPERM, ESRCH, KernelError } from './errno.ts';
 import { Block } from './file.ts';
 import type { Kernel } from './kernel.ts';
-import type { Process } from './process.ts';
+import { NO_ALT_STACK, type Process } from './process.ts';
 import {
   ALL_SIGNALS, NSIG, SIGKILL, SIGSTOP, SI_TKILL, UNBLOCKABLE, sigbit, userInfo, validSignal,
 } from './signal.ts';
@@ -49,9 +49,12 @@ function sysRtSigaction(_k: Kernel, p: Process, [sig, act, oact, size]: readonly
       .u32(8, Number(old.mask & 0xffffffffn)).u32(12, Number(old.mask >> 32n)).bytes);
   }
   if (next) {
-    handlers.actions[sig!] = next;
+    const own = handlers.own();
+    own.set(sig!, next);
+    for (const t of p.leader.threads) t.handlers = own;
+    p.leader.handlers = own;
     // Setting a signal to be ignored discards it where pending (POSIX).
-    if (handlers.ignores(sig!)) for (const t of p.leader.threads) t.sigPending &= ~sigbit(sig!);
+    if (own.ignores(sig!)) for (const t of p.leader.threads) t.sigPending &= ~sigbit(sig!);
   }
   return 0;
 }
@@ -83,7 +86,7 @@ function sysRtSigsuspend(_k: Kernel, p: Process, [set, size]: readonly number[])
   const mask = readSet(p, set!) & ~UNBLOCKABLE;
   if (p.savedMask === null) p.savedMask = p.sigMask;
   p.sigMask = mask;
-  return new Block(p.sigInfo, 'eintr');
+  return new Block(p, 'eintr'); // woken only by a signal (a wakeup of p just re-runs it)
 }
 
 /** Back from a handler: the registers, pc and mask saved in the frame at sp. */
@@ -115,7 +118,7 @@ function sysSigaltstack(_k: Kernel, p: Process, [ss, old]: readonly number[]): n
     const v = new DataView(copyIn(p, ss, 12).buffer);
     const flags = v.getUint32(4, true);
     if (flags & ~(SS_DISABLE | 0x80000000)) throw new KernelError(EINVAL);
-    if (flags & SS_DISABLE) p.altStack = { sp: 0, size: 0 };
+    if (flags & SS_DISABLE) p.altStack = NO_ALT_STACK;
     else {
       const size = v.getUint32(8, true);
       if (size < 2048) throw new KernelError(ENOMEM);
