@@ -24,6 +24,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // Tests bound their work (instruction budgets, numRuns), never the time: the timeout
+          // only catches a hang, so a loaded shared machine must not fail a correct test.
+          testTimeout: 60_000,
         },
       },
       {

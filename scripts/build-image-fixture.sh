@@ -1,7 +1,7 @@
 #!/bin/sh
 # Rebuilds the GNU reference build of a shipped guest image: tests/fixtures/bare/<name>/ from
-# src/core/vmm/images/<name>.ts, tests/fixtures/pv/<name>/ from <name>-pv.ts. The source is
-# printed by scripts/print-image.ts (the image module is its one copy), assembled and linked
+# src/core/vmm/images/<name>.s, tests/fixtures/pv/<name>/ from <name>-pv.s (the one copy
+# learners get; GNU as resolves its .include files from that folder), assembled and linked
 # with the RISC-V binutils into prog.elf; a bare kernel's expected.stdout and expected.exit
 # are what qemu-system-riscv32's virt board prints. A paravirtualized kernel runs only under
 # Trapdoor's hypervisor (--mode pv), so there is no QEMU reference: its expected outputs are
@@ -14,8 +14,8 @@ IMAGE=$NAME
 [ "$KIND" = pv ] && IMAGE=$NAME-pv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd ../../../.. && node bin/run-ts.mjs scripts/print-image.ts "$IMAGE") >"$tmp/kernel.s"
-riscv64-unknown-elf-as -march=rv32ima_zicsr -mabi=ilp32 -o "$tmp/kernel.o" "$tmp/kernel.s"
+IMAGES=../../../../src/core/vmm/images
+riscv64-unknown-elf-as -march=rv32ima_zicsr -mabi=ilp32 -I "$IMAGES" -o "$tmp/kernel.o" "$IMAGES/$IMAGE.s"
 riscv64-unknown-elf-ld -m elf32lriscv --no-relax -N -Ttext=0x80000000 -e _start -o prog.elf "$tmp/kernel.o"
 if [ "$KIND" = pv ]; then
   cp "../../bare/$NAME/expected.stdout" expected.stdout

@@ -1,7 +1,7 @@
 // Reading the program a command names: an ELF file (by its magic number) or assembly
 // source, assembled on the spot. Every failure is one line naming the file.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { assemble } from '../core/asm/assembler.ts';
 import { ElfError, readElf } from '../core/asm/elf-reader.ts';
 import type { ProgramImage } from '../core/asm/image.ts';
@@ -46,7 +46,7 @@ export function elfImage(path: string, bytes: Uint8Array): ProgramImage {
 export function assembleFile(path: string, bytes: Uint8Array, textBase: number | undefined,
   report: (line: string) => void, rvc = false): { image: ProgramImage; elf: Uint8Array } {
   const source = new TextDecoder().decode(bytes);
-  const r = assemble(source, { file: path, textBase, rvc });
+  const r = assemble(source, { file: path, textBase, rvc, files: filesBeside(path) });
   for (const d of r.diagnostics) report(formatDiagnostic(d));
   const errors = r.diagnostics.filter((d: Diagnostic) => d.severity === 'error').length;
   if (errors > 0 || !r.image || !r.elf) {
@@ -54,6 +54,27 @@ export function assembleFile(path: string, bytes: Uint8Array, textBase: number |
     throw new CliError('', EXIT_ERROR);
   }
   return { image: r.image, elf: r.elf };
+}
+
+/** Source files an `.include` may name: those beside `path` (.s .S .inc .h .asm, up to 1 MiB each). */
+function filesBeside(path: string): Record<string, string> {
+  const slash = path.lastIndexOf('/');
+  const dir = slash >= 0 ? path.slice(0, slash + 1) : '';
+  const files: Record<string, string> = {};
+  let names: string[];
+  try {
+    names = readdirSync(dir || '.');
+  } catch {
+    return files;
+  }
+  for (const name of names.filter((n) => /\.(s|S|inc|h|asm)$/.test(n))) {
+    try {
+      if (statSync(dir + name).size <= 1 << 20) files[dir + name] = readFileSync(dir + name, 'latin1');
+    } catch {
+      // Unreadable: an .include of it reports it missing.
+    }
+  }
+  return files;
 }
 
 /** The program in `path`, from ELF bytes or assembled at `textBase`. */

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../diagnostic.ts';
 import { DiagnosticSink } from './diagnostics-catalogue.ts';
 import { encode } from './encoder.ts';
+import { expandIncludes } from './include.ts';
 import { evaluate, type Value } from './expression.ts';
 import { SEG_R, SEG_W, SEG_X, type LineEntry, type ProgramImage, type Segment } from './image.ts';
 import { opSize, type MachineOp } from './instruction-forms.ts';
@@ -26,6 +27,8 @@ export interface AssembleOptions {
    * where GNU as would compress them. Off by default; `.option rvc` turns it on from a line on.
    */
   rvc?: boolean;
+  /** The files `.include "name"` may read, by name (a virtual file map). */
+  files?: Readonly<Record<string, string>>;
 }
 
 export interface AssembleResult {
@@ -40,7 +43,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   const sink = new DiagnosticSink(options.file ?? 'input.s');
   let result: AssembleResult;
   try {
-    result = run(source, options.textBase ?? BARE_METAL_TEXT_BASE, options.rvc ?? false, sink);
+    result = run(source, options.textBase ?? BARE_METAL_TEXT_BASE, options.rvc ?? false, sink, options.files ?? {});
   } catch (e) {
     // A bug here must not take the lab down: report it like any other diagnostic.
     sink.report('internal-error', { line: 1, column: 1, endColumn: 2 }, { detail: e instanceof Error ? e.message : String(e) });
@@ -57,9 +60,9 @@ function inSourceOrder(list: Diagnostic[]): Diagnostic[] {
     .sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-function run(source: string, textBase: number, rvc: boolean, sink: DiagnosticSink): AssembleResult {
+function run(source: string, textBase: number, rvc: boolean, sink: DiagnosticSink, files: Readonly<Record<string, string>>): AssembleResult {
   const layout = new Layout(sink, rvc);
-  layout.run(parse(tokenize(source, sink), sink));
+  layout.run(expandIncludes(parse(tokenize(source, sink), sink), sink.file, files, sink));
   const placement = placeSections(layout.sections.values(), textBase >>> 0);
   const symbols = finalSymbols(layout, placement);
   const lookup = withLinkerSymbols(symbols, placement);
@@ -196,7 +199,7 @@ function buildImage(layout: Layout, placement: Placement, symbols: Map<string, b
   const visible = new Map<string, number>();
   for (const [name, v] of symbols) if (!name.includes(LOCAL_SEP)) visible.set(name, Number(BigInt.asUintN(32, v)));
   const lines: LineEntry[] = layout.lines
-    .map((l) => ({ addr: (placement.input.get(l.section)! + l.offset) >>> 0, file: layout.sink.file, line: l.line, column: l.column }))
+    .map((l) => ({ addr: (placement.input.get(l.section)! + l.offset) >>> 0, file: l.file ?? layout.sink.file, line: l.line, column: l.column }))
     .sort((a, b) => a.addr - b.addr);
   const start = visible.get('_start');
   const isaMarks = placement.output.get('.text')!.inputs.flatMap((s) => s.items

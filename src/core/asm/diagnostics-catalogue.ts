@@ -48,6 +48,8 @@ export const ASM_DIAGNOSTICS = {
   'rvc-immediate': "immediate {value} out of range for '{name}': expected {expected}",
   'internal-error': 'internal assembler error: {detail} (please report this with the source)',
   'unbalanced-option-pop': '.option pop without a matching .option push',
+  'include-missing': "cannot find the file '{name}' to include",
+  'include-loop': "'{name}' is already being included ({chain})",
 } as const;
 
 export type AsmDiagnosticCode = keyof typeof ASM_DIAGNOSTICS;
@@ -65,16 +67,20 @@ export interface SourceSpan {
   line: number;
   column: number;
   endColumn: number;
+  /** The file it is in, when not the one being assembled (an `.include`d file). */
+  file?: string;
 }
 
 /** Collects diagnostics for one source file; the phases report into it and carry on. */
 export class DiagnosticSink {
   readonly list: Diagnostic[] = [];
+  /** While laying out an `.include`d file's statement: that file (for spans that do not say). */
+  current: string | undefined;
   constructor(readonly file: string) {}
 
   report(code: AsmDiagnosticCode, at: SourceSpan, params: DiagnosticParams = {}, severity: Severity = 'error'): void {
     this.list.push({
-      file: this.file,
+      file: at.file ?? this.current ?? this.file,
       line: at.line,
       column: at.column,
       endColumn: Math.max(at.endColumn, at.column + 1),

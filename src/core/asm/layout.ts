@@ -27,6 +27,8 @@ export interface LineRecord {
   offset: number;
   line: number;
   column: number;
+  /** The `.include`d file it is from, when not the main one. */
+  file?: string;
 }
 
 export class Layout implements ExpandContext, DirectiveContext {
@@ -70,8 +72,10 @@ export class Layout implements ExpandContext, DirectiveContext {
   run(stmts: Statement[]): void {
     for (const st of stmts) {
       if (this.ended) break;
+      this.sink.current = (st.op ?? st.labels[0]?.at)?.file;
       this.statement(st);
     }
+    this.sink.current = undefined;
     this.finishDeferred();
     relax(this);
     this.padSectionEnds();
@@ -85,7 +89,7 @@ export class Layout implements ExpandContext, DirectiveContext {
         if (item.kind !== 'instruction') continue;
         let offset = item.offset;
         for (const op of item.ops) {
-          this.lines.push({ section: sec.name, offset, line: item.at.line, column: item.at.column });
+          this.lines.push({ section: sec.name, offset, line: item.at.line, column: item.at.column, file: item.at.file });
           offset += opSize(op);
         }
       }

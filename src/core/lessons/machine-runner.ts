@@ -71,7 +71,7 @@ function hostRun(request: RunRequest): RunOutcome {
 }
 
 function build(request: RunRequest, file: string, mode: RunMode): { image: ProgramImage } | { diagnostics: Diagnostic[] } {
-  const built = assemble(request.files[file] ?? '', { file, textBase: TEXT_BASE[mode] });
+  const built = assemble(request.files[file] ?? '', { file, textBase: TEXT_BASE[mode], files: request.files });
   const errors = built.diagnostics.filter((d) => d.severity === 'error');
   if (!built.image || errors.length > 0) return { diagnostics: errors };
   return { image: built.image };

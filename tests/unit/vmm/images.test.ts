@@ -1,6 +1,6 @@
 // The shipped guest kernels (src/core/vmm/images): the one copy of their source. The
 // QEMU-checked fixtures beside them (tests/fixtures/{bare,pv}/<name>/prog.elf) are GNU builds
-// of that source (each build.sh prints it with scripts/print-image.ts); assembled by the lab's
+// of that source (each build.sh assembles the .s with its .include files); assembled by the lab's
 // own assembler it is the same program and prints what QEMU printed, in the mode each was
 // written for; the paravirtual port of rr-kernel takes at least 10x fewer exits.
 
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../../../src/core/asm/elf-reader.ts';
-import { buildGuestImage, findGuestImage, GUEST_IMAGES, ImageError } from '../../../src/core/vmm/images/index.ts';
+import { buildGuestImage, findGuestImage, GUEST_IMAGES, IMAGE_FILES, ImageError } from '../../../src/core/vmm/images/index.ts';
 import { runProgram } from '../../../src/core/runner.ts';
 import { asm } from './asm.ts';
 import { programDifferences } from './same-program.ts';
@@ -27,15 +27,18 @@ describe('shipped guest images', () => {
   it('tells a changed instruction, string, address or label position from the fixture build', () => {
     const source = findGuestImage('rr-kernel')!.source;
     const gnu = gnuBuild('rr-kernel');
-    const changed = [
-      source.replace('.equ SLICE, 20000', '.equ SLICE, 20001'),
-      source.replace(/"([^"\\])/, '"#'),
-      source.replace('\n_start:\n', '\n_start:\n        nop\n'),
-      source.replace('la a0, msg_boot', 'la a0, msg_fault'),
+    expect(programDifferences(asm(source, IMAGE_FILES), gnu)).toEqual([]);
+    // [file, what, into]: each edit, in the main file or in one it includes, must show.
+    const edits: Array<[string, string | RegExp, string]> = [
+      ['rr-kernel.s', '.equ SLICE, 20000', '.equ SLICE, 20001'],
+      ['rr-kernel-user.inc', /"([^"\\])/, '"#'],
+      ['rr-kernel.s', '\n_start:\n', '\n_start:\n        nop\n'],
+      ['rr-kernel-boot.inc', 'la a0, msg_boot', 'la a0, msg_fault'],
     ];
-    for (const text of changed) {
-      expect(text).not.toBe(source);
-      expect(programDifferences(asm(text), gnu).length).toBeGreaterThan(0);
+    for (const [file, what, into] of edits) {
+      const files = { ...IMAGE_FILES, [file]: IMAGE_FILES[file]!.replace(what, into) };
+      expect(files[file]).not.toBe(IMAGE_FILES[file]);
+      expect(programDifferences(asm(files['rr-kernel.s']!, files), gnu).length).toBeGreaterThan(0);
     }
   });
 

@@ -1,20 +1,11 @@
-// A guest kernel shipped as lesson material (it runs the same on qemu-system-riscv32
-// -machine virt -bios none): its assembly source, assembled when a VM boots it.
-
-export const source = `# echo-console: a guest that listens. It polls the UART for received bytes and sends each
+# echo-console: a guest that listens. It polls the UART for received bytes and sends each
 # one back, letters in capitals; between polls it sleeps in wfi until a 10 ms timer, so an
 # idle guest costs the host almost nothing. '~' powers the machine off.
 # wfi wakes on a pending interrupt enabled in mie even with mstatus.MIE clear (privileged
 # spec 3.3.3), so no trap handler is needed.
         .equ POLL, 100000               # mtime units between polls (10 ms at QEMU's 10 MHz)
-        .equ UART_BASE,      0x10000000     # NS16550A
-        .equ UART_LSR,       5              # line status register
-        .equ LSR_DR,         0x01           # a received byte is waiting
-        .equ LSR_THRE,       0x20           # transmit holding register empty
-        .equ CLINT_MTIMECMP, 0x02004000     # hart 0 timer compare (64-bit)
-        .equ CLINT_MTIME,    0x0200bff8     # free-running timer (64-bit)
-        .equ TEST_DEV,       0x00100000     # sifive_test power-off
-        .equ MIP_MTIP,       0x80           # machine timer interrupt bit (mie/mip)
+        .include "qemu-virt.inc"
+        .equ LSR_DR,         0x01           # line status: a received byte is waiting
         .text
         .globl _start
 _start:
@@ -68,14 +59,7 @@ arm_timer:
         sw t2, 4(t0)
         ret
 
-# putc(a0): waits for room in the transmitter, then sends one byte.
-putc:
-        li t0, UART_BASE
-1:      lbu t1, UART_LSR(t0)
-        andi t1, t1, LSR_THRE
-        beqz t1, 1b
-        sb a0, 0(t0)
-        ret
+        .include "uart-putc.inc"
 
 # puts(a0): a NUL-terminated string.
 puts:
@@ -89,11 +73,10 @@ puts:
 2:      jr a2
 
         .section .rodata
-banner: .asciz "echo-console: type a line and it comes back in capitals; ~ powers off\\n"
-bye:    .asciz "\\necho-console: bye\\n"
+banner: .asciz "echo-console: type a line and it comes back in capitals; ~ powers off\n"
+bye:    .asciz "\necho-console: bye\n"
 
         .bss
         .balign 16
 stack:  .skip 1024
 stack_top:
-`;
