@@ -1,4 +1,4 @@
-// The page's interface to the terminal's shell (issue 4): the host kernel and the shell
+// The page's interface to the terminal's shell: the host kernel and the shell
 // run in a worker of their own; the page forwards xterm's key bytes and draws what comes
 // back. Plain data and Promises only, so the same object serves tests in-process and the
 // page through comlink (callbacks must then be wrapped in Comlink.proxy).
