@@ -11,7 +11,7 @@ import { cloneTemplate, type CloneReport } from '../core/datacenter/clone.ts';
 import { consolidate, type ConsolidationOptions, type ConsolidationReport } from '../core/datacenter/consolidation.ts';
 import type { DataCentre, DcEvent } from '../core/datacenter/datacentre.ts';
 import { demoDataCentre } from '../core/datacenter/demo.ts';
-import { failHost, type FailoverReport } from '../core/datacenter/failover.ts';
+import { failHost, repairHost, type FailoverReport } from '../core/datacenter/failover.ts';
 import { migrate, type MigrationProgress, type MigrationReport } from '../core/datacenter/live-migration.ts';
 import { TCO_DEFAULTS, TCO_SOURCES, tcoInputs, totalCostOfOwnership, type TcoInputs, type TcoReport } from '../core/datacenter/tco.ts';
 import type { UtilizationSample } from '../core/vmm/utilization.ts';
@@ -39,6 +39,8 @@ export interface DataCentreApi {
   advance(ms: number): Promise<DcView>;
   migrate(vm: string, host: string, linkMbps: number, onProgress?: (p: MigrationProgress) => void): Promise<MigrationReport>;
   failHost(host: string): Promise<FailoverReport>;
+  /** A failed host back in service. */
+  repairHost(host: string): Promise<void>;
   bulk(action: BulkAction, pattern: string): Promise<BulkResult>;
   clone(template: string, count: number): Promise<CloneReport>;
   exportBackup(vm: string): Promise<Uint8Array>;
@@ -49,11 +51,20 @@ export interface DataCentreApi {
   cost(inputs: Partial<TcoInputs>, before: number[], after: number[]): Promise<TcoReport>;
 }
 
+/** Where the data centre lives: the terminal's `dc` holds the same one (a DcSession). */
+export interface DataCentreHolder {
+  dc: DataCentre;
+}
+
 export class DataCentreService implements DataCentreApi {
-  private dc: DataCentre = demoDataCentre();
+  constructor(private readonly holder: DataCentreHolder = { dc: demoDataCentre() }) {}
+
+  private get dc(): DataCentre {
+    return this.holder.dc;
+  }
 
   async reset(): Promise<DcView> {
-    this.dc = demoDataCentre();
+    this.holder.dc = demoDataCentre();
     return this.snapshotView();
   }
 
@@ -73,6 +84,10 @@ export class DataCentreService implements DataCentreApi {
 
   async failHost(host: string): Promise<FailoverReport> {
     return failHost(this.dc, host);
+  }
+
+  async repairHost(host: string): Promise<void> {
+    repairHost(this.dc, host);
   }
 
   async bulk(action: BulkAction, pattern: string): Promise<BulkResult> {

@@ -88,13 +88,28 @@ export interface EngineInfo {
 export interface EngineListener {
   /** Guest console bytes, batched (latin1 text so no byte is lost). */
   output(text: string): void;
-  /** The engine stopped on its own or was paused. */
-  stopped(view: MachineView): void;
+}
+
+/** A stop and everything the page shows after it: nothing needs asking for again. */
+export interface StopReport extends StopInfo {
+  view: MachineView;
+  exits: ExitSummary;
+  /** The code around the pc (6 words before, 10 after). */
+  disassembly: DisasmLine[];
+}
+
+/** The live figures while a run goes on (one round trip per poll). */
+export interface MachineSnapshot {
+  view: MachineView;
+  exits: ExitSummary;
 }
 
 /** One mode's figures in a comparison run of the same program. */
 export interface ComparisonRow {
   mode: RunMode;
+  /** What this row stands for ("unmodified kernel, full"), and the file it ran. */
+  label: string;
+  file: string;
   /** Why it ended: 'exit', 'fault', 'wfi-idle', 'budget', or 'unavailable'. */
   end: string;
   exitCode: number | null;
@@ -106,11 +121,23 @@ export interface ComparisonRow {
   overheadCycles: number;
   /** The console text, so a learner can see every mode printed the same. */
   console: string;
+  /** Exits (or kernel entries) by cause, and the overhead cycles each cause cost. */
+  exitsByCause: Record<string, number>;
+  overheadByCause: Record<string, number>;
+}
+
+/** One contender of a comparison: a program (by its source) in one mode. */
+export interface CompareRun {
+  label: string;
+  mode: RunMode;
+  source: string;
+  file: string;
 }
 
 /** How far a comparison run has got: the mode in progress and its instructions so far. */
 export interface CompareProgress {
   mode: RunMode;
+  label: string;
   /** 0-based index of `mode` among the modes compared. */
   index: number;
   count: number;
@@ -141,17 +168,19 @@ export interface EngineApi {
   /** Assemble and load into a fresh machine in the given mode. */
   load(source: string, file: string, mode?: RunMode): Promise<LoadResult>;
   /** Run until a stop; resolves with it. Time-sliced: pause() is honoured while running. */
-  run(options?: RunOptions): Promise<StopInfo>;
+  run(options?: RunOptions): Promise<StopReport>;
   /** Ask a running engine to stop; resolves once it has stopped. */
   pause(): Promise<void>;
-  step(count?: number): Promise<StopInfo>;
+  step(count?: number): Promise<StopReport>;
   /** Step, but run a call (jal/jalr that links) through to its return address. */
-  stepOver(): Promise<StopInfo>;
+  stepOver(): Promise<StopReport>;
   /** Reload the last loaded program into a fresh machine. */
   reset(): Promise<void>;
 
   setBreakpoints(lines: SourceLine[]): Promise<void>;
   view(): Promise<MachineView>;
+  /** The view and the exits together, for the live counters while a run goes on. */
+  snapshot(): Promise<MachineSnapshot>;
   readMemory(addr: number, length: number): Promise<Uint8Array>;
   disassembleAround(pc: number, before: number, after: number): Promise<DisasmLine[]>;
   exits(): Promise<ExitSummary>;
@@ -163,4 +192,6 @@ export interface EngineApi {
     source: string, file: string, modes: RunMode[], maxInstructions?: number,
     onProgress?: (p: CompareProgress) => void,
   ): Promise<ComparisonRow[]>;
+  /** Like compare(), each contender its own program and mode (a kernel and its port). */
+  compareRuns(runs: CompareRun[], maxInstructions?: number, onProgress?: (p: CompareProgress) => void): Promise<ComparisonRow[]>;
 }

@@ -11,7 +11,7 @@ import type { RunResult } from '../core/run-result.ts';
 import type { ProgramImage } from '../core/asm/image.ts';
 import type {
   ComparisonRow, CompareProgress, DisasmLine, EngineApi, EngineInfo, EngineListener, EngineStatus, ExitSummary, LoadResult,
-  MachineView, RunMode, RunOptions, SourceLine, StopInfo,
+  CompareRun, MachineSnapshot, MachineView, RunMode, RunOptions, SourceLine, StopInfo, StopReport,
 } from './engine-api.ts';
 import type { Session, Stop } from '../core/session.ts';
 import { exitSummary, machineState, readForViewer } from './machine-view.ts';
@@ -133,7 +133,20 @@ export class Engine implements EngineApi {
     if (this.guest) setBreakpoints(this.guest, this.lines.addressesOf(lines));
   }
 
-  run(options: RunOptions = {}): Promise<StopInfo> {
+  async run(options: RunOptions = {}): Promise<StopReport> {
+    return this.report(await this.runInfo(options));
+  }
+
+  /**
+   * A stop with everything the page draws after it (the view, the exits, the code around
+   * the pc), so the page never asks again: one round trip per Run or Step.
+   */
+  private report(stop: StopInfo): StopReport {
+    const view = this.currentView();
+    return { ...stop, view, exits: exitSummary(this.guest), disassembly: this.disassemblyAt(view.pc, 6, 10) };
+  }
+
+  private runInfo(options: RunOptions = {}): Promise<StopInfo> {
     if (this.running) return this.running;
     if (!this.guest || this.status === 'halted') return Promise.resolve(this.idleStop());
     this.running = this.runSlices(this.guest, options.maxInstructions ?? Infinity, options.skipBreakpointAtPc ?? true)
@@ -203,7 +216,6 @@ export class Engine implements EngineApi {
     this.status = ended ? 'halted' : 'paused';
     if (this.stopFlag) Atomics.store(this.stopFlag, 0, 0);
     this.pauseRequested = false;
-    this.listener?.stopped(this.currentView());
     return stop;
   }
 
@@ -219,7 +231,11 @@ export class Engine implements EngineApi {
     if (this.running) await this.pause();
   }
 
-  async step(count = 1): Promise<StopInfo> {
+  async step(count = 1): Promise<StopReport> {
+    return this.report(this.stepInfo(count));
+  }
+
+  private stepInfo(count: number): StopInfo {
     if (this.running) return this.idleStop();
     if (!this.guest || this.status === 'halted') return this.idleStop();
     const guest = this.guest;
@@ -246,7 +262,11 @@ export class Engine implements EngineApi {
    * Step over one source line: a call (jal/jalr that links) runs until it returns, and
    * the further words of a pseudo-instruction (call = auipc + jalr, li, la) run with it.
    */
-  async stepOver(): Promise<StopInfo> {
+  async stepOver(): Promise<StopReport> {
+    return this.report(await this.stepOverInfo());
+  }
+
+  private async stepOverInfo(): Promise<StopInfo> {
     if (this.running || !this.guest || this.status === 'halted') return this.idleStop();
     const guest = this.guest;
     const line = this.lines.lineAt(pcOf(guest));
@@ -266,13 +286,13 @@ export class Engine implements EngineApi {
 
   private async stepOverInstruction(guest: Session): Promise<StopInfo> {
     const pc = pcOf(guest);
-    if (!isLinkingJump(wordAt(guest, pc))) return this.step(1);
+    if (!isLinkingJump(wordAt(guest, pc))) return this.stepInfo(1);
     // Run until the call returns to the next instruction (or something else stops us).
     const first = this.stepOnce(guest);
     if (!goesOn(first)) return this.finishQuietly(this.toStopInfo(first));
     setBreakpoints(guest, [...this.lines.addressesOf(this.breakpointLines), pc + 4]);
     try {
-      const stop = await this.run();
+      const stop = await this.runInfo();
       if (stop.reason === 'breakpoint' && stop.pc === pc + 4) return this.finishQuietly({ reason: 'step', pc: pc + 4 });
       return stop;
     } finally {
@@ -299,6 +319,10 @@ export class Engine implements EngineApi {
     return this.currentView();
   }
 
+  async snapshot(): Promise<MachineSnapshot> {
+    return { view: this.currentView(), exits: exitSummary(this.guest) };
+  }
+
   private currentView(): MachineView {
     const g = this.guest;
     const state = machineState(g);
@@ -317,6 +341,10 @@ export class Engine implements EngineApi {
   }
 
   async disassembleAround(pc: number, before: number, after: number): Promise<DisasmLine[]> {
+    return this.disassemblyAt(pc, before, after);
+  }
+
+  private disassemblyAt(pc: number, before: number, after: number): DisasmLine[] {
     const g = this.guest;
     if (!g) return [];
     const start = (pc - 4 * before) >>> 0;
@@ -343,13 +371,18 @@ export class Engine implements EngineApi {
     source: string, file: string, modes: RunMode[], maxInstructions = COMPARE_LIMIT,
     onProgress?: (p: CompareProgress) => void,
   ): Promise<ComparisonRow[]> {
+    return this.compareRuns(modes.map((mode) => ({ label: mode, mode, source, file })), maxInstructions, onProgress);
+  }
+
+  async compareRuns(runs: CompareRun[], maxInstructions = COMPARE_LIMIT, onProgress?: (p: CompareProgress) => void): Promise<ComparisonRow[]> {
     await this.stopRunning();
     const rows: ComparisonRow[] = [];
     this.pauseRequested = false;
-    for (const [index, mode] of modes.entries()) {
+    for (const [index, run] of runs.entries()) {
       const report = onProgress && this.throttled((instructions: number) =>
-        onProgress({ mode, index, count: modes.length, instructions, limit: maxInstructions }));
-      rows.push(await this.compareOne(source, file, mode, maxInstructions, report));
+        onProgress({ mode: run.mode, label: run.label, index, count: runs.length, instructions, limit: maxInstructions }));
+      const row = await this.compareOne(run.source, run.file, run.mode, maxInstructions, report);
+      rows.push({ ...row, label: run.label, file: run.file });
     }
     this.pauseRequested = false;
     return rows;
@@ -400,7 +433,8 @@ const PROGRESS_MS = 100;
 /** One mode's row of a comparison: the figures of its result. */
 function comparisonRow(r: RunResult): ComparisonRow {
   return {
-    mode: r.mode, end: r.end, exitCode: r.exitCode,
+    mode: r.mode, label: r.mode, file: '', end: r.end, exitCode: r.exitCode,
+    exitsByCause: { ...r.exits.byCause }, overheadByCause: { ...r.cost.byCause },
     ...(r.end === 'fault' && r.message !== undefined ? { message: r.message } : {}),
     instructions: r.instructions, cycles: r.cycles, exits: r.exits.total,
     guestCycles: r.exits.total ? r.cost.guestCycles : r.cycles, overheadCycles: r.cost.overheadCycles,
@@ -409,7 +443,7 @@ function comparisonRow(r: RunResult): ComparisonRow {
 }
 
 function unavailableRow(mode: RunMode, message: string): ComparisonRow {
-  return { mode, end: 'unavailable', message, exitCode: null, instructions: 0, cycles: 0, exits: 0, guestCycles: 0, overheadCycles: 0, console: '' };
+  return { mode, label: mode, file: '', exitsByCause: {}, overheadByCause: {}, end: 'unavailable', message, exitCode: null, instructions: 0, cycles: 0, exits: 0, guestCycles: 0, overheadCycles: 0, console: '' };
 }
 
 /** A stop after which the run may go on (the budget ran out, or it slept or yielded). */

@@ -23,6 +23,7 @@ export class PacedDriver {
   private running: Promise<void> | null = null;
   private dirty = false;
   private wake: (() => void) | null = null;
+  private halted = false;
 
   /** @param afterSlice runs after every kernel slice (the VMs catch up with the clock). */
   constructor(
@@ -34,6 +35,7 @@ export class PacedDriver {
 
   /** Something may have become runnable: run the kernel (and cut an idle wait short). */
   kick(): void {
+    if (this.halted) return;
     this.dirty = true;
     this.wake?.();
     if (!this.running) this.running = Promise.resolve().then(() => this.pump());
@@ -47,11 +49,17 @@ export class PacedDriver {
         this.afterSlice();
         if (stop.kind === 'idle') await this.idle(stop.until);
         else await this.host.yieldToEvents();
-        if ((stop.kind === 'blocked' || stop.kind === 'all-exited') && !this.dirty) break;
+        if (this.halted || ((stop.kind === 'blocked' || stop.kind === 'all-exited') && !this.dirty)) break;
       }
     } finally {
       this.running = null;
     }
+  }
+
+  /** Stops driving this kernel for good (the terminal replaced its host). */
+  halt(): void {
+    this.halted = true;
+    this.wake?.();
   }
 
   /** Let virtual time catch up with the wall clock until `until` (or a kick). */

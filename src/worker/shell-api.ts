@@ -5,6 +5,7 @@
 
 import type { ContainerStatus } from '../core/kernel/container-port.ts';
 import type { VmMode, VmStatus } from '../core/vmm/vm-port.ts';
+import type { RunOutcome } from '../core/lessons/runner-port.ts';
 
 export interface ShellListener {
   /** Terminal bytes: \r\n line ends and ANSI, ready for xterm.write. */
@@ -80,4 +81,10 @@ export interface ShellApi {
   /** Starts many detached containers, reporting progress; cancel() stops the batch. */
   startMany(request: StartManyRequest, onProgress?: (p: StartManyProgress) => void): Promise<StartManyResult>;
   cancel(): Promise<void>;
+  /** Types a script into the terminal line by line (see ShellService.play). */
+  play(script: string, title: string, fresh: boolean): Promise<void>;
+  /** The terminal's host as a lesson check sees it, after running `commands` on it. */
+  observe(commands: string[]): Promise<RunOutcome>;
+  /** Serves the terminal's data centre (a DataCentreApi) on `port`, for the Data centre screen. */
+  connectDataCentre(port: MessagePort): Promise<void>;
 }

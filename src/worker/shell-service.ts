@@ -4,6 +4,10 @@
 // The guests overview reads the same kernel's containers, and the VMs `vm` made, from here.
 
 import { DEFAULT_SHELL_ENV, Session, standardCommands } from '../core/shell/index.ts';
+import { DcSession } from '../core/datacenter/dc-command.ts';
+import { observedOutcome, scriptLines } from '../core/lessons/container-host-run.ts';
+import type { RunOutcome } from '../core/lessons/runner-port.ts';
+import { DataCentreService } from './datacenter-api.ts';
 import { costBreakdown } from '../core/vmm/vm-session.ts';
 import type {
   ContainerRow, ShellApi, VmRow, ShellListener, StartManyProgress, StartManyRequest, StartManyResult,
@@ -13,10 +17,23 @@ import { createTerminalHost, type TerminalHost } from './terminal-host.ts';
 
 /** Containers started between yields in startMany: small enough to cancel promptly. */
 const START_BATCH = 50;
+/** The terminal text kept for checks (the newest part of it). */
+const TRANSCRIPT_LIMIT = 512 * 1024;
+
+/** Terminal bytes as a check reads them: no colours or cursor moves, \n line ends. */
+export function plainText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r\n/g, '\n').replace(/\r/g, '');
+}
 
 export class ShellService implements ShellApi {
-  private readonly host: TerminalHost;
+  private host: TerminalHost;
+  /** The one data centre: the terminal's `dc` and the Data centre screen both act on it. */
+  private dc: DcSession;
+  readonly datacentre: DataCentreService;
   private session: Session | null = null;
+  /** What the terminal showed since the host started (for checks), as plain text. */
+  private transcript = '';
   private listener: ShellListener | null = null;
   private cancelled = false;
   private columns = 0;
@@ -26,8 +43,18 @@ export class ShellService implements ShellApi {
    */
   private readonly vmWindows = new Map<string, { at: number; busy: number; percent: number }>();
 
-  constructor(private readonly pace: PacedHost) {
+  /**
+   * @param expose serves an object on a port (comlink in the worker), for the Data centre
+   *   screen's own channel to the same data centre
+   */
+  constructor(private readonly pace: PacedHost, private readonly expose?: (obj: object, port: MessagePort) => void) {
     this.host = createTerminalHost(pace);
+    this.dc = new DcSession({ containers: this.host.containers });
+    const service = this;
+    this.datacentre = new DataCentreService({
+      get dc() { return service.dc.dc; },
+      set dc(d) { service.dc.dc = d; },
+    });
   }
 
   async start(listener: ShellListener): Promise<void> {
@@ -39,19 +66,67 @@ export class ShellService implements ShellApi {
   private openSession(): void {
     const host = this.host;
     const session = new Session({
-      port: host.port, containers: host.containers, vms: host.vms, table: standardCommands(),
+      port: host.port, containers: host.containers, vms: host.vms, table: standardCommands({ dc: () => this.dc }),
       env: { ...DEFAULT_SHELL_ENV, ...host.env }, mode: 'terminal',
-      output: (text) => this.listener?.output(text),
+      output: (text) => this.print(text),
       // `exit` in the host shell: a terminal has to keep a shell, so start a fresh one.
       onEnd: () => {
         this.session = null;
-        this.listener?.output('\r\n[the shell exited: a new one starts]\r\n');
+        this.print('\r\n[the shell exited: a new one starts]\r\n');
         this.openSession();
       },
     });
     this.session = session;
     if (this.columns > 0) session.resize(this.columns);
     session.start();
+  }
+
+  private print(text: string): void {
+    this.transcript += plainText(text);
+    if (this.transcript.length > TRANSCRIPT_LIMIT) this.transcript = this.transcript.slice(-TRANSCRIPT_LIMIT / 2);
+    this.listener?.output(text);
+  }
+
+  /**
+   * Plays a script in the terminal as if typed, line by line (comments and blank lines
+   * left out), each command's output under it. `fresh` starts a new host first (new
+   * kernel, containers and data centre), so the script runs on a clean machine.
+   */
+  async play(script: string, title: string, fresh: boolean): Promise<void> {
+    if (fresh) this.restart();
+    this.print(`\r\x1b[2K\x1b[1;36m── ${title}${fresh ? ' · on a fresh host' : ''} ──\x1b[0m\r\n`);
+    this.session?.redraw();
+    await this.session?.typeLines(scriptLines(script));
+  }
+
+  /** A new host: the old kernel stops, its containers, VMs and data centre go with it. */
+  private restart(): void {
+    this.host.driver.halt();
+    this.host = createTerminalHost(this.pace);
+    this.dc = new DcSession({ containers: this.host.containers });
+    this.vmWindows.clear();
+    this.transcript = '';
+    this.session = null;
+    this.openSession();
+  }
+
+  /**
+   * What a lesson check grades on the terminal's host: its transcript, the outputs of
+   * `commands` run now on the same host (in a session of their own, not echoed in the
+   * terminal) and its containers.
+   */
+  async observe(commands: string[]): Promise<RunOutcome> {
+    const host = this.host;
+    const checker = new Session({
+      port: host.port, containers: host.containers, vms: host.vms, table: standardCommands({ dc: () => this.dc }),
+      env: { ...DEFAULT_SHELL_ENV, ...host.env }, mode: 'script', output: () => {},
+    });
+    const shell = await checker.runCommands(commands);
+    return observedOutcome(host, this.transcript, shell);
+  }
+
+  async connectDataCentre(port: MessagePort): Promise<void> {
+    this.expose?.(this.datacentre, port);
   }
 
   async input(data: string): Promise<void> {

@@ -8,4 +8,4 @@ Comlink.expose(new ShellService({
   yieldToEvents,
   now: () => performance.now(),
   delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-}));
+}, (obj, port) => Comlink.expose(obj, port)));

@@ -67,7 +67,8 @@ export function listing(dc: DataCentre, containers?: ContainerSource, window = 1
       name: h.name, state: h.failed ? 'failed' : 'up', pcpus: h.pcpus,
       vms: h.placements().filter((p) => p.end === null).length,
       ramReserved: h.reservedRam(), ramBytes: h.ramBytes,
-      cpuPercent: round1(h.utilization.average(from, dc.now)), switches: h.switches,
+      // A failed host runs nothing, whatever it did in the window before it failed.
+      cpuPercent: h.failed ? 0 : round1(h.utilization.average(from, dc.now)), switches: h.switches,
     })),
     vms: dc.vms().map((r) => vmRow(dc, r, from)),
     containers: containers ? containerRows(containers) : [],

@@ -8,7 +8,7 @@ import { cloneTemplate } from './clone.ts';
 import { consolidate } from './consolidation.ts';
 import { DataCentre, mib, ms } from './datacentre.ts';
 import { demoDataCentre } from './demo.ts';
-import { failHost } from './failover.ts';
+import { failHost, repairHost } from './failover.ts';
 import { migrate } from './live-migration.ts';
 import { tcoInputs, totalCostOfOwnership, TCO_SOURCES, type TcoInputs } from './tco.ts';
 import { workloadSpec, type WorkloadProfile } from './workload.ts';
@@ -31,6 +31,7 @@ export const DC_USAGE = `usage: dc VERB [ARGS] [--json]
   create NAME PROFILE [--host H]   a VM running idle | bursty | cpu-bound | memory-heavy
   migrate VM HOST [--link-mbps N] [--max-rounds N]   live migration by pre-copy
   fail-host HOST [--detect-ms N]   fail a host; its VMs restart elsewhere from snapshots
+  repair-host HOST              bring a failed host back into service (empty)
   pause|resume|stop|snapshot PATTERN   bulk action on VMs matching a glob (web-*)
   clone TEMPLATE N [--prefix P] test/dev copies of a VM
   export VM FILE                save a VM's latest backup snapshot to a file
@@ -147,6 +148,12 @@ const VERBS: Record<string, Verb> = {
       ? `  ${v.vm}: DOWN (no room on any surviving host)\n`
       : `  ${v.vm}: restarted on ${v.to} from ${v.snapshotAt === null ? 'its image' : `the snapshot of ${ms(v.snapshotAt).toFixed(1)} ms`}; downtime ${v.downtimeMs.toFixed(2)} ms, lost ${v.lostInstructions} instructions (${ms(v.lostCycles).toFixed(1)} ms of work)\n`);
     return { text: `${host} failed at ${ms(r.failedAt).toFixed(1)} ms\n${lines.join('')}`, json: r };
+  },
+  'repair-host': (s, p) => {
+    known(p, []);
+    const [host] = need(p, 1, 'repair-host HOST');
+    repairHost(s.dc, host);
+    return { text: `${host} repaired: back in service, empty\n`, json: { host, state: 'up' } };
   },
   pause: bulkVerb('pause'), resume: bulkVerb('resume'), stop: bulkVerb('stop'), snapshot: bulkVerb('snapshot'),
   clone: (s, p) => {

@@ -79,3 +79,11 @@ function restart(dc: DataCentre, name: string, failed: string, failedAt: number,
   const downtimeCycles = restartedAt - failedAt;
   return { ...base, to: target.name, downtimeCycles, downtimeMs: (downtimeCycles * 1000) / CORE_HZ, restartedAt };
 }
+
+/** A failed host back in service (repaired or replaced), empty: its VMs restarted elsewhere. */
+export function repairHost(dc: DataCentre, hostName: string): void {
+  const host = dc.host(hostName);
+  if (!host.failed) throw new RangeError(`host '${hostName}' has not failed`);
+  host.failed = false;
+  dc.log(`${hostName} repaired`);
+}

@@ -7,7 +7,7 @@ import type { Cgroup } from '../kernel/cgroup.ts';
 import type { RunResult } from '../run-result.ts';
 import type { ContainerInfo } from '../kernel/container-port.ts';
 import { DEFAULT_SHELL_ENV, Session, standardCommands } from '../shell/index.ts';
-import { createKernelHost, type KernelHost } from '../shell/kernel-host.ts';
+import { createKernelHost, type KernelHost, type Kickable } from '../shell/kernel-host.ts';
 import { limitEvents } from './cgroup-events.ts';
 import { unreadable } from './guest-memory-read.ts';
 import type { ContainerView, KernelStateView, RunOutcome, RunRequest, ShellOutput } from './runner-port.ts';
@@ -49,6 +49,22 @@ export async function runContainerScript(request: RunRequest): Promise<RunOutcom
   };
 }
 
+/**
+ * The same outcome for a host a person used (the page's terminal): its transcript so far,
+ * the outputs of the checks' commands run on it now, and its containers. Checks then
+ * grade what the learner actually did, not a replay.
+ */
+export function observedOutcome(host: KernelHost<Kickable>, transcript: string, shell: ShellOutput[]): RunOutcome {
+  return {
+    status: 'ran',
+    result: transcriptResult(host, transcript, shell.at(-1)?.status ?? 0, false),
+    memory: [],
+    kernel: kernelView(host),
+    shell,
+    figures: containerFigures(host),
+  };
+}
+
 /** Microtask turns with no progress after which a waiting session counts as stuck. */
 const QUIET_TURNS = 50_000;
 
@@ -82,7 +98,7 @@ export function scriptLines(script: string): string[] {
   return script.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-function transcriptResult(host: KernelHost, transcript: string, status: number | null, ranOut: boolean): RunResult {
+function transcriptResult(host: KernelHost<Kickable>, transcript: string, status: number | null, ranOut: boolean): RunResult {
   const k = host.kernel;
   const result: RunResult = {
     mode: 'linux', end: ranOut ? 'budget' : 'exit', exitCode: status, console: transcript,
@@ -100,7 +116,7 @@ function transcriptResult(host: KernelHost, transcript: string, status: number |
   return result;
 }
 
-function kernelView(host: KernelHost): KernelStateView {
+function kernelView(host: KernelHost<Kickable>): KernelStateView {
   const rt = host.containers;
   return { containers: rt.list(true).map((c) => containerView(c, rt.cgroupParent.children.get(c.id))) };
 }
@@ -112,7 +128,7 @@ function containerView(c: ContainerInfo, g: Cgroup | undefined): ContainerView {
   };
 }
 
-function containerFigures(host: KernelHost): Record<string, number> {
+function containerFigures(host: KernelHost<Kickable>): Record<string, number> {
   const mem = host.port.memoryInfo();
   return {
     containers: host.containers.list(false).length,

@@ -9,14 +9,16 @@ import { clear, echo, env, exit, exportCommand, falseCommand, help, history, tru
 import { free, hostname, uname } from './utilities/system.ts';
 import { grep, head, tail, wc } from './utilities/text.ts';
 import { vmCommand } from './vm-command.ts';
+import type { DcSession } from '../datacenter/dc-command.ts';
 
-export function standardCommands(): CommandTable {
+/** @param dc a data centre shared with other views (the page's); each table makes its own otherwise */
+export function standardCommands(options: { dc?: () => DcSession } = {}): CommandTable {
   return new CommandTable().add(
     ls, cat, mkdir, rm, rmdir, cd, pwd,
     ps, top, kill, sleep, jobs, wait,
     free, hostname, uname,
     grep, head, tail, wc,
     echo, env, exportCommand, unset, clear, trueCommand, falseCommand, history, help, exit,
-    containerCommand, dockerAlias, vmCommand, datacentreCommand(),
+    containerCommand, dockerAlias, vmCommand, datacentreCommand(options.dc),
   );
 }

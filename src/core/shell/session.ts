@@ -155,6 +155,19 @@ export class Session implements ShellHost {
     }
   }
 
+  /**
+   * Types each line at the prompt as a person would (the line editor echoes it), waiting
+   * for the command before the next: a script played visibly in a terminal session.
+   */
+  async typeLines(lines: string[]): Promise<void> {
+    for (const line of lines) {
+      await this.idle();
+      if (this.ended) return;
+      this.input(`\x05\x15${line}\r`);
+    }
+    await this.idle();
+  }
+
   /** Runs a script line by line, echoing each after the prompt; settles with the last status. */
   async runScript(text: string): Promise<number> {
     const lines = text.split('\n');

@@ -33,6 +33,8 @@ async function importMonaco(): Promise<MonacoApi> {
     import('monaco-editor/features/linesOperations/register'),
     // Ctrl+M makes Tab move focus instead of indenting: the editor's keyboard way out.
     import('monaco-editor/features/toggleTabFocusMode/register'),
+    // Shell scripts (the container and data-centre lessons' script.sh).
+    import('monaco-editor/languages/definitions/shell/register'),
   ]);
   // The editor worker is the only Monaco worker: no language services beyond our own.
   (self as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {

@@ -1,10 +1,17 @@
-// The lab's run state: the engine connection, what the machine is doing, the last
-// machine view and the live diagnostics. Components read these fields; only the methods
-// here talk to the engine.
+// The lab's run state: what the machine is doing, the last machine view and the live
+// diagnostics. Components read these fields; only the methods here talk to the engine.
+// The jobs around it live beside it: the terminal framing (console-frame.ts), the
+// visible-pace timer (paced-run.ts) and Compare (comparison.svelte.ts). Every Run and
+// Step answer is a StopReport carrying everything the panels draw.
 import type {
-  ComparisonRow, CompareProgress, Diagnostic, DisasmLine, EngineStatus, ExitSummary, MachineView, RunMode, SourceLine, StopInfo,
+  Diagnostic, DisasmLine, EngineStatus, ExitSummary, MachineView, RunMode, SourceLine, StopInfo, StopReport,
 } from '../../worker/engine-api.ts';
 import { startEngine, type EngineClient } from '../engine-client.ts';
+import { ConsoleFrame, type OutputSink } from './console-frame.ts';
+import { PacedRun } from './paced-run.ts';
+import { Comparison } from './comparison.svelte.ts';
+
+export type { OutputSink };
 
 /** Instructions per second for the slow run speeds; 0 = full speed. */
 export const SPEEDS = [
@@ -16,8 +23,6 @@ export const SPEEDS = [
 ] as const;
 
 const LIVE_POLL_MS = 250;
-
-export type OutputSink = (text: string) => void;
 
 export class Lab {
   status: EngineStatus = $state('empty');
@@ -37,39 +42,26 @@ export class Lab {
   loadedSource: string | null = $state(null);
   /** Bumped on every fresh load: the terminal clears for a new machine. */
   boots = $state(0);
-  comparison: ComparisonRow[] | null = $state(null);
-  comparing = $state(false);
-  /** The comparison run's progress, while one runs. */
-  compareProgress: CompareProgress | null = $state(null);
   /** Milliseconds from pressing Pause to the engine reporting it stopped. */
   lastPauseMs: number | null = $state(null);
 
-  private client: EngineClient | null = null;
-  private ready: Promise<EngineClient>;
-  private output: OutputSink | null = null;
-  private consoleClosed: (() => void) | null = null;
-  private pending: string[] = [];
-  /** The guest console shares the terminal with the shell: its output comes in blocks. */
-  private consoleOpen = false;
-  private consoleTitle = 'UART console';
-  private lastChar = '\n';
+  readonly comparison: Comparison;
+  private readonly ready: Promise<EngineClient>;
+  private readonly frame = new ConsoleFrame();
+  private readonly paced = new PacedRun();
   private breakpoints: SourceLine[] = [];
-  private slowTimer: ReturnType<typeof setTimeout> | null = null;
-  /** True while a visible-pace run is stepping (the engine is 'paused' between steps). */
-  private slow = false;
+  private breakpointExplained = false;
+  private loadedFile = '';
   private checkSeq = 0;
 
   constructor() {
     this.ready = this.connect();
+    this.comparison = new Comparison(this.ready);
   }
 
   private async connect(): Promise<EngineClient> {
     const client = await startEngine();
-    await client.setListener({
-      output: (text) => this.write(text),
-      stopped: (view) => this.applyView(view),
-    });
-    this.client = client;
+    await client.setListener({ output: (text) => this.frame.write(text) });
     this.sharedStopFlag = client.sharedStopFlag;
     this.modes = (await client.api.info()).modes;
     this.message = 'Ready';
@@ -77,38 +69,16 @@ export class Lab {
   }
 
   /**
-   * Where guest console text goes (the terminal, which the shell shares); text before
-   * attaching is kept. `closed` runs after a block of console output ends (the shell
-   * then draws its prompt again).
+   * Where guest console text goes (the terminal, which the shell shares); `closed` runs
+   * after each block of console output (the shell then draws its prompt again).
    */
   attachOutput(sink: OutputSink, closed?: () => void): void {
-    this.output = sink;
-    this.consoleClosed = closed ?? null;
-    for (const t of this.pending.splice(0)) sink(t);
+    this.frame.attach(sink, closed);
   }
 
-  private emit(text: string): void {
-    if (this.output) this.output(text);
-    else if (this.pending.length < 10_000) this.pending.push(text);
-  }
-
-  /** Guest console bytes: the first of a block gets a header naming the machine. */
-  private write(text: string): void {
-    if (!text) return;
-    if (!this.consoleOpen) {
-      this.consoleOpen = true;
-      this.emit(`\r\x1b[2K\x1b[1;36m── ${this.consoleTitle} ──\x1b[0m\n`);
-    }
-    this.emit(text);
-    this.lastChar = text[text.length - 1]!;
-  }
-
-  /** Ends a block of console output with what happened, and gives the terminal back. */
-  private closeConsole(how: string): void {
-    if (!this.consoleOpen) return;
-    this.consoleOpen = false;
-    this.emit(`${this.lastChar === '\n' ? '' : '\n'}\x1b[1;36m── ${how} ──\x1b[0m`);
-    this.consoleClosed?.();
+  /** A note in the terminal from the lab (used for script lessons too). */
+  note(heading: string, lines: string[] = []): void {
+    this.frame.note(heading, lines);
   }
 
   /** True when Run steps at a pace a person can follow (not full speed). */
@@ -141,56 +111,42 @@ export class Lab {
     const result = await api.load(source, file, this.mode);
     this.diagnostics = result.diagnostics;
     if (!result.ok) {
-      this.message = `${result.diagnostics.length} error(s): fix them to run`;
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      this.message = `${errors.length} error(s): fix them to run`;
       this.loadedSource = null;
+      this.frame.note(`${file}: ${errors.length} error(s), nothing was run`, errors.slice(0, 5).map((d) =>
+        `${d.file}:${d.line}:${d.column}: ${d.message}`).concat(errors.length > 5 ? [`… and ${errors.length - 5} more (see the editor)`] : []));
       return false;
     }
     this.loadedSource = source;
+    this.loadedFile = file;
     this.boots++;
-    this.closeConsole('machine reset');
-    this.consoleTitle = `UART console · ${MODE_NAMES[this.mode]} · ${file}`;
+    this.frame.restart(`UART console · ${MODE_NAMES[this.mode]} · ${file}`);
     await api.setBreakpoints(this.breakpoints);
-    await this.refresh();
+    this.apply(await api.snapshot());
+    this.previous = null;
     return true;
   }
 
   async run(source: string, file: string): Promise<void> {
     if (this.busy || !(await this.ensureLoaded(source, file))) return;
     const ips = SPEEDS[this.speedIndex]!.ips;
-    if (ips > 0) return this.runSlowly(ips);
     const { api } = await this.ready;
     this.status = 'running';
+    if (ips > 0) {
+      this.message = `Running at ${ips} instructions per second…`;
+      const last = await this.paced.start(api, ips, (r) => this.apply(r, true));
+      if (last) this.afterStop(last);
+      return;
+    }
     this.message = 'Running…';
     // Live counters and exits while it runs; the engine answers between slices.
     const poll = setInterval(() => void this.poll(), LIVE_POLL_MS);
     try {
-      const stop = await api.run();
-      await this.afterStop(stop);
+      this.afterStop(await api.run());
     } finally {
       clearInterval(poll);
     }
-  }
-
-  /** A visible pace: one step per tick, with the views refreshed after each. */
-  private async runSlowly(ips: number): Promise<void> {
-    const { api } = await this.ready;
-    this.slow = true;
-    this.status = 'running';
-    this.message = `Running at ${ips} instructions per second…`;
-    let first = true;
-    const tick = async (): Promise<void> => {
-      this.slowTimer = null;
-      if (!this.slow) return;
-      const stop = await api.run({ maxInstructions: 1, skipBreakpointAtPc: first });
-      first = false;
-      await this.refresh();
-      if (stop.reason !== 'budget') {
-        this.slow = false;
-        return this.afterStop(stop);
-      }
-      if (this.slow) this.slowTimer = setTimeout(() => void tick(), 1000 / ips);
-    };
-    await tick();
   }
 
   /** A new mode needs a new machine: the next Run or Step loads afresh. */
@@ -200,13 +156,10 @@ export class Lab {
 
   async pause(): Promise<void> {
     const client = await this.ready;
-    if (this.slow) {
-      this.slow = false;
-      if (this.slowTimer !== null) clearTimeout(this.slowTimer);
-      this.slowTimer = null;
+    if (this.paced.running) {
+      this.paced.stop();
       this.status = 'paused';
       this.message = 'Paused';
-      await this.refresh();
       return;
     }
     const started = performance.now();
@@ -217,8 +170,7 @@ export class Lab {
   async step(source: string, file: string, over = false): Promise<void> {
     if (this.busy || !(await this.ensureLoaded(source, file))) return;
     const { api } = await this.ready;
-    const stop = over ? await api.stepOver() : await api.step(1);
-    await this.afterStop(stop);
+    this.afterStop(over ? await api.stepOver() : await api.step(1));
   }
 
   async reset(source: string, file: string): Promise<void> {
@@ -230,66 +182,50 @@ export class Lab {
     this.message = 'Reset: ready to run';
   }
 
-  private async afterStop(stop: StopInfo): Promise<void> {
-    await this.refresh();
-    this.message = describeStop(stop);
-    this.closeConsole(this.message.charAt(0).toLowerCase() + this.message.slice(1));
-    // Output after a pause continues in a block of its own.
-    this.consoleTitle = this.consoleTitle.replace(/( \(continued\))?$/, ' (continued)');
+  private afterStop(report: StopReport): void {
+    this.apply(report);
+    this.message = describeStop(report);
+    this.frame.close(this.message.charAt(0).toLowerCase() + this.message.slice(1));
+    this.explain(report);
+    this.frame.continued();
+  }
+
+  /** The terminal is never silent after Run: a program that printed nothing, the first breakpoint. */
+  private explain(report: StopReport): void {
+    const ended = report.reason === 'exit' || report.reason === 'fault' || report.reason === 'wfi-idle';
+    if (ended && !this.frame.printed) {
+      this.frame.note(`${this.loadedFile} ${this.message.charAt(0).toLowerCase()}${this.message.slice(1)}: it printed nothing`, [
+        'A program shows output by storing bytes to the UART (0x10000000) or, under pv, with a console hypercall.',
+        'Its registers and memory are in the machine panel.',
+      ]);
+    }
+    if (report.reason === 'breakpoint' && !this.breakpointExplained) {
+      this.breakpointExplained = true;
+      const at = report.view.line ? `line ${report.view.line.line} of ${report.view.line.file}` : describePc(report.pc);
+      this.frame.note(`stopped at a breakpoint: ${at}`, [
+        'The instruction there has not run yet; the machine panel shows the state before it.',
+        'Step (F10) runs one instruction, Run (F5) goes on to the next breakpoint.',
+      ]);
+    }
   }
 
   private async poll(): Promise<void> {
     const { api } = await this.ready;
-    const [view, exits] = await Promise.all([api.view(), api.exits()]);
-    if (this.status !== 'running') return;
-    this.view = view;
-    this.exits = exits;
+    const snapshot = await api.snapshot();
+    if (this.status !== 'running' || this.paced.running) return;
+    this.view = snapshot.view;
+    this.exits = snapshot.exits;
   }
 
-  async refresh(): Promise<void> {
-    const { api } = await this.ready;
-    const [view, exits] = await Promise.all([api.view(), api.exits()]);
-    this.applyView(view);
-    this.exits = exits;
-    this.disassembly = await api.disassembleAround(view.pc, 6, 10);
-  }
-
-  private applyView(view: MachineView): void {
+  /** Draws a stop (or a snapshot); a visible-pace run keeps its 'running' status between ticks. */
+  private apply(s: { view: MachineView; exits: ExitSummary; disassembly?: DisasmLine[] }, stillRunning = false): void {
+    const view = s.view;
     if (this.view && this.view.pc !== view.pc) this.previous = this.view;
     else if (!this.view) this.previous = view;
     this.view = view;
-    // A slow run keeps its own 'running' status between steps.
-    if (!(this.slow && view.status === 'paused')) this.status = view.status;
-  }
-
-  /** The same program bare, fully virtualized and paravirtualized; Pause cancels it. */
-  async compare(source: string, file: string): Promise<void> {
-    if (this.busy || this.comparing) return;
-    const { api, callback } = await this.ready;
-    this.comparing = true;
-    this.compareProgress = null;
-    this.message = 'Comparing bare, full and pv…';
-    // Reports travel on the callback's own port and may land after the result: drop those.
-    let done = false;
-    try {
-      const rows = await api.compare(source, file, ['bare', 'full', 'pv'], undefined, callback((p: CompareProgress) => { if (!done) this.compareProgress = p; }));
-      const cancelled = rows.some((r) => r.end === 'budget') && this.compareCancelled;
-      this.comparison = rows;
-      this.message = cancelled ? 'Comparison cancelled: unfinished modes show where they stopped' : 'Comparison done';
-    } finally {
-      done = true;
-      this.comparing = false;
-      this.compareCancelled = false;
-      this.compareProgress = null;
-    }
-  }
-
-  private compareCancelled = false;
-
-  async cancelCompare(): Promise<void> {
-    this.compareCancelled = true;
-    const { api } = await this.ready;
-    await api.pause();
+    this.exits = s.exits;
+    if (s.disassembly) this.disassembly = s.disassembly;
+    if (!stillRunning) this.status = view.status;
   }
 
   async readMemory(addr: number, length: number): Promise<Uint8Array> {
@@ -298,12 +234,16 @@ export class Lab {
   }
 }
 
-const MODE_NAMES: Record<RunMode, string> = {
+export const MODE_NAMES: Record<RunMode, string> = {
   bare: 'bare machine', full: 'full virtualization', pv: 'paravirtualized', linux: 'Linux process',
 };
 
+function describePc(pc: number): string {
+  return `pc 0x${pc.toString(16).padStart(8, '0')}`;
+}
+
 export function describeStop(stop: StopInfo): string {
-  const at = `pc 0x${stop.pc.toString(16).padStart(8, '0')}`;
+  const at = describePc(stop.pc);
   switch (stop.reason) {
     case 'exit': return `Exited with code ${stop.exitCode ?? 0}`;
     case 'breakpoint': return `Breakpoint at ${at}`;

@@ -2,7 +2,7 @@
 // (the URL hash), the learner's progress (localStorage) and the last grading of each
 // lesson. Grading and parsing happen in the worker; this class only moves data.
 import type { Lesson, LessonEntry } from '../../core/lessons/index.ts';
-import type { LessonReport, LessonsApi } from '../../worker/lessons-api.ts';
+import type { LessonReport, LessonsApi, ObserveHost } from '../../worker/lessons-api.ts';
 import { parseRoute, routeHash, type LessonRoute } from '../lesson/lesson-route.ts';
 import { emptyProgress, parseProgress, ProgressFormatError, type LessonProgress, type ProgressData } from '../lesson/progress-format.ts';
 import { learnerFiles, openLessonFiles, resetToStarter, writeFiles, type LessonWorkspace } from '../lesson/lesson-workspace.ts';
@@ -31,6 +31,9 @@ export class Lessons {
   /** Lesson folders the author opened from disk this session (path -> text). */
   previewCount = $state(0);
 
+  /** The terminal's host, which containers-mode lessons are graded on (when the page has one). */
+  observeHost: ObserveHost | null = null;
+
   private api: LessonsApi | null = null;
   private bundled: Record<string, string> = {};
   private preview: Record<string, string> = {};
@@ -41,6 +44,7 @@ export class Lessons {
   }
 
   async start(): Promise<void> {
+    if (this.api) return; // the pane was shown again: the catalogue is already here
     try {
       this.api = this.deps.api();
       const bundle = await this.deps.files();
@@ -134,7 +138,8 @@ export class Lessons {
     if (!lesson || !this.api || this.checking) return null;
     this.checking = true;
     try {
-      const report = await this.api.grade(lesson.id, learnerFiles(ws, lesson));
+      const observe = lesson.machine.mode === 'containers' ? this.observeHost ?? undefined : undefined;
+      const report = await this.api.grade(lesson.id, learnerFiles(ws, lesson), observe);
       this.reports[lesson.id] = report;
       const p = this.editProgress(lesson.id);
       for (const s of report.steps) if (s.passed && !p.passed.includes(s.stepId)) p.passed.push(s.stepId);
@@ -146,6 +151,24 @@ export class Lessons {
     } finally {
       this.checking = false;
     }
+  }
+
+  /**
+   * Merges lesson progress from an exported workspace file (its "progress" field):
+   * passed steps join, hint counts keep the larger. Returns how many lessons it named,
+   * or null when the file has no progress; throws ProgressFormatError when it is bad.
+   */
+  importProgress(exported: unknown): number | null {
+    const raw = (exported as { progress?: unknown } | null)?.progress;
+    if (raw === undefined) return null;
+    const incoming = parseProgress(JSON.stringify(raw));
+    for (const [id, p] of Object.entries(incoming.lessons)) {
+      const mine = this.editProgress(id);
+      for (const s of p.passed) if (!mine.passed.includes(s)) mine.passed.push(s);
+      for (const [step, n] of Object.entries(p.hints)) mine.hints[step] = Math.max(mine.hints[step] ?? 0, n);
+    }
+    this.save();
+    return Object.keys(incoming.lessons).length;
   }
 
   showHint(lessonId: string, stepId: string, total: number): void {

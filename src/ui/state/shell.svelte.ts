@@ -3,6 +3,8 @@
 // methods here talk to that worker, as Lab's do for the engine.
 import * as Comlink from 'comlink';
 import type { ContainerRow, ShellApi, StartManyProgress, StartManyRequest, StartManyResult, VmRow } from '../../worker/shell-api.ts';
+import type { DataCentreApi } from '../../worker/datacenter-api.ts';
+import type { ObserveHost } from '../../worker/lessons-api.ts';
 
 export type { ContainerRow, VmRow };
 
@@ -14,7 +16,11 @@ export class Shell {
   starting: StartManyProgress | null = $state(null);
   lastBatch: StartManyResult | null = $state(null);
 
+  /** A script being played into the terminal. */
+  playing = $state(false);
+
   private readonly api: Promise<ShellApi>;
+  private dc: DataCentreApi | null = null;
   private sink: ((text: string) => void) | null = null;
   private pending: string[] = [];
 
@@ -81,6 +87,36 @@ export class Shell {
       this.starting = null;
       await this.refresh();
     }
+  }
+
+  /** Types a script into the terminal, command by command, on a fresh host when asked. */
+  async play(script: string, title: string, fresh: boolean): Promise<void> {
+    if (this.playing) return;
+    this.playing = true;
+    try {
+      await (await this.api).play(script, title, fresh);
+    } finally {
+      this.playing = false;
+      await this.refresh();
+    }
+  }
+
+  /** The terminal's host as the lessons worker's checks see it (a callback it can call). */
+  observer(): ObserveHost {
+    return Comlink.proxy(async (commands: string[]) => (await this.api).observe(commands));
+  }
+
+  /**
+   * The terminal's data centre, for the Data centre screen and the guests overview: the
+   * same one `dc` acts on, over a channel of its own to the shell's worker.
+   */
+  dataCentre(): DataCentreApi {
+    if (!this.dc) {
+      const channel = new MessageChannel();
+      void this.api.then((api) => api.connectDataCentre(Comlink.transfer(channel.port2, [channel.port2])));
+      this.dc = Comlink.wrap<DataCentreApi>(channel.port1) as unknown as DataCentreApi;
+    }
+    return this.dc;
   }
 
   async cancel(): Promise<void> {

@@ -23,7 +23,10 @@ export class Workspace {
     const data = this.restore();
     this.files = data.files;
     this.active = data.active;
-    this.openShared(typeof location === 'undefined' ? '' : location.hash);
+    if (typeof location !== 'undefined' && this.openShared(location.hash)) {
+      // Consumed: a reload must not open the same code again as another file.
+      history.replaceState(history.state, '', location.pathname + location.search);
+    }
   }
 
   get current(): WorkspaceFile {
@@ -64,27 +67,32 @@ export class Workspace {
     }
   }
 
-  /** A `#code=` link opens as its own file, next to the learner's files, never over them. */
-  openShared(hash: string): void {
+  /**
+   * A `#code=` link opens as its own file, next to the learner's files, never over them.
+   * Returns true when the hash was a share link (so the caller can consume it).
+   */
+  openShared(hash: string): boolean {
     const code = sharedCodeFromHash(hash);
-    if (code === null) return;
+    if (code === null) return /[#&]code=/.test(hash);
     const existing = this.files.find((f) => f.content === code);
     if (existing) {
       this.active = existing.name;
-      return;
+      return true;
     }
     const name = this.freeName('shared.s');
     this.files.push({ name, content: code });
     this.active = name;
     this.notice = `Opened the code from the link as ${name}.`;
     this.scheduleSave();
+    return true;
   }
 
   freeName(wanted: string): string {
     if (!this.files.some((f) => f.name === wanted)) return wanted;
-    const stem = wanted.replace(/\.s$/, '');
+    const ext = /\.[a-z]+$/.exec(wanted)?.[0] ?? '';
+    const stem = wanted.slice(0, wanted.length - ext.length);
     for (let i = 2; ; i++) {
-      const name = `${stem}-${i}.s`;
+      const name = `${stem}-${i}${ext}`;
       if (!this.files.some((f) => f.name === name)) return name;
     }
   }
@@ -113,8 +121,30 @@ export class Workspace {
     const i = this.files.findIndex((f) => f.name === name);
     if (i < 0) return;
     this.files.splice(i, 1);
-    if (this.active === name) this.active = this.files[Math.max(0, i - 1)]!.name;
+    if (this.active === name) {
+      // The neighbour in the same scope (the lesson's files, or the sandbox's).
+      const scope = scopeOf(name);
+      const same = this.files.filter((f) => scopeOf(f.name) === scope);
+      this.active = (same.at(-1) ?? this.files[Math.max(0, i - 1)]!).name;
+    }
     this.scheduleSave();
+  }
+
+  /** The files shown beside the active one: its lesson's, or the sandbox's. */
+  get scoped(): WorkspaceFile[] {
+    const scope = scopeOf(this.active);
+    return this.files.filter((f) => scopeOf(f.name) === scope);
+  }
+
+  /** Shows a sandbox file (the learner left the lessons), making one if there is none. */
+  openSandbox(): void {
+    if (scopeOf(this.active) === null) return;
+    const file = this.files.find((f) => scopeOf(f.name) === null);
+    if (file) this.select(file.name);
+    else {
+      this.files.push({ name: 'hello.s', content: sample });
+      this.select('hello.s');
+    }
   }
 
   data(): WorkspaceData {
@@ -137,18 +167,36 @@ export class Workspace {
     return JSON.stringify(this.data(), null, 2);
   }
 
-  /** Imported files join the workspace; a clash of names gets a new name, nothing is replaced. */
-  importText(text: string): void {
+  /**
+   * Imported files join the workspace; a clash of names gets a new name, nothing is
+   * replaced. The editor switches to the file that was active in the export. Returns
+   * false when nothing could be imported.
+   */
+  importText(text: string): boolean {
     try {
       const data = parseWorkspace(text);
-      for (const f of data.files) this.files.push({ name: this.freeName(f.name), content: f.content });
-      this.notice = `Imported ${data.files.length} file(s).`;
+      let show = '';
+      for (const f of data.files) {
+        const name = f.content === this.files.find((x) => x.name === f.name)?.content ? f.name : this.freeName(f.name);
+        if (!this.files.some((x) => x.name === name)) this.files.push({ name, content: f.content });
+        if (f.name === data.active || !show) show = name;
+      }
+      this.active = show;
+      this.notice = `Imported ${data.files.length} file(s); showing ${show}.`;
       this.scheduleSave();
+      return true;
     } catch (e) {
       const why = e instanceof WorkspaceFormatError ? e.message : String(e);
       this.notice = `That file could not be imported: ${why}. Nothing was changed.`;
+      return false;
     }
   }
+}
+
+/** The lesson a workspace file belongs to ("<lesson id>/<file>"), or null for the sandbox. */
+export function scopeOf(name: string): string | null {
+  const slash = name.indexOf('/');
+  return slash < 0 ? null : name.slice(0, slash);
 }
 
 function safeStorage(): Storage | null {

@@ -11,7 +11,7 @@ const sample = readFileSync(resolve(import.meta.dirname, '../../../src/ui/sample
 function engine() {
   const e = new Engine(coreDeps({ yieldToEvents: () => new Promise((r) => setImmediate(r)), now: () => performance.now() }));
   const out: string[] = [];
-  void e.setListener({ output: (t) => out.push(t), stopped: () => {} });
+  void e.setListener({ output: (t) => out.push(t) });
   return { e, out };
 }
 
