@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { serviceWorker } from './build/service-worker-plugin.ts';
 
 // Cross-origin isolation lets the worker share memory with the page (SharedArrayBuffer).
 // The lab also works without it: static hosts that cannot send headers get message passing.
@@ -11,7 +12,7 @@ const isolationHeaders = {
 export default defineConfig({
   // A relative base lets the built site be served from any sub-path.
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte(), serviceWorker()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },

@@ -65,7 +65,8 @@ for (const scheme of ['dark', 'light'] as const) {
     await page.getByRole('tab', { name: 'Data centre' }).click();
     const migration = page.getByRole('region', { name: 'Live migration' });
     await migration.waitFor();
-    await page.getByText(/Consolidation: \d+ servers/).waitFor();
+    await page.getByRole('button', { name: 'Consolidate', exact: true }).click();
+  await page.getByText(/Consolidation: \d+ servers/).waitFor();
     await shot('12-datacentre');
     await migration.getByRole('button', { name: 'Migrate' }).click();
     await migration.getByText(/downtime/).waitFor();

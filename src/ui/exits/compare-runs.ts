@@ -42,19 +42,19 @@ export function compareRuns(
   const runnable = (mode: string): mode is RunMode => available.includes(mode as RunMode) && COMPARE_MODES.some((m) => m.mode === mode);
   if (!lesson) {
     return COMPARE_MODES.filter((m) => m.sandbox && available.includes(m.mode))
-      .map((m) => ({ label: m.label, mode: m.mode, source: file.content, file: file.name }));
+      .map((m) => ({ label: m.mode, mode: m.mode, source: file.content, file: file.name }));
   }
   const { spec, text } = lesson;
   const out: CompareRun[] = [];
-  const add = (name: string, mode: string, what: string) => {
+  const add = (name: string, mode: string) => {
     if (!runnable(mode) || out.some((r) => r.file === name && r.mode === mode)) return;
-    out.push({ label: `${name} · ${what}`, mode, source: text(name), file: name });
+    out.push({ label: `${name} · ${mode}`, mode, source: text(name), file: name });
   };
   const main = spec.runs['main'] ?? { file: spec.files[0]?.name ?? '', mode: spec.machine.mode };
-  add(main.file, main.mode, compareMode(main.mode as RunMode).label);
+  add(main.file, main.mode);
   for (const [name, r] of Object.entries(spec.runs)) {
     if (name === 'main' || r.host) continue;
-    add(r.file, r.mode, compareMode(r.mode as RunMode).label);
+    add(r.file, r.mode);
   }
   // Order the rows as the modes are listed: the unmodified kernel before its port.
   const order = (m: RunMode) => COMPARE_MODES.findIndex((c) => c.mode === m);

@@ -137,3 +137,46 @@ describe('ShellService', () => {
     expect(screen().slice(before)).toBe('\x1b[2A\x1b[18G');
   });
 });
+
+describe('ShellService: scripts, checks and the shared data centre (issue 14)', () => {
+  it('plays a script at the prompt, each command echoed before its output, on a fresh host', async () => {
+    const { service, screen } = await started();
+    await service.input('container run -d --name old alpine sleep 100\r');
+    await until(() => screen().split('root@trapdoor:/# ').length > 2, 'the first container');
+    await service.play('# a comment\ncontainer run -d --name web alpine sleep 100\n\necho played\n', 'script.sh', true);
+    const text = screen().replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(text).toContain('script.sh · on a fresh host');
+    expect(text).toMatch(/root@trapdoor:\/# container run -d --name web alpine sleep 100\r\n[0-9a-f]{12}\r\n/);
+    expect(text).toMatch(/root@trapdoor:\/# echo played\r\nplayed\r\n/);
+    expect(text).not.toContain('a comment');
+    // The fresh host has only the script's container.
+    expect((await service.containers()).map((c) => c.name)).toEqual(['web']);
+  });
+
+  it('lets a check observe the terminal\'s host: its transcript, commands run there, its containers', async () => {
+    const { service } = await started();
+    await service.play('container run -d --name web --hostname web alpine sleep 100\n', 'script.sh', true);
+    const seen = await service.observe(['container ps']);
+    expect(seen.status).toBe('ran');
+    if (seen.status !== 'ran') return;
+    expect(seen.result.console).toContain('# container run -d --name web --hostname web alpine sleep 100');
+    expect(seen.shell?.[0]?.output).toMatch(/web/);
+    expect(seen.kernel?.containers.map((c) => [c.name, c.state])).toEqual([['web', 'running']]);
+  });
+
+  it('shares one data centre between the terminal\'s dc and the screen\'s api', async () => {
+    const { service, screen } = await started();
+    await service.input('dc migrate web-1 host-2\r');
+    await until(() => /downtime[^]*root@trapdoor:\/# $/.test(screen()), 'the migration');
+    const view = await service.datacentre.view();
+    expect(view.listing.vms.find((v) => v.name === 'web-1')?.host).toBe('host-2');
+    await service.datacentre.failHost('host-3');
+    const failed = (await service.datacentre.view()).listing.hosts.find((h) => h.name === 'host-3');
+    expect(failed).toMatchObject({ state: 'failed', cpuPercent: 0 });
+    const before = screen().length;
+    await service.input('dc list\r');
+    await until(() => /host-3\s+failed/.test(screen().slice(before)), 'the failed host in dc list');
+    await service.datacentre.repairHost('host-3');
+    expect((await service.datacentre.view()).listing.hosts.find((h) => h.name === 'host-3')?.state).toBe('up');
+  });
+});
