@@ -9,6 +9,7 @@ import { launchChromium } from './chromium.ts';
 import { linesWithErrors, setSource } from './lab-page.ts';
 import { focusTerminal, runCommand, waitForText } from './terminal-page.ts';
 import { allViolations } from './axe.ts';
+import { SUB_PATH, staticServer } from './global-setup.ts';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launchChromium(); });
@@ -123,7 +124,7 @@ for (const size of SIZES) {
       await handle.focus();
       await page.keyboard.press('ArrowUp');
       expect((await terminal.boundingBox())!.height).toBeGreaterThan(dragged);
-      const machine = page.getByRole('region', { name: 'Machine' });
+      const machine = page.getByRole('region', { name: 'Machine', exact: true });
       const width = (await machine.boundingBox())!.width;
       await page.getByRole('separator', { name: 'Resize machine panel' }).focus();
       await page.keyboard.press('ArrowLeft');
@@ -261,7 +262,7 @@ for (const size of SIZES) {
       await page.getByRole('tab', { name: 'Guests' }).click();
       const openShell = page.getByRole('button', { name: 'Open a shell in web' });
       await openShell.waitFor();
-      const panel = (await page.getByRole('region', { name: 'Machine' }).boundingBox())!;
+      const panel = (await page.getByRole('region', { name: 'Machine', exact: true }).boundingBox())!;
       const button = (await openShell.boundingBox())!;
       expect(button.x + button.width).toBeLessThanOrEqual(panel.x + panel.width + 1);
       expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBe(0);
@@ -299,16 +300,19 @@ it('lays out with no horizontal overflow from 1280 to 1920 px', async () => {
 });
 
 it('works offline after the first visit, from a sub-path (a versioned service worker)', async () => {
+  // A server of its own, so "offline" is that server gone: nothing answers any more.
+  const server = await staticServer(0);
+  const { port } = server.address() as { port: number };
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
-  await page.goto(inject('subPathUrl'));
+  await page.goto(`http://127.0.0.1:${port}${SUB_PATH}`);
   await page.locator('.monaco-editor .view-lines').waitFor();
   // Installed and every file cached under a versioned name.
   await page.waitForFunction(async () => {
     const keys = await caches.keys();
-    return keys.some((k) => /^trapdoor-[0-9a-f]{16}$/.test(k)) && !!(await navigator.serviceWorker.getRegistration())?.active;
+    return keys.some((k) => /^trapdoor-[0-9a-f]{16}$/.test(k)) && navigator.serviceWorker.controller !== null;
   }, null, { timeout: 60_000, polling: 500 });
-  await context.setOffline(true);
+  await new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); });
   await page.reload();
   await page.locator('.monaco-editor .view-lines').waitFor();
   await page.locator('.xterm-rows').waitFor();

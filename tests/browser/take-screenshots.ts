@@ -15,9 +15,8 @@ const url = `http://127.0.0.1:${port}${SUB_PATH}`;
 const browser = await launchChromium();
 
 const sizes = [
-  { name: 'wide', width: 1400, height: 860 },
-  { name: 'laptop', width: 1024, height: 700 },
-  { name: 'narrow', width: 800, height: 900 },
+  { name: 'laptop', width: 1440, height: 900 },
+  { name: 'phone', width: 390, height: 844 },
 ];
 for (const scheme of ['dark', 'light'] as const) {
   for (const size of sizes) {
@@ -26,9 +25,17 @@ for (const scheme of ['dark', 'light'] as const) {
     page.on('pageerror', (e) => console.error(`[${scheme}/${size.name}] page error: ${e}`));
     await page.goto(url);
     await page.locator('.monaco-editor .view-lines').waitFor();
-    await page.getByText('Ready').first().waitFor();
+    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('Ready'));
     const shot = (what: string) => page.screenshot({ path: `${out}/${scheme}-${size.name}-${what}.png` });
     await shot('1-load');
+    const closeSheet = async () => {
+      const close = page.getByRole('button', { name: 'Close the guide' });
+      if (await close.isVisible()) await close.click();
+    };
+    await closeSheet();
+    // On a phone the mode and speed are behind More.
+    const more = page.getByRole('button', { name: 'More', exact: true });
+    if (await more.isVisible()) await more.click();
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await waitForTerminal(page, 'Hello from the guest!');
     await shot('2-ran');
@@ -47,11 +54,23 @@ for (const scheme of ['dark', 'light'] as const) {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByRole('tab', { name: 'Exits' }).click();
     await page.locator('.log button').nth(2).click();
+    await page.getByRole('button', { name: 'Next ›' }).click();
+    await page.getByRole('button', { name: 'Next ›' }).click();
     await shot('8-exits');
     await page.getByRole('tab', { name: 'Compare' }).click();
     await page.getByRole('button', { name: 'Compare bare / full / pv' }).click();
     await page.getByRole('table', { name: /Same program/ }).waitFor();
     await shot('9-compare');
+    // The paravirtual lesson's comparison: kernel under full, its port under pv, the task as a container.
+    await page.evaluate(() => { location.hash = '#/lesson/06-paravirtualization/step/1'; });
+    await page.getByRole('button', { name: 'kernel.s', exact: true }).waitFor();
+    await closeSheet();
+    await page.getByRole('button', { name: /^Compare original\.s/ }).click();
+    await page.getByRole('table', { name: /The same task/ }).waitFor({ timeout: 60_000 });
+    await shot('9b-compare-lesson');
+    await page.evaluate(() => { location.hash = '#/sandbox'; });
+    await page.getByRole('button', { name: 'hello.s', exact: true }).waitFor();
+    await closeSheet();
     await focusTerminal(page);
     await runCommand(page, 'container run -d --name web --hostname web alpine sleep 1000');
     await runCommand(page, 'container run -d --name db --hostname db debian:12 sleep 1000');
@@ -66,7 +85,7 @@ for (const scheme of ['dark', 'light'] as const) {
     const migration = page.getByRole('region', { name: 'Live migration' });
     await migration.waitFor();
     await page.getByRole('button', { name: 'Consolidate', exact: true }).click();
-  await page.getByText(/Consolidation: \d+ servers/).waitFor();
+    await page.getByText(/Consolidation: \d+ servers/).waitFor();
     await shot('12-datacentre');
     await migration.getByRole('button', { name: 'Migrate' }).click();
     await migration.getByText(/downtime/).waitFor();
@@ -83,6 +102,18 @@ for (const scheme of ['dark', 'light'] as const) {
     await page.getByRole('button', { name: 'Check', exact: true }).click();
     await page.getByTestId('step-verdict').waitFor();
     await shot('14-lesson-checked');
+    // A script lesson played in the terminal, then the end of the course.
+    await page.goto(`${url}#/lesson/15-availability/step/1`);
+    await page.getByRole('button', { name: 'script.sh', exact: true }).waitFor();
+    await closeSheet();
+    await setSource(page, 'dc migrate web-1 host-2\ndc migrate cache host-3\ndc fail-host host-2\n');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await waitForTerminal(page, 'restarted on host-', 60_000);
+    await page.waitForTimeout(1500);
+    await shot('15-script-lesson');
+    await page.goto(`${url}#/complete`);
+    await page.getByTestId('course-complete').waitFor();
+    await shot('16-course-end');
     await context.close();
   }
 }

@@ -194,7 +194,8 @@ export class Lab {
   private explain(report: StopReport): void {
     const ended = report.reason === 'exit' || report.reason === 'fault' || report.reason === 'wfi-idle';
     if (ended && !this.frame.printed) {
-      this.frame.note(`${this.loadedFile} ${this.message.charAt(0).toLowerCase()}${this.message.slice(1)}: it printed nothing`, [
+      this.frame.note(`${this.loadedFile}: it printed nothing`, [
+        `${this.message}, without writing a byte to its console.`,
         'A program shows output by storing bytes to the UART (0x10000000) or, under pv, with a console hypercall.',
         'Its registers and memory are in the machine panel.',
       ]);
