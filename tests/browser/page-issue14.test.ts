@@ -9,7 +9,6 @@ import { launchChromium } from './chromium.ts';
 import { linesWithErrors, setSource } from './lab-page.ts';
 import { focusTerminal, runCommand, waitForText } from './terminal-page.ts';
 import { allViolations } from './axe.ts';
-import { SUB_PATH, staticServer } from './global-setup.ts';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launchChromium(); });
@@ -299,28 +298,3 @@ it('lays out with no horizontal overflow from 1280 to 1920 px', async () => {
   }
 });
 
-it('works offline after the first visit, from a sub-path (a versioned service worker)', async () => {
-  // A server of its own, so "offline" is that server gone: nothing answers any more.
-  const server = await staticServer(0);
-  const { port } = server.address() as { port: number };
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${port}${SUB_PATH}`);
-  await page.locator('.monaco-editor .view-lines').waitFor();
-  // Installed and every file cached under a versioned name.
-  await page.waitForFunction(async () => {
-    const keys = await caches.keys();
-    return keys.some((k) => /^trapdoor-[0-9a-f]{16}$/.test(k)) && navigator.serviceWorker.controller !== null;
-  }, null, { timeout: 60_000, polling: 500 });
-  await new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); });
-  await page.reload();
-  await page.locator('.monaco-editor .view-lines').waitFor();
-  await page.locator('.xterm-rows').waitFor();
-  await page.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('Ready'), null, { timeout: 30_000 });
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await waitForText(page, 'Hello from the guest!');
-  // The lessons came from the cache too.
-  await page.evaluate(() => { location.hash = '#/lesson/01-the-machine/step/1'; });
-  await page.locator('#lesson-title').waitFor();
-  await context.close();
-});
