@@ -5,24 +5,32 @@
 // next visit on; old caches are deleted then. URLs are relative to the worker's own
 // location, so it works served from any sub-path.
 import { createHash } from 'node:crypto';
-import type { Plugin } from 'vite';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Plugin, ResolvedConfig } from 'vite';
+
+const SW = 'sw.js';
 
 export function serviceWorker(): Plugin {
+  let config: ResolvedConfig;
   return {
     name: 'trapdoor-service-worker',
     apply: 'build',
-    generateBundle(_options, bundle) {
-      const files = Object.keys(bundle).filter((f) => !f.endsWith('.map')).sort();
+    configResolved(c) { config = c; },
+    // After every file is written (workers included): the list is what is on disk.
+    closeBundle() {
+      const out = resolve(config.root, config.build.outDir);
+      const files = walk(out).map((f) => relative(out, f).split('\\').join('/')).filter((f) => f !== SW && !f.endsWith('.map')).sort();
       const hash = createHash('sha256');
-      for (const f of files) {
-        const item = bundle[f]!;
-        hash.update(f);
-        hash.update(item.type === 'chunk' ? item.code : typeof item.source === 'string' ? item.source : Buffer.from(item.source));
-      }
+      for (const f of files) hash.update(f).update(readFileSync(join(out, f)));
       const version = hash.digest('hex').slice(0, 16);
-      this.emitFile({ type: 'asset', fileName: 'sw.js', source: swSource(version, ['./', ...files.map((f) => `./${f}`)]) });
+      writeFileSync(join(out, SW), swSource(version, ['./', ...files.filter((f) => f !== 'index.html').map((f) => `./${f}`)]));
     },
   };
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 function swSource(version: string, urls: string[]): string {

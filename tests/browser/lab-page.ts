@@ -9,7 +9,8 @@ export interface OpenLab {
 }
 
 export async function openLab(browser: Browser, url: string, init?: (page: Page) => Promise<void>): Promise<OpenLab> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // Service workers are tested on their own (offline); here they would only download the site again.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

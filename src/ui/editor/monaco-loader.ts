@@ -44,3 +44,4 @@ async function importMonaco(): Promise<MonacoApi> {
   defineEditorThemes(monaco);
   return monaco;
 }
+
