@@ -330,4 +330,4 @@ it('works offline after the first visit, from a sub-path (a versioned service wo
   await page.evaluate(() => { location.hash = '#/lesson/01-the-machine/step/1'; });
   await page.locator('#lesson-title').waitFor();
   await context.close();
-});
+}, 300_000); // the first visit downloads the whole site into the cache
