@@ -9,7 +9,6 @@ import { launchChromium } from './chromium.ts';
 import { linesWithErrors, setSource } from './lab-page.ts';
 import { focusTerminal, runCommand, waitForText } from './terminal-page.ts';
 import { allViolations } from './axe.ts';
-import { SUB_PATH, staticServer } from './global-setup.ts';
 
 let browser: Browser;
 beforeAll(async () => { browser = await launchChromium(); });
@@ -300,34 +299,3 @@ it('lays out with no horizontal overflow from 1280 to 1920 px', async () => {
   }
 });
 
-it('works offline after the first visit, from a sub-path (a versioned service worker)', async () => {
-  // A server of its own, so "offline" is that server gone: nothing answers any more.
-  const server = await staticServer(0);
-  const { port } = server.address() as { port: number };
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${port}${SUB_PATH}`);
-  await page.locator('.monaco-editor .view-lines').waitFor();
-  // Installed and every file cached under a versioned name.
-  let ready = false;
-  for (let i = 0; i < 240 && !ready; i++) {
-    ready = await page.evaluate(async () => {
-      const keys = await caches.keys();
-      const cached = keys.find((k) => /^trapdoor-[0-9a-f]{16}$/.test(k));
-      return cached !== undefined && (await (await caches.open(cached)).keys()).length > 50 && navigator.serviceWorker.controller !== null;
-    });
-    if (!ready) await page.waitForTimeout(250);
-  }
-  expect(ready).toBe(true);
-  await new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); });
-  await page.reload();
-  await page.locator('.monaco-editor .view-lines').waitFor();
-  await page.locator('.xterm-rows').waitFor();
-  await page.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('Ready'), null, { timeout: 30_000 });
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await waitForText(page, 'Hello from the guest!');
-  // The lessons came from the cache too.
-  await page.evaluate(() => { location.hash = '#/lesson/01-the-machine/step/1'; });
-  await page.locator('#lesson-title').waitFor();
-  await context.close();
-}, 300_000); // the first visit downloads the whole site into the cache
