@@ -1,4 +1,4 @@
-// `trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json]`, and
+// `trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json] [--cpu K]`, and
 // `trapdoor run --mode full|pv FILE...` for several guests on one host (run-guests.ts).
 // Console bytes go to stdout as the guest produces them; the status is the program's.
 
@@ -13,9 +13,10 @@ import { KernelError } from '../core/kernel/errno.ts';
 import { runGuests } from './run-guests.ts';
 import { hostDirectory } from './host-directory.ts';
 import { parseVolumeFlag, type VolumeSpec } from '../core/kernel/volume.ts';
+import { isCpuKind, withCpuKind, type CpuKind } from '../core/isa/cpu-kind.ts';
 
 export const RUN_HELP = `usage: trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json]
-                     [--ram SIZE] [--pmp N] [--disk IMG] [--input FILE]
+                     [--cpu jit|interp] [--ram SIZE] [--pmp N] [--disk IMG] [--input FILE]
                      [--env NAME=VALUE]... [--volume DIR:PATH[:ro]]... [-- ARGS...]
        trapdoor run --mode full|pv FILE... [--pcpus N] [--slice CYCLES] [--ram SIZE] [--json]
 
@@ -29,6 +30,8 @@ Runs a program: an ELF file, or assembly source (.s) assembled first
   --mode full      a guest kernel under the trap-and-emulate hypervisor
   --mode pv        a paravirtualized guest kernel using hypercalls
   --max-instructions N   stop after N instructions (per VM with several guests)
+  --cpu jit        run guest code translated to JavaScript blocks (default, fastest)
+  --cpu interp     run it on the interpreter (the reference); results are identical
   --ram SIZE       guest RAM for bare, full and pv (each VM): bytes, or 64k, 16m, 1g;
                    default 128m
   --pmp N          bare: the hart's PMP entries, 0 to 64 (default 0: no PMP, every
@@ -66,7 +69,7 @@ const MODES: RunMode[] = ['bare', 'full', 'pv', 'linux'];
 
 export function runCommand(argv: string[], io: CliIo): number {
   const args = parseArgs('run', argv, {
-    values: ['--mode', '--max-instructions', '--ram', '--pmp', '--pcpus', '--slice', '--disk', '--input'], booleans: ['--json'], lists: ['--env', '--volume'],
+    values: ['--mode', '--max-instructions', '--ram', '--pmp', '--pcpus', '--slice', '--disk', '--input', '--cpu'], booleans: ['--json'], lists: ['--env', '--volume'],
   });
   if (args.flags.has('--help')) {
     io.stdout.write(RUN_HELP);
@@ -82,6 +85,8 @@ export function runCommand(argv: string[], io: CliIo): number {
   const json = args.flags.has('--json');
   const ramSize = ramOption(args.flags.get('--ram'), mode);
   const pmpEntries = pmpOption(args.flags.get('--pmp'), mode);
+  // Every CPU this command creates (machine, VMs, the kernel's) uses the chosen kind.
+  const cpu = cpuOption(args.flags.get('--cpu'));
   const hostOptions = args.flags.has('--pcpus') || args.flags.has('--slice');
   if (files.length > 1 || hostOptions) {
     if (mode !== 'full' && mode !== 'pv') {
@@ -90,7 +95,7 @@ export function runCommand(argv: string[], io: CliIo): number {
     }
     const host = { pcpus: pcpusOption(args.flags.get('--pcpus')), slice: sliceOption(args.flags.get('--slice')) };
     const guests = files.map((file) => ({ file, image: loadProgram(file, undefined, (line) => io.stderr.write(line + '\n')) }));
-    return runGuests(guests, { mode, ramSize, maxInstructions, json, ...host }, io);
+    return withCpuKind(cpu, () => runGuests(guests, { mode, ramSize, maxInstructions, json, ...host }, io));
   }
   const file = files[0]!;
 
@@ -102,7 +107,7 @@ export function runCommand(argv: string[], io: CliIo): number {
   const guestOut = lineBuffered(io);
   try {
     result = runProgram({
-      image, mode, maxInstructions, ramSize, pmpEntries, disk, input: typed,
+      image, mode, maxInstructions, ramSize, pmpEntries, cpu, disk, input: typed,
       onConsole: json ? undefined : guestOut.write,
       onError: json ? undefined : (bytes) => {
         guestOut.flush();
@@ -151,6 +156,13 @@ function lineBuffered(io: CliIo): { write: (bytes: Uint8Array) => void; flush: (
     if (size >= 4096 || bytes.includes(10)) flush();
   };
   return { write, flush };
+}
+
+/** --cpu jit|interp: the translator or the interpreter (absent: the default, the translator). */
+function cpuOption(value: string | true | undefined): CpuKind | undefined {
+  if (value === undefined) return undefined;
+  if (isCpuKind(value)) return value;
+  throw new CliError(`run: unknown --cpu '${String(value)}' (expected jit or interp)`, EXIT_USAGE);
 }
 
 /** --ram 64m: bytes of guest RAM, a whole number of 4 KiB pages, at most the 2 GiB above 0x80000000. */

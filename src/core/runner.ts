@@ -8,6 +8,7 @@
 //   pv     paravirtualized guest kernel using hypercalls                   (src/core/vmm)
 
 import type { ProgramImage } from './asm/image.ts';
+import { withCpuKind, type CpuKind } from './isa/cpu-kind.ts';
 import { ProcessSession } from './kernel/process-session.ts';
 import { MachineSession } from './machine/machine-session.ts';
 import type { RunMode, RunResult } from './run-result.ts';
@@ -44,6 +45,8 @@ export interface SessionOptions {
   onError?: (bytes: Uint8Array) => void;
   /** linux: host directories made visible in the kernel's filesystem (--volume). */
   volumes?: VolumeSpec[];
+  /** The translator or the interpreter (default: defaultCpuKind(), the translator). */
+  cpu?: CpuKind;
 }
 
 export interface RunRequest extends SessionOptions {
@@ -55,11 +58,13 @@ export interface RunRequest extends SessionOptions {
 /** A fresh session running `image` in `options.mode`; throws LoadError if it does not fit. */
 export function createSession(image: ProgramImage, given: SessionOptions): Session {
   const options = given.mode === 'bare' || !given.input ? given : { ...given, stdin: given.input };
-  switch (options.mode) {
-    case 'bare': return new MachineSession(image, options);
-    case 'linux': return new ProcessSession(image, options);
-    case 'full': case 'pv': return new VmSession(image, { ...options, mode: options.mode });
-  }
+  return withCpuKind(options.cpu, (): Session => {
+    switch (options.mode) {
+      case 'bare': return new MachineSession(image, options);
+      case 'linux': return new ProcessSession(image, options);
+      case 'full': case 'pv': return new VmSession(image, { ...options, mode: options.mode });
+    }
+  });
 }
 
 export function runProgram(req: RunRequest): RunResult {

@@ -57,6 +57,7 @@
 
 import { Clock, type ClockState } from './clock.ts';
 import { RVC_EXPANSION } from './compressed.ts';
+import { defaultCpuKind, type CpuKind } from './cpu-kind.ts';
 import { CSR, CsrFile, type CsrState } from './csr.ts';
 import { pendingInterrupt, trapTarget } from './delegation.ts';
 import { returnFromMachine, trapToMachine } from './machine-trap.ts';
@@ -70,6 +71,7 @@ import {
 import { returnFromSupervisor, trapToSupervisor } from './supervisor-trap.ts';
 import { checkStateHeader } from './state-header.ts';
 import { ACCESS_READ, ACCESS_WRITE, type PageTableMemory } from './sv32.ts';
+import { Translator, translationAvailable } from './translator.ts';
 import { Exception, causeName, type Trap } from './trap.ts';
 
 export type CpuStop =
@@ -85,6 +87,8 @@ export const CPU_STATE_VERSION = 3;
 export interface CpuOptions {
   /** PMP entries (0..64; default 0: every access allowed, like QEMU with pmp=false). */
   pmpEntries?: number;
+  /** Translator or interpreter (default: defaultCpuKind(), cpu-kind.ts). */
+  kind?: CpuKind;
 }
 
 export interface CpuState {
@@ -157,11 +161,52 @@ export class Cpu {
 
   /** The memory of the current chunk: `memory`, or the Mmu over it. */
   private active: Memory;
+  /** Compiles guest blocks to JavaScript (translator.ts); null: interpret everything. */
+  private translator: Translator | null = null;
 
   constructor(public memory: Memory, options: CpuOptions = {}) {
     this.csr = new CsrFile(this.clock, options.pmpEntries ?? 0);
     this.mmu = new Mmu(this);
     this.active = memory;
+    this.kind = options.kind ?? defaultCpuKind();
+  }
+
+  /**
+   * 'jit' runs chunks as translated blocks (identical results, faster); 'interp' only
+   * interprets. Asking for 'jit' where code cannot be compiled (a Content-Security-Policy
+   * without 'unsafe-eval') gives 'interp'.
+   */
+  get kind(): CpuKind {
+    return this.translator === null ? 'interp' : 'jit';
+  }
+
+  set kind(kind: CpuKind) {
+    if (kind === 'interp' || !translationAvailable()) {
+      this.translator = null;
+      return;
+    }
+    const cpu = this; // eslint-disable-line @typescript-eslint/no-this-alias
+    this.translator ??= new Translator({
+      x: this.x,
+      get memory() { return cpu.memory; },
+      get pc() { return cpu.pc; },
+      set pc(v: number) { cpu.pc = v; },
+      get storeWatch() { return cpu.storeWatch; },
+      chunkMemory: () => (this.active = this.mmu.needed() ? this.mmu : this.memory),
+      interpret: (steps) => this.execute(steps),
+      account: (retired) => this.account(retired),
+      chunkEnded: () => this.trapTaken || this.exit !== null || this.waiting || this.stopRequested,
+    });
+  }
+
+  /** The translator's counters (translator.ts), or null when interpreting. */
+  get translatorStats(): Translator['stats'] | null {
+    return this.translator?.stats ?? null;
+  }
+
+  /** The translator itself, for the bench (a clock for translation time). */
+  get translatorForBench(): Translator | null {
+    return this.translator;
   }
 
   /** Back to the reset state of 3.4: M-mode, MIE=0, pc=resetPc; RAM is not touched. */
@@ -174,6 +219,7 @@ export class Cpu {
     this.clock.setState(new Clock().getState());
     this.csr.setState(new CsrFile(this.clock, this.csr.pmp.entries).getState());
     this.mmu.fence(null);
+    this.translator?.flush();
   }
 
   // Lines change only between runs or inside a slow-path access (a device), and both end
@@ -218,8 +264,11 @@ export class Cpu {
         return { kind: 'breakpoint', pc: this.pc };
       }
       // With breakpoints set, go one step at a time: slower, but the hot loop stays lean.
-      const chunk = this.breakpoints.size > 0 ? 1 : this.chunkLength(remaining);
-      const done = this.execute(chunk);
+      // Single steps (the debugger's) are interpreted; chunks are translated when enabled,
+      // and then not capped at MAX_CHUNK (that cap is for the interpreter's function only).
+      const jit = this.translator !== null && this.breakpoints.size === 0;
+      const chunk = this.breakpoints.size > 0 ? 1 : this.chunkLength(remaining, jit ? remaining : MAX_CHUNK);
+      const done = jit && chunk > 1 ? this.translator!.execute(chunk) : this.execute(chunk);
       first = false;
       remaining -= done;
       this.stepsRun += done;
@@ -253,8 +302,8 @@ export class Cpu {
   }
 
   /** Steps until the timer could fire, so the interrupt is seen on the right cycle. */
-  private chunkLength(remaining: number): number {
-    const limit = Math.min(remaining, MAX_CHUNK);
+  private chunkLength(remaining: number, cap: number): number {
+    const limit = Math.min(remaining, cap);
     if (!(this.csr.mie & MIP_MTIP) || this.clock.timerPending()) return limit;
     const deadline = this.clock.timerDeadline();
     return Math.max(1, Math.min(limit, Math.ceil(deadline - this.clock.cycles)));
@@ -851,6 +900,7 @@ export class Cpu {
     this.csr.setState(state.csr);
     this.clock.setState(state.clock);
     this.mmu.tlb.setState(state.tlb);
+    this.translator?.flush();
   }
 }
 

@@ -26,7 +26,12 @@ export interface RamWindow {
   readonly base: number;
   /** The RAM; its byteOffset must be a multiple of 4 and its length of PAGE_SIZE. */
   readonly bytes: Uint8Array;
-  /** One byte per page, set to 1 by every store into that page (dirty-page tracking). */
+  /**
+   * One byte per page, set to 1 by every store into that page (dirty-page tracking, bit 0).
+   * Writers always store the value 1: that also clears bit 1 (value 2), which the
+   * translator sets on pages it compiled code from, so any write tells it the code may
+   * have changed (block-cache.ts). Readers of dirtiness look at bit 0 only.
+   */
   readonly dirty: Uint8Array;
 }
 

@@ -2,8 +2,9 @@
 //
 // One ArrayBuffer backs the whole RAM so the CPU's fast path is a single bounds check.
 // Engines reserve large zeroed buffers lazily (the OS maps pages on first write), so
-// untouched RAM costs address space, not memory. The CPU sets a byte in `dirty` for
-// every page it stores to; snapshots and live migration read and clear that set, and
+// untouched RAM costs address space, not memory. The CPU sets a byte in `dirty` to 1 for
+// every page it stores to (bit 0; bit 1 is the translator's, memory.ts); snapshots and
+// live migration read and clear bit 0, and
 // `touched` keeps every page ever written so a snapshot holds only those.
 
 import { PAGE_SHIFT, PAGE_SIZE, type AccessWidth, type RamWindow } from '../isa/memory.ts';
@@ -76,9 +77,11 @@ export class Ram implements RamWindow {
     return indexesOf(this.dirty);
   }
 
+  /** Clears bit 0 only: bit 1 (value 2) is the translator's "code unchanged" mark. */
   clearDirty(): void {
     this.foldDirty();
-    this.dirty.fill(0);
+    const { dirty } = this;
+    for (let i = 0; i < dirty.length; i++) dirty[i] &= 2;
   }
 
   /** Pages ever written since reset: what the guest really uses. */
@@ -115,12 +118,12 @@ export class Ram implements RamWindow {
 
   private foldDirty(): void {
     const { dirty, touched } = this;
-    for (let i = 0; i < dirty.length; i++) touched[i] |= dirty[i];
+    for (let i = 0; i < dirty.length; i++) touched[i] |= dirty[i] & 1;
   }
 }
 
 function indexesOf(bitmap: Uint8Array): number[] {
   const out: number[] = [];
-  for (let i = 0; i < bitmap.length; i++) if (bitmap[i]) out.push(i);
+  for (let i = 0; i < bitmap.length; i++) if (bitmap[i]! & 1) out.push(i);
   return out;
 }

@@ -281,7 +281,7 @@ describe('robustness', () => {
       expect(cpu.x[0]).toBe(0);
       if (stop.kind === 'trap') expect(stop.trap.cause).toBeLessThan(16);
     }), { numRuns: 8000 });
-  });
+  }, 30_000);
 
   it('every major opcode with random fields decodes without throwing', () => {
     const opcodes = [0x03, 0x0f, 0x13, 0x17, 0x23, 0x2f, 0x33, 0x37, 0x63, 0x67, 0x6f, 0x73];

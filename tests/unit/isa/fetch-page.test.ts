@@ -59,6 +59,7 @@ describe('instruction fetch through Memory.fetchPage', () => {
     mem.map(0x10000, words(prog));
     mem.map(0x20000, new Uint8Array(4));
     const cpu = userCpu(mem, 0x10000);
+    cpu.kind = 'interp'; // counts the interpreter's own fetches
     const stop = cpu.run(10_000);
     expect(stop).toMatchObject({ kind: 'trap', trap: { cause: Exception.EcallFromU, pc: 0x10000 + 4 * (prog.length - 1) } });
     expect(cpu.x[2]).toBe(1275);

@@ -4,9 +4,10 @@
 // linux` and require the same bytes and status.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { captureIo } from '../cli/capture-io.ts';
+import { describeEachCpu } from '../cpu-kinds.ts';
 
 const ROOT = join(__dirname, '../../fixtures/linux');
 const cases = readdirSync(ROOT).filter((d) => existsSync(join(ROOT, d, 'expected.exit'))).sort();
@@ -19,7 +20,7 @@ function optional(dir: string, name: string): string | undefined {
 /** The words of an args/env file, with double quotes kept (the shell build.sh does not strip them). */
 const words = (text: string | undefined): string[] => (text ?? '').split(/\s+/).filter((w) => w !== '');
 
-describe('linux fixtures (outputs from qemu-riscv32)', () => {
+describeEachCpu('linux fixtures (outputs from qemu-riscv32)', (kind) => {
   it('has a corpus', () => {
     expect(cases.length).toBeGreaterThanOrEqual(6);
   });
@@ -33,7 +34,7 @@ describe('linux fixtures (outputs from qemu-riscv32)', () => {
         const stdin = optional(name, 'stdin');
         const cap = captureIo(stdin === undefined ? undefined : Buffer.from(stdin, 'latin1'));
         const env = words(optional(name, 'env')).flatMap((v) => ['--env', v]);
-        const argv = ['run', join(ROOT, name, file), '--mode', 'linux', ...env, '--', ...words(optional(name, 'args'))];
+        const argv = ['run', join(ROOT, name, file), '--mode', 'linux', '--cpu', kind, ...env, '--', ...words(optional(name, 'args'))];
         const status = await main(argv, cap.io);
         expect(Buffer.from(cap.stdoutBytes()).toString('latin1')).toBe(expectedOut.toString('latin1'));
         expect(status).toBe(expectedExit);

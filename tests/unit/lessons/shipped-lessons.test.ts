@@ -7,8 +7,9 @@ import { schemaText } from '../../../src/cli/lessons-command.ts';
 import { loadLessons } from '../../../src/core/lessons/index.ts';
 import { runLessons } from './cli-io.ts';
 import { readTree } from './helpers.ts';
+import { describeEachCpu } from '../cpu-kinds.ts';
 
-describe('the shipped lessons', () => {
+describeEachCpu('the shipped lessons', () => {
   it('pass lessons check, each ending with a figure the student produced', async () => {
     const { status, stdout } = await runLessons(['check', 'lessons']);
     expect(stdout).not.toContain('FAIL');
@@ -17,6 +18,9 @@ describe('the shipped lessons', () => {
     expect(lines.length).toBeGreaterThanOrEqual(12);
     for (const line of lines) expect(line).toMatch(/; [^;]+: [0-9.]+/);
   }, 120_000);
+});
+
+describe('the shipped lessons', () => {
 
   it('cover the whole subject: the machine, both hypervisor modes, guests on a host, containers', () => {
     const lessons = loadLessons(readTree('lessons', 'lessons')).lessons;

@@ -10,6 +10,7 @@ import { readElf } from '../../../src/core/asm/elf-reader.ts';
 import type { ProgramImage } from '../../../src/core/asm/image.ts';
 import { Machine } from '../../../src/core/machine/machine.ts';
 import type { VirtioLayout } from '../../../src/core/machine/virtio-mmio.ts';
+import { describeEachCpu } from '../cpu-kinds.ts';
 
 const root = join(__dirname, '../../fixtures/bare');
 const programs = readdirSync(root).filter((d) => existsSync(join(root, d, 'prog.elf')));
@@ -23,7 +24,7 @@ function runBare(elf: Uint8Array | ProgramImage, disk?: Uint8Array, virtio?: Vir
   return { stdout, exit: stop.kind === 'exit' ? stop.exitCode : -1, reason: JSON.stringify(stop) };
 }
 
-describe('bare-metal corpus agrees with QEMU virt', () => {
+describeEachCpu('bare-metal corpus agrees with QEMU virt', () => {
   it('has programs', () => {
     expect(programs.length).toBeGreaterThan(0);
   });

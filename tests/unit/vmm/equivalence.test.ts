@@ -2,12 +2,14 @@
 // bytes and ends with the same status under the hypervisor as on the bare machine (and as
 // on QEMU, whose output the fixtures record). Paravirtual ports print the same too, with
 // at least 10x fewer exits for the lesson kernel.
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runProgram } from '../../../src/core/runner.ts';
 import { guest, guests, runBare } from './corpus.ts';
+import { describeEachCpu } from '../cpu-kinds.ts';
 
 const LIMIT = 20_000_000;
-describe('full virtualization over the whole bare-metal corpus', () => {
+
+describeEachCpu('full virtualization over the whole bare-metal corpus', () => {
   const corpus = guests('bare');
   it('has the guest kernels with timer interrupts, U-mode tasks, S-mode paging and a disk', () => {
     expect(corpus.map((g) => g.name)).toEqual(expect.arrayContaining(['rr-kernel', 'timer-wfi', 'umode-traps', 's-mode-sv32', 'virtio-blk']));
@@ -26,7 +28,7 @@ describe('full virtualization over the whole bare-metal corpus', () => {
   }
 });
 
-describe('paravirtual ports', () => {
+describeEachCpu('paravirtual ports', () => {
   for (const g of guests('pv')) {
     it(`${g.name}: prints what the bare kernel prints, with fewer exits`, () => {
       const pv = runProgram({ image: g.image, mode: 'pv', maxInstructions: LIMIT });

@@ -1,0 +1,438 @@
+// The translator's back end: one guest basic block becomes the source text of one
+// JavaScript function, compiled once with `new Function` (the engine then compiles that to
+// machine code like any other hot function).
+//
+// What the generated code keeps from the interpreter (cpu.ts), instruction for instruction:
+// the same int32 arithmetic, the same RAM fast path (typed arrays, the same bounds checks,
+// misaligned accesses through a DataView, one dirty byte per stored page), and the same
+// paged fast path (Memory.dataPage views). Everything else is left to the interpreter:
+// a block never contains SYSTEM, AMO or illegal instructions, and any access that misses
+// the fast path "bails": the block writes its registers back, sets s.pc to that
+// instruction and returns how many steps it retired, and the translator interprets the one
+// instruction. So translated code never traps and never observes time, which keeps it exact.
+//
+// Guest registers live in JavaScript locals for the whole block (read once at entry,
+// written back at every exit). A block whose last branch goes back to its own first
+// instruction becomes a `for` loop in its function, bounded by the step budget it is given.
+//
+// Calling convention: fn(s, x, budget) -> steps retired; s.pc = next pc (int32), s.exit =
+// EXIT_NONE (keep going), EXIT_FALLBACK (interpret the instruction at s.pc; s.reason says
+// what it is), EXIT_REVALIDATE (a store hit translated code: look the page up again) or
+// EXIT_STALE (a page without a write barrier changed under the block: retranslate).
+
+import { RVC_EXPANSION } from './compressed.ts';
+import { mulh, mulhsu, mulhu } from './multiply.ts';
+
+export const EXIT_NONE = 0;
+export const EXIT_FALLBACK = 1;
+export const EXIT_REVALIDATE = 2;
+export const EXIT_STALE = 3;
+
+/** Why a block bailed: a load or store (the chunk may go on after it when memory is quiet) or anything else. */
+export const REASON_ACCESS = 1;
+export const REASON_OTHER = 2;
+
+/** Longest block in instructions: bounds the work before the next dispatch. */
+export const MAX_BLOCK = 64;
+
+const PAGE = 4096;
+
+/** State shared by the translator and every block (one object, one hidden class). */
+export interface BlockState {
+  pc: number;
+  exit: number;
+  reason: number;
+  /** Offset into RAM of the watched word (HTIF tohost), or -1. */
+  watch: number;
+  /** Paged fast path: the page last loaded from / stored to, as in the interpreter. */
+  rvpn: number;
+  rbytes: Uint8Array;
+  wvpn: number;
+  wbytes: Uint8Array;
+  readPage(vpn: number): boolean;
+  writePage(vpn: number): boolean;
+  /** A RAM store into a page holding translated code: true if it overlapped code. */
+  codeStore(page: number, off: number, width: number): boolean;
+  /** fence.i: forget every translation. */
+  fenceI(): void;
+}
+
+export type BlockFunction = (s: BlockState, x: Int32Array, budget: number) => number;
+
+/** How loads and stores reach memory in a block. */
+export type Flavour = 'ram' | 'paged';
+
+/** The RAM window of the chunk, baked into blocks of the 'ram' flavour. */
+export interface RamEnv {
+  base: number;
+  size: number;
+  u8: Uint8Array;
+  i8: Int8Array;
+  i16: Int16Array;
+  u16: Uint16Array;
+  i32: Int32Array;
+  dv: DataView;
+  dirty: Uint8Array;
+}
+
+export interface Decoded {
+  pc: number;
+  /** The 32-bit instruction (compressed ones expanded). */
+  insn: number;
+  len: number;
+}
+
+export interface BlockPlan {
+  pc: number;
+  insns: Decoded[];
+  /** Guest bytes covered, from pc. */
+  bytes: number;
+  /** The page the block was decoded from. */
+  words: Int32Array;
+}
+
+/** Reads the 16-bit parcel at byte offset `off` of a page of words. */
+function parcel(words: Int32Array, off: number): number {
+  return (words[off >> 2]! >>> ((off & 2) * 8)) & 0xffff;
+}
+
+/**
+ * Decodes the block starting at `pc` from its page (`words`, 1024 words), stopping before
+ * anything the generator does not translate and after any control transfer.
+ */
+export function planBlock(pc: number, words: Int32Array): BlockPlan {
+  const insns: Decoded[] = [];
+  let off = pc & (PAGE - 1);
+  let bytes = 0;
+  while (insns.length < MAX_BLOCK && off < PAGE) {
+    const low = parcel(words, off);
+    let insn: number;
+    let len: number;
+    if ((low & 3) !== 3) {
+      insn = RVC_EXPANSION[low]!;
+      len = 2;
+    } else {
+      if (off + 4 > PAGE) break; // crosses into the next page: the interpreter fetches it
+      insn = (low | (parcel(words, off + 2) << 16)) | 0;
+      len = 4;
+    }
+    const kind = classify(insn);
+    if (kind === KIND_STOP) break;
+    insns.push({ pc: (pc + bytes) | 0, insn, len });
+    bytes += len;
+    off += len;
+    if (kind === KIND_END) break;
+  }
+  return { pc: pc | 0, insns, bytes, words };
+}
+
+const KIND_STRAIGHT = 0;
+const KIND_END = 1;
+const KIND_STOP = 2;
+
+/** Straight-line, block-ending (control transfer, fence.i), or not translated at all. */
+function classify(insn: number): number {
+  const f3 = (insn >> 12) & 7;
+  const f7 = insn >>> 25;
+  switch (insn & 0x7f) {
+    case 0x33: return f7 === 0 || f7 === 1 || (f7 === 0x20 && (f3 === 0 || f3 === 5)) ? KIND_STRAIGHT : KIND_STOP;
+    case 0x13:
+      if (f3 === 1) return f7 === 0 ? KIND_STRAIGHT : KIND_STOP;
+      if (f3 === 5) return f7 === 0 || f7 === 0x20 ? KIND_STRAIGHT : KIND_STOP;
+      return KIND_STRAIGHT;
+    case 0x03: return f3 === 3 || f3 > 5 ? KIND_STOP : KIND_STRAIGHT;
+    case 0x23: return f3 > 2 ? KIND_STOP : KIND_STRAIGHT;
+    case 0x63: return f3 === 2 || f3 === 3 ? KIND_STOP : KIND_END;
+    case 0x6f: return KIND_END;
+    case 0x67: return f3 === 0 ? KIND_END : KIND_STOP;
+    case 0x37: case 0x17: return KIND_STRAIGHT;
+    case 0x0f: return f3 === 0 ? KIND_STRAIGHT : f3 === 1 ? KIND_END : KIND_STOP;
+    default: return KIND_STOP; // SYSTEM, AMO, illegal: the interpreter's
+  }
+}
+
+/** Generation options for one block. */
+export interface GenerateOptions {
+  flavour: Flavour;
+  ram: RamEnv | null;
+  /** Compare the block's words before running it (pages no write barrier watches). */
+  verify: boolean;
+}
+
+/** The JavaScript body of a block function (parameters s, x, budget; closure: env, w, mul*). */
+export function generate(plan: BlockPlan, opts: GenerateOptions): string {
+  const g = new Generator(plan, opts);
+  return g.source();
+}
+
+class Generator {
+  private readonly used = new Set<number>();
+  private readonly written = new Set<number>();
+  private readonly loop: boolean;
+  private readonly out: string[] = [];
+
+  constructor(private readonly plan: BlockPlan, private readonly opts: GenerateOptions) {
+    for (const d of plan.insns) this.noteRegisters(d.insn);
+    const last = plan.insns[plan.insns.length - 1]!;
+    this.loop = this.targetOf(last) === plan.pc;
+  }
+
+  source(): string {
+    const { plan } = this;
+    const lines = this.out;
+    lines.push('"use strict";');
+    if (this.opts.verify) {
+      const checks: string[] = [];
+      // The words the block was decoded from (one or two per instruction).
+      const first = (plan.pc & (PAGE - 1)) >> 2;
+      const last = (((plan.pc & (PAGE - 1)) + plan.bytes - 1) >> 2);
+      for (let i = first; i <= last; i++) checks.push(`w[${i}] !== ${this.wordAt(i)}`);
+      lines.push(`if (${checks.join(' || ')}) { s.exit = ${EXIT_STALE}; return 0; }`);
+    }
+    const regs = [...this.used].sort((a, b) => a - b);
+    if (regs.length > 0) lines.push(`let ${regs.map((r) => `r${r} = x[${r}]`).join(', ')};`);
+    lines.push('let c = 0;');
+    if (this.loop) lines.push('for (;;) {');
+    let k = 0;
+    for (const d of plan.insns) {
+      this.instruction(d, k);
+      k++;
+    }
+    // A block cut by its length or by an untranslated instruction falls through.
+    const last = plan.insns[plan.insns.length - 1]!;
+    if (classify(last.insn) !== KIND_END) lines.push(this.leave(String((last.pc + last.len) | 0), plan.insns.length, EXIT_NONE));
+    if (this.loop) lines.push('}');
+    return lines.join('\n');
+  }
+
+  /** Word i of the page as the block was decoded from it. */
+  private wordAt(i: number): number {
+    return this.plan.words[i]!;
+  }
+
+  private noteRegisters(insn: number): void {
+    const op = insn & 0x7f;
+    const rd = (insn >> 7) & 31;
+    const rs1 = (insn >> 15) & 31;
+    const rs2 = (insn >> 20) & 31;
+    const reads1 = op === 0x33 || op === 0x13 || op === 0x03 || op === 0x23 || op === 0x63 || op === 0x67;
+    const reads2 = op === 0x33 || op === 0x23 || op === 0x63;
+    const writes = op === 0x33 || op === 0x13 || op === 0x03 || op === 0x37 || op === 0x17 || op === 0x6f || op === 0x67;
+    if (reads1 && rs1 !== 0) this.used.add(rs1);
+    if (reads2 && rs2 !== 0) this.used.add(rs2);
+    if (writes && rd !== 0) {
+      this.used.add(rd);
+      this.written.add(rd);
+    }
+  }
+
+  /** The static target of a branch or jal, or undefined. */
+  private targetOf(d: Decoded): number | undefined {
+    const insn = d.insn;
+    if ((insn & 0x7f) === 0x63) return (d.pc + branchOffset(insn)) | 0;
+    if ((insn & 0x7f) === 0x6f) return (d.pc + jalOffset(insn)) | 0;
+    return undefined;
+  }
+
+  private r(i: number): string {
+    return i === 0 ? '0' : `r${i}`;
+  }
+
+  private set(rd: number, expr: string): string {
+    return rd === 0 ? '' : `r${rd} = ${expr};`;
+  }
+
+  private writeBack(): string {
+    return [...this.written].sort((a, b) => a - b).map((r) => `x[${r}] = r${r};`).join(' ');
+  }
+
+  /** Leave before instruction number k (at pc), for the interpreter to run it. */
+  private bail(pc: number, k: number, reason: number): string {
+    return `{ ${this.writeBack()} s.pc = ${pc | 0}; s.exit = ${EXIT_FALLBACK}; s.reason = ${reason}; return c + ${k}; }`;
+  }
+
+  /** Leave after instruction number k, going on at pc, with an exit code. */
+  private leave(pc: string, steps: number, exit: number): string {
+    return `{ ${this.writeBack()} s.pc = ${pc}; ${exit !== EXIT_NONE ? `s.exit = ${exit}; ` : ''}return c + ${steps}; }`;
+  }
+
+  private instruction(d: Decoded, k: number): void {
+    const { insn, pc, len } = d;
+    const L = this.out;
+    const rd = (insn >> 7) & 31;
+    const rs1 = (insn >> 15) & 31;
+    const rs2 = (insn >> 20) & 31;
+    const f3 = (insn >> 12) & 7;
+    const a = this.r(rs1);
+    const b = this.r(rs2);
+    const next = (pc + len) | 0;
+    const steps = this.plan.insns.length;
+    switch (insn & 0x7f) {
+      case 0x33: L.push(this.set(rd, aluReg(insn >>> 25, f3, a, b))); return;
+      case 0x13: L.push(this.set(rd, aluImm(insn, f3, a))); return;
+      case 0x37: L.push(this.set(rd, String(insn & 0xfffff000))); return;
+      case 0x17: L.push(this.set(rd, String((pc + (insn & 0xfffff000)) | 0))); return;
+      case 0x03: L.push(this.load(f3, rd, a, insn >> 20, pc, k)); return;
+      case 0x23: L.push(this.store(f3, a, b, ((insn >> 20) & ~31) | rd, pc, next, k)); return;
+      case 0x0f:
+        if (f3 === 1) { // FENCE.I: stores are already seen, but say it: forget every translation
+          L.push(`s.fenceI(); ${this.leave(String(next), k + 1, EXIT_REVALIDATE)}`);
+        }
+        return; // FENCE: nothing to order on one hart
+      case 0x6f: {
+        const target = (pc + jalOffset(insn)) | 0;
+        L.push(this.set(rd, String(next)));
+        L.push(this.goTo(String(target), target, steps));
+        return;
+      }
+      case 0x67: {
+        L.push(`{ const t = ((${a} + ${insn >> 20}) & ~1) | 0; ${this.set(rd, String(next))} ${this.leave('t', steps, EXIT_NONE)} }`);
+        return;
+      }
+      case 0x63: {
+        const target = (pc + branchOffset(insn)) | 0;
+        L.push(`if (${branchCondition(f3, a, b)}) ${this.goTo(String(target), target, steps)}`);
+        L.push(this.leave(String(next), steps, EXIT_NONE));
+        return;
+      }
+    }
+    throw new Error(`untranslatable instruction 0x${(insn >>> 0).toString(16)} planned`);
+  }
+
+  /** The end of the block towards a static target: loops back when it is the block's start. */
+  private goTo(pcExpr: string, target: number, steps: number): string {
+    if (!this.loop || target !== this.plan.pc) return this.leave(pcExpr, steps, EXIT_NONE);
+    // Another round only if it fits in the budget; otherwise stop at the loop's head.
+    return `{ c += ${steps}; if (c + ${steps} > budget) ${this.leave(pcExpr, 0, EXIT_NONE)} continue; }`;
+  }
+
+  private load(f3: number, rd: number, a: string, imm: number, pc: number, k: number): string {
+    const bail = this.bail(pc, k, REASON_ACCESS);
+    const addr = `const a = (${a} + ${imm}) | 0;`;
+    if (this.opts.flavour === 'ram') {
+      const env = this.opts.ram!;
+      const o = `const o = (a - ${env.base | 0}) | 0;`;
+      const sz4 = env.size - 4;
+      const sz2 = env.size - 2;
+      let value: string;
+      let bound: string;
+      switch (f3) {
+        case 2: bound = `(o >>> 0) <= ${sz4}`; value = '(o & 3) === 0 ? i32[o >> 2] : dv.getInt32(o, true)'; break;
+        case 4: bound = `(o >>> 0) < ${env.size}`; value = 'u8[o]'; break;
+        case 0: bound = `(o >>> 0) < ${env.size}`; value = 'i8[o]'; break;
+        case 1: bound = `(o >>> 0) <= ${sz2}`; value = '(o & 1) === 0 ? i16[o >> 1] : dv.getInt16(o, true)'; break;
+        default: bound = `(o >>> 0) <= ${sz2}`; value = '(o & 1) === 0 ? u16[o >> 1] : dv.getUint16(o, true)'; break;
+      }
+      return `{ ${addr} ${o} if (!(${bound})) ${bail} ${rd === 0 ? '' : `r${rd} = ${value};`} }`;
+    }
+    let value: string;
+    switch (f3) {
+      case 2: value = 'b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)'; break;
+      case 4: value = 'b[p]'; break;
+      case 0: value = '(b[p] << 24) >> 24'; break;
+      case 5: value = 'b[p] | (b[p + 1] << 8)'; break;
+      default: value = '((b[p] | (b[p + 1] << 8)) << 16) >> 16'; break;
+    }
+    return `{ ${addr} const v = a >>> 12; if (v !== s.rvpn && !s.readPage(v)) ${bail} `
+      + `const p = a & 4095; if (p > 4092) ${bail} const b = s.rbytes; ${rd === 0 ? '' : `r${rd} = ${value};`} }`;
+  }
+
+  private store(f3: number, a: string, v: string, imm: number, pc: number, next: number, k: number): string {
+    const bail = this.bail(pc, k, REASON_ACCESS);
+    const addr = `const a = (${a} + ${imm}) | 0;`;
+    if (this.opts.flavour === 'ram') {
+      const env = this.opts.ram!;
+      const o = `const o = (a - ${env.base | 0}) | 0;`;
+      // Marks page q dirty; a page holding translated code asks whether code was hit.
+      const hit = this.leave(String(next), k + 1, EXIT_REVALIDATE);
+      const mark = (q: string, w: number) =>
+        `{ const q = ${q}; if (dirty[q] !== 1) { if (dirty[q] === 0) dirty[q] = 1; else if (s.codeStore(q, o, ${w})) h = true; } }`;
+      let body: string;
+      switch (f3) {
+        case 2:
+          body = `if (!((o >>> 0) <= ${env.size - 4} && o !== s.watch)) ${bail} `
+            + `if ((o & 3) === 0) i32[o >> 2] = ${v}; else { dv.setInt32(o, ${v}, true); ${mark('(o + 3) >>> 12', 4)} } `
+            + mark('o >>> 12', 4);
+          break;
+        case 0:
+          body = `if (!((o >>> 0) < ${env.size})) ${bail} u8[o] = ${v}; ${mark('o >>> 12', 1)}`;
+          break;
+        default:
+          body = `if (!((o >>> 0) <= ${env.size - 2})) ${bail} dv.setInt16(o, ${v}, true); `
+            + `${mark('o >>> 12', 2)} ${mark('(o + 1) >>> 12', 2)}`;
+          break;
+      }
+      return `{ ${addr} ${o} let h = false; ${body} if (h) ${hit} }`;
+    }
+    let body: string;
+    switch (f3) {
+      case 2: body = `b[p] = ${v}; b[p + 1] = ${v} >> 8; b[p + 2] = ${v} >> 16; b[p + 3] = ${v} >> 24;`; break;
+      case 1: body = `b[p] = ${v}; b[p + 1] = ${v} >> 8;`; break;
+      default: body = `b[p] = ${v};`; break;
+    }
+    return `{ ${addr} const v = a >>> 12; if (v !== s.wvpn && !s.writePage(v)) ${bail} `
+      + `const p = a & 4095; if (p > 4092) ${bail} const b = s.wbytes; ${body} }`;
+  }
+}
+
+function aluReg(f7: number, f3: number, a: string, b: string): string {
+  if (f7 === 0) {
+    switch (f3) {
+      case 0: return `(${a} + ${b}) | 0`;
+      case 1: return `${a} << (${b} & 31)`;
+      case 2: return `${a} < ${b} ? 1 : 0`;
+      case 3: return `(${a} >>> 0) < (${b} >>> 0) ? 1 : 0`;
+      case 4: return `${a} ^ ${b}`;
+      case 5: return `(${a} >>> (${b} & 31)) | 0`;
+      case 6: return `${a} | ${b}`;
+      default: return `${a} & ${b}`;
+    }
+  }
+  if (f7 === 0x20) return f3 === 0 ? `(${a} - ${b}) | 0` : `${a} >> (${b} & 31)`;
+  switch (f3) {
+    case 0: return `Math.imul(${a}, ${b})`;
+    case 1: return `mulh(${a}, ${b})`;
+    case 2: return `mulhsu(${a}, ${b})`;
+    case 3: return `mulhu(${a}, ${b})`;
+    case 4: return `${b} === 0 ? -1 : (${a} / ${b}) | 0`;
+    case 5: return `${b} === 0 ? -1 : ((${a} >>> 0) / (${b} >>> 0)) | 0`;
+    case 6: return `${b} === 0 ? ${a} : (${a} % ${b}) | 0`;
+    default: return `${b} === 0 ? ${a} : ((${a} >>> 0) % (${b} >>> 0)) | 0`;
+  }
+}
+
+function aluImm(insn: number, f3: number, a: string): string {
+  const imm = insn >> 20;
+  switch (f3) {
+    case 0: return `(${a} + ${imm}) | 0`;
+    case 1: return `${a} << ${imm & 31}`;
+    case 2: return `${a} < ${imm} ? 1 : 0`;
+    case 3: return `(${a} >>> 0) < ${imm >>> 0} ? 1 : 0`;
+    case 4: return `${a} ^ ${imm}`;
+    case 5: return (insn >>> 25) === 0 ? `(${a} >>> ${imm & 31}) | 0` : `${a} >> ${imm & 31}`;
+    case 6: return `${a} | ${imm}`;
+    default: return `${a} & ${imm}`;
+  }
+}
+
+function branchCondition(f3: number, a: string, b: string): string {
+  switch (f3) {
+    case 0: return `${a} === ${b}`;
+    case 1: return `${a} !== ${b}`;
+    case 4: return `${a} < ${b}`;
+    case 5: return `${a} >= ${b}`;
+    case 6: return `(${a} >>> 0) < (${b} >>> 0)`;
+    default: return `(${a} >>> 0) >= (${b} >>> 0)`;
+  }
+}
+
+export function branchOffset(insn: number): number {
+  return ((insn >> 19) & 0xfffff000) | ((insn << 4) & 0x800) | ((insn >> 20) & 0x7e0) | ((insn >> 7) & 0x1e);
+}
+
+export function jalOffset(insn: number): number {
+  return ((insn >> 11) & 0xfff00000) | (insn & 0xff000) | ((insn >> 9) & 0x800) | ((insn >> 20) & 0x7fe);
+}
+
+/** The helpers generated code may call besides the state object. */
+export const RUNTIME = { mulh, mulhsu, mulhu };

@@ -1,0 +1,351 @@
+// The translating CPU: runs a chunk of steps (cpu.ts's unit between interrupt checks) as
+// compiled blocks instead of interpreting instruction by instruction.
+//
+// It is exact by construction: the chunk structure, interrupts, budgets and WFI stay in
+// Cpu.run; a block runs only when all of its steps fit in what is left of the chunk (the
+// rest is interpreted), and every instruction a block does not translate — SYSTEM, AMO,
+// illegal, an access that misses the fast paths — is handed to the interpreter as one
+// step, after which the chunk ends exactly where the interpreter would end it (or sooner:
+// ending a chunk early changes nothing observable, since nothing that decides interrupts
+// can change inside a chunk without ending it). Time is accounted before every
+// interpreted step, so the interpreter sees the same cycle and instret values.
+//
+// Lookup: per chunk the memory is picked as the interpreter picks it (the MMU only when
+// Sv32 or PMP applies); the pc's page is resolved once per page change (the RAM window,
+// or Memory.fetchPage — through the TLB when paging), then the block is found by offset
+// in that physical page (block-cache.ts). satp writes, sfence.vma and mapping changes all
+// end the chunk or move Memory.fetchEpoch, so page resolutions are redone; blocks
+// themselves are keyed by physical page and never depend on the translation context.
+
+import { BlockCache, type Block, type CodePage } from './block-cache.ts';
+import {
+  EXIT_FALLBACK, EXIT_NONE, EXIT_STALE, REASON_ACCESS, RUNTIME, generate, planBlock,
+  type BlockFunction, type BlockState, type RamEnv,
+} from './code-generator.ts';
+import type { Memory } from './memory.ts';
+
+const PAGE_SHIFT = 12;
+const PAGE = 1 << PAGE_SHIFT;
+
+/** What the translator needs of the hart (Cpu builds it from its private parts). */
+export interface TranslatorHost {
+  readonly x: Int32Array;
+  pc: number;
+  /** The physical memory (its RAM window identifies physical pages). */
+  readonly memory: Memory;
+  readonly storeWatch: number;
+  /** The memory of a chunk, as the interpreter picks it. */
+  chunkMemory(): Memory;
+  /** The interpreter: runs at most `steps` steps from pc, accounting them. */
+  interpret(steps: number): number;
+  /** Adds retired instructions to cycles and instret. */
+  account(retired: number): void;
+  /** Since the last interpret(): a trap, an exit, WFI or a stop request ends the chunk. */
+  chunkEnded(): boolean;
+}
+
+/** Counters for the bench and the page (not part of the machine's state). */
+export interface TranslatorStats {
+  /** Block dispatches served from the cache. */
+  hits: number;
+  /** Blocks compiled. */
+  translations: number;
+  /** Guest instructions compiled (over all translations). */
+  translatedInstructions: number;
+  /** Milliseconds spent planning, generating and compiling (when a clock is given). */
+  translateMs: number;
+  /** Steps run by compiled blocks and by the interpreter inside translated chunks. */
+  compiledSteps: number;
+  interpretedSteps: number;
+  /** Blocks dropped because their code changed (stores, loads, fence.i, restores). */
+  invalidations: number;
+  /** Characters of generated JavaScript, over all translations. */
+  sourceChars: number;
+}
+
+function emptyStats(): TranslatorStats {
+  return {
+    hits: 0, translations: 0, translatedInstructions: 0, translateMs: 0, compiledSteps: 0,
+    interpretedSteps: 0, invalidations: 0, sourceChars: 0,
+  };
+}
+
+const EMPTY_U8 = new Uint8Array(0);
+/** Runs a block is interpreted before it is compiled. */
+const HOT = 2;
+
+/**
+ * Can this engine compile code at run time? A Content-Security-Policy without
+ * 'unsafe-eval' makes `new Function` throw; then the CPU interprets.
+ */
+export function translationAvailable(): boolean {
+  if (evalAllowed === undefined) {
+    try {
+      evalAllowed = new Function('return 1')() === 1;
+    } catch {
+      evalAllowed = false;
+    }
+  }
+  return evalAllowed;
+}
+let evalAllowed: boolean | undefined;
+
+export class Translator implements BlockState {
+  readonly stats = emptyStats();
+  /** A wall clock for translateMs (the bench passes performance.now); none in the machine. */
+  now: (() => number) | null = null;
+
+  // BlockState: read and written by generated code.
+  pc = 0;
+  exit = EXIT_NONE;
+  reason = 0;
+  watch = -1;
+  rvpn = -1;
+  rbytes: Uint8Array = EMPTY_U8;
+  wvpn = -1;
+  wbytes: Uint8Array = EMPTY_U8;
+
+  private readonly cache = new BlockCache();
+  private generation = 0;
+  // The chunk's memory and what identifies physical pages.
+  private mem: Memory;
+  private epoch = 0;
+  private ramBytes: Uint8Array = EMPTY_U8;
+  private dirty: Uint8Array = EMPTY_U8;
+  private ramPages: Array<CodePage | undefined> = [];
+  private envs = new WeakMap<Uint8Array, RamEnv>();
+
+  constructor(private readonly host: TranslatorHost) {
+    this.mem = host.memory;
+  }
+
+  /** Forgets every translation (fence.i, a restored snapshot, new code loaded). */
+  flush(): void {
+    this.generation++;
+  }
+
+  /** Runs up to `steps` steps (one chunk of Cpu.run); returns the steps used. */
+  execute(steps: number): number {
+    const host = this.host;
+    const x = host.x;
+    const mem = host.chunkMemory();
+    const phys = host.memory.ram;
+    this.mem = mem;
+    this.epoch = mem.fetchEpoch ?? 0;
+    this.rvpn = this.wvpn = -1;
+    this.rbytes = this.wbytes = EMPTY_U8;
+    if (phys !== null) {
+      this.ramBytes = phys.bytes;
+      this.dirty = phys.dirty;
+      this.ramPages = this.cache.pagesOf(phys.bytes);
+    } else {
+      this.ramBytes = EMPTY_U8;
+      this.dirty = EMPTY_U8;
+      this.ramPages = [];
+    }
+    const window = mem.ram;
+    const paged = window === null;
+    const base = window !== null ? window.base | 0 : 0;
+    const size = window !== null ? window.bytes.byteLength : 0;
+    this.watch = host.storeWatch < 0 || window === null ? -1 : (host.storeWatch - base) | 0;
+    const quiet = mem.sideEffectFree === true;
+    const stats = this.stats;
+
+    let pc = host.pc | 0;
+    let n = 0;
+    let accounted = 0;
+    let page: CodePage | null = null;
+    let pageVpn = -1;
+    while (n < steps) {
+      const vpn = pc >>> PAGE_SHIFT;
+      if (vpn !== pageVpn) {
+        page = paged ? this.pagedPage(vpn) : this.windowPage(pc, base, size);
+        if (page === null) {
+          // Nothing translatable here (not RAM, not mapped): the interpreter runs the rest.
+          host.pc = pc >>> 0;
+          host.account(n - accounted);
+          const d = host.interpret(steps - n);
+          stats.interpretedSteps += d;
+          return n + d;
+        }
+        pageVpn = vpn;
+      }
+      const p = page!;
+      // Still the code we compiled? (dirty bit 2 for RAM pages; fence.i for all)
+      const ri = p.ramIndex;
+      if ((ri >= 0 && (this.dirty[ri]! & 2) === 0) || p.generation !== this.generation) {
+        stats.invalidations += p.flush();
+        p.generation = this.generation;
+        if (ri >= 0) this.dirty[ri] = this.dirty[ri]! | 2;
+        this.wvpn = -1; // a write view taken before must be asked for again
+      }
+      const slot = (pc & (PAGE - 1)) >> 1;
+      let block = paged ? p.pagedSlots[slot] : p.ramSlots[slot];
+      if (block === undefined || block.pc !== pc) block = this.plan(p, pc, paged);
+      else stats.hits++;
+      const left = steps - n;
+      if (block.fn === null && block.len !== 0 && ++block.runs >= HOT && block.len <= left) this.compile(block, window === null ? null : this.envOf(window.bytes, window.base), p);
+      if (block.fn === null || block.len > left) {
+        // Not translated (yet), or longer than the chunk's rest: interpret it, and end the
+        // chunk (the interpreter may have ended it there; ending it early is harmless).
+        host.pc = pc >>> 0;
+        host.account(n - accounted);
+        const d = host.interpret(block.len === 0 ? 1 : Math.min(block.len, left));
+        stats.interpretedSteps += d;
+        return n + d;
+      }
+      this.exit = EXIT_NONE;
+      const done = block.fn!(this, x, left);
+      n += done;
+      stats.compiledSteps += done;
+      pc = this.pc;
+      if (this.exit === EXIT_NONE) continue;
+      if (this.exit === EXIT_FALLBACK) {
+        host.pc = pc >>> 0;
+        host.account(n - accounted);
+        const d = host.interpret(1);
+        stats.interpretedSteps += d;
+        n += d;
+        accounted = n;
+        if (host.chunkEnded() || !quiet || this.reason !== REASON_ACCESS) return n;
+        pc = host.pc | 0;
+        pageVpn = this.checkEpoch(pageVpn);
+      } else if (this.exit === EXIT_STALE) {
+        stats.invalidations += p.flush();
+      }
+      // EXIT_REVALIDATE: the page check above runs again at the next dispatch.
+    }
+    host.pc = pc >>> 0;
+    host.account(n - accounted);
+    return n;
+  }
+
+  /** After an interpreted step on a quiet memory: drop page views if mappings changed. */
+  private checkEpoch(pageVpn: number): number {
+    const e = this.mem.fetchEpoch ?? 0;
+    if (e === this.epoch) return pageVpn;
+    this.epoch = e;
+    this.rvpn = this.wvpn = -1;
+    return -1;
+  }
+
+  /** The code page of pc in the chunk's RAM window, or null outside it. */
+  private windowPage(pc: number, base: number, size: number): CodePage | null {
+    const off = (pc - base) | 0;
+    if ((off >>> 0) >= size) return null;
+    return this.cache.ramPage(this.ramBytes, off >>> PAGE_SHIFT);
+  }
+
+  /** The code page virtual page vpn maps to (Memory.fetchPage), or null. */
+  private pagedPage(vpn: number): CodePage | null {
+    const words = this.mem.fetchPage?.(vpn) ?? null;
+    if (words === null) return null;
+    const ram = this.ramBytes;
+    if (words.buffer === ram.buffer && ram.byteLength > 0) {
+      const index = (words.byteOffset - ram.byteOffset) >>> PAGE_SHIFT;
+      return this.cache.ramPage(ram, index);
+    }
+    return this.cache.framePage(words);
+  }
+
+  private envOf(bytes: Uint8Array, base: number): RamEnv {
+    let env = this.envs.get(bytes);
+    if (env === undefined) {
+      const { buffer, byteOffset, byteLength } = bytes;
+      env = {
+        base, size: byteLength, u8: bytes,
+        i8: new Int8Array(buffer, byteOffset, byteLength),
+        i16: new Int16Array(buffer, byteOffset, byteLength >> 1),
+        u16: new Uint16Array(buffer, byteOffset, byteLength >> 1),
+        i32: new Int32Array(buffer, byteOffset, byteLength >> 2),
+        dv: new DataView(buffer, byteOffset, byteLength),
+        dirty: this.dirty,
+      };
+      this.envs.set(bytes, env);
+    }
+    return env;
+  }
+
+  /** Decodes the block at pc of a page and caches it, not compiled yet. */
+  private plan(page: CodePage, pc: number, paged: boolean): Block {
+    const plan = planBlock(pc, page.words);
+    const block: Block = { pc, len: plan.insns.length, fn: null, runs: 0 };
+    page.add(block, pc & (PAGE - 1), plan.bytes, paged);
+    this.wvpn = -1; // the page now counts as code: stores to it must be seen
+    return block;
+  }
+
+  /**
+   * Generates and compiles a hot block, decoded again now: on a page without a write
+   * barrier the words may have changed since it was planned, and the block's check must
+   * compare the very words it was generated from.
+   */
+  private compile(block: Block, env: RamEnv | null, page: CodePage): void {
+    const started = this.now?.() ?? 0;
+    const plan = planBlock(block.pc, page.words);
+    if (plan.insns.length === 0) return;
+    const body = generate(plan, { flavour: env ? 'ram' : 'paged', ram: env, verify: page.ramIndex < 0 });
+    block.fn = compile(body, env, page.words);
+    block.len = plan.insns.length;
+    this.stats.translations++;
+    this.stats.translatedInstructions += plan.insns.length;
+    this.stats.sourceChars += body.length;
+    if (this.now) this.stats.translateMs += this.now() - started;
+  }
+
+  // ---- BlockState helpers, called from generated code on slow paths ----
+
+  readPage(vpn: number): boolean {
+    const page = this.mem.dataPage?.(vpn, false) ?? null;
+    if (page === null || (this.mem.fetchEpoch ?? 0) !== this.epoch) return false;
+    this.rvpn = vpn;
+    this.rbytes = page;
+    return true;
+  }
+
+  /** A write view, unless the page holds translated code (then the interpreter stores). */
+  writePage(vpn: number): boolean {
+    const page = this.mem.dataPage?.(vpn, true) ?? null;
+    if (page === null || (this.mem.fetchEpoch ?? 0) !== this.epoch) return false;
+    const ram = this.ramBytes;
+    if (page.buffer === ram.buffer && ram.byteLength > 0) {
+      const code = this.ramPages[(page.byteOffset - ram.byteOffset) >>> PAGE_SHIFT];
+      if (code !== undefined && code.blocks > 0) return false;
+    } else if (this.cache.frameWithCode(page) !== undefined) {
+      return false;
+    }
+    this.wvpn = vpn;
+    this.wbytes = page;
+    return true;
+  }
+
+  codeStore(q: number, off: number, width: number): boolean {
+    const page = this.ramPages[q];
+    const start = q << PAGE_SHIFT;
+    if (page !== undefined && page.covers(off - start, width)) {
+      this.dirty[q] = 1; // the bit goes: the page is looked at again before its next block
+      return true;
+    }
+    this.dirty[q] = 3;
+    return false;
+  }
+
+  fenceI(): void {
+    this.flush();
+  }
+
+  /** Drops the statistics (the bench, between runs). */
+  resetStats(): void {
+    Object.assign(this.stats, emptyStats());
+  }
+}
+
+function compile(body: string, env: RamEnv | null, words: Int32Array): BlockFunction {
+  const prelude = env
+    ? 'const u8 = env.u8, i8 = env.i8, i16 = env.i16, u16 = env.u16, i32 = env.i32, dv = env.dv, dirty = env.dirty;\n'
+    : '';
+  const factory = new Function('env', 'w', 'mulh', 'mulhsu', 'mulhu',
+    `${prelude}return function block(s, x, budget) {\n${body}\n};`) as
+    (env: RamEnv | null, w: Int32Array, ...mul: Array<(a: number, b: number) => number>) => BlockFunction;
+  return factory(env, words, RUNTIME.mulh, RUNTIME.mulhsu, RUNTIME.mulhu);
+}
