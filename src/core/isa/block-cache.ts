@@ -82,19 +82,23 @@ export class CodePage {
   }
 }
 
-/** The code pages of one RAM (keyed by its bytes) and of frames outside any RAM. */
+/**
+ * The code pages of the hart's RAM and of frames outside any RAM. A hart has one RAM (a
+ * new one, after `cpu.memory = other`, replaces it); frames are many and come and go, so
+ * they are held weakly (made on first use: weak maps cost the garbage collector).
+ */
 export class BlockCache {
-  private readonly ramPages = new WeakMap<Uint8Array, Array<CodePage | undefined>>();
-  private readonly framePages = new WeakMap<ArrayBufferLike, Map<number, CodePage>>();
+  private ram: Uint8Array | null = null;
+  private ramPages: Array<CodePage | undefined> = [];
+  private framePages: WeakMap<ArrayBufferLike, Map<number, CodePage>> | null = null;
 
   /** The code pages of a RAM, by page index. */
   pagesOf(ram: Uint8Array): Array<CodePage | undefined> {
-    let pages = this.ramPages.get(ram);
-    if (pages === undefined) {
-      pages = [];
-      this.ramPages.set(ram, pages);
+    if (this.ram !== ram) {
+      this.ram = ram;
+      this.ramPages = [];
     }
-    return pages;
+    return this.ramPages;
   }
 
   /** The RAM code page `index`, made on first use. */
@@ -110,6 +114,7 @@ export class BlockCache {
 
   /** The code page of a frame outside RAM, by the words view of it. */
   framePage(words: Int32Array): CodePage {
+    this.framePages ??= new WeakMap();
     let byOffset = this.framePages.get(words.buffer);
     if (byOffset === undefined) {
       byOffset = new Map();
@@ -125,7 +130,7 @@ export class BlockCache {
 
   /** The frame page a data view aliases, if any code was translated from it. */
   frameWithCode(bytes: Uint8Array): CodePage | undefined {
-    const page = this.framePages.get(bytes.buffer)?.get(bytes.byteOffset);
+    const page = this.framePages?.get(bytes.buffer)?.get(bytes.byteOffset);
     return page !== undefined && page.blocks > 0 ? page : undefined;
   }
 }

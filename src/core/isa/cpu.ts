@@ -161,8 +161,9 @@ export class Cpu {
 
   /** The memory of the current chunk: `memory`, or the Mmu over it. */
   private active: Memory;
-  /** Compiles guest blocks to JavaScript (translator.ts); null: interpret everything. */
-  private translator: Translator | null = null;
+  /** Translate chunks (kind 'jit')? The translator itself is made on first use. */
+  private translating = false;
+  private translatorInstance: Translator | null = null;
 
   constructor(public memory: Memory, options: CpuOptions = {}) {
     this.csr = new CsrFile(this.clock, options.pmpEntries ?? 0);
@@ -177,16 +178,17 @@ export class Cpu {
    * without 'unsafe-eval') gives 'interp'.
    */
   get kind(): CpuKind {
-    return this.translator === null ? 'interp' : 'jit';
+    return this.translating ? 'jit' : 'interp';
   }
 
   set kind(kind: CpuKind) {
-    if (kind === 'interp' || !translationAvailable()) {
-      this.translator = null;
-      return;
-    }
+    this.translating = kind === 'jit' && translationAvailable();
+  }
+
+  /** Compiles guest blocks to JavaScript (translator.ts), made when first needed. */
+  private get translator(): Translator {
     const cpu = this; // eslint-disable-line @typescript-eslint/no-this-alias
-    this.translator ??= new Translator({
+    return this.translatorInstance ??= new Translator({
       x: this.x,
       get memory() { return cpu.memory; },
       get pc() { return cpu.pc; },
@@ -201,12 +203,12 @@ export class Cpu {
 
   /** The translator's counters (translator.ts), or null when interpreting. */
   get translatorStats(): Translator['stats'] | null {
-    return this.translator?.stats ?? null;
+    return this.translating ? this.translator.stats : null;
   }
 
   /** The translator itself, for the bench (a clock for translation time). */
   get translatorForBench(): Translator | null {
-    return this.translator;
+    return this.translating ? this.translator : null;
   }
 
   /** Back to the reset state of 3.4: M-mode, MIE=0, pc=resetPc; RAM is not touched. */
@@ -219,7 +221,7 @@ export class Cpu {
     this.clock.setState(new Clock().getState());
     this.csr.setState(new CsrFile(this.clock, this.csr.pmp.entries).getState());
     this.mmu.fence(null);
-    this.translator?.flush();
+    this.translatorInstance?.flush();
   }
 
   // Lines change only between runs or inside a slow-path access (a device), and both end
@@ -266,9 +268,9 @@ export class Cpu {
       // With breakpoints set, go one step at a time: slower, but the hot loop stays lean.
       // Single steps (the debugger's) are interpreted; chunks are translated when enabled,
       // and then not capped at MAX_CHUNK (that cap is for the interpreter's function only).
-      const jit = this.translator !== null && this.breakpoints.size === 0;
+      const jit = this.translating && this.breakpoints.size === 0;
       const chunk = this.breakpoints.size > 0 ? 1 : this.chunkLength(remaining, jit ? remaining : MAX_CHUNK);
-      const done = jit && chunk > 1 ? this.translator!.execute(chunk) : this.execute(chunk);
+      const done = jit && chunk > 1 ? this.translator.execute(chunk) : this.execute(chunk);
       first = false;
       remaining -= done;
       this.stepsRun += done;
@@ -900,7 +902,7 @@ export class Cpu {
     this.csr.setState(state.csr);
     this.clock.setState(state.clock);
     this.mmu.tlb.setState(state.tlb);
-    this.translator?.flush();
+    this.translatorInstance?.flush();
   }
 }
 

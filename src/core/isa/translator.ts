@@ -113,7 +113,7 @@ export class Translator implements BlockState {
   private ramBytes: Uint8Array = EMPTY_U8;
   private dirty: Uint8Array = EMPTY_U8;
   private ramPages: Array<CodePage | undefined> = [];
-  private envs = new WeakMap<Uint8Array, RamEnv>();
+  private env: RamEnv | null = null;
 
   constructor(private readonly host: TranslatorHost) {
     this.mem = host.memory;
@@ -249,8 +249,8 @@ export class Translator implements BlockState {
   }
 
   private envOf(bytes: Uint8Array, base: number): RamEnv {
-    let env = this.envs.get(bytes);
-    if (env === undefined) {
+    let env = this.env;
+    if (env === null || env.u8 !== bytes) {
       const { buffer, byteOffset, byteLength } = bytes;
       env = {
         base, size: byteLength, u8: bytes,
@@ -261,7 +261,7 @@ export class Translator implements BlockState {
         dv: new DataView(buffer, byteOffset, byteLength),
         dirty: this.dirty,
       };
-      this.envs.set(bytes, env);
+      this.env = env;
     }
     return env;
   }
