@@ -30,8 +30,6 @@ export interface Block {
   /** Instructions in one pass; 0 when the first instruction is not translated. */
   len: number;
   fn: BlockFunction | null;
-  /** Runs so far while not compiled. */
-  runs: number;
 }
 
 const PAGE = 4096;
@@ -45,6 +43,11 @@ export class CodePage {
   /** Which 16-byte lines hold translated instructions. */
   readonly lines = new Uint8Array(PAGE >> LINE_SHIFT);
   blocks = 0;
+  /**
+   * Runs of the block at each offset, kept across flushes: a block whose first runs
+   * (interpreted) store into its own page would otherwise never get hot.
+   */
+  readonly heat = new Uint8Array(PAGE >> 1);
   /** The translator generation this page's blocks belong to (fence.i moves it). */
   generation = 0;
 
@@ -60,6 +63,11 @@ export class CodePage {
     (paged ? this.pagedSlots : this.ramSlots)[off >> 1] = block;
     if (block.len === 0) return;
     this.blocks++;
+    this.mark(off, bytes);
+  }
+
+  /** Records that [off, off + bytes) of the page holds translated code. */
+  mark(off: number, bytes: number): void {
     for (let l = off >> LINE_SHIFT; l <= (off + bytes - 1) >> LINE_SHIFT && l < this.lines.length; l++) this.lines[l] = 1;
   }
 

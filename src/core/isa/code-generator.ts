@@ -151,63 +151,112 @@ function classify(insn: number): number {
   }
 }
 
-/** Generation options for one block. */
+/** Generation options for one region. */
 export interface GenerateOptions {
   flavour: Flavour;
   ram: RamEnv | null;
-  /** Compare the block's words before running it (pages no write barrier watches). */
+  /** Compare the region's words before running it (pages no write barrier watches). */
   verify: boolean;
 }
 
-/** The JavaScript body of a block function (parameters s, x, budget; closure: env, w, mul*). */
-export function generate(plan: BlockPlan, opts: GenerateOptions): string {
-  const g = new Generator(plan, opts);
-  return g.source();
+/** Most blocks and instructions in one region. */
+const MAX_REGION_BLOCKS = 48;
+const MAX_REGION_INSNS = 600;
+
+/**
+ * A region: the hot block at `entry` and the blocks reachable from it by static branches
+ * and jumps inside the same page, compiled into one function, so loops and if/else inside
+ * a page run with registers in locals and no return to the dispatcher.
+ */
+export function planRegion(entry: BlockPlan, words: Int32Array): BlockPlan[] {
+  const plans = [entry];
+  const seen = new Set([entry.pc]);
+  const pageBase = entry.pc & ~(PAGE - 1);
+  let insns = entry.insns.length;
+  for (let i = 0; i < plans.length && plans.length < MAX_REGION_BLOCKS; i++) {
+    for (const t of successors(plans[i]!)) {
+      if ((t & ~(PAGE - 1)) !== pageBase || seen.has(t)) continue;
+      seen.add(t);
+      const plan = planBlock(t, words);
+      if (plan.insns.length === 0 || insns + plan.insns.length > MAX_REGION_INSNS) continue;
+      insns += plan.insns.length;
+      plans.push(plan);
+      if (plans.length >= MAX_REGION_BLOCKS) break;
+    }
+  }
+  return plans;
+}
+
+/** Static successors of a block: branch targets, jal targets, the fall-through. */
+function successors(plan: BlockPlan): number[] {
+  const last = plan.insns[plan.insns.length - 1]!;
+  const next = (last.pc + last.len) | 0;
+  const op = last.insn & 0x7f;
+  if (op === 0x63) return [(last.pc + branchOffset(last.insn)) | 0, next];
+  if (op === 0x6f) return [(last.pc + jalOffset(last.insn)) | 0];
+  if (op === 0x67 || (op === 0x0f && ((last.insn >> 12) & 7) === 1)) return [];
+  return [next];
+}
+
+/** The JavaScript body of a region function (parameters s, x, budget; closure: env, w, mul*). */
+export function generate(plans: BlockPlan[], opts: GenerateOptions): string {
+  return new Generator(plans, opts).source();
 }
 
 class Generator {
   private readonly used = new Set<number>();
   private readonly written = new Set<number>();
-  private readonly loop: boolean;
   private readonly out: string[] = [];
+  private readonly starts: Set<number>;
 
-  constructor(private readonly plan: BlockPlan, private readonly opts: GenerateOptions) {
-    for (const d of plan.insns) this.noteRegisters(d.insn);
-    const last = plan.insns[plan.insns.length - 1]!;
-    this.loop = this.targetOf(last) === plan.pc;
+  constructor(private readonly plans: BlockPlan[], private readonly opts: GenerateOptions) {
+    for (const plan of plans) for (const d of plan.insns) this.noteRegisters(d.insn);
+    this.starts = new Set(plans.map((p) => p.pc));
   }
 
   source(): string {
-    const { plan } = this;
     const lines = this.out;
     lines.push('"use strict";');
-    if (this.opts.verify) {
-      const checks: string[] = [];
-      // The words the block was decoded from (one or two per instruction).
-      const first = (plan.pc & (PAGE - 1)) >> 2;
-      const last = (((plan.pc & (PAGE - 1)) + plan.bytes - 1) >> 2);
-      for (let i = first; i <= last; i++) checks.push(`w[${i}] !== ${this.wordAt(i)}`);
-      lines.push(`if (${checks.join(' || ')}) { s.exit = ${EXIT_STALE}; return 0; }`);
-    }
+    if (this.opts.verify) lines.push(`if (${this.verification()}) { s.exit = ${EXIT_STALE}; return 0; }`);
     const regs = [...this.used].sort((a, b) => a - b);
     if (regs.length > 0) lines.push(`let ${regs.map((r) => `r${r} = x[${r}]`).join(', ')};`);
-    lines.push('let c = 0;');
-    if (this.loop) lines.push('for (;;) {');
-    let k = 0;
-    for (const d of plan.insns) {
-      this.instruction(d, k);
-      k++;
-    }
-    // A block cut by its length or by an untranslated instruction falls through.
-    const last = plan.insns[plan.insns.length - 1]!;
-    if (classify(last.insn) !== KIND_END) lines.push(this.leave(String((last.pc + last.len) | 0), plan.insns.length, EXIT_NONE));
-    if (this.loop) lines.push('}');
+    lines.push(`let c = 0, pc = ${this.plans[0]!.pc};`);
+    lines.push('for (;;) {', 'switch (pc) {');
+    for (const plan of this.plans) this.block(plan);
+    lines.push(`default: ${this.leave('pc', 0, EXIT_NONE)}`, '}', '}');
     return lines.join('\n');
   }
 
-  /** Word i of the page as the block was decoded from it. */
-  private wordAt(i: number): number {
-    return this.plan.words[i]!;
+  /** Any word a block was decoded from differs from what it was then. */
+  private verification(): string {
+    const words = new Set<number>();
+    for (const plan of this.plans) {
+      const first = (plan.pc & (PAGE - 1)) >> 2;
+      const last = ((plan.pc & (PAGE - 1)) + plan.bytes - 1) >> 2;
+      for (let i = first; i <= last; i++) words.add(i);
+    }
+    const w = this.plans[0]!.words;
+    return [...words].sort((a, b) => a - b).map((i) => `w[${i}] !== ${w[i]!}`).join(' || ');
+  }
+
+  private block(plan: BlockPlan): void {
+    const L = this.out;
+    const n = plan.insns.length;
+    L.push(`case ${plan.pc}: {`);
+    // Only whole blocks run: stop at this one when it does not fit in the budget.
+    L.push(`if (c + ${n} > budget) ${this.leave(String(plan.pc), 0, EXIT_NONE)}`);
+    plan.insns.forEach((d, k) => this.instruction(d, k, n));
+    const last = plan.insns[n - 1]!;
+    if (classify(last.insn) !== KIND_END) {
+      // Cut by its length or by an untranslated instruction: fall through.
+      L.push(`c += ${n};`, this.goTo((last.pc + last.len) | 0));
+    }
+    L.push('}');
+  }
+
+  /** Continue at a static pc: inside the region by the switch, else back to the dispatcher. */
+  private goTo(target: number): string {
+    return this.starts.has(target) ? `{ pc = ${target}; continue; }` : this.leave(String(target), 0, EXIT_NONE);
   }
 
   private noteRegisters(insn: number): void {
@@ -224,14 +273,6 @@ class Generator {
       this.used.add(rd);
       this.written.add(rd);
     }
-  }
-
-  /** The static target of a branch or jal, or undefined. */
-  private targetOf(d: Decoded): number | undefined {
-    const insn = d.insn;
-    if ((insn & 0x7f) === 0x63) return (d.pc + branchOffset(insn)) | 0;
-    if ((insn & 0x7f) === 0x6f) return (d.pc + jalOffset(insn)) | 0;
-    return undefined;
   }
 
   private r(i: number): string {
@@ -256,7 +297,7 @@ class Generator {
     return `{ ${this.writeBack()} s.pc = ${pc}; ${exit !== EXIT_NONE ? `s.exit = ${exit}; ` : ''}return c + ${steps}; }`;
   }
 
-  private instruction(d: Decoded, k: number): void {
+  private instruction(d: Decoded, k: number, n: number): void {
     const { insn, pc, len } = d;
     const L = this.out;
     const rd = (insn >> 7) & 31;
@@ -266,7 +307,6 @@ class Generator {
     const a = this.r(rs1);
     const b = this.r(rs2);
     const next = (pc + len) | 0;
-    const steps = this.plan.insns.length;
     switch (insn & 0x7f) {
       case 0x33: L.push(this.set(rd, aluReg(insn >>> 25, f3, a, b))); return;
       case 0x13: L.push(this.set(rd, aluImm(insn, f3, a))); return;
@@ -276,34 +316,24 @@ class Generator {
       case 0x23: L.push(this.store(f3, a, b, ((insn >> 20) & ~31) | rd, pc, next, k)); return;
       case 0x0f:
         if (f3 === 1) { // FENCE.I: stores are already seen, but say it: forget every translation
-          L.push(`s.fenceI(); ${this.leave(String(next), k + 1, EXIT_REVALIDATE)}`);
+          L.push(`c += ${n}; s.fenceI(); ${this.leave(String(next), 0, EXIT_REVALIDATE)}`);
         }
         return; // FENCE: nothing to order on one hart
       case 0x6f: {
-        const target = (pc + jalOffset(insn)) | 0;
-        L.push(this.set(rd, String(next)));
-        L.push(this.goTo(String(target), target, steps));
+        L.push(this.set(rd, String(next)), `c += ${n};`, this.goTo((pc + jalOffset(insn)) | 0));
         return;
       }
-      case 0x67: {
-        L.push(`{ const t = ((${a} + ${insn >> 20}) & ~1) | 0; ${this.set(rd, String(next))} ${this.leave('t', steps, EXIT_NONE)} }`);
+      case 0x67: { // the target is found by the switch (returns inside the page stay here)
+        L.push(`{ const t = ((${a} + ${insn >> 20}) & ~1) | 0; ${this.set(rd, String(next))} c += ${n}; pc = t; continue; }`);
         return;
       }
       case 0x63: {
         const target = (pc + branchOffset(insn)) | 0;
-        L.push(`if (${branchCondition(f3, a, b)}) ${this.goTo(String(target), target, steps)}`);
-        L.push(this.leave(String(next), steps, EXIT_NONE));
+        L.push(`c += ${n};`, `if (${branchCondition(f3, a, b)}) ${this.goTo(target)}`, this.goTo(next));
         return;
       }
     }
     throw new Error(`untranslatable instruction 0x${(insn >>> 0).toString(16)} planned`);
-  }
-
-  /** The end of the block towards a static target: loops back when it is the block's start. */
-  private goTo(pcExpr: string, target: number, steps: number): string {
-    if (!this.loop || target !== this.plan.pc) return this.leave(pcExpr, steps, EXIT_NONE);
-    // Another round only if it fits in the budget; otherwise stop at the loop's head.
-    return `{ c += ${steps}; if (c + ${steps} > budget) ${this.leave(pcExpr, 0, EXIT_NONE)} continue; }`;
   }
 
   private load(f3: number, rd: number, a: string, imm: number, pc: number, k: number): string {

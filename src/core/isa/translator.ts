@@ -19,7 +19,7 @@
 
 import { BlockCache, type Block, type CodePage } from './block-cache.ts';
 import {
-  EXIT_FALLBACK, EXIT_NONE, EXIT_STALE, REASON_ACCESS, RUNTIME, generate, planBlock,
+  EXIT_FALLBACK, EXIT_NONE, EXIT_STALE, REASON_ACCESS, RUNTIME, generate, planBlock, planRegion,
   type BlockFunction, type BlockState, type RamEnv,
 } from './code-generator.ts';
 import type { Memory } from './memory.ts';
@@ -73,6 +73,8 @@ function emptyStats(): TranslatorStats {
 const EMPTY_U8 = new Uint8Array(0);
 /** Runs a block is interpreted before it is compiled. */
 const HOT = 2;
+/** Steps one call of a block may run (kept a small integer for the engine). */
+const MAX_BUDGET = 1 << 24;
 
 /**
  * Can this engine compile code at run time? A Content-Security-Policy without
@@ -184,7 +186,8 @@ export class Translator implements BlockState {
       if (block === undefined || block.pc !== pc) block = this.plan(p, pc, paged);
       else stats.hits++;
       const left = steps - n;
-      if (block.fn === null && block.len !== 0 && ++block.runs >= HOT && block.len <= left) this.compile(block, window === null ? null : this.envOf(window.bytes, window.base), p);
+      if (block.fn === null && block.len !== 0 && p.heat[slot]! < HOT) p.heat[slot]!++;
+      else if (block.fn === null && block.len !== 0 && block.len <= left) this.compile(block, window === null ? null : this.envOf(window.bytes, window.base), p);
       if (block.fn === null || block.len > left) {
         // Not translated (yet), or longer than the chunk's rest: interpret it, and end the
         // chunk (the interpreter may have ended it there; ending it early is harmless).
@@ -195,7 +198,7 @@ export class Translator implements BlockState {
         return n + d;
       }
       this.exit = EXIT_NONE;
-      const done = block.fn!(this, x, left);
+      const done = block.fn!(this, x, left > MAX_BUDGET ? MAX_BUDGET : left);
       n += done;
       stats.compiledSteps += done;
       pc = this.pc;
@@ -269,7 +272,7 @@ export class Translator implements BlockState {
   /** Decodes the block at pc of a page and caches it, not compiled yet. */
   private plan(page: CodePage, pc: number, paged: boolean): Block {
     const plan = planBlock(pc, page.words);
-    const block: Block = { pc, len: plan.insns.length, fn: null, runs: 0 };
+    const block: Block = { pc, len: plan.insns.length, fn: null };
     page.add(block, pc & (PAGE - 1), plan.bytes, paged);
     this.wvpn = -1; // the page now counts as code: stores to it must be seen
     return block;
@@ -284,11 +287,14 @@ export class Translator implements BlockState {
     const started = this.now?.() ?? 0;
     const plan = planBlock(block.pc, page.words);
     if (plan.insns.length === 0) return;
-    const body = generate(plan, { flavour: env ? 'ram' : 'paged', ram: env, verify: page.ramIndex < 0 });
+    const region = planRegion(plan, page.words);
+    for (const p of region) page.mark(p.pc & (PAGE - 1), p.bytes);
+    const body = generate(region, { flavour: env ? 'ram' : 'paged', ram: env, verify: page.ramIndex < 0 });
     block.fn = compile(body, env, page.words);
     block.len = plan.insns.length;
+    this.wvpn = -1;
     this.stats.translations++;
-    this.stats.translatedInstructions += plan.insns.length;
+    for (const p of region) this.stats.translatedInstructions += p.insns.length;
     this.stats.sourceChars += body.length;
     if (this.now) this.stats.translateMs += this.now() - started;
   }

@@ -291,7 +291,7 @@ describe('robustness', () => {
       cpu.csr.mtvec = HANDLER;
       expect(() => cpu.run(1)).not.toThrow();
     }), { numRuns: 10000 });
-  });
+  }, 30_000);
 
   it('an unreachable trap handler is reported as a fault, not an endless loop', () => {
     const { cpu } = cpuWith([0]);
