@@ -3,6 +3,7 @@
 // and arguments filter sections by name: `npm run bench -- interpreter`.
 
 import { cpuMips } from './cpu-mips.ts';
+import { translatorBench } from './translator.ts';
 import type { BenchSection } from './section.ts';
 import { vmmCompare, vmmExits } from './vmm.ts';
 import { datacenter } from './datacenter.ts';
@@ -10,7 +11,7 @@ import { bundleSizes } from './bundle.ts';
 import { containers } from './containers.ts';
 import { memoryVirtualization } from './memory-virtualization.ts';
 
-export const sections: BenchSection[] = [cpuMips, vmmExits, vmmCompare, memoryVirtualization, datacenter, containers, bundleSizes];
+export const sections: BenchSection[] = [cpuMips, translatorBench, vmmExits, vmmCompare, memoryVirtualization, datacenter, containers, bundleSizes];
 
 async function main(): Promise<void> {
   const repetitions = Number(process.env.BENCH_REPS ?? 5);

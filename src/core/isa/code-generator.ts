@@ -159,23 +159,27 @@ export interface GenerateOptions {
   verify: boolean;
 }
 
-/** Most blocks and instructions in one region. */
-const MAX_REGION_BLOCKS = 48;
-const MAX_REGION_INSNS = 600;
+/**
+ * Most blocks and instructions in one region. Small on purpose: the engine compiles a
+ * function again after each path it had not seen (a deoptimization), and that time
+ * counts; measured on bench/programs, 4 blocks beat both 1 and 48 in every mode.
+ */
+const MAX_REGION_BLOCKS = 4;
+const MAX_REGION_INSNS = 64;
 
 /**
  * A region: the hot block at `entry` and the blocks reachable from it by static branches
  * and jumps inside the same page, compiled into one function, so loops and if/else inside
  * a page run with registers in locals and no return to the dispatcher.
  */
-export function planRegion(entry: BlockPlan, words: Int32Array): BlockPlan[] {
+export function planRegion(entry: BlockPlan, words: Int32Array, hot: (pc: number) => boolean = () => true): BlockPlan[] {
   const plans = [entry];
   const seen = new Set([entry.pc]);
   const pageBase = entry.pc & ~(PAGE - 1);
   let insns = entry.insns.length;
   for (let i = 0; i < plans.length && plans.length < MAX_REGION_BLOCKS; i++) {
     for (const t of successors(plans[i]!)) {
-      if ((t & ~(PAGE - 1)) !== pageBase || seen.has(t)) continue;
+      if ((t & ~(PAGE - 1)) !== pageBase || seen.has(t) || !hot(t)) continue;
       seen.add(t);
       const plan = planBlock(t, words);
       if (plan.insns.length === 0 || insns + plan.insns.length > MAX_REGION_INSNS) continue;
@@ -184,7 +188,28 @@ export function planRegion(entry: BlockPlan, words: Int32Array): BlockPlan[] {
       if (plans.length >= MAX_REGION_BLOCKS) break;
     }
   }
-  return plans;
+  return loopsThrough(plans);
+}
+
+/**
+ * The entry and the blocks on a cycle through it (its loops). Blocks the loop leaves to
+ * stay out: every path of a function the engine has not seen run costs a deoptimization,
+ * so a region holds the code that will run over and over, and little else.
+ */
+function loopsThrough(plans: BlockPlan[]): BlockPlan[] {
+  const entry = plans[0]!.pc;
+  const reaches = new Set([entry]);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const p of plans) {
+      if (reaches.has(p.pc)) continue;
+      if (successors(p).some((t) => reaches.has(t))) {
+        reaches.add(p.pc);
+        changed = true;
+      }
+    }
+  }
+  return plans.filter((p) => reaches.has(p.pc));
 }
 
 /** Static successors of a block: branch targets, jal targets, the fall-through. */
@@ -207,11 +232,12 @@ class Generator {
   private readonly used = new Set<number>();
   private readonly written = new Set<number>();
   private readonly out: string[] = [];
-  private readonly starts: Set<number>;
+  /** Block start pc -> its number in the switch (small dense numbers: a jump table). */
+  private readonly index = new Map<number, number>();
 
   constructor(private readonly plans: BlockPlan[], private readonly opts: GenerateOptions) {
     for (const plan of plans) for (const d of plan.insns) this.noteRegisters(d.insn);
-    this.starts = new Set(plans.map((p) => p.pc));
+    plans.forEach((p, i) => this.index.set(p.pc, i));
   }
 
   source(): string {
@@ -220,10 +246,14 @@ class Generator {
     if (this.opts.verify) lines.push(`if (${this.verification()}) { s.exit = ${EXIT_STALE}; return 0; }`);
     const regs = [...this.used].sort((a, b) => a - b);
     if (regs.length > 0) lines.push(`let ${regs.map((r) => `r${r} = x[${r}]`).join(', ')};`);
-    lines.push(`let c = 0, pc = ${this.plans[0]!.pc};`);
-    lines.push('for (;;) {', 'switch (pc) {');
-    for (const plan of this.plans) this.block(plan);
-    lines.push(`default: ${this.leave('pc', 0, EXIT_NONE)}`, '}', '}');
+    lines.push('let c = 0, b = 0, pc = 0, n = 0;');
+    lines.push('run: for (;;) {', 'switch (b) {');
+    this.plans.forEach((plan, i) => this.block(plan, i));
+    // A computed target (jalr): inside the region, or back to the dispatcher.
+    const cases = this.plans.map((p, i) => `case ${p.pc}: b = ${i}; continue;`).join(' ');
+    lines.push(`default: switch (pc) { ${cases} } ${this.leave('pc', 0, EXIT_NONE)}`, '}', '}');
+    // One way out: registers written back in one place, whichever exit was taken.
+    lines.push(this.writeBack(), 'return n;');
     return lines.join('\n');
   }
 
@@ -239,10 +269,10 @@ class Generator {
     return [...words].sort((a, b) => a - b).map((i) => `w[${i}] !== ${w[i]!}`).join(' || ');
   }
 
-  private block(plan: BlockPlan): void {
+  private block(plan: BlockPlan, i: number): void {
     const L = this.out;
     const n = plan.insns.length;
-    L.push(`case ${plan.pc}: {`);
+    L.push(`case ${i}: {`);
     // Only whole blocks run: stop at this one when it does not fit in the budget.
     L.push(`if (c + ${n} > budget) ${this.leave(String(plan.pc), 0, EXIT_NONE)}`);
     plan.insns.forEach((d, k) => this.instruction(d, k, n));
@@ -256,7 +286,8 @@ class Generator {
 
   /** Continue at a static pc: inside the region by the switch, else back to the dispatcher. */
   private goTo(target: number): string {
-    return this.starts.has(target) ? `{ pc = ${target}; continue; }` : this.leave(String(target), 0, EXIT_NONE);
+    const i = this.index.get(target);
+    return i !== undefined ? `{ b = ${i}; continue; }` : this.leave(String(target), 0, EXIT_NONE);
   }
 
   private noteRegisters(insn: number): void {
@@ -289,12 +320,12 @@ class Generator {
 
   /** Leave before instruction number k (at pc), for the interpreter to run it. */
   private bail(pc: number, k: number, reason: number): string {
-    return `{ ${this.writeBack()} s.pc = ${pc | 0}; s.exit = ${EXIT_FALLBACK}; s.reason = ${reason}; return c + ${k}; }`;
+    return `{ s.pc = ${pc | 0}; s.exit = ${EXIT_FALLBACK}; s.reason = ${reason}; n = c + ${k}; break run; }`;
   }
 
   /** Leave after instruction number k, going on at pc, with an exit code. */
   private leave(pc: string, steps: number, exit: number): string {
-    return `{ ${this.writeBack()} s.pc = ${pc}; ${exit !== EXIT_NONE ? `s.exit = ${exit}; ` : ''}return c + ${steps}; }`;
+    return `{ s.pc = ${pc}; ${exit !== EXIT_NONE ? `s.exit = ${exit}; ` : ''}n = c + ${steps}; break run; }`;
   }
 
   private instruction(d: Decoded, k: number, n: number): void {
@@ -324,7 +355,7 @@ class Generator {
         return;
       }
       case 0x67: { // the target is found by the switch (returns inside the page stay here)
-        L.push(`{ const t = ((${a} + ${insn >> 20}) & ~1) | 0; ${this.set(rd, String(next))} c += ${n}; pc = t; continue; }`);
+        L.push(`{ const t = ((${a} + ${insn >> 20}) & ~1) | 0; ${this.set(rd, String(next))} c += ${n}; pc = t; b = -1; continue; }`);
         return;
       }
       case 0x63: {

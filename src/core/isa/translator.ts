@@ -48,7 +48,9 @@ export interface TranslatorHost {
 export interface TranslatorStats {
   /** Block dispatches served from the cache. */
   hits: number;
-  /** Blocks compiled. */
+  /** Block dispatches that had to decode the block first (cache misses). */
+  plans: number;
+  /** Regions compiled (a hot block and the blocks it reaches in its page). */
   translations: number;
   /** Guest instructions compiled (over all translations). */
   translatedInstructions: number;
@@ -65,7 +67,7 @@ export interface TranslatorStats {
 
 function emptyStats(): TranslatorStats {
   return {
-    hits: 0, translations: 0, translatedInstructions: 0, translateMs: 0, compiledSteps: 0,
+    hits: 0, plans: 0, translations: 0, translatedInstructions: 0, translateMs: 0, compiledSteps: 0,
     interpretedSteps: 0, invalidations: 0, sourceChars: 0,
   };
 }
@@ -273,6 +275,7 @@ export class Translator implements BlockState {
   private plan(page: CodePage, pc: number, paged: boolean): Block {
     const plan = planBlock(pc, page.words);
     const block: Block = { pc, len: plan.insns.length, fn: null };
+    this.stats.plans++;
     page.add(block, pc & (PAGE - 1), plan.bytes, paged);
     this.wvpn = -1; // the page now counts as code: stores to it must be seen
     return block;
@@ -287,7 +290,8 @@ export class Translator implements BlockState {
     const started = this.now?.() ?? 0;
     const plan = planBlock(block.pc, page.words);
     if (plan.insns.length === 0) return;
-    const region = planRegion(plan, page.words);
+    // Only blocks that already ran: a path the engine never saw makes it deoptimize.
+    const region = planRegion(plan, page.words, (t) => page.heat[(t & (PAGE - 1)) >> 1]! >= HOT);
     for (const p of region) page.mark(p.pc & (PAGE - 1), p.bytes);
     const body = generate(region, { flavour: env ? 'ram' : 'paged', ram: env, verify: page.ramIndex < 0 });
     block.fn = compile(body, env, page.words);
