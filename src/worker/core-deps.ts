@@ -4,6 +4,12 @@ import { assemble } from '../core/asm/assembler.ts';
 import { DisassemblyState, disassemble } from '../core/asm/disassembler.ts';
 import type { EngineDeps } from './engine.ts';
 import { createSession } from '../core/runner.ts';
+import { translationAvailable } from '../core/isa/translator.ts';
+
+/** Said once when this page may not compile code, so guests run on the interpreter. */
+export const INTERPRETER_NOTICE = "This page's Content-Security-Policy forbids compiling code "
+  + "(script-src without 'unsafe-eval'), so guest code runs on the interpreter, several times "
+  + 'slower than the translator. Results are the same.';
 
 /** Where .text goes: bare-metal programs at RAM, Linux programs at the usual 0x10000. */
 const TEXT_BASE = { bare: 0x80000000, full: 0x80000000, pv: 0x80000000, linux: 0x10000 } as const;
@@ -25,6 +31,7 @@ export function coreDeps(host: Pick<EngineDeps, 'yieldToEvents' | 'now'>): Engin
       return words.map((w, i) => disassemble(w, (start + 4 * i) >>> 0, symbols, state));
     },
     modes: ['bare', 'full', 'pv', 'linux'],
+    cpuNotice: () => (translationAvailable() ? null : INTERPRETER_NOTICE),
     createSession: (image, mode, output) =>
       createSession(image, { mode, onConsole: output, consoleLimit: CONSOLE_LIMIT, exitLogSize: EXIT_LOG_SIZE }),
     ...host,

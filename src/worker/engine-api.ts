@@ -82,6 +82,11 @@ export interface EngineInfo {
   sharedStopFlag: boolean;
   /** Modes this build of the engine can run. */
   modes: RunMode[];
+  /**
+   * Why guest code runs on the interpreter instead of the translator (the page's
+   * Content-Security-Policy forbids compiling code), said once; null when translating.
+   */
+  cpuNotice: string | null;
 }
 
 /** Callbacks from engine to page. Through comlink they must be wrapped in proxy(). */

@@ -36,6 +36,8 @@ export interface EngineDeps {
   yieldToEvents(): Promise<void>;
   /** Wall-clock milliseconds, for sizing slices only (never reaches the guest). */
   now(): number;
+  /** Why the translator is off, if it is (EngineInfo.cpuNotice). */
+  cpuNotice?(): string | null;
 }
 
 const SLICE_MS = 8;
@@ -66,7 +68,7 @@ export class Engine implements EngineApi {
   }
 
   async info(): Promise<EngineInfo> {
-    return { sharedStopFlag: this.stopFlag !== null, modes: [...this.deps.modes] };
+    return { sharedStopFlag: this.stopFlag !== null, modes: [...this.deps.modes], cpuNotice: this.deps.cpuNotice?.() ?? null };
   }
 
   async attachStopFlag(flag: SharedArrayBuffer): Promise<void> {

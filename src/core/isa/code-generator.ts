@@ -1,24 +1,26 @@
-// The translator's back end: one guest basic block becomes the source text of one
-// JavaScript function, compiled once with `new Function` (the engine then compiles that to
-// machine code like any other hot function).
+// The translator's back end: a region of guest code — a hot basic block and the blocks
+// on its loops within the same page — becomes the source text of one JavaScript function,
+// compiled once with `new Function` (the engine then compiles that to machine code like
+// any other hot function).
 //
 // What the generated code keeps from the interpreter (cpu.ts), instruction for instruction:
 // the same int32 arithmetic, the same RAM fast path (typed arrays, the same bounds checks,
 // misaligned accesses through a DataView, one dirty byte per stored page), and the same
 // paged fast path (Memory.dataPage views). Everything else is left to the interpreter:
 // a block never contains SYSTEM, AMO or illegal instructions, and any access that misses
-// the fast path "bails": the block writes its registers back, sets s.pc to that
+// the fast path "bails": the function writes its registers back, sets s.pc to that
 // instruction and returns how many steps it retired, and the translator interprets the one
 // instruction. So translated code never traps and never observes time, which keeps it exact.
 //
-// Guest registers live in JavaScript locals for the whole block (read once at entry,
-// written back at every exit). A block whose last branch goes back to its own first
-// instruction becomes a `for` loop in its function, bounded by the step budget it is given.
+// Guest registers live in JavaScript locals for the whole region (read once at entry,
+// written back at the one exit). Blocks are the cases of a `switch` inside a loop; a jump
+// to another block of the region stays in the function, and each block runs only if all
+// of its steps fit in the budget the function was given.
 //
 // Calling convention: fn(s, x, budget) -> steps retired; s.pc = next pc (int32), s.exit =
 // EXIT_NONE (keep going), EXIT_FALLBACK (interpret the instruction at s.pc; s.reason says
 // what it is), EXIT_REVALIDATE (a store hit translated code: look the page up again) or
-// EXIT_STALE (a page without a write barrier changed under the block: retranslate).
+// EXIT_STALE (a page without a write barrier changed under the region: retranslate).
 
 import { RVC_EXPANSION } from './compressed.ts';
 import { mulh, mulhsu, mulhu } from './multiply.ts';

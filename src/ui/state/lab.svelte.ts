@@ -63,8 +63,9 @@ export class Lab {
     const client = await startEngine();
     await client.setListener({ output: (text) => this.frame.write(text) });
     this.sharedStopFlag = client.sharedStopFlag;
-    this.modes = (await client.api.info()).modes;
-    this.message = 'Ready';
+    const info = await client.api.info();
+    this.modes = info.modes;
+    this.message = info.cpuNotice ?? 'Ready';
     return client;
   }
 
