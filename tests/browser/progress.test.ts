@@ -16,6 +16,11 @@ afterAll(async () => {
 });
 
 const SPIN = '        .text\n_start:\n        addi a0, a0, 1\n        j _start\n';
+/**
+ * A loop the translator cannot compile whole (a CSR read each round is interpreted), so a
+ * comparison's 20 M instructions per mode take long enough to watch and cancel.
+ */
+const SLOW_SPIN = '        .text\n_start:\n        csrr a1, mscratch\n        addi a0, a0, 1\n        j _start\n';
 
 describe('progress and cancel', () => {
   it('shows a running program\'s progress and stops it with Pause', async () => {
@@ -33,7 +38,7 @@ describe('progress and cancel', () => {
 
   it('shows a comparison run\'s progress by mode and cancels it', async () => {
     const { page } = await openLab(browser, inject('baseUrl'));
-    await setSource(page, SPIN);
+    await setSource(page, SLOW_SPIN);
     await page.getByRole('tab', { name: 'Compare' }).click();
     await page.getByRole('button', { name: 'Compare bare / full / pv' }).click();
     await page.getByRole('progressbar', { name: 'Comparison progress' }).waitFor();
