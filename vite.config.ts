@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { serviceWorker } from './build/service-worker-plugin.ts';
+import { fileURLToPath } from 'node:url';
+import { lessonFilesGuard } from './scripts/lesson-files-guard.ts';
 
 // Cross-origin isolation lets the worker share memory with the page (SharedArrayBuffer).
 // The lab also works without it: static hosts that cannot send headers get message passing.
@@ -12,7 +14,7 @@ const isolationHeaders = {
 export default defineConfig({
   // A relative base lets the built site be served from any sub-path.
   base: './',
-  plugins: [svelte(), serviceWorker()],
+  plugins: [svelte(), serviceWorker(), lessonFilesGuard(fileURLToPath(new URL('./lessons', import.meta.url)))],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },

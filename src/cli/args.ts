@@ -53,11 +53,12 @@ export function parseArgs(verb: string, argv: string[], spec: FlagSpec): ParsedA
   return { flags, positional, lists, rest: [] };
 }
 
-/** A non-negative integer option (decimal, 0x hex, or 1e6 notation). */
-export function integerOption(verb: string, name: string, value: string): number {
+/** A non-negative integer option (decimal, 0x hex, or 1e6 notation), at most `max`. */
+export function integerOption(verb: string, name: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = /^0x[0-9a-f]+$/i.test(value) ? parseInt(value, 16) : Number(value.replace(/_/g, ''));
   if (!Number.isSafeInteger(n) || n < 0 || value.trim() === '') {
     throw new CliError(`${verb}: ${name} needs a non-negative integer, got '${value}'`, EXIT_USAGE);
   }
+  if (n > max) throw new CliError(`${verb}: ${name} must be at most ${max > 0xffff ? `0x${max.toString(16)}` : max}, got '${value}'`, EXIT_USAGE);
   return n;
 }

@@ -6,6 +6,9 @@ import { integerOption, parseArgs } from './args.ts';
 import { CliError, EXIT_USAGE, type CliIo } from './io.ts';
 import { assembleFile, readInputFile } from './load-program.ts';
 
+/** The highest word-aligned address: sections past it would wrap to 0. */
+const MAX_TEXT_BASE = 0xffff_fffc;
+
 export const ASM_HELP = `usage: trapdoor asm FILE.s [-o OUT.elf] [--text-base ADDR] [--march ISA]
 
 Assembles RISC-V (RV32IMA(C), Zicsr) source in GNU as syntax into an ELF32 executable.
@@ -27,7 +30,8 @@ export function asmCommand(argv: string[], io: CliIo): number {
   const [file, extra] = args.positional;
   if (!file || extra !== undefined) throw new CliError('asm: expected one source file (see trapdoor asm --help)', EXIT_USAGE);
   const base = args.flags.get('--text-base');
-  const textBase = typeof base === 'string' ? integerOption('asm', '--text-base', base) : undefined;
+  const textBase = typeof base === 'string' ? integerOption('asm', '--text-base', base, MAX_TEXT_BASE) : undefined;
+  if (textBase !== undefined && textBase % 4 !== 0) throw new CliError(`asm: --text-base must be a multiple of 4, got '${String(base)}'`, EXIT_USAGE);
   const out = (args.flags.get('--output') as string | undefined) ?? file.replace(/\.(s|S|asm)$/, '') + '.elf';
   const march = args.flags.get('--march');
   if (march !== undefined && (typeof march !== 'string' || !/^rv32[a-z][a-z0-9_]*$/.test(march))) {

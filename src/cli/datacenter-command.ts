@@ -2,7 +2,8 @@
 // (core/datacenter/dc-command.ts) on the demo data centre, run once per invocation;
 // `--json` prints the figures as one JSON object. `export` and `restore` use real files.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { BACKUP_FILE_CAP, readBounded } from './bounded-read.ts';
 import { DC_USAGE, DcSession } from '../core/datacenter/dc-command.ts';
 import { CliError, EXIT_USAGE, type CliIo } from './io.ts';
 
@@ -22,8 +23,9 @@ export function datacenterCommand(argv: string[], io: CliIo): number {
   const session = new DcSession({
     readFile: (path) => {
       try {
-        return new Uint8Array(readFileSync(path));
+        return readBounded(path, BACKUP_FILE_CAP, path);
       } catch (e) {
+        if (e instanceof CliError) throw e;
         throw new CliError(`dc: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
       }
     },

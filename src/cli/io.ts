@@ -2,7 +2,7 @@
 // Standard output carries only guest console bytes (and --json); everything else goes
 // to standard error.
 
-import { readFileSync } from 'node:fs';
+import { readBounded, STDIN_CAP } from './bounded-read.ts';
 
 export interface CliIo {
   stdout: { write(chunk: Uint8Array | string): unknown };
@@ -27,7 +27,7 @@ export function processIo(): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    readStdin: () => (process.stdin.isTTY ? new Uint8Array(0) : new Uint8Array(readFileSync(0))),
+    readStdin: () => (process.stdin.isTTY ? new Uint8Array(0) : readBounded(0, STDIN_CAP, 'standard input')),
   };
 }
 

@@ -2,8 +2,8 @@
 // `trapdoor lessons new SLUG [--dir DIR]`: write a template lesson that passes check.
 // `trapdoor lessons schema [--output FILE]`: write the front-matter JSON Schema.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from './args.ts';
 import { CliError, EXIT_USAGE, type CliIo } from './io.ts';
 import {
@@ -44,8 +44,13 @@ async function check(argv: string[], io: CliIo): Promise<number> {
   if (args.flags.has('--help')) { io.stdout.write(LESSONS_HELP); return 0; }
   const dir = (args.positional[0] ?? DEFAULT_DIR).replace(/\/+$/, '') || '.';
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`lessons check: no directory '${dir}'`);
-  const { files, strays } = readLessonTree(dir);
+  const { files, strays, refused } = readLessonTree(dir);
   const lines = await checkLessons(files, createMachineRunner());
+  for (const r of refused) {
+    const line = lines.find((l) => l.folder === r.folder);
+    const problem = { file: r.path, line: 1, field: '', message: r.message };
+    if (line) { line.ok = false; line.problems.push(problem); } else lines.push({ folder: r.folder, ok: false, problems: [problem] });
+  }
   for (const line of lines) io.stdout.write(formatLine(line));
   for (const stray of strays) io.stdout.write(`FAIL ${stray}\n${dir}/${stray}/${LESSON_FILE}:1: a lesson folder needs a ${LESSON_FILE}\n`);
   const failed = lines.filter((l) => !l.ok).length + strays.length;
@@ -61,25 +66,44 @@ export function formatLine(line: LessonCheckLine): string {
   return `ok   ${line.folder}${title} (${line.steps} step${line.steps === 1 ? '' : 's'}${figure})\n`;
 }
 
-/** Every file of every lesson folder, keyed "DIR/folder/path"; folders without lesson.md. */
-export function readLessonTree(dir: string): { files: Record<string, string>; strays: string[] } {
-  const files: Record<string, string> = {};
-  const strays: string[] = [];
-  for (const folder of readdirSync(dir).sort()) {
-    const path = join(dir, folder);
-    if (!statSync(path).isDirectory() || folder.startsWith('.')) continue;
-    if (!existsSync(join(path, LESSON_FILE))) { strays.push(folder); continue; }
-    readInto(path, `${dir}/${folder}`, files);
-  }
-  return { files, strays };
+/** A file of a lesson folder that is not read: it leads outside the folder. */
+export interface RefusedFile {
+  folder: string;
+  path: string;
+  message: string;
 }
 
-function readInto(path: string, key: string, files: Record<string, string>): void {
+/** Every file of every lesson folder, keyed "DIR/folder/path"; folders without lesson.md;
+ *  and files refused because they are links (or paths) leading outside their lesson folder. */
+export function readLessonTree(dir: string): { files: Record<string, string>; strays: string[]; refused: RefusedFile[] } {
+  const files: Record<string, string> = {};
+  const strays: string[] = [];
+  const refused: RefusedFile[] = [];
+  for (const folder of readdirSync(dir).sort()) {
+    const path = join(dir, folder);
+    if (!lstatSync(path).isDirectory() || folder.startsWith('.')) continue;
+    if (!existsSync(join(path, LESSON_FILE))) { strays.push(folder); continue; }
+    readInto(realpathSync(path), path, `${dir}/${folder}`, files, (p, message) => refused.push({ folder, path: p, message }));
+  }
+  return { files, strays, refused };
+}
+
+/** Reads the folder's files; a symbolic link is followed only if it stays inside `root`. */
+function readInto(root: string, path: string, key: string, files: Record<string, string>, refuse: (path: string, why: string) => void): void {
   for (const name of readdirSync(path).sort()) {
     const p = join(path, name);
-    const st = statSync(p);
-    if (st.isDirectory()) readInto(p, `${key}/${name}`, files);
-    else if (st.size <= MAX_FILE_BYTES) files[`${key}/${name}`] = readFileSync(p, 'utf8');
+    let real: string;
+    try {
+      real = realpathSync(p);
+    } catch {
+      refuse(`${key}/${name}`, 'a symbolic link to nothing');
+      continue;
+    }
+    const rel = relative(root, real);
+    if (rel.startsWith('..') || isAbsolute(rel)) { refuse(`${key}/${name}`, 'a symbolic link to a file outside the lesson folder is not read'); continue; }
+    const st = statSync(real);
+    if (st.isDirectory()) readInto(root, p, `${key}/${name}`, files, refuse);
+    else if (st.isFile() && st.size <= MAX_FILE_BYTES) files[`${key}/${name}`] = readFileSync(real, 'utf8');
   }
 }
 

@@ -6,6 +6,7 @@ import { assemble } from '../core/asm/assembler.ts';
 import { ElfError, readElf } from '../core/asm/elf-reader.ts';
 import type { ProgramImage } from '../core/asm/image.ts';
 import { formatDiagnostic, type Diagnostic } from '../core/diagnostic.ts';
+import { PROGRAM_FILE_CAP, readBounded } from './bounded-read.ts';
 import { CliError, EXIT_ERROR } from './io.ts';
 
 /** Text base for assembling Linux user programs, where GNU ld puts them. */
@@ -13,8 +14,9 @@ export const LINUX_TEXT_BASE = 0x10000;
 
 export function readInputFile(path: string): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(path));
+    return readBounded(path, PROGRAM_FILE_CAP, path);
   } catch (e) {
+    if (e instanceof CliError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file'
       : code === 'EISDIR' ? 'is a directory'

@@ -66,6 +66,8 @@ guests: 0 when all exit 0, else the first failing guest's status.
 `;
 
 const MODES: RunMode[] = ['bare', 'full', 'pv', 'linux'];
+/** A budget past this (days of host time) is a typo, not a plan. */
+const MAX_INSTRUCTIONS = 1e15;
 
 export function runCommand(argv: string[], io: CliIo): number {
   const args = parseArgs('run', argv, {
@@ -81,7 +83,7 @@ export function runCommand(argv: string[], io: CliIo): number {
   const mode = (args.flags.get('--mode') ?? shipped?.mode ?? 'bare') as RunMode;
   if (!MODES.includes(mode)) throw new CliError(`run: unknown mode '${mode}' (expected bare, full, pv or linux)`, EXIT_USAGE);
   const max = args.flags.get('--max-instructions');
-  const maxInstructions = typeof max === 'string' ? integerOption('run', '--max-instructions', max) : undefined;
+  const maxInstructions = typeof max === 'string' ? integerOption('run', '--max-instructions', max, MAX_INSTRUCTIONS) : undefined;
   const json = args.flags.has('--json');
   const ramSize = ramOption(args.flags.get('--ram'), mode);
   const pmpEntries = pmpOption(args.flags.get('--pmp'), mode);
@@ -199,14 +201,14 @@ function pmpOption(value: string | true | undefined, mode: RunMode): number | un
 
 function pcpusOption(value: string | true | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
-  const n = integerOption('run', '--pcpus', value);
+  const n = integerOption('run', '--pcpus', value, 4);
   if (n < 1 || n > 4) throw new CliError(`run: --pcpus must be 1 to 4, got ${n}`, EXIT_USAGE);
   return n;
 }
 
 function sliceOption(value: string | true | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
-  const n = integerOption('run', '--slice', value);
+  const n = integerOption('run', '--slice', value, 1e9);
   if (n < 1000) throw new CliError(`run: --slice must be at least 1000 cycles, got ${n}`, EXIT_USAGE);
   return n;
 }

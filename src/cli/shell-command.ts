@@ -2,10 +2,10 @@
 // commands from FILE or standard input and prints what the terminal would show: each line
 // after its prompt, then its output.
 
-import { readFileSync } from 'node:fs';
 import { DEFAULT_SHELL_ENV, Session, standardCommands, type ShellPorts } from '../core/shell/index.ts';
 import { createKernelHost } from '../core/shell/kernel-host.ts';
 import { parseArgs } from './args.ts';
+import { readBounded, SCRIPT_FILE_CAP } from './bounded-read.ts';
 import { CliError, type CliIo } from './io.ts';
 import { hostDirectory } from './host-directory.ts';
 import { parseVolumeFlag, type VolumeSpec } from '../core/kernel/volume.ts';
@@ -99,8 +99,9 @@ function volumeSpecs(flags: string[]): VolumeSpec[] {
 function readScript(file: string | true | undefined, io: CliIo): string {
   if (typeof file !== 'string') return new TextDecoder().decode(io.readStdin());
   try {
-    return readFileSync(file, 'utf8');
+    return new TextDecoder().decode(readBounded(file, SCRIPT_FILE_CAP, file));
   } catch (e) {
+    if (e instanceof CliError) throw e;
     throw new CliError(`shell: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 1);
   }
 }

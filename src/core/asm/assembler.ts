@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { DiagnosticSink } from './diagnostics-catalogue.ts';
 import { encode } from './encoder.ts';
 import { expandIncludes } from './include.ts';
-import { evaluate, type Value } from './expression.ts';
+import { evaluate, type Expr, type Value } from './expression.ts';
 import { SEG_R, SEG_W, SEG_X, type LineEntry, type ProgramImage, type Segment } from './image.ts';
 import { opSize, type MachineOp } from './instruction-forms.ts';
 import { Layout, LOCAL_SEP } from './layout.ts';
@@ -38,10 +38,16 @@ export interface AssembleResult {
 }
 
 export const BARE_METAL_TEXT_BASE = 0x80000000;
+/** Larger sources are refused before lexing: memory grows with the source (tokens, items). */
+export const MAX_SOURCE_CHARS = 4 * 1024 * 1024;
 
 export function assemble(source: string, options: AssembleOptions = {}): AssembleResult {
   const sink = new DiagnosticSink(options.file ?? 'input.s');
   let result: AssembleResult;
+  if (source.length > MAX_SOURCE_CHARS) {
+    sink.report('source-too-large', { line: 1, column: 1, endColumn: 2 }, { size: source.length, cap: MAX_SOURCE_CHARS });
+    return { diagnostics: sink.list };
+  }
   try {
     result = run(source, options.textBase ?? BARE_METAL_TEXT_BASE, options.rvc ?? false, sink, options.files ?? {});
   } catch (e) {
@@ -64,6 +70,9 @@ function run(source: string, textBase: number, rvc: boolean, sink: DiagnosticSin
   const layout = new Layout(sink, rvc);
   layout.run(expandIncludes(parse(tokenize(source, sink), sink), sink.file, files, sink));
   const placement = placeSections(layout.sections.values(), textBase >>> 0);
+  const past = [...placement.output].find(([, out]) => out.size > 0 && out.addr + out.size > 2 ** 32);
+  if (past) sink.report('address-overflow', { line: 1, column: 1, endColumn: 2 }, { name: past[0], end: `0x${(past[1].addr + past[1].size).toString(16)}` });
+  if (sink.errorCount > 0) return { diagnostics: sink.list };
   const symbols = finalSymbols(layout, placement);
   const lookup = withLinkerSymbols(symbols, placement);
   const resolver = new Resolver(lookup, sink);
@@ -76,30 +85,49 @@ function run(source: string, textBase: number, rvc: boolean, sink: DiagnosticSin
   return { diagnostics: sink.list, image, elf };
 }
 
-/** Every symbol's absolute value; assignments are evaluated now that addresses are final. */
+/** Every symbol's absolute value; assignments are evaluated now that addresses are final.
+ *  Iterative (an explicit stack, dependencies first), so a chain of 50,000 `.equ`s that
+ *  each name the next costs memory in proportion, never the host's call stack. */
 function finalSymbols(layout: Layout, placement: Placement): Map<string, bigint> {
   const out = new Map<string, bigint>();
+  const failed = new Set<string>();
   const linker = withLinkerSymbols(out, placement);
-  const busy = new Set<string>();
   const absolute = (v: Value): bigint => (v.section ? BigInt(placement.input.get(v.section)!) + v.v : v.v);
-  const resolve = (name: string): bigint | undefined => {
-    if (out.has(name)) return out.get(name);
-    const s = layout.symbols.get(name);
-    if (!s || busy.has(name)) return undefined;
-    let v: bigint | undefined;
-    if (s.value) v = absolute(s.value);
-    else if (s.expr) {
-      busy.add(name);
-      try {
-        v = evaluate(s.expr, (n) => { const r = resolve(n) ?? linker(n); return r === undefined ? undefined : { v: r }; }, { v: absolute(s.dot!) }).v;
-      } catch { v = undefined; }
-      busy.delete(name);
+  const lookup = (n: string): Value | undefined => { const r = out.get(n) ?? linker(n); return r === undefined ? undefined : { v: r }; };
+  const started = new Set<string>();
+  const done = (name: string) => out.has(name) || failed.has(name);
+  for (const root of layout.symbols.entries.keys()) {
+    const stack = [root];
+    while (stack.length > 0) {
+      const name = stack[stack.length - 1]!;
+      const s = layout.symbols.get(name);
+      if (done(name) || !s) { if (!s) failed.add(name); stack.pop(); continue; }
+      if (!started.has(name) && s.expr) {
+        // First visit: resolve what it names before it; a name already started is a cycle.
+        started.add(name);
+        stack.push(...symbolNames(s.expr).filter((n) => layout.symbols.get(n) && !done(n) && !started.has(n)));
+        continue;
+      }
+      stack.pop();
+      let v: bigint | undefined;
+      if (s.value) v = absolute(s.value);
+      else if (s.expr) {
+        try { v = evaluate(s.expr, lookup, { v: absolute(s.dot!) }).v; } catch { v = undefined; }
+      }
+      if (v === undefined) failed.add(name); else out.set(name, BigInt.asIntN(64, v));
     }
-    if (v !== undefined) out.set(name, BigInt.asIntN(64, v));
-    return v;
-  };
-  for (const name of layout.symbols.entries.keys()) resolve(name);
+  }
   return out;
+}
+
+/** The symbols an expression names (its depth is bounded by the parser). */
+function symbolNames(e: Expr): string[] {
+  switch (e.k) {
+    case 'sym': return [e.name];
+    case 'un': return symbolNames(e.e);
+    case 'bin': return [...symbolNames(e.l), ...symbolNames(e.r)];
+    default: return [];
+  }
 }
 
 /**

@@ -36,6 +36,8 @@ export const ASM_DIAGNOSTICS = {
   'bad-alignment': 'alignment {value} out of range: {detail}',
   'division-by-zero': 'division by zero in expression',
   'bad-expression': 'cannot compute {detail}',
+  'source-too-large': 'the source is {size} characters; the assembler takes at most {cap}',
+  'address-overflow': "section '{name}' ends at {end}, past the top of the 32-bit address space (is the text base too high?)",
   'value-truncated': 'value {value} does not fit in {bits} bits; truncated',
   'bad-directive-operand': "'{name}' expects {expected}",
   'bad-option': "unknown .option '{text}'",

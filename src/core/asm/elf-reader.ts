@@ -33,14 +33,15 @@ export function readElf(bytes: Uint8Array): ProgramImage {
   if (machine !== EM_RISCV) throw new ElfError(`not a RISC-V ELF file (e_machine is ${machine}, RISC-V is ${EM_RISCV})`);
   if (type !== ET_EXEC && type !== ET_DYN) throw new ElfError(`not an executable ELF file (e_type is ${type}); link it first`);
   const { symbols, info, isaMarks } = readSymbols(bytes, view);
+  const rvc = usesRvc(bytes, view);
   const image: ProgramImage = {
-    entry: view.getUint32(24, true),
+    entry: checkEntry(view.getUint32(24, true), rvc),
     segments: readSegments(bytes, view),
     symbols,
     lines: [],
     symbolInfo: info,
   };
-  if (usesRvc(bytes, view)) image.rvc = true;
+  if (rvc) image.rvc = true;
   if (isaMarks.length) image.isaMarks = isaMarks;
   return image;
 }
@@ -72,6 +73,17 @@ function latin1(bytes: Uint8Array, start: number, end: number): string {
   let s = '';
   for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
   return s;
+}
+
+/** The entry must be an instruction address: IALIGN is 32 bits, or 16 in an image that uses
+ *  the C extension (unprivileged spec 1.5). An odd entry is never one: bit 0 of pc is zero. */
+function checkEntry(entry: number, rvc: boolean): number {
+  const hex = `0x${entry.toString(16).padStart(8, '0')}`;
+  if (entry % 2 !== 0) throw new ElfError(`entry point ${hex} is odd: an instruction address has bit 0 clear`);
+  if (entry % 4 !== 0 && !rvc) {
+    throw new ElfError(`entry point ${hex} is not 4-byte aligned, and the file is not marked as using compressed instructions (EF_RISCV_RVC)`);
+  }
+  return entry;
 }
 
 function checkIdent(bytes: Uint8Array): void {

@@ -20,6 +20,8 @@ import { emitCodePadding, runDirective, type Layout as DirectiveContext } from '
 
 /** Separates a numeric local label from its instance number in generated symbol names. */
 export const LOCAL_SEP = '\u0002';
+/** Deferred symbols followed while laying out (each one a few host stack frames). */
+const MAX_CHAIN = 16;
 
 export interface LineRecord {
   /** Input section name. */
@@ -160,11 +162,14 @@ export class Layout implements ExpandContext, DirectiveContext {
   /** Evaluate with the symbols known so far; throws UndefinedSymbol/ExprError. */
   evaluateNow(e: Expr, dot: Value = this.here()): Value {
     const visiting = new Set<string>();
-    const lookup = (name: string): Value | undefined => {
+    const lookup = (name: string, at: SourceSpan): Value | undefined => {
       const s = this.symbols.get(name);
       if (!s) return undefined;
       if (s.value) return s.value;
       if (!s.expr || visiting.has(name)) return undefined;
+      // Deferred symbols are followed recursively here; a longer chain counts as not known
+      // yet and is left to the final evaluation, which is iterative (assembler.ts).
+      if (visiting.size >= MAX_CHAIN) throw new UndefinedSymbol(name, at);
       visiting.add(name);
       const v = evaluate(s.expr, lookup, s.dot ?? dot);
       visiting.delete(name);

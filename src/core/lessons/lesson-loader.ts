@@ -2,6 +2,7 @@
 // in the page (files bundled by the build) and in Node (the CLI reads a directory). A broken
 // lesson becomes an error entry naming its file and field; the others load regardless.
 
+import { isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Lesson, LessonFile, LessonStep, RunSpec } from './lesson.ts';
 import { splitFrontMatter } from './front-matter.ts';
 import { fieldPath, type LessonProblem } from './lesson-problem.ts';
@@ -11,6 +12,8 @@ import { validateFrontMatter } from './schema-validation.ts';
 import { lineOf, parseYaml, type ParsedYaml } from './yaml-locations.ts';
 
 export const LESSON_FILE = 'lesson.md';
+/** The most nodes one YAML alias may expand to (the yaml package's default, made explicit). */
+export const MAX_YAML_ALIASES = 100;
 
 export type LessonEntry =
   | { ok: true; folder: string; path: string; lesson: Lesson }
@@ -29,9 +32,19 @@ export type FileMap = Readonly<Record<string, string>> | ReadonlyMap<string, str
 export function loadLessons(input: FileMap): LessonCatalogue {
   const files = input instanceof Map ? input : new Map(Object.entries(input));
   const paths = [...files.keys()].filter((p) => basename(p) === LESSON_FILE).sort(byFolderOrder);
-  const entries = paths.map((path) => loadLesson(path, files));
+  const entries = paths.map((path) => loadGuarded(path, files));
   const checked = checkAcrossLessons(entries, files);
   return { entries: checked, lessons: checked.flatMap((e) => (e.ok ? [e.lesson] : [])) };
+}
+
+/** One lesson's failure, whatever it is, stays that lesson's: the others still load. */
+function loadGuarded(path: string, files: ReadonlyMap<string, string>): LessonEntry {
+  try {
+    return loadLesson(path, files);
+  } catch (e) {
+    const message = `could not be read: ${e instanceof Error ? e.message : String(e)}`;
+    return { ok: false, folder: basename(dirname(path)), path, problems: [{ file: path, line: 1, field: '', message }] };
+  }
 }
 
 /** Loads one lesson.md; `files` must hold the files it names, relative to its folder. */
@@ -49,7 +62,9 @@ export function loadLesson(path: string, files: ReadonlyMap<string, string>): Le
     file: path, line: parsed.lines.linePos(e.pos[0]).line + parsed.lineOffset - 1, field: '', message: `YAML: ${e.message.split('\n')[0]}`,
   }));
   if (yamlProblems.length > 0) return fail(yamlProblems);
-  const data: unknown = parsed.doc.toJS();
+  const built = buildYaml(parsed, path);
+  if (!built.ok) return fail([built.problem]);
+  const data = built.data;
   const title = typeof (data as { title?: unknown } | null)?.title === 'string' ? (data as { title: string }).title : undefined;
   const schemaProblems = validateFrontMatter(data, parsed, path);
   if (schemaProblems.length > 0) return fail(schemaProblems, title);
@@ -61,6 +76,36 @@ export function loadLesson(path: string, files: ReadonlyMap<string, string>): Le
   const lesson = buildLesson(raw, folder, order, lessonFiles, runs, split.value.body);
   lesson.source = { path, lines: stepLines(raw, parsed) };
   return { ok: true, folder, path, lesson };
+}
+
+/** The front matter as plain data. Aliases are expanded with the yaml package's bound
+ *  (maxAliasCount), so a "billion laughs" document is refused here, by file, line and field. */
+function buildYaml(parsed: ParsedYaml, file: string): { ok: true; data: unknown } | { ok: false; problem: LessonProblem } {
+  try {
+    return { ok: true, data: parsed.doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) };
+  } catch (e) {
+    const alias = firstAlias(parsed);
+    const message = `YAML: ${e instanceof Error ? e.message : String(e)} (aliases may expand to at most ${MAX_YAML_ALIASES} nodes each)`;
+    return { ok: false, problem: { file, line: alias ? lineOf(parsed, alias) : parsed.lineOffset, field: alias ? fieldPath(alias) : '', message } };
+  }
+}
+
+/** The field path of the first alias (`*name`) in the document, if any. */
+function firstAlias(parsed: ParsedYaml): (string | number)[] | undefined {
+  let found: (string | number)[] | undefined;
+  visit(parsed.doc, {
+    Alias(key, _node, ancestors) {
+      found = ancestors.flatMap((a, i): (string | number)[] => {
+        if (isPair(a) && isScalar(a.key)) return [String(a.key.value)];
+        const next = ancestors[i + 1];
+        if (isSeq(a) && next !== undefined) return [a.items.indexOf(next as never)];
+        return [];
+      });
+      if (typeof key === 'number') found.push(key);
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function at(parsed: ParsedYaml, file: string, path: (string | number)[], message: string): LessonProblem {

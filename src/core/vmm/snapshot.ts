@@ -13,7 +13,9 @@
 
 import { PAGE_SIZE } from '../isa/memory.ts';
 import type { ProgramImage } from '../asm/image.ts';
-import { Vm, type VmOptions, type VmState } from './vm.ts';
+import { checkStateHeader, StateVersionError } from '../isa/state-header.ts';
+import { Vm, VM_STATE_VERSION, type VmOptions, type VmState } from './vm.ts';
+import { vmStateProblem } from './vm-state-schema.ts';
 
 export const SNAPSHOT_VERSION = 1;
 const MAGIC = 0x4d564454; // "TDVM"
@@ -65,6 +67,7 @@ export function readSnapshot(bytes: Uint8Array): VmState {
   try {
     return decodePayload(payload);
   } catch (e) {
+    if (e instanceof StateVersionError) throw new SnapshotError(`the file is a Trapdoor snapshot but ${e.message}`);
     throw new SnapshotError(`snapshot corrupt: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
@@ -94,17 +97,31 @@ export function cloneFromSnapshot(bytes: Uint8Array, options: Omit<VmOptions, 'm
 
 function decodePayload(payload: Uint8Array): VmState {
   const dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  // Every length is checked against the bytes actually there before anything is allocated:
+  // a valid checksum says the file is intact, not that its lengths are honest.
+  if (payload.length < 8) throw new Error(`payload of ${payload.length} bytes is too short`);
   const jsonLength = dv.getUint32(0, true);
+  if (jsonLength > payload.length - 8) throw new Error(`state length ${jsonLength} exceeds the ${payload.length - 8} bytes there`);
   let json = '';
   for (let i = 0; i < jsonLength; i++) json += String.fromCharCode(payload[4 + i]);
   const state = JSON.parse(json) as VmState;
+  checkStateHeader(state, 'vm', VM_STATE_VERSION);
+  const problem = vmStateProblem(state);
+  if (problem !== null) throw new Error(problem);
+  if (state.ram.size !== state.ramSize) throw new Error(`ram.size ${state.ram.size} is not ramSize ${state.ramSize}`);
   let at = 4 + jsonLength;
   const count = dv.getUint32(at, true);
   at += 4;
+  if (count !== (payload.length - at) / (4 + PAGE_SIZE)) {
+    throw new Error(`${count} pages declared, but ${payload.length - at} bytes of page data follow`);
+  }
   const pages: Array<[number, Uint8Array]> = [];
+  const seen = new Set<number>();
   for (let i = 0; i < count; i++) {
-    if (at + 4 + PAGE_SIZE > payload.length) throw new Error('page data truncated');
-    pages.push([dv.getUint32(at, true), payload.slice(at + 4, at + 4 + PAGE_SIZE)]);
+    const index = dv.getUint32(at, true);
+    if (index >= state.ramSize / PAGE_SIZE || seen.has(index)) throw new Error(`page ${index} is outside the VM's RAM or saved twice`);
+    seen.add(index);
+    pages.push([index, payload.slice(at + 4, at + 4 + PAGE_SIZE)]);
     at += 4 + PAGE_SIZE;
   }
   state.ram.pages = pages;

@@ -55,3 +55,23 @@ describe('trapdoor lessons new', () => {
     }
   });
 });
+
+describe('a YAML "billion laughs" lesson', () => {
+  it('is reported by name and field, and the other lessons still load', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const bomb = lessonTemplate('01-laughs')['lesson.md']!.replace('---\n', `---\n${levels.join('\n')}\n`);
+    const cat = loadLessons({ ...tree('01-laughs', { ...lessonTemplate('01-laughs'), 'lesson.md': bomb }), ...tree('02-fine', lessonTemplate('02-fine')) });
+    expect(cat.lessons.map((l) => l.id)).toEqual(['fine']);
+    const broken = cat.entries[0]!;
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) {
+      expect(broken.problems.map(formatLessonProblem)).toEqual([
+        'lessons/01-laughs/lesson.md:3: b[0]: YAML: Excessive alias count indicates a resource exhaustion attack (aliases may expand to at most 100 nodes each)',
+      ]);
+    }
+  });
+});

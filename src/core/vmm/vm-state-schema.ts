@@ -1,0 +1,107 @@
+// What a saved VM may contain, as a JSON schema checked (ajv) before any of it reaches a
+// setState: every number finite and in its range, every field of its type, no field the
+// parts do not save — so a hand-edited or hostile snapshot with a valid checksum (a clock of
+// 1e308, a register that is a string, a `__proto__` key that Object.assign would turn into
+// a prototype) is refused with the path of the bad field and changes nothing.
+//
+// The CSR file and the clock save flat objects whose fields grow with the ISA; their schemas
+// are derived from a fresh part's getState(), so a field added there is checked here too
+// (as a 32-bit value, signed or not, or as a wide counter when listed in WIDE).
+
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { Clock } from '../isa/clock.ts';
+import { CsrFile } from '../isa/csr.ts';
+import { PAGE_SIZE } from '../isa/memory.ts';
+
+/** Counters and offsets that are 64-bit values held as doubles (may be negative offsets). */
+const WIDE = new Set(['instret', 'mcycleOffset', 'minstretOffset', 'cycles', 'idleCycles', 'chargedCycles', 'mtimeOffset']);
+const SAFE = 2 ** 53;
+/** The largest RAM a VM can address above 0x80000000. */
+export const MAX_VM_RAM = 0x8000_0000;
+/** Saved exit events, UART bytes: no part keeps more than this many. */
+const MAX_ITEMS = 1 << 16;
+
+const u32 = { type: 'integer', minimum: 0, maximum: 0xffff_ffff } as const;
+const xlen = { type: 'integer', minimum: -(2 ** 31), maximum: 0xffff_ffff } as const;
+const wide = { type: 'integer', minimum: -SAFE, maximum: SAFE } as const;
+const count = { type: 'integer', minimum: 0, maximum: SAFE } as const;
+const byte = { type: 'integer', minimum: 0, maximum: 255 } as const;
+const bool = { type: 'boolean' } as const;
+/** Names a prototype could be reached through: never a key of a saved record. */
+export const UNSAFE_KEYS = ['__proto__', 'constructor', 'prototype'];
+const safeKey = { not: { enum: UNSAFE_KEYS } } as const;
+
+function header(kind: string) {
+  return { kind: { const: kind }, version: { type: 'integer' } };
+}
+
+function object(properties: Record<string, unknown>) {
+  return { type: 'object', properties, required: Object.keys(properties), additionalProperties: false };
+}
+
+/** The schema of a flat numeric state, from the field names and shapes of a sample. */
+function flatSchema(sample: object) {
+  const properties: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(sample)) {
+    const number = WIDE.has(key) ? wide : xlen;
+    properties[key] = Array.isArray(value) ? { type: 'array', items: number, minItems: value.length, maxItems: value.length } : number;
+  }
+  return object(properties);
+}
+
+function record(values: unknown) {
+  return { type: 'object', propertyNames: safeKey, additionalProperties: values, maxProperties: 4096 };
+}
+
+function vmStateSchema() {
+  const clock = new Clock();
+  const csr = flatSchema(new CsrFile(clock).getState());
+  const exitEvent = object({
+    seq: count, cause: { type: 'string', maxLength: 200 }, cycle: count, pc: u32, insn: u32,
+    action: { type: 'string', maxLength: 4096 }, cost: count,
+  });
+  return object({
+    ...header('vm'),
+    mode: { enum: ['full', 'pv'] },
+    ramSize: { type: 'integer', minimum: PAGE_SIZE, maximum: MAX_VM_RAM, multipleOf: PAGE_SIZE },
+    vcpu: object({
+      cpu: object({
+        ...header('cpu'), x: { type: 'array', items: xlen, minItems: 32, maxItems: 32 }, pc: xlen,
+        priv: { enum: [0, 1, 3] }, waiting: bool, reservation: xlen,
+        csr, clock: flatSchema(clock.getState()),
+      }),
+      vcsr: csr, vpriv: { enum: [0, 1, 3] }, waiting: bool,
+    }),
+    ram: object({ ...header('ram'), size: count, pages: { type: 'array', maxItems: 0 } }),
+    uart: object({
+      ...header('uart'), rx: { type: 'array', items: byte, maxItems: MAX_ITEMS },
+      ier: byte, lcr: byte, mcr: byte, scr: byte, dll: byte, dlm: byte, thrInterrupt: bool,
+    }),
+    exits: object({
+      ...header('exit-log'), total: count, byCause: record(count), costByCause: record({ type: 'number', minimum: 0, maximum: SAFE }),
+      events: { type: 'array', items: exitEvent, maxItems: MAX_ITEMS },
+    }),
+    console: { type: 'string' }, consoleDropped: count,
+    halted: { anyOf: [{ type: 'null' }, xlen] }, failure: { anyOf: [{ type: 'null' }, { type: 'string', maxLength: 4096 }] },
+    sharedPage: xlen,
+  });
+}
+
+let compiled: ValidateFunction | undefined;
+
+/** Null when `state` (the JSON part of a snapshot, pages not yet attached) is a valid VM
+ *  state; otherwise the first problem, as "field.path: what is wrong". */
+export function vmStateProblem(state: unknown): string | null {
+  // Compiled once, on first use: the schema is ours, never a file's.
+  compiled ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(vmStateSchema());
+  if (compiled(state)) return null;
+  return describe(compiled.errors?.[0]);
+}
+
+export function describe(e: ErrorObject | undefined): string {
+  if (!e) return 'invalid';
+  const where = e.instancePath.split('/').slice(1).join('.') || 'state';
+  if (e.propertyName !== undefined) return `${where}: the key '${e.propertyName}' is not allowed`;
+  const extra = e.keyword === 'additionalProperties' ? ` '${String((e.params as { additionalProperty: string }).additionalProperty)}'` : '';
+  return `${where}: ${e.message ?? e.keyword}${extra}`;
+}
