@@ -27,9 +27,12 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
-          // Tests bound their work (instruction budgets, numRuns), never the time: the timeout
-          // only catches a hang, so a loaded shared machine must not fail a correct test.
-          testTimeout: 60_000,
+          // No test may depend on the host's speed: each bounds its work (instruction
+          // budgets, fast-check numRuns), and the timeout is only there to end a hang. On a
+          // shared machine with CPU-bound neighbours a few seconds of work can take ten
+          // times as long, so the default 5 s would fail tests that are right.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

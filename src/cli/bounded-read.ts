@@ -4,7 +4,7 @@
 // and pipes report 0): bytes are read in chunks and counted.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import { CliError, EXIT_ERROR } from './io.ts';
+import { CliError, EXIT_ERROR } from './cli-error.ts';
 
 const MiB = 1024 * 1024;
 /** Program files: an ELF executable or assembly source (the assembler has its own cap). */
@@ -14,8 +14,6 @@ export const BACKUP_FILE_CAP = 160 * MiB;
 /** Shell scripts and standard input given to a program. */
 export const SCRIPT_FILE_CAP = 4 * MiB;
 export const STDIN_CAP = 64 * MiB;
-
-export class InputTooLarge extends Error {}
 
 /** Reads `file` (a path, or 0 for standard input) up to `cap` bytes; a longer input throws
  *  a CliError "WHAT is larger than the N MiB cap"; other failures pass through. */

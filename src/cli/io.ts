@@ -31,17 +31,5 @@ export function processIo(): CliIo {
   };
 }
 
-/** A failure to report as one line on stderr with this exit status (no stack trace). */
-export class CliError extends Error {
-  constructor(message: string, readonly status = 1) {
-    super(message);
-  }
-}
-
-/** Exit statuses of trapdoor itself (a program's own status passes through unchanged). */
-export const EXIT_ERROR = 1;
-export const EXIT_USAGE = 2;
-/** Stopped by --max-instructions (as timeout(1) does). */
-export const EXIT_BUDGET = 124;
-/** The machine faulted, waited forever, or the mode is not available. */
-export const EXIT_FAULT = 125;
+// CliError and the exit statuses live in cli-error.ts (the bounded reader needs them too).
+export { CliError, EXIT_BUDGET, EXIT_ERROR, EXIT_FAULT, EXIT_USAGE } from './cli-error.ts';

@@ -71,8 +71,10 @@ function run(source: string, textBase: number, rvc: boolean, sink: DiagnosticSin
   layout.run(expandIncludes(parse(tokenize(source, sink), sink), sink.file, files, sink));
   const placement = placeSections(layout.sections.values(), textBase >>> 0);
   const past = [...placement.output].find(([, out]) => out.size > 0 && out.addr + out.size > 2 ** 32);
-  if (past) sink.report('address-overflow', { line: 1, column: 1, endColumn: 2 }, { name: past[0], end: `0x${(past[1].addr + past[1].size).toString(16)}` });
-  if (sink.errorCount > 0) return { diagnostics: sink.list };
+  if (past) {
+    sink.report('address-overflow', { line: 1, column: 1, endColumn: 2 }, { name: past[0], end: `0x${(past[1].addr + past[1].size).toString(16)}` });
+    return { diagnostics: sink.list };
+  }
   const symbols = finalSymbols(layout, placement);
   const lookup = withLinkerSymbols(symbols, placement);
   const resolver = new Resolver(lookup, sink);

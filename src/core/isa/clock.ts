@@ -20,6 +20,8 @@ export interface ClockState {
   mtimeOffset: number;
   mtimecmpLo: number;
   mtimecmpHi: number;
+  /** Optional in saved states from before it existed (read as 0). */
+  stolenCycles?: number;
 }
 
 export class Clock {
@@ -29,18 +31,31 @@ export class Clock {
   idleCycles = 0;
   /** Cycles added by charge() (hypervisor exits, system calls...). */
   chargedCycles = 0;
-  /** mtime = floor(cycles / CYCLES_PER_TICK) + mtimeOffset; a write to mtime moves the offset. */
+  /** mtime = floor((cycles - stolenCycles) / CYCLES_PER_TICK) + mtimeOffset; a write to
+   *  mtime moves the offset. */
   mtimeOffset = 0;
+  /**
+   * Cycles that passed for the host but not for the software reading this clock: a
+   * hypervisor's exits (vmm/vm.ts), which a hardware hypervisor hides from its guest by
+   * offsetting the guest's timer (H extension htimedelta, x86 TSC offsetting). Zero on
+   * the bare machine.
+   */
+  stolenCycles = 0;
   /** Reset to all ones, so no timer interrupt is pending until software sets one. */
   mtimecmpLo = 0xffffffff;
   mtimecmpHi = 0xffffffff;
 
   mtime(): number {
-    return Math.floor(this.cycles / CYCLES_PER_TICK) + this.mtimeOffset;
+    return Math.floor((this.cycles - this.stolenCycles) / CYCLES_PER_TICK) + this.mtimeOffset;
   }
 
   setMtime(value: number): void {
-    this.mtimeOffset = value - Math.floor(this.cycles / CYCLES_PER_TICK);
+    this.mtimeOffset = value - Math.floor((this.cycles - this.stolenCycles) / CYCLES_PER_TICK);
+  }
+
+  /** Host cycles that pass without the clock's reader seeing them (a VM exit's cost). */
+  steal(cycles: number): void {
+    this.stolenCycles += cycles;
   }
 
   mtimecmp(): number {
@@ -55,16 +70,17 @@ export class Clock {
   timerDeadline(): number {
     const cmp = this.mtimecmp();
     if (cmp >= NEVER) return Infinity;
-    return Math.max(this.cycles, (cmp - this.mtimeOffset) * CYCLES_PER_TICK);
+    return Math.max(this.cycles, (cmp - this.mtimeOffset) * CYCLES_PER_TICK + this.stolenCycles);
   }
 
   getState(): ClockState {
-    const { cycles, idleCycles, chargedCycles, mtimeOffset, mtimecmpLo, mtimecmpHi } = this;
-    return { cycles, idleCycles, chargedCycles, mtimeOffset, mtimecmpLo, mtimecmpHi };
+    const { cycles, idleCycles, chargedCycles, mtimeOffset, mtimecmpLo, mtimecmpHi, stolenCycles } = this;
+    return { cycles, idleCycles, chargedCycles, mtimeOffset, mtimecmpLo, mtimecmpHi, stolenCycles };
   }
 
   setState(s: ClockState): void {
-    Object.assign(this, s);
+    const { cycles, idleCycles, chargedCycles, mtimeOffset, mtimecmpLo, mtimecmpHi, stolenCycles = 0 } = s;
+    Object.assign(this, { cycles, idleCycles, chargedCycles, mtimeOffset, mtimecmpLo, mtimecmpHi, stolenCycles });
   }
 }
 

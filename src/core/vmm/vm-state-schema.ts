@@ -4,9 +4,9 @@
 // 1e308, a register that is a string, a `__proto__` key that Object.assign would turn into
 // a prototype) is refused with the path of the bad field and changes nothing.
 //
-// The CSR file and the clock save flat objects whose fields grow with the ISA; their schemas
-// are derived from a fresh part's getState(), so a field added there is checked here too
-// (as a 32-bit value, signed or not, or as a wide counter when listed in WIDE).
+// The CSR file and the clock save objects whose fields grow with the ISA; their schemas are
+// derived from a fresh part's getState(), so a field added there is checked here too (as a
+// 32-bit value, signed or not, a wide counter when listed in WIDE, a decimal string...).
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { Clock } from '../isa/clock.ts';
@@ -14,17 +14,21 @@ import { CsrFile } from '../isa/csr.ts';
 import { PAGE_SIZE } from '../isa/memory.ts';
 
 /** Counters and offsets that are 64-bit values held as doubles (may be negative offsets). */
-const WIDE = new Set(['instret', 'mcycleOffset', 'minstretOffset', 'cycles', 'idleCycles', 'chargedCycles', 'mtimeOffset']);
+const WIDE = new Set(['instret', 'mcycleOffset', 'minstretOffset', 'cycles', 'idleCycles', 'chargedCycles', 'mtimeOffset', 'stolenCycles']);
 const SAFE = 2 ** 53;
 /** The largest RAM a VM can address above 0x80000000. */
 export const MAX_VM_RAM = 0x8000_0000;
 /** Saved exit events, UART bytes: no part keeps more than this many. */
 const MAX_ITEMS = 1 << 16;
+/** CSR arrays (PMP entries and their registers). */
+const MAX_LIST = 64;
 
 const u32 = { type: 'integer', minimum: 0, maximum: 0xffff_ffff } as const;
 const xlen = { type: 'integer', minimum: -(2 ** 31), maximum: 0xffff_ffff } as const;
-const wide = { type: 'integer', minimum: -SAFE, maximum: SAFE } as const;
+/** Counters held as doubles: finite, within 2^53, not necessarily whole (time slices split cycles). */
+const wide = { type: 'number', minimum: -SAFE, maximum: SAFE } as const;
 const count = { type: 'integer', minimum: 0, maximum: SAFE } as const;
+const amount = { type: 'number', minimum: 0, maximum: SAFE } as const;
 const byte = { type: 'integer', minimum: 0, maximum: 255 } as const;
 const bool = { type: 'boolean' } as const;
 /** Names a prototype could be reached through: never a key of a saved record. */
@@ -35,18 +39,26 @@ function header(kind: string) {
   return { kind: { const: kind }, version: { type: 'integer' } };
 }
 
+/** Fields added after states were first saved: absent in older ones. */
+const OPTIONAL = new Set(['stolenCycles']);
+
 function object(properties: Record<string, unknown>) {
-  return { type: 'object', properties, required: Object.keys(properties), additionalProperties: false };
+  return { type: 'object', properties, required: Object.keys(properties).filter((k) => !OPTIONAL.has(k)), additionalProperties: false };
 }
 
-/** The schema of a flat numeric state, from the field names and shapes of a sample. */
-function flatSchema(sample: object) {
-  const properties: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(sample)) {
-    const number = WIDE.has(key) ? wide : xlen;
-    properties[key] = Array.isArray(value) ? { type: 'array', items: number, minItems: value.length, maxItems: value.length } : number;
+/** The schema of a saved part, from the field names and value types of a fresh one:
+ *  numbers are 32-bit values (or WIDE counters), strings are 64-bit decimal counters,
+ *  lists hold at most MAX_LIST such values, objects recurse. */
+function shapeSchema(sample: unknown, key = ''): unknown {
+  if (key === 'entries') return { type: 'integer', minimum: 0, maximum: MAX_LIST }; // PMP entries: sizes a table
+  if (typeof sample === 'number') return WIDE.has(key) ? wide : xlen;
+  if (typeof sample === 'string') return { type: 'string', pattern: '^-?[0-9]{1,20}$' };
+  if (typeof sample === 'boolean') return bool;
+  if (Array.isArray(sample)) return { type: 'array', items: shapeSchema(sample[0] ?? 0), maxItems: MAX_LIST };
+  if (typeof sample === 'object' && sample !== null) {
+    return object(Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, shapeSchema(v, k)])));
   }
-  return object(properties);
+  throw new Error(`no schema for a saved ${typeof sample}`);
 }
 
 function record(values: unknown) {
@@ -55,10 +67,10 @@ function record(values: unknown) {
 
 function vmStateSchema() {
   const clock = new Clock();
-  const csr = flatSchema(new CsrFile(clock).getState());
+  const csr = shapeSchema(new CsrFile(clock).getState());
   const exitEvent = object({
-    seq: count, cause: { type: 'string', maxLength: 200 }, cycle: count, pc: u32, insn: u32,
-    action: { type: 'string', maxLength: 4096 }, cost: count,
+    seq: count, cause: { type: 'string', maxLength: 200 }, cycle: amount, pc: u32, insn: u32,
+    action: { type: 'string', maxLength: 4096 }, cost: amount,
   });
   return object({
     ...header('vm'),
@@ -68,7 +80,7 @@ function vmStateSchema() {
       cpu: object({
         ...header('cpu'), x: { type: 'array', items: xlen, minItems: 32, maxItems: 32 }, pc: xlen,
         priv: { enum: [0, 1, 3] }, waiting: bool, reservation: xlen,
-        csr, clock: flatSchema(clock.getState()),
+        csr, clock: shapeSchema(clock.getState()),
       }),
       vcsr: csr, vpriv: { enum: [0, 1, 3] }, waiting: bool,
     }),
@@ -78,7 +90,7 @@ function vmStateSchema() {
       ier: byte, lcr: byte, mcr: byte, scr: byte, dll: byte, dlm: byte, thrInterrupt: bool,
     }),
     exits: object({
-      ...header('exit-log'), total: count, byCause: record(count), costByCause: record({ type: 'number', minimum: 0, maximum: SAFE }),
+      ...header('exit-log'), total: count, byCause: record(count), costByCause: record(amount),
       events: { type: 'array', items: exitEvent, maxItems: MAX_ITEMS },
     }),
     console: { type: 'string' }, consoleDropped: count,

@@ -242,6 +242,8 @@ export class Vm {
   exit(cause: string, pc: number, insn: number, action: string): void {
     const cost = exitCost(this.cost, cause);
     this.vcpu.cpu.charge(cost);
+    // Steal time: the exit costs the host, not the guest's view of time (docs/guest-time.md).
+    this.vcpu.cpu.clock.steal(Math.max(0, Math.round(cost)));
     this.exits.record(cause, this.vcpu.cpu.clock.cycles, pc, insn, action, cost);
   }
 

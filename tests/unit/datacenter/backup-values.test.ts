@@ -70,7 +70,7 @@ describe('a backup with a valid checksum and lying lengths', () => {
 describe('a backup with a valid checksum and nonsense values', () => {
   const cases: Array<[string, (s: Record<string, any>) => void, RegExp]> = [
     ['a clock of 1e308', (s) => { s.vcpu.cpu.clock.cycles = 1e308; }, /vcpu\.cpu\.clock\.cycles: must be <= 9007199254740992/],
-    ['a clock that is a string', (s) => { s.vcpu.cpu.clock.cycles = '12'; }, /vcpu\.cpu\.clock\.cycles: must be integer/],
+    ['a clock that is a string', (s) => { s.vcpu.cpu.clock.cycles = '12'; }, /vcpu\.cpu\.clock\.cycles: must be number/],
     ['a register that is a string', (s) => { s.vcpu.cpu.x[5] = 'x'; }, /vcpu\.cpu\.x\.5: must be integer/],
     ['31 registers', (s) => { s.vcpu.cpu.x.pop(); }, /vcpu\.cpu\.x: must NOT have fewer than 32 items/],
     ['a pc past 2^32', (s) => { s.vcpu.cpu.pc = 2 ** 32; }, /vcpu\.cpu\.pc: must be <=/],
