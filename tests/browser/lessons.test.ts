@@ -133,9 +133,13 @@ describe('lessons in the page', () => {
         styled: el.querySelectorAll('.md [style]').length,
         overlay: document.getElementById('overlay')?.getAttribute('style') ?? null,
         external: el.querySelector('a[href="https://example.org/"]')?.getAttribute('rel') ?? null,
+        // Remote images are not fetched (a tracking pixel); local ones still show.
+        remote: el.querySelectorAll('img[src*="tracker"], img[srcset*="tracker"]').length,
+        blocked: el.querySelectorAll('img[data-blocked-src]').length,
+        local: el.querySelectorAll('img[src^="data:image/"]').length,
       };
     });
-    expect(audit).toEqual({ scripts: 0, frames: 0, handlers: [], jsLinks: 0, styled: 0, overlay: null, external: 'noopener noreferrer' });
+    expect(audit).toEqual({ scripts: 0, frames: 0, handlers: [], jsLinks: 0, styled: 0, overlay: null, external: 'noopener noreferrer', remote: 0, blocked: 2, local: 1 });
     // Text with tags (titles, summaries) is shown as text, never as markup.
     expect(await pane.getByRole('heading', { level: 2 }).textContent()).toContain('<b onmouseover=');
     expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);

@@ -81,7 +81,7 @@ function checkEntry(entry: number, rvc: boolean): number {
   const hex = `0x${entry.toString(16).padStart(8, '0')}`;
   if (entry % 2 !== 0) throw new ElfError(`entry point ${hex} is odd: an instruction address has bit 0 clear`);
   if (entry % 4 !== 0 && !rvc) {
-    throw new ElfError(`entry point ${hex} is not 4-byte aligned, and the file is not marked as using compressed instructions (EF_RISCV_RVC)`);
+    throw new ElfError(`entry point ${hex} is not 4-byte aligned, and the file does not use compressed instructions (its ISA has no C)`);
   }
   return entry;
 }

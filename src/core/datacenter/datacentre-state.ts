@@ -10,6 +10,7 @@
 
 import type { ProgramImage } from '../asm/image.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
+import { plainDataProblem } from '../isa/state-data.ts';
 import { cloneFromSnapshot, readSnapshot } from '../vmm/snapshot.ts';
 import { loadAccount, saveAccount, type VmAccountState } from '../vmm/vm-account.ts';
 import { loadImage, saveImage, type ImageState } from './image-state.ts';
@@ -71,6 +72,8 @@ export interface DecodeContext {
 
 export function decodeDataCentre(value: unknown, ctx: DecodeContext): DecodedDataCentre {
   checkStateHeader(value, 'datacentre', DATACENTRE_STATE_VERSION);
+  const problem = plainDataProblem(value);
+  if (problem !== null) throw new Error(problem);
   const s = value as unknown as Record<string, unknown>;
   const now = isNumber(s.now, 'now');
   const bucketCycles = isInt(s.bucketCycles, 'bucketCycles', 1);

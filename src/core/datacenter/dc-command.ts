@@ -66,11 +66,24 @@ function parse(argv: string[]): Parsed {
   return { args, opts, json };
 }
 
+/** The longest stretch of virtual time one verb simulates: each ms is 100,000 cycles on
+ *  every busy host, real work for the machine running the lab. */
+export const MAX_RUN_MS = 1000;
+
+/** Every numeric option's range: a typo like 1e308 is refused, not printed as $∞. */
+const RANGES: Record<string, [min: number, max: number]> = {
+  ms: [0.001, MAX_RUN_MS], 'detect-ms': [0, MAX_RUN_MS], target: [0.01, 1],
+  'server-price': [0, 1e7], 'idle-watts': [0, 1e5], 'peak-watts': [0, 1e5], pue: [-Infinity, 10], // below 1: tco.ts says why 'kwh-price': [0, 100],
+  'admin-hours': [0, 8760], 'admin-rate': [0, 1e4], licence: [0, 1e7], years: [0.1, 100],
+};
+
 function number(p: Parsed, name: string, fallback?: number): number | undefined {
   const v = p.opts.get(name);
   if (v === undefined) return fallback;
   const n = Number(v.replace(/_/g, ''));
   if (!Number.isFinite(n) || v.trim() === '') throw new DcUsageError(`--${name} needs a number, got '${v}'`);
+  const [min, max] = RANGES[name] ?? [-Infinity, Infinity];
+  if (n < min || n > max) throw new DcUsageError(`--${name} must be ${min === -Infinity ? `at most ${max}` : `from ${min} to ${max}`}, got '${v}'`);
   return n;
 }
 
@@ -116,7 +129,7 @@ const VERBS: Record<string, Verb> = {
   run: (s, p) => {
     const [t] = need(p, 1, 'run MS');
     const cycles = Math.round(Number(t) * 100_000);
-    if (!(cycles > 0)) throw new DcUsageError(`run needs a positive number of milliseconds, got '${t}'`);
+    if (!(cycles > 0) || Number(t) > MAX_RUN_MS) throw new DcUsageError(`run needs a number of milliseconds from 0.01 to ${MAX_RUN_MS}, got '${t}'`);
     s.dc.runFor(cycles);
     return { text: `now ${ms(s.dc.now).toFixed(1)} ms\n`, json: { now: s.dc.now, nowMs: ms(s.dc.now) } };
   },

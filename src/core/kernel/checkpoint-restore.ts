@@ -4,6 +4,8 @@
 
 import { CPU_STATE_VERSION } from '../isa/cpu.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
+import { plainDataProblem } from '../isa/state-data.ts';
+import { cpuStateProblem } from '../vmm/vm-state-schema.ts';
 import { AddressSpace } from './address-space.ts';
 import { Cgroup } from './cgroup.ts';
 import { parseEventCounts } from './cgroup-events.ts';
@@ -83,9 +85,19 @@ function pick<T>(list: T[], id: unknown, what: string): T {
   return v;
 }
 
+function hartsProblem(s: KernelState): string | null {
+  const kernelCpu = cpuStateProblem(s.cpu);
+  if (kernelCpu !== null) return `cpu: ${kernelCpu}`;
+  if (!Array.isArray(s.processes)) return 'processes: expected a list';
+  return null;
+}
+
 /** Replaces the kernel's state with `state`, or throws (changing nothing). */
 export function restoreKernel(k: Kernel, state: unknown): void {
   checkStateHeader(state, 'kernel', KERNEL_STATE_VERSION);
+  // Plain data first (no __proto__ keys, no Infinity), and every hart against its schema.
+  const problem = plainDataProblem(state, { inMemory: true }) ?? hartsProblem(state as KernelState);
+  if (problem !== null) throw new KernelStateError(`corrupt kernel state: ${problem}`);
   const s = state as KernelState;
   const ctx = new RestoreContext(k);
   try {

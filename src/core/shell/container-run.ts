@@ -48,7 +48,7 @@ function parseRunOptions(args: string[]): RunOptions {
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     switch (flag) {
       case '--name': o.name = value(flag, inline); break;
-      case '-h': case '--hostname': o.hostname = value(flag, inline); break;
+      case '-h': case '--hostname': o.hostname = hostname(value(flag, inline)); break;
       case '-m': case '--memory': o.limits.memoryBytes = parseMemoryLimit(flag, value(flag, inline)); break;
       case '--cpus': o.limits.cpus = parsePositive(flag, value(flag, inline)); break;
       case '--pids-limit': o.limits.pidsLimit = Math.floor(parsePositive(flag, value(flag, inline))); break;
@@ -76,6 +76,15 @@ function parseVolume(spec: string): VolumeRequest {
   if (parts.length !== 2 || !parts[0] || !parts[1]) throw new UsageError(`invalid volume specification: '${spec}' (expected SRC:DST[:ro])`);
   if (!parts[1].startsWith('/')) throw new UsageError(`invalid volume specification: '${spec}': the destination must be an absolute path`);
   return { source: parts[0], target: parts[1], readOnly };
+}
+
+/** HOST_NAME_MAX is 64 in Linux (sethostname gives EINVAL past it); docker wants an RFC 1123 name. */
+const HOST_NAME_MAX = 64;
+
+function hostname(name: string): string {
+  if (name.length === 0 || name.length > HOST_NAME_MAX) throw new UsageError(`invalid hostname: it must be 1 to ${HOST_NAME_MAX} characters, got ${name.length}`);
+  if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(name)) throw new UsageError(`invalid hostname '${name}': letters, digits, '-' and '.' only`);
+  return name;
 }
 
 /** "64m" -> 67108864; docker's units b, k, m, g (powers of 1024). */

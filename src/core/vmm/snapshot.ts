@@ -16,6 +16,7 @@ import type { ProgramImage } from '../asm/image.ts';
 import { checkStateHeader, StateVersionError } from '../isa/state-header.ts';
 import { Vm, VM_STATE_VERSION, type VmOptions, type VmState } from './vm.ts';
 import { vmStateProblem } from './vm-state-schema.ts';
+import { plainDataProblem } from '../isa/state-data.ts';
 
 export const SNAPSHOT_VERSION = 1;
 const MAGIC = 0x4d564454; // "TDVM"
@@ -106,7 +107,7 @@ function decodePayload(payload: Uint8Array): VmState {
   for (let i = 0; i < jsonLength; i++) json += String.fromCharCode(payload[4 + i]);
   const state = JSON.parse(json) as VmState;
   checkStateHeader(state, 'vm', VM_STATE_VERSION);
-  const problem = vmStateProblem(state);
+  const problem = plainDataProblem(state) ?? vmStateProblem(state);
   if (problem !== null) throw new Error(problem);
   if (state.ram.size !== state.ramSize) throw new Error(`ram.size ${state.ram.size} is not ramSize ${state.ramSize}`);
   let at = 4 + jsonLength;

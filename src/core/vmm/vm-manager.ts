@@ -16,6 +16,7 @@ import type { PhysicalHostState } from './physical-host-state.ts';
 import { StateError, fail, isArray, isBool, isBytes, isNumber, isObject, isString, refused } from './state-check.ts';
 import { UtilizationSeries } from './utilization.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
+import { plainDataProblem } from '../isa/state-data.ts';
 import { DEFAULT_COST_MODEL } from './cost-model.ts';
 import { buildGuestImage, findGuestImage, GUEST_IMAGES } from './images/index.ts';
 import { costBreakdown } from './vm-session.ts';
@@ -254,7 +255,11 @@ export class VmManager implements HypervisorPort {
    */
   setState(state: VmManagerState): void {
     if (this.attached > 0) throw new StateError('hypervisor state refused: a terminal is attached to a VM console; detach it first');
-    const machines = refused('hypervisor state', () => this.decodeMachines(state));
+    const machines = refused('hypervisor state', () => {
+      const problem = plainDataProblem(state);
+      if (problem !== null) throw new StateError(problem);
+      return this.decodeMachines(state);
+    });
     refused('hypervisor state', () => this.host.setState(state.host, (name) => {
       const m = machines.get(name);
       if (!m || m.state !== 'running') fail('host.placements', `'${name}' is placed on the host but not saved as running`);

@@ -12,6 +12,8 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { Clock } from '../isa/clock.ts';
 import { CsrFile } from '../isa/csr.ts';
 import { PAGE_SIZE } from '../isa/memory.ts';
+import { UNSAFE_KEYS } from '../isa/state-data.ts';
+import { Vm } from './vm.ts';
 
 /** Counters and offsets that are 64-bit values held as doubles (may be negative offsets). */
 const WIDE = new Set(['instret', 'mcycleOffset', 'minstretOffset', 'cycles', 'idleCycles', 'chargedCycles', 'mtimeOffset', 'stolenCycles']);
@@ -31,9 +33,7 @@ const count = { type: 'integer', minimum: 0, maximum: SAFE } as const;
 const amount = { type: 'number', minimum: 0, maximum: SAFE } as const;
 const byte = { type: 'integer', minimum: 0, maximum: 255 } as const;
 const bool = { type: 'boolean' } as const;
-/** Names a prototype could be reached through: never a key of a saved record. */
-export const UNSAFE_KEYS = ['__proto__', 'constructor', 'prototype'];
-const safeKey = { not: { enum: UNSAFE_KEYS } } as const;
+const safeKey = { not: { enum: [...UNSAFE_KEYS] } } as const;
 
 function header(kind: string) {
   return { kind: { const: kind }, version: { type: 'integer' } };
@@ -49,39 +49,53 @@ function object(properties: Record<string, unknown>) {
 /** The schema of a saved part, from the field names and value types of a fresh one:
  *  numbers are 32-bit values (or WIDE counters), strings are 64-bit decimal counters,
  *  lists hold at most MAX_LIST such values, objects recurse. */
-function shapeSchema(sample: unknown, key = ''): unknown {
+function shapeSchema(sample: unknown, key = '', number: object = xlen, maxList = MAX_LIST): unknown {
   if (key === 'entries') return { type: 'integer', minimum: 0, maximum: MAX_LIST }; // PMP entries: sizes a table
-  if (typeof sample === 'number') return WIDE.has(key) ? wide : xlen;
-  if (typeof sample === 'string') return { type: 'string', pattern: '^-?[0-9]{1,20}$' };
+  if (key === 'kind' && typeof sample === 'string') return { const: sample };
+  if (typeof sample === 'number') return WIDE.has(key) ? wide : number;
+  if (typeof sample === 'string') return /^-?[0-9]+$/.test(sample) ? { type: 'string', pattern: '^-?[0-9]{1,20}$' } : { type: 'string', maxLength: 1 << 20 };
   if (typeof sample === 'boolean') return bool;
-  if (Array.isArray(sample)) return { type: 'array', items: shapeSchema(sample[0] ?? 0), maxItems: MAX_LIST };
-  if (typeof sample === 'object' && sample !== null) {
-    return object(Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, shapeSchema(v, k)])));
+  if (Array.isArray(sample)) {
+    // An empty list in the sample says nothing about its items: plain data (checked before).
+    return { type: 'array', ...(sample.length > 0 ? { items: shapeSchema(sample[0], '', number, maxList) } : {}), maxItems: maxList };
   }
-  throw new Error(`no schema for a saved ${typeof sample}`);
+  if (typeof sample === 'object' && sample !== null) {
+    return object(Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, shapeSchema(v, k, number, maxList)])));
+  }
+  return {}; // null in a fresh part (an absent disk): any plain data
 }
 
 function record(values: unknown) {
   return { type: 'object', propertyNames: safeKey, additionalProperties: values, maxProperties: 4096 };
 }
 
+/** A hart's saved state (isa/cpu.ts): the VM's vCPU and each kernel process save one. */
+function cpuStateSchema() {
+  const clock = new Clock();
+  return object({
+    ...header('cpu'), x: { type: 'array', items: xlen, minItems: 32, maxItems: 32 }, pc: xlen,
+    priv: { enum: [0, 1, 3] }, waiting: bool, reservation: xlen,
+    csr: shapeSchema(new CsrFile(clock).getState()), clock: shapeSchema(clock.getState()),
+  });
+}
+
+/** Parts a VM saves that this file does not spell out (devices added later: the PLIC,
+ *  virtio queues, a disk) are checked by the shape of a fresh VM's: same fields, same types,
+ *  numbers finite within 2^53, lists of at most MAX_ITEMS. */
 function vmStateSchema() {
   const clock = new Clock();
   const csr = shapeSchema(new CsrFile(clock).getState());
+  const fresh = new Vm({ mode: 'full', ramSize: 16 * PAGE_SIZE }).getState() as unknown as Record<string, unknown>;
   const exitEvent = object({
     seq: count, cause: { type: 'string', maxLength: 200 }, cycle: amount, pc: u32, insn: u32,
     action: { type: 'string', maxLength: 4096 }, cost: amount,
   });
-  return object({
+  const spelled: Record<string, unknown> = {
     ...header('vm'),
     mode: { enum: ['full', 'pv'] },
     ramSize: { type: 'integer', minimum: PAGE_SIZE, maximum: MAX_VM_RAM, multipleOf: PAGE_SIZE },
     vcpu: object({
-      cpu: object({
-        ...header('cpu'), x: { type: 'array', items: xlen, minItems: 32, maxItems: 32 }, pc: xlen,
-        priv: { enum: [0, 1, 3] }, waiting: bool, reservation: xlen,
-        csr, clock: shapeSchema(clock.getState()),
-      }),
+      cpu: cpuStateSchema(),
       vcsr: csr, vpriv: { enum: [0, 1, 3] }, waiting: bool,
     }),
     ram: object({ ...header('ram'), size: count, pages: { type: 'array', maxItems: 0 } }),
@@ -96,10 +110,19 @@ function vmStateSchema() {
     console: { type: 'string' }, consoleDropped: count,
     halted: { anyOf: [{ type: 'null' }, xlen] }, failure: { anyOf: [{ type: 'null' }, { type: 'string', maxLength: 4096 }] },
     sharedPage: xlen,
-  });
+  };
+  const properties = Object.fromEntries(Object.keys(fresh).map((k) => [k, spelled[k] ?? shapeSchema(fresh[k], k, wide, MAX_ITEMS)]));
+  return object({ ...spelled, ...properties });
 }
 
 let compiled: ValidateFunction | undefined;
+let compiledCpu: ValidateFunction | undefined;
+
+/** Null when `state` is a valid saved hart; otherwise the first problem. */
+export function cpuStateProblem(state: unknown): string | null {
+  compiledCpu ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(cpuStateSchema());
+  return compiledCpu(state) ? null : describe(compiledCpu.errors?.[0]);
+}
 
 /** Null when `state` (the JSON part of a snapshot, pages not yet attached) is a valid VM
  *  state; otherwise the first problem, as "field.path: what is wrong". */

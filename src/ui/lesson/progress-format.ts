@@ -36,9 +36,11 @@ export function parseProgress(text: string): ProgressData {
   if (data['version'] !== PROGRESS_VERSION) throw new ProgressFormatError(`unknown version ${JSON.stringify(data['version'])}`);
   const lessons = data['lessons'];
   if (!isRecord(lessons)) throw new ProgressFormatError('"lessons" is not an object');
-  const out: Record<string, LessonProgress> = {};
-  for (const [id, value] of Object.entries(lessons)) out[id] = parseLesson(id, value);
-  return { version: PROGRESS_VERSION, lessons: out };
+  const entries = Object.entries(lessons);
+  if (entries.length > MAX_LESSONS) throw new ProgressFormatError(`it holds ${entries.length} lessons, more than ${MAX_LESSONS}`);
+  // fromEntries defines keys, so a lesson id like "__proto__" cannot replace a prototype;
+  // such ids are refused anyway (no lesson has one).
+  return { version: PROGRESS_VERSION, lessons: Object.fromEntries(entries.map(([id, value]) => [safeKey(id, 'a lesson id'), parseLesson(id, value)])) };
 }
 
 function parseLesson(id: string, value: unknown): LessonProgress {
@@ -47,10 +49,20 @@ function parseLesson(id: string, value: unknown): LessonProgress {
   const passed = value['passed'];
   if (!Array.isArray(passed) || !passed.every((s) => typeof s === 'string')) throw bad('"passed" is not a list of step ids');
   const hints = value['hints'] ?? {};
-  if (!isRecord(hints) || !Object.values(hints).every((n) => Number.isInteger(n) && (n as number) >= 0)) throw bad('"hints" is not a map of counts');
+  if (!isRecord(hints) || !Object.values(hints).every((n) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 1000)) throw bad('"hints" is not a map of counts');
+  for (const key of [...Object.keys(hints), ...Object.keys(isRecord(value['backup']) ? value['backup'] : {})]) safeKey(key, `a key of lesson "${id}"`);
   const backup = value['backup'];
   if (backup !== undefined && !(isRecord(backup) && Object.values(backup).every((t) => typeof t === 'string'))) throw bad('"backup" is not a map of files');
   return { passed: [...new Set(passed as string[])], hints: hints as Record<string, number>, ...(backup ? { backup: backup as Record<string, string> } : {}) };
+}
+
+/** More lessons than any course has: a bigger record is not progress. */
+const MAX_LESSONS = 10_000;
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function safeKey(key: string, what: string): string {
+  if (UNSAFE_KEYS.has(key)) throw new ProgressFormatError(`${what} may not be "${key}"`);
+  return key;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

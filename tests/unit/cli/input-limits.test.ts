@@ -12,6 +12,8 @@ import { assemble } from '../../../src/core/asm/assembler.ts';
 import { readElf } from '../../../src/core/asm/elf-reader.ts';
 import { lessonTemplate } from '../../../src/core/lessons/index.ts';
 import { lessonFileRefusals } from '../../../scripts/lesson-files-guard.ts';
+import { DcSession } from '../../../src/core/datacenter/dc-command.ts';
+import { runScript, testbed } from '../shell/testbed.ts';
 import { captureIo } from './capture-io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trapdoor-limits-'));
@@ -22,11 +24,10 @@ async function cli(argv: string[]) {
   return { status, err: cap.stderr(), out: cap.stdout() };
 }
 
-function elfWithEntry(entry: number, flags = 0): Uint8Array {
-  const elf = assemble('_start: nop\n nop\n').elf!.slice();
-  const dv = new DataView(elf.buffer);
-  dv.setUint32(24, entry, true);
-  dv.setUint32(36, flags, true);
+/** A two-instruction program with its entry moved; `rvc`: assembled with the C extension. */
+function elfWithEntry(entry: number, rvc = false): Uint8Array {
+  const elf = assemble(`${rvc ? '.option rvc\n' : ''}_start: nop\n nop\n`).elf!.slice();
+  new DataView(elf.buffer).setUint32(24, entry, true);
   return elf;
 }
 
@@ -85,12 +86,12 @@ describe('numeric options are range-checked', () => {
 describe('ELF entry points', () => {
   it('an odd entry point is refused with a clear message', () => {
     expect(() => readElf(elfWithEntry(0x80000001))).toThrow('entry point 0x80000001 is odd');
-    expect(() => readElf(elfWithEntry(0x80000001, 1))).toThrow('is odd');
+    expect(() => readElf(elfWithEntry(0x80000001, true))).toThrow('is odd');
   });
 
-  it('a 2-aligned entry is refused unless the file is marked RVC', () => {
-    expect(() => readElf(elfWithEntry(0x80000002))).toThrow(/not 4-byte aligned.*EF_RISCV_RVC/);
-    expect(readElf(elfWithEntry(0x80000002, 1)).entry).toBe(0x80000002);
+  it('a 2-aligned entry is refused unless the image uses the C extension', () => {
+    expect(() => readElf(elfWithEntry(0x80000002))).toThrow(/not 4-byte aligned.*compressed instructions/);
+    expect(readElf(elfWithEntry(0x80000002, true)).entry).toBe(0x80000002);
   });
 
   it('trapdoor run refuses it in one line', async () => {
@@ -128,5 +129,33 @@ describe('lesson files that lead outside their folder', () => {
   it("the build's guard names the link, so it is never bundled", () => {
     const root = lessonsWithLink();
     expect(lessonFileRefusals(root)).toEqual([expect.stringMatching(/^02-linked\/notes.txt: a symbolic link to a file outside its lesson folder/)]);
+  });
+});
+
+describe('data-centre and container options are bounded', () => {
+  it.each([
+    [['cost', '--years', '1e308'], '--years must be from 0.1 to 100'],
+    [['cost', '--kwh-price', '-1'], '--kwh-price must be from 0 to 100'],
+    [['run', '1e9'], 'run needs a number of milliseconds from 0.01 to 1000'],
+    [['consolidate', '--ms', '1e9'], '--ms must be from 0.001 to 1000'],
+    [['fail-host', 'host-1', '--detect-ms', '1e9'], '--detect-ms must be from 0 to 1000'],
+  ])('dc %j is refused: %s', (argv, message) => {
+    const r = new DcSession().run(argv);
+    expect(r.status).toBe(2);
+    expect(r.text).toContain(message);
+    expect(r.text).not.toMatch(/∞|NaN/);
+  });
+
+  it('dc cost with every input at its limit prints finite money', () => {
+    const r = new DcSession().run(['cost', '--years', '100', '--server-price', '1e7', '--kwh-price', '100', '--before', '50,50', '--after', '100']);
+    expect(r.status).toBe(0);
+    expect(r.text).not.toMatch(/∞|NaN/);
+  });
+
+  it('a container hostname longer than 64 characters is refused (HOST_NAME_MAX)', async () => {
+    const bed = testbed();
+    const { out } = await runScript(`container run --hostname ${'h'.repeat(300)} alpine hello\ncontainer run --hostname ${'h'.repeat(64)} alpine hello\n`, bed);
+    expect(out).toContain('invalid hostname: it must be 1 to 64 characters, got 300');
+    expect(out.match(/invalid hostname/g)).toHaveLength(1);
   });
 });

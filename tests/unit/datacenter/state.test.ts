@@ -56,7 +56,8 @@ function restored(state: DataCentreState): DataCentre {
 
 describe('data centre save and restore', () => {
   it('run k, save, restore, run m equals run k + m', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 3 }), (k, m) => {
+    // Bounded work (issue 16 item 23): at most 2 + 2 steps, three cases; never a time limit.
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 2 }), (k, m) => {
       const straight = scenario();
       straight.runFor(k * STEP);
       const saved = straight.getState();
@@ -66,7 +67,7 @@ describe('data centre save and restore', () => {
       copy.runFor(m * STEP);
       expect(figures(copy)).toEqual(figures(straight));
       expect(copy.getState()).toEqual(straight.getState());
-    }), { numRuns: 4 });
+    }), { numRuns: 3 });
   });
 
   it('keeps the scheduled-snapshot policy, paused VMs and a failed host across a restore', () => {
@@ -127,7 +128,7 @@ describe('a bad data centre state is refused and changes nothing', () => {
     ['a VM placed where its record does not say', (s) => { s.vms[0].host = 'host-3'; return s; }, /record says host host-3/],
     ['a host of another shape', (s) => { s.hosts[1].slice = 7; return s; }, /slice/],
     ['an unknown end of a VM', (s) => { s.hosts[0].placements[0].end = { kind: 'melted' } as never; return s; }, /unknown end 'melted'/],
-    ['a damaged utilization series', (s) => { s.hosts[0].utilization.busy[0] = Number.NaN; return s; }, /busy cycles/],
+    ['a damaged utilization series', (s) => { s.hosts[0].utilization.busy[0] = Number.NaN; return s; }, /hosts\[0\]\.utilization\.busy\[0\]: NaN is not a finite number/],
     ['a console that is not text', (s) => { (s.vms[0] as { console: unknown }).console = 5; return s; }, /console: expected a string/],
   ];
 

@@ -4,15 +4,18 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { emptyProgress, parseProgress, ProgressFormatError, type ProgressData } from '../../../src/ui/lesson/progress-format.ts';
 import { parseRoute, routeHash, type LessonRoute } from '../../../src/ui/lesson/lesson-route.ts';
+import { isLocalUrl } from '../../../src/ui/lesson/markdown-render.ts';
 import { learnerFiles, openLessonFiles, resetToStarter, workspaceName, type LessonWorkspace } from '../../../src/ui/lesson/lesson-workspace.ts';
 import type { Lesson } from '../../../src/core/lessons/index.ts';
 
+/** Keys a saved record may have: any text but the names of prototype slots (refused). */
+const key = (min = 0) => fc.string({ minLength: min }).filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k));
 const progressArb: fc.Arbitrary<ProgressData> = fc.record({
   version: fc.constant(1 as const),
-  lessons: fc.dictionary(fc.string({ minLength: 1 }), fc.record({
+  lessons: fc.dictionary(key(1), fc.record({
     passed: fc.uniqueArray(fc.string()),
-    hints: fc.dictionary(fc.string(), fc.nat(5)),
-    backup: fc.option(fc.dictionary(fc.string(), fc.string()), { nil: undefined }),
+    hints: fc.dictionary(key(), fc.nat(5)),
+    backup: fc.option(fc.dictionary(key(), fc.string()), { nil: undefined }),
   }, { requiredKeys: ['passed', 'hints'] })),
 });
 
@@ -111,5 +114,27 @@ describe('a lesson in the workspace', () => {
     expect(backup).toEqual({ 'main.s': 'mine' });
     expect(learnerFiles(ws, lesson)['main.s']).toBe('start');
     expect(ws.saves).toBeGreaterThan(0);
+  });
+});
+
+describe('which image URLs a lesson may load (no remote fetches, e.g. tracking pixels)', () => {
+  it.each(['pic.png', './img/a.png', '/lessons/01/a.png', 'data:image/gif;base64,R0lGOD', '#x'])('%s is local', (u) => {
+    expect(isLocalUrl(u)).toBe(true);
+  });
+  it.each(['https://tracker.example/p.gif', 'http://x/y', '//tracker.example/p.gif', '\\\\tracker.example\\p', '/\\tracker.example/p',
+    ' HTTPS://x', 'ht\ttps://x', 'data:text/html,<b>', 'javascript:alert(1)', 'file:///etc/passwd'])('%s is remote', (u) => {
+    expect(isLocalUrl(u)).toBe(false);
+  });
+});
+
+describe('saved progress with hostile keys', () => {
+  it.each([
+    '{"version":1,"lessons":{"__proto__":{"passed":["x"],"hints":{}}}}',
+    '{"version":1,"lessons":{"a":{"passed":[],"hints":{"__proto__":1}}}}',
+    '{"version":1,"lessons":{"a":{"passed":[],"hints":{},"backup":{"constructor":"x"}}}}',
+    '{"version":1,"lessons":{"a":{"passed":[],"hints":{"s":1e308}}}}',
+  ])('%s is refused, and no prototype changes', (text) => {
+    expect(() => parseProgress(text)).toThrow(ProgressFormatError);
+    expect(({} as Record<string, unknown>).passed).toBeUndefined();
   });
 });

@@ -40,7 +40,8 @@ function figures(b: ReturnType<typeof bench>) {
 
 describe('VmManager save and restore', () => {
   it('run k, save, restore, run m equals run k + m', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 3 }), (k, m) => {
+    // Bounded work (issue 16 item 23): at most 2 + 2 steps, three cases; never a time limit.
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 2 }), (k, m) => {
       const straight = scenario();
       straight.advance(k * STEP);
       const saved = straight.hv.getState();
@@ -52,7 +53,7 @@ describe('VmManager save and restore', () => {
       }
       expect(figures(copy)).toEqual(figures(straight));
       expect(copy.hv.getState()).toEqual(straight.hv.getState());
-    }), { numRuns: 4 });
+    }), { numRuns: 3 });
   });
 
   it('a restored VM finishes with the output of an uninterrupted run, and its tags still restore', () => {
