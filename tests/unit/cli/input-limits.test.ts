@@ -135,7 +135,7 @@ describe('lesson files that lead outside their folder', () => {
 describe('data-centre and container options are bounded', () => {
   it.each([
     [['cost', '--years', '1e308'], '--years must be from 0.1 to 100'],
-    [['cost', '--kwh-price', '-1'], '--kwh-price must be from 0 to 100'],
+    [['cost', '--admin-hours', '1e9'], '--admin-hours must be from 0 to 8760'],
     [['run', '1e9'], 'run needs a number of milliseconds from 0.01 to 1000'],
     [['consolidate', '--ms', '1e9'], '--ms must be from 0.001 to 1000'],
     [['fail-host', 'host-1', '--detect-ms', '1e9'], '--detect-ms must be from 0 to 1000'],
