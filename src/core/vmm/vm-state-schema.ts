@@ -10,9 +10,12 @@
 
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { Clock } from '../isa/clock.ts';
+import { Cpu } from '../isa/cpu.ts';
 import { CsrFile } from '../isa/csr.ts';
 import { PAGE_SIZE } from '../isa/memory.ts';
 import { UNSAFE_KEYS } from '../isa/state-data.ts';
+import { Ram } from '../machine/ram.ts';
+import { RamOnlyMemory } from '../machine/ram-only-memory.ts';
 import { Vm } from './vm.ts';
 
 /** Counters and offsets that are 64-bit values held as doubles (may be negative offsets). */
@@ -69,14 +72,23 @@ function record(values: unknown) {
   return { type: 'object', propertyNames: safeKey, additionalProperties: values, maxProperties: 4096 };
 }
 
-/** A hart's saved state (isa/cpu.ts): the VM's vCPU and each kernel process save one. */
+/** A hart's saved state (isa/cpu.ts): the VM's vCPU and each kernel process save one.
+ *  Fields not spelled here (the TLB, parts added with the ISA) take the shape of a fresh
+ *  hart's, so a field added to the CPU's state is checked without touching this file. */
 function cpuStateSchema() {
   const clock = new Clock();
-  return object({
+  const fresh = new Cpu(new RamOnlyMemory(new Ram(0x8000_0000, PAGE_SIZE))).getState() as unknown as Record<string, unknown>;
+  const spelled: Record<string, unknown> = {
     ...header('cpu'), x: { type: 'array', items: xlen, minItems: 32, maxItems: 32 }, pc: xlen,
     priv: { enum: [0, 1, 3] }, waiting: bool, reservation: xlen,
     csr: shapeSchema(new CsrFile(clock).getState()), clock: shapeSchema(clock.getState()),
-  });
+    tlb: object({
+      entries: { type: 'array', items: { type: 'array', items: [u32, wide, xlen], minItems: 3, maxItems: 3 }, maxItems: 256 },
+      megapages: bool,
+    }),
+  };
+  const properties = Object.fromEntries(Object.keys(fresh).map((k) => [k, spelled[k] ?? shapeSchema(fresh[k], k)]));
+  return object({ ...spelled, ...properties });
 }
 
 /** Parts a VM saves that this file does not spell out (devices added later: the PLIC,

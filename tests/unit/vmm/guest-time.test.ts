@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { runProgram } from '../../../src/core/runner.ts';
 import { DEFAULT_COST_MODEL, exitCost } from '../../../src/core/vmm/cost-model.ts';
-import { source as rrKernel } from '../../../src/core/vmm/images/rr-kernel.ts';
+import { findGuestImage, IMAGE_FILES } from '../../../src/core/vmm/images/index.ts';
 import { asm } from './asm.ts';
 
 /** M-mode: a timer every TICK mtime units; the handler reads mtime (an MMIO exit under the
@@ -92,7 +92,9 @@ describe('guest time under the hypervisor', () => {
   });
 
   it('an unmodified round-robin kernel with a 1,000-tick slice finishes under full and pv as on bare', () => {
-    const image = asm(rrKernel.replace(/\.equ SLICE, 20000/, '.equ SLICE, 1000'));
+    const rrKernel = findGuestImage('rr-kernel')!.source;
+    expect(rrKernel).toMatch(/\.equ SLICE, 20000/);
+    const image = asm(rrKernel.replace(/\.equ SLICE, 20000/, '.equ SLICE, 1000'), IMAGE_FILES);
     const bare = runProgram({ image, mode: 'bare', maxInstructions: 5_000_000 });
     expect(bare.end).toBe('exit');
     expect(bare.console).toContain('all tasks finished');
