@@ -39,6 +39,16 @@ export interface CostBreakdown {
   byCause: Record<string, number>;
 }
 
+/** What a run kept in memory: the guest's own pages and what the layer under it held for it. */
+export interface MemoryFootprint {
+  /** Guest RAM pages written at least once (bare, VM), or the process's peak memory.current
+   *  (linux), in bytes: untouched RAM costs address space, not memory. */
+  guestBytes: number;
+  /** The hypervisor's tables for this guest at their peak: shadow page tables (full, pv) or
+   *  the G-stage table (hw), in bytes; 0 bare and for a process. */
+  vmmTableBytes: number;
+}
+
 export interface RunResult {
   mode: RunMode;
   end: RunEnd;
@@ -57,6 +67,8 @@ export interface RunResult {
   pc: number;
   /** The most recent exits, bounded (oldest dropped first). */
   exitLog: ExitEvent[];
+  /** Memory the run used (bare, VM and process runs fill it). */
+  memory?: MemoryFootprint;
   /** linux: the signal that killed the process, when one did. */
   signal?: number;
   /** linux: kernel messages (unknown system calls, faults, OOM kills). */

@@ -15,6 +15,8 @@ export class Cgroup implements MemoryCharge {
   /** Bytes; Infinity means "max". */
   memoryMax = Infinity;
   memoryCurrent = 0;
+  /** memory.peak: the most memory.current has been (cgroup v2, Linux 5.19). */
+  memoryPeak = 0;
   pidsMax = Infinity;
   pidsCurrent = 0;
   /** cpu.max: quota cycles per period cycles; Infinity quota means "max". */
@@ -102,7 +104,10 @@ export class Cgroup implements MemoryCharge {
         return false;
       }
     }
-    for (let g: Cgroup | null = this; g; g = g.parent) g.memoryCurrent += bytes;
+    for (let g: Cgroup | null = this; g; g = g.parent) {
+      g.memoryCurrent += bytes;
+      if (g.memoryCurrent > g.memoryPeak) g.memoryPeak = g.memoryCurrent;
+    }
     return true;
   }
 

@@ -54,6 +54,7 @@ const FILES: Record<string, CgroupFile> = {
   'cpu.stat': { read: cpuStat },
   'memory.max': { read: (g) => `${limit(g.memoryMax)}\n`, write: (g, t) => { g.memoryMax = parseLimit(t); } },
   'memory.current': { read: (g) => `${g.memoryCurrent}\n` },
+  'memory.peak': { read: (g) => `${g.memoryPeak}\n` },
   'memory.events': { read: (g) => eventsText(g.events, 'memory') },
   'memory.events.local': { read: (g) => eventsText(g.eventsLocal, 'memory') },
   'pids.max': { read: (g) => `${limit(g.pidsMax)}\n`, write: (g, t) => { g.pidsMax = parseLimit(t); } },

@@ -180,6 +180,8 @@ function buildCgroups(ctx: RestoreContext, k: Kernel, root: CgroupState): void {
     if (!events || !eventsLocal) throw new KernelStateError(`corrupt kernel state: event counters of cgroup ${g.path()}`);
     const apply = (): void => {
       for (const f of CGROUP_FIELDS) g[f] = Number(st.limits[f]);
+      // Checkpoints from before memory.peak existed: the peak is at least what is in use.
+      if (st.limits.memoryPeak === undefined) g.memoryPeak = g.memoryCurrent;
       g.setEvents(events, eventsLocal);
       g.children.clear();
       for (const c of children) g.children.set(c.name, c);

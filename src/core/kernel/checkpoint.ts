@@ -150,7 +150,7 @@ export interface KernelState {
 export const CGROUP_FIELDS = [
   'memoryMax', 'memoryCurrent', 'pidsMax', 'pidsCurrent', 'cpuQuota', 'cpuPeriod', 'cpuWeight',
   'cpuUsage', 'cpuUsedInPeriod', 'periodStart', 'vruntime', 'tasksVruntime', 'floor',
-  'nrPeriods', 'nrThrottled', 'throttledCycles', 'throttledAt',
+  'nrPeriods', 'nrThrottled', 'throttledCycles', 'throttledAt', 'memoryPeak',
 ] as const;
 
 /** Numbers objects of one kind in the order they are first met; each is saved once. */

@@ -102,6 +102,8 @@ export class ProcessSession implements Session {
       cost: costOf(k.instructions, k.overheadByCause, clock.idleCycles),
       registers: Array.from(p.regs, (v) => v >>> 0), pc: p.pc >>> 0,
       exitLog: [...k.events],
+      // memory.peak of its cgroup: what the process (and any children) held at most.
+      memory: { guestBytes: p.cgroup.memoryPeak, vmmTableBytes: 0 },
       ...(killed ? { signal: p.killedBy } : {}),
       kernelLog: [...k.messages],
     };

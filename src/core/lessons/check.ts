@@ -83,7 +83,9 @@ export type ResultMetricName =
   | 'overheadCycles'
   | 'overheadPercent'
   | 'idleCycles'
-  | 'overheadByCause';
+  | 'overheadByCause'
+  | 'guestMemoryKiB'
+  | 'vmmTableKiB';
 
 /** Figures only some runs have: several guests on a host (hostCycles, utilization,
  *  vmSwitches; per guest cpuTime, finishedAt, slices), a snapshot (snapshotBytes,
@@ -107,6 +109,7 @@ export type MetricName = ResultMetricName | ScenarioMetricName;
 
 export const RESULT_METRICS: readonly ResultMetricName[] = [
   'exits', 'instructions', 'cycles', 'guestCycles', 'overheadCycles', 'overheadPercent', 'idleCycles', 'overheadByCause',
+  'guestMemoryKiB', 'vmmTableKiB',
 ];
 
 export const SCENARIO_METRICS: readonly ScenarioMetricName[] = [

@@ -109,6 +109,8 @@ function transcriptResult(host: KernelHost<Kickable>, transcript: string, status
       idleCycles: k.cpu.clock.idleCycles, overheadPercent: 0, byCause: { ...k.overheadByCause },
     },
     registers: new Array<number>(32).fill(0), pc: 0, exitLog: [...k.events],
+    // memory.peak of the root cgroup: every process the script started, containers included.
+    memory: { guestBytes: k.rootCgroup.memoryPeak, vmmTableBytes: 0 },
   };
   const busy = result.cost.guestCycles + result.cost.overheadCycles;
   result.cost.overheadPercent = busy === 0 ? 0 : (result.cost.overheadCycles / busy) * 100;

@@ -2,6 +2,8 @@
 // shipped as lessons/lesson.schema.json for editor completion (`trapdoor lessons schema`
 // regenerates that file; a unit test keeps the two equal).
 
+import { RESULT_METRICS, SCENARIO_METRICS } from './check.ts';
+
 const text = { type: 'string', minLength: 1 } as const;
 const message = { type: 'string', minLength: 1, description: 'What the student is told.' } as const;
 const bound = {
@@ -10,10 +12,7 @@ const bound = {
   equals: { type: 'number', description: 'Exactly this many.' },
 } as const;
 const metricName = {
-  enum: ['exits', 'instructions', 'cycles', 'guestCycles', 'overheadCycles',
-    'overheadPercent', 'idleCycles', 'overheadByCause',
-    'hostCycles', 'utilization', 'vmSwitches', 'cpuTime', 'finishedAt', 'slices',
-    'snapshotBytes', 'snapshotPages', 'containers', 'hostMemoryKiB', 'hostMemoryMiB', 'sharedMemoryKiB', 'shellNumber'],
+  enum: [...RESULT_METRICS, ...SCENARIO_METRICS],
 } as const;
 const vmRef = { type: 'string', minLength: 1, description: 'On a run of several guests: the guest (machine.vms name) this reads.' } as const;
 const base = {

@@ -67,6 +67,8 @@ function resultMetric(result: RunResult, metric: ResultMetricName, cause?: strin
     case 'overheadPercent': return result.cost.overheadPercent;
     case 'idleCycles': return result.cost.idleCycles;
     case 'overheadByCause': return sumByCause(result.cost.byCause, cause);
+    case 'guestMemoryKiB': return result.memory ? result.memory.guestBytes / 1024 : Number.NaN;
+    case 'vmmTableKiB': return result.memory ? result.memory.vmmTableBytes / 1024 : Number.NaN;
   }
 }
 
@@ -74,7 +76,8 @@ export function metricLabel(metric: MetricName, cause?: string): string {
   const names: Record<MetricName, string> = {
     exits: 'exits', instructions: 'instructions', cycles: 'cycles', guestCycles: 'guest cycles',
     overheadCycles: 'overhead cycles', overheadPercent: 'overhead %', idleCycles: 'idle cycles',
-    overheadByCause: 'overhead cycles', hostCycles: 'host cycles', utilization: '% host CPU utilization',
+    overheadByCause: 'overhead cycles',
+    guestMemoryKiB: 'KiB of guest memory', vmmTableKiB: 'KiB of hypervisor page tables', hostCycles: 'host cycles', utilization: '% host CPU utilization',
     vmSwitches: 'VM switches', cpuTime: 'cycles of host CPU', finishedAt: 'host cycles to finish',
     slices: 'time slices', snapshotBytes: 'snapshot bytes', snapshotPages: 'pages in the snapshot',
     containers: 'running containers', hostMemoryKiB: 'KiB of host memory used', hostMemoryMiB: 'MiB of host memory used',

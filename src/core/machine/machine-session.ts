@@ -2,6 +2,7 @@
 // ends through the power-off device or tohost.
 
 import type { ProgramImage } from '../asm/image.ts';
+import { PAGE_SIZE } from '../isa/memory.ts';
 import { ConsoleRecord, costOf, type RunResult } from '../run-result.ts';
 import type { Session, Stop } from '../session.ts';
 import { Machine } from './machine.ts';
@@ -136,6 +137,7 @@ export class MachineSession implements Session {
       exits: { total: 0, byCause: {} },
       cost: costOf(cpu.clock.cycles - cpu.clock.idleCycles, {}, cpu.clock.idleCycles),
       registers: Array.from(cpu.x, (v) => v >>> 0), pc: cpu.pc >>> 0, exitLog: [],
+      memory: { guestBytes: this.machine.ram.touchedCount() * PAGE_SIZE, vmmTableBytes: 0 },
     };
   }
 }

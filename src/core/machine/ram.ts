@@ -84,6 +84,14 @@ export class Ram implements RamWindow {
     for (let i = 0; i < dirty.length; i++) dirty[i] &= 2;
   }
 
+  /** How many pages were ever written since reset (touchedPages().length, without the list). */
+  touchedCount(): number {
+    this.foldDirty();
+    let n = 0;
+    for (let i = 0; i < this.touched.length; i++) n += this.touched[i]! & 1;
+    return n;
+  }
+
   /** Pages ever written since reset: what the guest really uses. */
   touchedPages(): number[] {
     this.foldDirty();

@@ -95,6 +95,8 @@ export class ShadowPageTables implements PageTableMemory {
   private ported = false;
   /** Times every shadow was dropped because the store was full. */
   flushes = 0;
+  /** The most shadow pages held at once since power-on (the VMM's memory for this guest). */
+  peakPageCount = 0;
 
   /**
    * @param guest the guest's physical memory, as the guest's own page-table walker sees it
@@ -251,7 +253,10 @@ export class ShadowPageTables implements PageTableMemory {
 
   /** Drops every shadow (the guest's memory was replaced: restore, reset); `powerOn` also forgets the port. */
   reset(powerOn = false): void {
-    if (powerOn) this.ported = false;
+    if (powerOn) {
+      this.ported = false;
+      this.peakPageCount = 0;
+    }
     this.pages.clear();
     this.freePages.length = 0;
     this.nextPpn = SHADOW_BASE_PPN;
@@ -383,6 +388,7 @@ export class ShadowPageTables implements PageTableMemory {
   private allocate(): number {
     const ppn = this.freePages.pop() ?? this.nextPpn++;
     this.pages.set(ppn, new Int32Array(1024));
+    if (this.pages.size > this.peakPageCount) this.peakPageCount = this.pages.size;
     return ppn;
   }
 

@@ -3,7 +3,8 @@
 // alone, a guest asleep in wfi has its clock skipped to its timer (nothing else could run).
 
 import type { ProgramImage } from '../asm/image.ts';
-import type { CostBreakdown, RunResult } from '../run-result.ts';
+import { PAGE_SIZE } from '../isa/memory.ts';
+import type { CostBreakdown, MemoryFootprint, RunResult } from '../run-result.ts';
 import type { Session, Stop } from '../session.ts';
 import { validateCostModel, type CostModel } from './cost-model.ts';
 import { Vm, type VmMode } from './vm.ts';
@@ -84,10 +85,16 @@ export function vmResult(vm: Vm, stop: Stop): RunResult {
     registers: Array.from(cpu.x, (r) => r >>> 0),
     pc: cpu.pc >>> 0,
     exitLog: vm.exits.recent(),
+    memory: vmMemory(vm),
   };
   if (stop.kind === 'fault') result.message = stop.message;
   if (stop.kind === 'wfi-idle') result.message = 'the guest sleeps in wfi with no interrupt that could wake it';
   return result;
+}
+
+/** The guest's touched RAM and the VMM's tables for it (shadows at their peak). */
+export function vmMemory(vm: Vm): MemoryFootprint {
+  return { guestBytes: vm.ram.touchedCount() * PAGE_SIZE, vmmTableBytes: (vm.shadow?.peakPageCount ?? 0) * PAGE_SIZE };
 }
 
 /** Guest cycles and the VMM's overhead (exits, emulation, hypercalls) on this VM's clock. */
