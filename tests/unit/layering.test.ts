@@ -72,13 +72,6 @@ function floorOf(file: string): number {
   return FLOORS.findIndex((names) => names.includes(first) || names.includes(`${first}.ts`));
 }
 
-/**
- * Cycles known and not yet broken, by the folder they stay inside: the kernel's modules
- * all take the whole Kernel (its system calls, scheduler, checkpoint and /proc), and the
- * shell, its executor and its builtins see each other whole. Any other cycle fails.
- */
-const KNOWN_CYCLE_FOLDERS = ['core/kernel', 'core/shell'];
-
 /** Core folders that run guests: the UI reaches them only through the worker. */
 const engine = ['isa', 'machine', 'vmm', 'kernel', 'runner.ts'];
 
@@ -130,8 +123,7 @@ describe('layering', () => {
     }
     const cycles = stronglyConnected(graph)
       .filter((c) => c.length > 1)
-      .map((c) => c.map((p) => relative(src, p)).sort())
-      .filter((c) => !KNOWN_CYCLE_FOLDERS.some((folder) => c.every((p) => p.startsWith(`${folder}/`))));
+      .map((c) => c.map((p) => relative(src, p)).sort());
     expect(cycles).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import type { Cgroup } from './cgroup.ts';
 import { eventsText } from './cgroup-events.ts';
 import { EINVAL, KernelError } from './errno.ts';
 import { Inode } from './fs/inode.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { PidNamespace } from './namespace.ts';
 
 const CG_INO = 0x60000000;
@@ -30,7 +30,7 @@ export function parseLimit(text: string): number {
 
 interface CgroupFile {
   /** `viewer`: the pid namespace of the view (pids are shown as it numbers them). */
-  read(g: Cgroup, k: Kernel, viewer: PidNamespace): string;
+  read(g: Cgroup, k: KernelServices, viewer: PidNamespace): string;
   write?(g: Cgroup, text: string): void;
 }
 
@@ -83,7 +83,7 @@ function cpuStat(g: Cgroup): string {
  * pids cgroup.procs shows (the host's when null).
  */
 export function cgroupfs(
-  k: Kernel, g: Cgroup, writable: boolean, parent: Inode | null = null, viewer: PidNamespace | null = null,
+  k: KernelServices, g: Cgroup, writable: boolean, parent: Inode | null = null, viewer: PidNamespace | null = null,
 ): Inode {
   const view = viewer ?? k.initNs.pid;
   const dir = new Inode(CG_INO + (hash(g.path()) & 0xffff) * 32, 'dir', 0o555);

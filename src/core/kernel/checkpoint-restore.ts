@@ -10,80 +10,22 @@ import { AddressSpace } from './address-space.ts';
 import { Cgroup } from './cgroup.ts';
 import { parseEventCounts } from './cgroup-events.ts';
 import { cgroupfs } from './cgroupfs.ts';
+import { wellKnownInodes } from './checkpoint.ts';
+import { RestoreContext, pick } from './checkpoint-context.ts';
 import {
-  CGROUP_FIELDS, KERNEL_STATE_VERSION, KernelStateError, wellKnownInodes,
-  type CgroupState, type ChannelRef, type FileState, type JobSave, type KernelState, type ProcessSave,
-} from './checkpoint.ts';
+  CGROUP_FIELDS, KERNEL_STATE_VERSION, KernelStateError,
+  type CgroupState, type FileState, type JobSave, type KernelState, type ProcessSave,
+} from './checkpoint-state.ts';
 import { ConsoleFile, InodeFile, LogFile, NullFile, type OpenFile, Pipe, PipeEnd, RandomFile, TeeFile, ZeroFile } from './file.ts';
 import { Frame, UNLIMITED_MEMORY } from './frame.ts';
 import { SIGRETURN_FRAME } from './exec.ts';
 import { ALL_SIGNALS, NSIG, SignalHandlers } from './signal.ts';
 import { Inode } from './fs/inode.ts';
 import { IMAGE_LAYERS_DIR } from './fs/mem-fs.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import { MountNamespace, PidNamespace, UserNamespace, UtsNamespace, type NamespaceSet } from './namespace.ts';
 import { Process } from './process.ts';
 import { procfs } from './procfs.ts';
-
-export class RestoreContext {
-  readonly inodes: Inode[] = [];
-  readonly frames: Frame[] = [];
-  readonly pipes: Pipe[] = [];
-  readonly files: OpenFile[] = [];
-  readonly pidNs: PidNamespace[] = [];
-  readonly nsSets: NamespaceSet[] = [];
-  readonly processes = new Map<number, Process>();
-  readonly cgroups = new Map<string, Cgroup>();
-  private readonly commits: (() => void)[] = [];
-
-  constructor(readonly k: Kernel) {}
-
-  /** A change to an object the kernel already has: applied only once everything checked out. */
-  later(fn: () => void): void {
-    this.commits.push(fn);
-  }
-
-  commit(): void {
-    for (const fn of this.commits) fn();
-  }
-
-  inode(id: unknown): Inode {
-    return pick(this.inodes, id, 'inode');
-  }
-
-  file(id: unknown): OpenFile {
-    return pick(this.files, id, 'open file');
-  }
-
-  process(id: unknown): Process {
-    const p = this.processes.get(id as number);
-    if (!p) throw new KernelStateError(`corrupt kernel state: no process ${String(id)}`);
-    return p;
-  }
-
-  cgroup(path: unknown): Cgroup {
-    const g = this.cgroups.get(path as string);
-    if (!g) throw new KernelStateError(`corrupt kernel state: no cgroup ${String(path)}`);
-    return g;
-  }
-
-  nsSet(id: unknown): NamespaceSet {
-    return pick(this.nsSets, id, 'namespace set');
-  }
-
-  channel(ref: ChannelRef): object {
-    if (ref.k === 'console') return this.k.console;
-    if (ref.k === 'pipe') return pick(this.pipes, ref.id, 'pipe');
-    if (ref.k === 'process') return this.process(ref.id);
-    throw new KernelStateError('corrupt kernel state: unknown channel');
-  }
-}
-
-function pick<T>(list: T[], id: unknown, what: string): T {
-  const v = typeof id === 'number' ? list[id] : undefined;
-  if (v === undefined) throw new KernelStateError(`corrupt kernel state: no ${what} ${String(id)}`);
-  return v;
-}
 
 function hartsProblem(s: KernelState): string | null {
   const kernelCpu = cpuStateProblem(s.cpu);
@@ -93,7 +35,7 @@ function hartsProblem(s: KernelState): string | null {
 }
 
 /** Replaces the kernel's state with `state`, or throws (changing nothing). */
-export function restoreKernel(k: Kernel, state: unknown): void {
+export function restoreKernel(k: KernelServices, state: unknown): void {
   checkStateHeader(state, 'kernel', KERNEL_STATE_VERSION);
   // Plain data first (no __proto__ keys, no Infinity), and every hart against its schema.
   const problem = plainDataProblem(state, { inMemory: true }) ?? hartsProblem(state as KernelState);
@@ -109,7 +51,7 @@ export function restoreKernel(k: Kernel, state: unknown): void {
   ctx.commit();
 }
 
-function build(ctx: RestoreContext, k: Kernel, s: KernelState): void {
+function build(ctx: RestoreContext, k: KernelServices, s: KernelState): void {
   checkStateHeader(s.cpu, 'cpu', CPU_STATE_VERSION);
   buildCgroups(ctx, k, s.cgroups);
   buildInodeShells(ctx, k, s);
@@ -167,7 +109,7 @@ function build(ctx: RestoreContext, k: Kernel, s: KernelState): void {
   });
 }
 
-function buildCgroups(ctx: RestoreContext, k: Kernel, root: CgroupState): void {
+function buildCgroups(ctx: RestoreContext, k: KernelServices, root: CgroupState): void {
   const walk = (g: Cgroup, st: CgroupState, existing: boolean): void => {
     ctx.cgroups.set(g.path(), g);
     const children = st.children.map((c) => {
@@ -192,7 +134,7 @@ function buildCgroups(ctx: RestoreContext, k: Kernel, root: CgroupState): void {
   walk(k.rootCgroup, root, true);
 }
 
-function buildInodeShells(ctx: RestoreContext, k: Kernel, s: KernelState): void {
+function buildInodeShells(ctx: RestoreContext, k: KernelServices, s: KernelState): void {
   const known = wellKnownInodes(k);
   const byId = new Map<number, Inode>();
   for (const [name, id] of Object.entries(s.wellKnown)) {
@@ -227,7 +169,7 @@ function lookupBelow(dir: Inode, path: string): Inode | undefined {
   return node;
 }
 
-function buildInodeContents(ctx: RestoreContext, k: Kernel, s: KernelState): void {
+function buildInodeContents(ctx: RestoreContext, k: KernelServices, s: KernelState): void {
   const known = new Set(Object.values(s.wellKnown));
   // Synthetic directories first (their factories need namespaces and cgroups).
   s.inodes.forEach((st, id) => {
@@ -274,7 +216,7 @@ function buildInodeContents(ctx: RestoreContext, k: Kernel, s: KernelState): voi
   });
 }
 
-function buildNamespaces(ctx: RestoreContext, k: Kernel, s: KernelState): void {
+function buildNamespaces(ctx: RestoreContext, k: KernelServices, s: KernelState): void {
   s.pidNamespaces.forEach((ns, i) => {
     if (i === 0) ctx.pidNs.push(k.initNs.pid);
     else ctx.pidNs.push(new PidNamespace(ns.parent === null ? null : pick(ctx.pidNs, ns.parent, 'pid namespace')));
@@ -299,7 +241,7 @@ function buildNamespaces(ctx: RestoreContext, k: Kernel, s: KernelState): void {
   });
 }
 
-function buildFiles(ctx: RestoreContext, k: Kernel, files: FileState[]): void {
+function buildFiles(ctx: RestoreContext, k: KernelServices, files: FileState[]): void {
   const wake = (c: object): void => k.wakeup(c);
   const make = (f: FileState): OpenFile | null => {
     switch (f.k) {

@@ -17,214 +17,20 @@
 // runtime's waits), exit listeners and the console's sink — they belong to the host.
 // Dynamic files (/proc/N/status...) held open are saved as a snapshot of their contents.
 
-import type { CpuState } from '../isa/cpu.ts';
-import type { ExitEvent } from '../run-result.ts';
-import type { AddressSpace, Region } from './address-space.ts';
+import type { AddressSpace } from './address-space.ts';
 import { Cgroup } from './cgroup.ts';
-import type { EventCounts } from './cgroup-events.ts';
-import type { RestoreContext } from './checkpoint-restore.ts';
-import type { KernelCosts } from './cost.ts';
+import { SaveContext } from './checkpoint-context.ts';
+import {
+  CGROUP_FIELDS, KERNEL_STATE_VERSION, KernelStateError,
+  type CgroupState, type FileState, type InodeState, type JobSave, type KernelState, type ProcessSave, type SpaceState,
+} from './checkpoint-state.ts';
 import { ConsoleFile, InodeFile, LogFile, NullFile, Pipe, PipeEnd, RandomFile, TeeFile, ZeroFile, type OpenFile } from './file.ts';
 import type { Frame } from './frame.ts';
 import type { Inode, InodeType } from './fs/inode.ts';
 import { IMAGE_LAYERS_DIR } from './fs/mem-fs.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { MountNamespace, NamespaceSet, PidNamespace, UserNamespace, UtsNamespace } from './namespace.ts';
-import { Process, type ProcessState, type SleepKind, type WaitReport } from './process.ts';
-import type { SigInfo } from './signal.ts';
-
-/**
- * 2: cgroups carry their event counters (events, eventsLocal) and cpu.stat's bandwidth figures.
- * 3: processes carry their signal state, process group and session (ProcessSave.job).
- */
-export const KERNEL_STATE_VERSION = 3;
-
-/** A refused restore: the message says why; the kernel was not changed. */
-export class KernelStateError extends Error {
-  override name = 'KernelStateError';
-}
-
-/** Something besides the kernel that keeps state in it (the container runtime). */
-export interface CheckpointPart {
-  /** Inodes the part owns and keeps pointers to: restored in place, by name. */
-  wellKnownInodes(): Record<string, Inode>;
-  save(ctx: SaveContext): unknown;
-  /** Builds from `data` (null: the state has none of this part); returns the commit step. */
-  restore(ctx: RestoreContext, data: unknown): () => void;
-}
-
-export type ChannelRef = { k: 'pipe'; id: number } | { k: 'console' } | { k: 'process'; id: number };
-
-export type InodeState =
-  | { k: 'ref'; path: string; ino: number }
-  /** parent and viewer are optional: states saved before they existed restore without them. */
-  | { k: 'proc'; ns: number; parent?: number | null }
-  | { k: 'cgroup'; cgroup: string; writable: boolean; parent: number | null; viewer?: number | null }
-  | {
-    k: 'node'; ino: number; type: InodeType; perm: number; data: Uint8Array | null; target: string;
-    nlink: number; uid: number; gid: number; mtimeNs: number; readOnly: boolean; version: number;
-    device: string; entries: [string, number][] | null; lower: number[] | null; parentOverlay: number | null;
-  };
-
-export type FileState =
-  | { k: 'inode'; refs: number; node: number; readable: boolean; writable: boolean; append: boolean; offset: number }
-  | { k: 'pipe'; refs: number; pipe: number; write: boolean }
-  | { k: 'console'; refs: number; node: number | null; toError?: boolean }
-  | { k: 'null'; refs: number; node: number }
-  | { k: 'zero' | 'random'; refs: number; node: number }
-  | { k: 'log'; refs: number; chunks: Uint8Array[]; bytes: number }
-  | { k: 'tee'; refs: number; target: number; log: number };
-
-export interface CgroupState {
-  name: string;
-  limits: Record<(typeof CGROUP_FIELDS)[number], number>;
-  events: EventCounts;
-  eventsLocal: EventCounts;
-  children: CgroupState[];
-}
-
-interface SpaceState {
-  charge: string | null;
-  regions: Region[];
-  pages: [number, number, number, boolean][];
-  oomAt: number | null;
-}
-
-export interface ProcessSave {
-  id: number; regs: number[]; pc: number; state: ProcessState; channel: ChannelRef | null; wakeAt: number;
-  files: (number | null)[]; brkStart: number; brk: number; mmapNext: number; children: number[];
-  parent: number | null; waitStatus: number; killedBy: number; killReason: string; name: string;
-  argv: string[]; instructions: number; cpuCycles: number; syscalls: number; startCycle: number;
-  host: boolean; space: SpaceState; ns: number; cgroup: string; cwd: number; uid: number; gid: number;
-  job: JobSave;
-}
-
-/** A process's signals, job control and descriptor flags (sets as decimal strings: 64 bits). */
-export interface JobSave {
-  pgid: number; sid: number; exitSignal: number; umask: number; fdFlags: number[];
-  sigMask: string; sigPending: string; savedMask: string | null;
-  handlers: [number, number, string][]; sigInfo: [number, SigInfo][];
-  altStack: { sp: number; size: number }; stopped: boolean; waitReport: WaitReport;
-  sleepKind: SleepKind | null; deadline: number | null; timeoutResult: number; clearTid: number;
-  exePath: string; childCpuCycles: number; vforkParent: number | null;
-}
-
-export interface SchedulerState {
-  quantum: number;
-  queue: number[];
-  sleepers: [ChannelRef, number[]][];
-  timers: [number, number][];
-  last: number | null;
-}
-
-export interface KernelState {
-  kind: 'kernel';
-  version: number;
-  config: { quantum: number; costs: KernelCosts; eventLogLength: number };
-  cpu: CpuState;
-  nextId: number;
-  nextIno: number;
-  wellKnown: Record<string, number>;
-  inodes: InodeState[];
-  frames: { shared: boolean; refs: number; bytes: Uint8Array | null; system?: boolean }[];
-  pipes: { bytes: Uint8Array; readers: number; writers: number }[];
-  files: FileState[];
-  pidNamespaces: { parent: number | null; nextPid: number; tasks: [number, number][] }[];
-  utsNamespaces: { hostname: string; domainname: string }[];
-  mountNamespaces: { root: number }[];
-  userNamespaces: { outsideUid: number; outsideGid: number }[];
-  namespaceSets: { pid: number; uts: number; mnt: number; user: number }[];
-  cgroups: CgroupState;
-  processes: ProcessSave[];
-  scheduler: SchedulerState;
-  console: { input: Uint8Array[]; closed: boolean };
-  programs: { inode: number; frames: [number, number][] }[];
-  sharedPages: number;
-  log: {
-    messages: string[]; events: ExitEvent[]; eventCounts: Record<string, number>;
-    overheadByCause: Record<string, number>; eventTotal: number; instructions: number;
-  };
-  parts: Record<string, unknown>;
-}
-
-export const CGROUP_FIELDS = [
-  'memoryMax', 'memoryCurrent', 'pidsMax', 'pidsCurrent', 'cpuQuota', 'cpuPeriod', 'cpuWeight',
-  'cpuUsage', 'cpuUsedInPeriod', 'periodStart', 'vruntime', 'tasksVruntime', 'floor',
-  'nrPeriods', 'nrThrottled', 'throttledCycles', 'throttledAt', 'memoryPeak',
-] as const;
-
-/** Numbers objects of one kind in the order they are first met; each is saved once. */
-class Table<T extends object> {
-  readonly items: T[] = [];
-  private readonly ids = new Map<T, number>();
-  id(obj: T): number {
-    let id = this.ids.get(obj);
-    if (id === undefined) {
-      id = this.items.length;
-      this.ids.set(obj, id);
-      this.items.push(obj);
-    }
-    return id;
-  }
-}
-
-// ---- saving ---------------------------------------------------------------------------
-
-export class SaveContext {
-  readonly inodes = new Table<Inode>();
-  readonly frames = new Table<Frame>();
-  readonly pipes = new Table<Pipe>();
-  readonly files = new Table<OpenFile>();
-  readonly pidNs = new Table<PidNamespace>();
-  readonly uts = new Table<UtsNamespace>();
-  readonly mnt = new Table<MountNamespace>();
-  readonly user = new Table<UserNamespace>();
-  readonly nsSets = new Table<NamespaceSet>();
-  /** Inodes of the image store's layers, by path below IMAGE_LAYERS_DIR. */
-  readonly layerPaths = new Map<Inode, string>();
-
-  constructor(readonly k: Kernel) {
-    const layers = k.fs.lookup(IMAGE_LAYERS_DIR);
-    if (layers) walkLayers(layers, '', this.layerPaths);
-  }
-
-  inode(node: Inode): number {
-    return this.inodes.id(node);
-  }
-
-  file(f: OpenFile): number {
-    return this.files.id(f);
-  }
-
-  pidNamespace(ns: PidNamespace): number {
-    if (ns.parent) this.pidNamespace(ns.parent); // parents first: restore builds in order
-    return this.pidNs.id(ns);
-  }
-
-  nsSet(set: NamespaceSet): number {
-    this.pidNamespace(set.pid);
-    this.inode(set.mnt.root);
-    this.uts.id(set.uts);
-    this.mnt.id(set.mnt);
-    this.user.id(set.user);
-    return this.nsSets.id(set);
-  }
-
-  channel(c: object): ChannelRef {
-    if (c === this.k.console) return { k: 'console' };
-    if (c instanceof Pipe) return { k: 'pipe', id: this.pipes.id(c) };
-    if (c instanceof Process) return { k: 'process', id: c.id };
-    throw new KernelStateError('cannot checkpoint a process asleep on an unknown channel');
-  }
-}
-
-function walkLayers(dir: Inode, path: string, out: Map<Inode, string>): void {
-  out.set(dir, path);
-  if (dir.type !== 'dir') return;
-  for (const [name, child] of dir.rawDir().entries ?? []) {
-    if (name !== '..' && !out.has(child)) walkLayers(child, path ? `${path}/${name}` : name, out);
-  }
-}
+import type { Process } from './process.ts';
 
 function saveInode(ctx: SaveContext, n: Inode): InodeState {
   const layer = ctx.layerPaths.get(n);
@@ -315,7 +121,7 @@ function saveCgroup(g: Cgroup): CgroupState {
 }
 
 /** Every stateful part of the kernel, as plain structured-cloneable data. */
-export function saveKernel(k: Kernel): KernelState {
+export function saveKernel(k: KernelServices): KernelState {
   const ctx = new SaveContext(k);
   ctx.nsSet(k.initNs);
   const wellKnown: Record<string, number> = {};
@@ -364,12 +170,12 @@ export function saveKernel(k: Kernel): KernelState {
   };
 }
 
-function cachedFrames(k: Kernel, node: Inode): Map<number, Frame> | undefined {
+function cachedFrames(k: KernelServices, node: Inode): Map<number, Frame> | undefined {
   const image = k.cachedProgram(node);
   return image ? k.textCache.peek(image) : undefined;
 }
 
-export function wellKnownInodes(k: Kernel): Record<string, Inode> {
+export function wellKnownInodes(k: KernelServices): Record<string, Inode> {
   const out: Record<string, Inode> = { root: k.fs.root, console: k.consoleNode, null: k.nullNode };
   for (const [name, part] of k.checkpointParts) {
     for (const [key, node] of Object.entries(part.wellKnownInodes())) out[`${name}.${key}`] = node;

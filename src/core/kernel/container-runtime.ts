@@ -26,8 +26,8 @@ import { procfs } from './procfs.ts';
 import { SIGKILL, SIGTERM } from './signal.ts';
 import { fileOf } from './sys-file.ts';
 import { CORE_HZ } from '../isa/clock.ts';
-import { KernelStateError, type CheckpointPart, type SaveContext } from './checkpoint.ts';
-import type { RestoreContext } from './checkpoint-restore.ts';
+import type { CheckpointPart, RestoreContext, SaveContext } from './checkpoint-context.ts';
+import { KernelStateError } from './checkpoint-state.ts';
 
 export interface Container {
   id: string;

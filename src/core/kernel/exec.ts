@@ -5,9 +5,8 @@
 import type { ProgramImage } from '../asm/image.ts';
 import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from './address-space.ts';
 import { Frame, PAGE_SHIFT, PAGE_SIZE } from './frame.ts';
-import type { Kernel } from './kernel.ts';
 import { NO_ALT_STACK, type Process } from './process.ts';
-import { loadProgram } from './program-loader.ts';
+import { loadProgram, type TextCache } from './program-loader.ts';
 import {
   AT_BASE, AT_CLKTCK, AT_EGID, AT_ENTRY, AT_EUID, AT_FLAGS, AT_GID, AT_HWCAP, AT_PAGESZ,
   AT_SECURE, AT_UID, HWCAP_RV32IMA, buildUserStack,
@@ -57,7 +56,14 @@ export function userImageProblem(image: ProgramImage): string | null {
 }
 
 /** Loads `image` into p with a fresh stack; false (p untouched) when memory ran out. */
-export function execImage(k: Kernel, p: Process, image: ProgramImage, argv: string[], envp: string[]): boolean {
+/** What exec needs of the kernel: the shared program text, and the old image's teardown. */
+export interface ExecKernel {
+  readonly textCache: TextCache;
+  releaseSpace(p: Process): void;
+  closeOnExec(p: Process): void;
+}
+
+export function execImage(k: ExecKernel, p: Process, image: ProgramImage, argv: string[], envp: string[]): boolean {
   const space = new AddressSpace(p.cgroup);
   const loaded = loadProgram(space, image, k.textCache);
   space.addRegion({ start: STACK_TOP - STACK_MAX, end: STACK_TOP, prot: PROT_READ | PROT_WRITE, kind: 'stack' });

@@ -3,10 +3,16 @@
 // write that must wait returns a Block naming the channel to sleep on; the system call
 // is then restarted when that channel is woken (see scheduler.ts).
 
-import { EBADF, EINVAL, EISDIR, ENOTTY, EPIPE, ESPIPE, KernelError } from './errno.ts';
-import type { Kernel } from './kernel.ts';
+import { EBADF, EINVAL, EISDIR, EPIPE, ESPIPE, KernelError } from './errno.ts';
 import type { Inode } from './fs/inode.ts';
-import type { Process, SleepKind } from './process.ts';
+
+/**
+ * How a system call that put the process to sleep ends if a signal handler interrupts it:
+ * 'restart' re-executes the call after the handler when SA_RESTART is set (else -EINTR:
+ * Linux's ERESTARTSYS), 'eintr' always fails with -EINTR (ERESTARTNOHAND: poll, sigsuspend),
+ * 'complete' has already stored its result and only turns it into -EINTR (nanosleep, futex).
+ */
+export type SleepKind = 'restart' | 'eintr' | 'complete';
 
 /** "Sleep on this channel and retry the call": xv6 sleep(chan) for a restartable call. */
 export class Block {
@@ -29,19 +35,18 @@ export abstract class OpenFile {
     readonly readable: boolean,
     readonly writable: boolean,
   ) {}
-  /** `caller` is the process reading (a terminal checks its process group). */
-  abstract read(length: number, caller?: Process): Uint8Array | Block;
-  abstract write(bytes: Uint8Array, caller?: Process): number | Block;
+  /**
+   * `caller` is the global id of the process reading or writing (a terminal checks its
+   * process group); files know processes only by id, as processes hold files.
+   */
+  abstract read(length: number, caller?: number): Uint8Array | Block;
+  abstract write(bytes: Uint8Array, caller?: number): number | Block;
   /**
    * For poll: can a read or write be done now without waiting (end-of-file and errors
    * count as ready), and the channel to sleep on until that may change.
    */
   poll(): { readable: boolean; writable: boolean; hangup: boolean; channel: object | null } {
     return { readable: true, writable: true, hangup: false, channel: null };
-  }
-  /** Device-specific requests (terminals); anything else is "not a typewriter". */
-  ioctl(_k: Kernel, _p: Process, _cmd: number, _arg: number): number | Block {
-    throw new KernelError(ENOTTY);
   }
   /** Repositions the offset; only regular files and directories can seek. */
   seek(_offset: number, _whence: number): number {

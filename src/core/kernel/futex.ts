@@ -6,7 +6,7 @@
 import type { AddressSpace } from './address-space.ts';
 import { EAGAIN, EINVAL, ENOSYS, ETIMEDOUT, KernelError } from './errno.ts';
 import { Block } from './file.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 import { copyIn } from './user-memory.ts';
 import { CORE_HZ } from '../isa/clock.ts';
@@ -43,7 +43,7 @@ function queue(space: AddressSpace, addr: number, create: boolean): FutexQueue |
 }
 
 /** Wakes up to n waiters on the word at addr; returns how many woke. */
-export function wakeFutex(k: Kernel, space: AddressSpace, addr: number, n: number): number {
+export function wakeFutex(k: KernelServices, space: AddressSpace, addr: number, n: number): number {
   const q = queue(space, addr >>> 0, false);
   if (!q) return 0;
   let woken = 0;
@@ -66,7 +66,7 @@ function readWord(p: Process, addr: number): number {
  * futex(uaddr, op, val, timeout, uaddr2, val3). `deadline` is the absolute virtual cycle a
  * wait gives up at (already converted from the timeout), or null for none.
  */
-export function futex(k: Kernel, p: Process, addr: number, op: number, val: number, deadline: number | null,
+export function futex(k: KernelServices, p: Process, addr: number, op: number, val: number, deadline: number | null,
   addr2: number, val3: number): number | Block {
   const cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
   switch (cmd) {
@@ -103,7 +103,7 @@ export function futex(k: Kernel, p: Process, addr: number, op: number, val: numb
 }
 
 /** futex_time64(uaddr, op, val, timeout, uaddr2, val3): the timeout is a timespec64. */
-function sysFutex(k: Kernel, p: Process, [addr, op, val, timeout, addr2, val3]: readonly number[]): number | Block {
+function sysFutex(k: KernelServices, p: Process, [addr, op, val, timeout, addr2, val3]: readonly number[]): number | Block {
   const cmd = op! & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
   let deadline: number | null = null;
   if (timeout && (cmd === FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET)) {

@@ -21,7 +21,7 @@ import type { Inode } from './fs/inode.ts';
 import { MemFs } from './fs/mem-fs.ts';
 import { MountNamespace, PidNamespace, UserNamespace, UtsNamespace, type NamespaceSet } from './namespace.ts';
 import { Process, type Credentials } from './process.ts';
-import { Scheduler } from './scheduler.ts';
+import { Scheduler, type IdlePolicy, type KernelStop } from './scheduler.ts';
 import {
   CLD_DUMPED, CLD_EXITED, CLD_KILLED, SA_NOCLDWAIT, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGCHLD, SIGILL, SIGKILL,
   SIGSEGV, SIGTRAP, SIG_IGN, SI_KERNEL, defaultAction, signalDescription, userInfo, type SigInfo,
@@ -35,7 +35,10 @@ import { procfs } from './procfs.ts';
 import { PAGE_SIZE } from './frame.ts';
 import { pathOf } from './fs/path.ts';
 import { cgroupfs } from './cgroupfs.ts';
-import { saveKernel, type CheckpointPart, type KernelState } from './checkpoint.ts';
+import { saveKernel } from './checkpoint.ts';
+import type { CheckpointPart } from './checkpoint-context.ts';
+import type { KernelState } from './checkpoint-state.ts';
+import type { KernelServices } from './kernel-services.ts';
 import { restoreKernel } from './checkpoint-restore.ts';
 
 export interface KernelOptions {
@@ -76,24 +79,9 @@ export interface SpawnRequest {
   stdio?: [OpenFile, OpenFile, OpenFile];
 }
 
-export type KernelStop =
-  | { kind: 'budget' }
-  /** Nothing can run until the host acts (console input, a signal). */
-  | { kind: 'blocked' }
-  /** Nothing can run before virtual time `until` (run with skipIdle = false). */
-  | { kind: 'idle'; until: number }
-  | { kind: 'all-exited' };
-
-/**
- * What run() does when every process sleeps: true skips virtual time to the next wake-up,
- * false returns 'idle', and 'when-host-waits' skips only while a host caller is blocked on
- * the kernel (see Scheduler.hostWaiting and driver.ts).
- */
-export type IdlePolicy = boolean | 'when-host-waits';
-
 export const DEFAULT_ENV = ['PATH=/bin:/usr/bin', 'HOME=/', 'TERM=xterm'];
 
-export class Kernel {
+export class Kernel implements KernelServices {
   readonly fs = new MemFs();
   readonly console: Console;
   readonly cpu: Cpu;

@@ -3,7 +3,7 @@
 
 import type { AddressSpace } from './address-space.ts';
 import type { Cgroup } from './cgroup.ts';
-import type { OpenFile } from './file.ts';
+import type { OpenFile, SleepKind } from './file.ts';
 import type { Inode } from './fs/inode.ts';
 import type { NamespaceSet } from './namespace.ts';
 import { SIGCHLD, SignalHandlers, type SigInfo } from './signal.ts';
@@ -12,14 +12,6 @@ import { SIGCHLD, SignalHandlers, type SigInfo } from './signal.ts';
 export const NO_ALT_STACK = Object.freeze({ sp: 0, size: 0 });
 
 export type ProcessState = 'runnable' | 'sleeping' | 'zombie';
-
-/**
- * How a system call that put the process to sleep ends if a signal handler interrupts it:
- * 'restart' re-executes the call after the handler when SA_RESTART is set (else -EINTR:
- * Linux's ERESTARTSYS), 'eintr' always fails with -EINTR (ERESTARTNOHAND: poll, sigsuspend),
- * 'complete' has already stored its result and only turns it into -EINTR (nanosleep, futex).
- */
-export type SleepKind = 'restart' | 'eintr' | 'complete';
 
 /** What the parent's wait can report besides an exit (WUNTRACED, WCONTINUED). */
 export type WaitReport = { kind: 'stopped'; signal: number } | { kind: 'continued' } | null;

@@ -10,7 +10,7 @@ import { utf8Encode } from './bytes.ts';
 import { PAGE_SIZE } from './frame.ts';
 import { Inode } from './fs/inode.ts';
 import { pathOf } from './fs/path.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { PidNamespace } from './namespace.ts';
 import type { Process } from './process.ts';
 import { KERNEL_RELEASE } from './sys-info.ts';
@@ -63,7 +63,7 @@ function hex64(set: bigint): string {
 }
 
 /** /proc/PID/stat: the 52 fields of proc(5), one line. */
-function statLine(k: Kernel, ns: PidNamespace, p: Process): string {
+function statLine(k: KernelServices, ns: PidNamespace, p: Process): string {
   const pid = ns.pidOf(p);
   const ppid = p.parent ? ns.pidOf(p.parent) : 0;
   const tty = k.terminalOf(p);
@@ -93,7 +93,7 @@ function statLine(k: Kernel, ns: PidNamespace, p: Process): string {
   return fields.join(' ') + '\n';
 }
 
-function statusText(k: Kernel, ns: PidNamespace, p: Process): string {
+function statusText(k: KernelServices, ns: PidNamespace, p: Process): string {
   const pid = ns.pidOf(p);
   const kb = (pages: number): string => `${(pages * PAGE_SIZE) / 1024} kB`;
   const priv = p.space.privatePages();
@@ -119,7 +119,7 @@ function statusText(k: Kernel, ns: PidNamespace, p: Process): string {
   ].join('\n');
 }
 
-function fdDir(k: Kernel, base: number, p: Process): Inode {
+function fdDir(k: KernelServices, base: number, p: Process): Inode {
   return dynamicDir(base + 9, () => {
     const m = new Map<string, Inode>();
     p.files.forEach((f, fd) => {
@@ -135,7 +135,7 @@ function fdDir(k: Kernel, base: number, p: Process): Inode {
   });
 }
 
-function processDir(k: Kernel, ns: PidNamespace, p: Process, parent: Inode, withTasks = true): Inode {
+function processDir(k: KernelServices, ns: PidNamespace, p: Process, parent: Inode, withTasks = true): Inode {
   const pid = ns.pidOf(p);
   const base = PROC_INO + pid * 16;
   const dir = dynamicDir(base, () => {
@@ -167,7 +167,7 @@ function processDir(k: Kernel, ns: PidNamespace, p: Process, parent: Inode, with
   return dir;
 }
 
-function meminfo(k: Kernel, ns: PidNamespace): string {
+function meminfo(k: KernelServices, ns: PidNamespace): string {
   const viewer = k.current && k.current.ns.pid === ns ? k.current : null;
   const m = viewer ? k.memoryView(viewer) : k.memoryView(null);
   const kb = (bytes: number): string => `${String(Math.floor(bytes / 1024)).padStart(8)} kB`;
@@ -179,7 +179,7 @@ function meminfo(k: Kernel, ns: PidNamespace): string {
   ].join('\n');
 }
 
-function cpuStat(k: Kernel, ns: PidNamespace): string {
+function cpuStat(k: KernelServices, ns: PidNamespace): string {
   const idle = ticks(k.cpu.clock.idleCycles);
   const busy = ticks(k.now) - idle;
   let running = 0;
@@ -200,7 +200,7 @@ function cpuStat(k: Kernel, ns: PidNamespace): string {
  * The /proc directory for processes in `ns`, to place in a root directory. `parent` is the
  * directory it is mounted in: its ".." (cd /proc; cd .. returns there, as across a mount point).
  */
-export function procfs(k: Kernel, ns: PidNamespace, parent: Inode | null = null): Inode {
+export function procfs(k: KernelServices, ns: PidNamespace, parent: Inode | null = null): Inode {
   const root: Inode = dynamicDir(PROC_INO, () => {
     const m = new Map<string, Inode>();
     if (parent) m.set('..', parent);

@@ -9,12 +9,48 @@
 // as one). A cgroup over its cpu.max quota is skipped until its next period. When
 // nothing is runnable the clock skips to the next wakeup (see driver.ts for when).
 
-import type { SaveContext, SchedulerState } from './checkpoint.ts';
-import type { RestoreContext } from './checkpoint-restore.ts';
-import type { IdlePolicy, Kernel, KernelStop } from './kernel.ts';
+import type { Cpu } from '../isa/cpu.ts';
+import type { Trap } from '../isa/trap.ts';
+import type { RestoreContext, SaveContext } from './checkpoint-context.ts';
+import type { SchedulerState } from './checkpoint-state.ts';
 import type { Cgroup } from './cgroup.ts';
+import type { KernelCosts } from './cost.ts';
 import type { Process } from './process.ts';
-import { deliverSignals } from './signal-delivery.ts';
+import type { SigInfo } from './signal.ts';
+import { deliverSignals, type SignalKernel } from './signal-delivery.ts';
+
+/** Why Kernel.run returned. */
+export type KernelStop =
+  | { kind: 'budget' }
+  /** Nothing can run until the host acts (console input, a signal). */
+  | { kind: 'blocked' }
+  /** Nothing can run before virtual time `until` (run with skipIdle = false). */
+  | { kind: 'idle'; until: number }
+  | { kind: 'all-exited' };
+
+/**
+ * What run() does when every process sleeps: true skips virtual time to the next wake-up,
+ * false returns 'idle', and 'when-host-waits' skips only while a host caller is blocked on
+ * the kernel (see Scheduler.hostWaiting and driver.ts).
+ */
+export type IdlePolicy = boolean | 'when-host-waits';
+
+/** What the scheduler needs of the kernel: the hart, its clock and its trap handling. */
+export interface SchedulingKernel extends SignalKernel {
+  readonly cpu: Cpu;
+  readonly costs: KernelCosts;
+  /** The console, as a channel readers sleep on. */
+  readonly console: object;
+  readonly eventCounts: Record<string, number>;
+  readonly overheadByCause: Record<string, number>;
+  instructions: number;
+  readonly now: number;
+  idleUntil(cycle: number): void;
+  switchTo(p: Process): void;
+  saveFrom(p: Process): void;
+  handleTrap(p: Process, trap: Trap): void;
+  signal(p: Process, sig: number, reason?: string, info?: SigInfo): void;
+}
 
 /** Stands for a last-run process that has exited (only its inequality matters). */
 const GONE = {} as Process;
@@ -35,7 +71,7 @@ export class Scheduler {
   /** ITIMER_REAL alarms (SIGALRM at a virtual time), sorted; stale entries skipped. */
   private alarms: { p: Process; at: number }[] = [];
 
-  constructor(private readonly k: Kernel, public quantum: number) {}
+  constructor(private readonly k: SchedulingKernel, public quantum: number) {}
 
   makeRunnable(p: Process): void {
     p.state = 'runnable';

@@ -9,8 +9,8 @@
 // (restart with SA_RESTART, else -EINTR), pushes a signal frame on the user stack and
 // enters the handler with a0 = signal, a1 = &siginfo, a2 = &ucontext, ra = trampoline.
 
+import type { Trap } from '../isa/trap.ts';
 import { EINTR } from './errno.ts';
-import type { Kernel } from './kernel.ts';
 import type { Process } from './process.ts';
 import {
   CLD_CONTINUED, CLD_STOPPED, SA_NOCLDSTOP, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART,
@@ -20,13 +20,26 @@ import {
 import { FRAME_SIZE, SIGINFO_SIZE, buildFrame, frameAddress } from './signal-frame.ts';
 import { SIGRETURN_TRAMPOLINE } from './exec.ts';
 
+/** What signal delivery needs of the kernel (the Kernel is one; see kernel-services.ts). */
+export interface SignalKernel {
+  /** Every process not yet reaped, by global id. */
+  readonly processes: Map<number, Process>;
+  readonly stopListeners: Set<(p: Process) => void>;
+  readonly scheduler: { interrupt(p: Process): void; stop(p: Process): void; resume(p: Process): void };
+  exit(p: Process, code: number, signal?: number, reason?: string): void;
+  oomKill(p: Process): void;
+  wakeup(channel: object): void;
+  log(message: string): void;
+  record(cause: string, trap: Pick<Trap, 'pc' | 'insn'>, action: string, cost: number): void;
+}
+
 const STOP_SIGNALS = sigbit(SIGSTOP) | sigbit(SIGTSTP) | sigbit(SIGTTIN) | sigbit(SIGTTOU);
 
 /**
  * Sends `sig` to the thread group of `target` (kill) or to that thread only (tgkill).
  * `reason` is what the kernel says if the signal kills (a fault's description).
  */
-export function sendSignal(k: Kernel, target: Process, sig: number, info: SigInfo, reason = '', thread = false): void {
+export function sendSignal(k: SignalKernel, target: Process, sig: number, info: SigInfo, reason = '', thread = false): void {
   if (sig === 0 || target.state === 'zombie') return;
   const leader = target.leader;
   if (leader.host) {
@@ -79,7 +92,7 @@ function pickThread(leader: Process, bit: bigint): Process {
  * A synchronous signal from a fault (force_sig): it cannot be blocked or ignored, so a
  * blocked or ignored one reverts to the default action, as Linux does.
  */
-export function forceSignal(k: Kernel, p: Process, sig: number, info: SigInfo, reason: string): void {
+export function forceSignal(k: SignalKernel, p: Process, sig: number, info: SigInfo, reason: string): void {
   const bit = sigbit(sig);
   const leader = p.leader;
   let a = leader.handlers.get(sig);
@@ -105,7 +118,7 @@ function setAction(leader: Process, sig: number, action: SigAction): void {
 }
 
 /** Stops every thread of the group and tells the parent (SIGCHLD, wait with WUNTRACED). */
-export function stopGroup(k: Kernel, leader: Process, sig: number): void {
+export function stopGroup(k: SignalKernel, leader: Process, sig: number): void {
   for (const t of leader.threads) {
     t.stopped = true;
     k.scheduler.stop(t);
@@ -116,7 +129,7 @@ export function stopGroup(k: Kernel, leader: Process, sig: number): void {
   for (const listener of k.stopListeners) listener(leader);
 }
 
-export function continueGroup(k: Kernel, leader: Process): void {
+export function continueGroup(k: SignalKernel, leader: Process): void {
   for (const t of leader.threads) {
     t.stopped = false;
     k.scheduler.resume(t);
@@ -126,7 +139,7 @@ export function continueGroup(k: Kernel, leader: Process): void {
 }
 
 /** SIGCHLD for a stop or continue, unless the parent asked not to (SA_NOCLDSTOP). */
-function notifyParent(k: Kernel, child: Process, code: number, status: number): void {
+function notifyParent(k: SignalKernel, child: Process, code: number, status: number): void {
   const parent = child.parent;
   if (!parent) return;
   k.wakeup(parent.leader);
@@ -139,7 +152,7 @@ function notifyParent(k: Kernel, child: Process, code: number, status: number): 
  * Called before p returns to user mode: delivers what is pending and unblocked. Returns
  * false when p must not run now (it stopped or died).
  */
-export function deliverSignals(k: Kernel, p: Process): boolean {
+export function deliverSignals(k: SignalKernel, p: Process): boolean {
   let first = true;
   for (;;) {
     const ready = p.sigPending & ~p.sigMask;
@@ -185,7 +198,7 @@ function endInterruptedCall(p: Process, restart: boolean): void {
 }
 
 /** Pushes the frame and points the thread at the handler; false if the stack was bad. */
-function enterHandler(k: Kernel, p: Process, sig: number, info: SigInfo): boolean {
+function enterHandler(k: SignalKernel, p: Process, sig: number, info: SigInfo): boolean {
   const action = p.leader.handlers.get(sig);
   const sp = p.regs[2]! >>> 0;
   const onAlt = (action.flags & SA_ONSTACK) !== 0 && p.altStack.size > 0

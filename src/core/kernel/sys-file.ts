@@ -8,9 +8,10 @@ import {
 import { Block, InodeFile, Pipe, PipeEnd, type OpenFile } from './file.ts';
 import type { Inode } from './fs/inode.ts';
 import { lookupNew, lookupParent, lookupPath, pathOf, type PathContext } from './fs/path.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 import type { SyscallTable } from './syscall-types.ts';
+import { TtyFile, ttyIoctl } from './tty-file.ts';
 import * as nr from './syscall-numbers.ts';
 import { StructWriter, copyIn, copyOut, readString, writeU32 } from './user-memory.ts';
 
@@ -66,7 +67,7 @@ export function closeFd(p: Process, fd: number): void {
   if (--f.refs === 0) f.release();
 }
 
-function sysRead(_k: Kernel, p: Process, [fd, buf, count]: readonly number[]): number | Block {
+function sysRead(_k: KernelServices, p: Process, [fd, buf, count]: readonly number[]): number | Block {
   const f = fileOf(p, fd);
   if (!f.readable) throw new KernelError(EBADF);
   // Take no more than the buffer can hold, so a bad pointer leaves a pipe's bytes in the
@@ -74,7 +75,7 @@ function sysRead(_k: Kernel, p: Process, [fd, buf, count]: readonly number[]): n
   const want = Math.min(count >>> 0, MAX_IO);
   const room = p.space.writablePrefix(buf! >>> 0, want);
   if (want > 0 && room === 0) throw new KernelError(EFAULT);
-  const r = f.read(room, p);
+  const r = f.read(room, p.id);
   if (r instanceof Block) {
     if (f.nonblock) throw new KernelError(EAGAIN);
     return r;
@@ -83,13 +84,13 @@ function sysRead(_k: Kernel, p: Process, [fd, buf, count]: readonly number[]): n
   return r.length;
 }
 
-function sysWrite(k: Kernel, p: Process, [fd, buf, count]: readonly number[]): number | Block {
+function sysWrite(k: KernelServices, p: Process, [fd, buf, count]: readonly number[]): number | Block {
   const f = fileOf(p, fd);
   if (!f.writable) throw new KernelError(EBADF);
   const bytes = copyIn(p, buf!, Math.min(count >>> 0, MAX_IO));
   if (f.inode()?.readOnly) throw new KernelError(EROFS);
   try {
-    const r = f.write(bytes, p);
+    const r = f.write(bytes, p.id);
     if (r instanceof Block && f.nonblock) throw new KernelError(EAGAIN);
     return r;
   } catch (e) {
@@ -110,7 +111,7 @@ const MAX_RW_COUNT = 0x7ffff000;
  * EINVAL before anything moves; a fault after some bytes moved returns those bytes.
  */
 function vectored(op: typeof sysRead) {
-  return (k: Kernel, p: Process, [fd, iov, cnt]: readonly number[]): number | Block => {
+  return (k: KernelServices, p: Process, [fd, iov, cnt]: readonly number[]): number | Block => {
     const count = cnt! >>> 0;
     if (count > IOV_MAX) throw new KernelError(EINVAL);
     fileOf(p, fd!);
@@ -141,7 +142,7 @@ function vectored(op: typeof sysRead) {
   };
 }
 
-function openInode(k: Kernel, p: Process, ctx: PathContext, path: string, flags: number, mode: number): Inode {
+function openInode(k: KernelServices, p: Process, ctx: PathContext, path: string, flags: number, mode: number): Inode {
   if (flags & O_CREAT) {
     const { dir, name } = lookupParent(ctx, path);
     const existing = name === '' ? dir : dir.entries!.get(name);
@@ -161,12 +162,12 @@ function openInode(k: Kernel, p: Process, ctx: PathContext, path: string, flags:
   return lookupPath(ctx, path, (flags & O_NOFOLLOW) !== 0);
 }
 
-function sysOpenat(k: Kernel, p: Process, [dirfd, pathPtr, flags, mode]: readonly number[]): number {
+function sysOpenat(k: KernelServices, p: Process, [dirfd, pathPtr, flags, mode]: readonly number[]): number {
   return openPath(k, p, dirfd!, readString(p, pathPtr!), flags!, mode!);
 }
 
 /** openat on a kernel string: the descriptor, or throws KernelError. */
-export function openPath(k: Kernel, p: Process, dirfd: number, path: string, flags: number, mode: number): number {
+export function openPath(k: KernelServices, p: Process, dirfd: number, path: string, flags: number, mode: number): number {
   const node = openInode(k, p, pathContext(p, dirfd, path), path, flags, mode);
   const acc = flags & O_ACCMODE;
   const writing = acc === O_WRONLY || acc === O_RDWR;
@@ -188,7 +189,7 @@ export function openPath(k: Kernel, p: Process, dirfd: number, path: string, fla
  * Opening a lower-layer file for writing through an overlay directory copies it up into
  * the container's writable layer first (overlayfs); anywhere else it is EROFS.
  */
-function copyUp(k: Kernel, p: Process, dirfd: number, path: string, node: Inode): Inode {
+function copyUp(k: KernelServices, p: Process, dirfd: number, path: string, node: Inode): Inode {
   const { dir, name } = lookupParent(pathContext(p, dirfd, path), path);
   if (dir.readOnly || dir.entries!.get(name) !== node || node.type !== 'file') throw new KernelError(EROFS);
   const copy = node.copyUp(k.fs.allocIno());
@@ -204,13 +205,13 @@ export function mayAccess(p: Process, node: Inode, want: number): boolean {
   return (bits & want) === want;
 }
 
-function sysClose(_k: Kernel, p: Process, [fd]: readonly number[]): number {
+function sysClose(_k: KernelServices, p: Process, [fd]: readonly number[]): number {
   closeFd(p, fd!);
   return 0;
 }
 
 /** RV32 slot 62 is llseek(fd, offset_hi, offset_lo, *result, whence). */
-function sysLlseek(_k: Kernel, p: Process, [fd, hi, lo, result, whence]: readonly number[]): number {
+function sysLlseek(_k: KernelServices, p: Process, [fd, hi, lo, result, whence]: readonly number[]): number {
   const offset = hi! * 2 ** 32 + (lo! >>> 0);
   const pos = fileOf(p, fd!).seek(offset, whence!);
   const w = new StructWriter(8).u64(0, pos);
@@ -219,7 +220,7 @@ function sysLlseek(_k: Kernel, p: Process, [fd, hi, lo, result, whence]: readonl
 }
 
 /** struct stat64 of asm-generic (104 bytes), what RV32 fstat64/fstatat64 fill. */
-export function statBytes(k: Kernel, node: Inode | null, fifo = false): Uint8Array {
+export function statBytes(k: KernelServices, node: Inode | null, fifo = false): Uint8Array {
   const w = new StructWriter(104);
   if (!node) return w.u32(16, S_IFIFO | 0o600).u32(20, 1).u32(56, 4096).bytes;
   const mtime = Math.floor(node.mtimeNs / 1e9);
@@ -230,13 +231,13 @@ export function statBytes(k: Kernel, node: Inode | null, fifo = false): Uint8Arr
     .u32(80, mtime).u32(84, nsec).u32(88, mtime).u32(92, nsec).bytes;
 }
 
-function sysFstat(k: Kernel, p: Process, [fd, buf]: readonly number[]): number {
+function sysFstat(k: KernelServices, p: Process, [fd, buf]: readonly number[]): number {
   const f = fileOf(p, fd!);
   copyOut(p, buf!, statBytes(k, f.inode(), f instanceof PipeEnd));
   return 0;
 }
 
-function sysFstatat(k: Kernel, p: Process, [dirfd, pathPtr, buf, flags]: readonly number[]): number {
+function sysFstatat(k: KernelServices, p: Process, [dirfd, pathPtr, buf, flags]: readonly number[]): number {
   const path = readString(p, pathPtr!);
   if (path === '' && flags! & AT_EMPTY_PATH) return sysFstat(k, p, [dirfd!, buf!]);
   const node = lookupPath(pathContext(p, dirfd!, path), path, (flags! & AT_SYMLINK_NOFOLLOW) !== 0);
@@ -247,7 +248,7 @@ function sysFstatat(k: Kernel, p: Process, [dirfd, pathPtr, buf, flags]: readonl
 const DT: Record<string, number> = { file: 8, dir: 4, symlink: 10, chardev: 2 };
 
 /** struct linux_dirent64 records, as many as fit; the offset counts entries. */
-function sysGetdents64(_k: Kernel, p: Process, [fd, buf, count]: readonly number[]): number {
+function sysGetdents64(_k: KernelServices, p: Process, [fd, buf, count]: readonly number[]): number {
   const f = fileOf(p, fd!);
   if (!(f instanceof InodeFile) || f.node.type !== 'dir') throw new KernelError(ENOTDIR);
   const dir = f.node;
@@ -282,11 +283,11 @@ function sysGetdents64(_k: Kernel, p: Process, [fd, buf, count]: readonly number
   return used;
 }
 
-function sysMkdirat(k: Kernel, p: Process, [dirfd, pathPtr, mode]: readonly number[]): number {
+function sysMkdirat(k: KernelServices, p: Process, [dirfd, pathPtr, mode]: readonly number[]): number {
   return mkdirPath(k, p, dirfd!, readString(p, pathPtr!), mode!);
 }
 
-export function mkdirPath(k: Kernel, p: Process, dirfd: number, path: string, mode: number): number {
+export function mkdirPath(k: KernelServices, p: Process, dirfd: number, path: string, mode: number): number {
   const { dir, name } = lookupNew(pathContext(p, dirfd, path), path);
   if (dir.readOnly) throw new KernelError(EROFS);
   if (!mayAccess(p, dir, 2)) throw new KernelError(EACCES);
@@ -298,11 +299,11 @@ export function mkdirPath(k: Kernel, p: Process, dirfd: number, path: string, mo
   return 0;
 }
 
-function sysUnlinkat(k: Kernel, p: Process, [dirfd, pathPtr, flags]: readonly number[]): number {
+function sysUnlinkat(k: KernelServices, p: Process, [dirfd, pathPtr, flags]: readonly number[]): number {
   return unlinkPath(k, p, dirfd!, readString(p, pathPtr!), flags!);
 }
 
-export function unlinkPath(k: Kernel, p: Process, dirfd: number, path: string, flags: number): number {
+export function unlinkPath(k: KernelServices, p: Process, dirfd: number, path: string, flags: number): number {
   const { dir, name } = lookupParent(pathContext(p, dirfd, path), path);
   if (name === '') throw new KernelError(flags & AT_REMOVEDIR ? EINVAL : EISDIR);
   const node = dir.entries!.get(name);
@@ -320,7 +321,7 @@ export function unlinkPath(k: Kernel, p: Process, dirfd: number, path: string, f
   return 0;
 }
 
-function sysChdir(_k: Kernel, p: Process, [pathPtr]: readonly number[]): number {
+function sysChdir(_k: KernelServices, p: Process, [pathPtr]: readonly number[]): number {
   return chdirPath(p, readString(p, pathPtr!));
 }
 
@@ -332,14 +333,14 @@ export function chdirPath(p: Process, path: string): number {
   return 0;
 }
 
-function sysGetcwd(_k: Kernel, p: Process, [buf, size]: readonly number[]): number {
+function sysGetcwd(_k: KernelServices, p: Process, [buf, size]: readonly number[]): number {
   const path = utf8Encode(pathOf(p.root, p.cwd) + '\0');
   if (path.length > size! >>> 0) throw new KernelError(ERANGE);
   copyOut(p, buf!, path);
   return path.length;
 }
 
-function sysDup(_k: Kernel, p: Process, [fd]: readonly number[]): number {
+function sysDup(_k: KernelServices, p: Process, [fd]: readonly number[]): number {
   const f = fileOf(p, fd!);
   const nfd = installFd(p, f);
   f.refs++;
@@ -347,7 +348,7 @@ function sysDup(_k: Kernel, p: Process, [fd]: readonly number[]): number {
 }
 
 
-function sysDup3(_k: Kernel, p: Process, [oldfd, newfd, flags]: readonly number[]): number {
+function sysDup3(_k: KernelServices, p: Process, [oldfd, newfd, flags]: readonly number[]): number {
   const f = fileOf(p, oldfd!);
   if (oldfd === newfd || (flags! & ~O_CLOEXEC) !== 0) throw new KernelError(EINVAL);
   if (newfd! < 0 || newfd! >= MAX_FDS) throw new KernelError(EBADF);
@@ -358,7 +359,7 @@ function sysDup3(_k: Kernel, p: Process, [oldfd, newfd, flags]: readonly number[
   return newfd!;
 }
 
-function sysPipe2(k: Kernel, p: Process, [fdsPtr, flags]: readonly number[]): number {
+function sysPipe2(k: KernelServices, p: Process, [fdsPtr, flags]: readonly number[]): number {
   if ((flags! & ~(O_CLOEXEC | O_NONBLOCK)) !== 0) throw new KernelError(EINVAL);
   const pipe = new Pipe();
   const rd = new PipeEnd(pipe, false, (c) => k.wakeup(c));
@@ -391,7 +392,7 @@ const FIOCLEX = 0x5451;
 const FIONREAD_ = 0x541b;
 
 /** ioctl: the generic requests here, the rest by the open file (a terminal's in tty-file.ts). */
-function sysIoctl(k: Kernel, p: Process, [fd, cmd, arg]: readonly number[]): number | Block {
+function sysIoctl(k: KernelServices, p: Process, [fd, cmd, arg]: readonly number[]): number | Block {
   const f = fileOf(p, fd!);
   switch (cmd! >>> 0) {
     case FIONBIO:
@@ -410,7 +411,9 @@ function sysIoctl(k: Kernel, p: Process, [fd, cmd, arg]: readonly number[]): num
       }
       break;
   }
-  return f.ioctl(k, p, cmd! >>> 0, arg!);
+  // Only terminals take device requests here; anything else is "not a typewriter".
+  if (f instanceof TtyFile) return ttyIoctl(k, p, f.terminal, cmd! >>> 0, arg!);
+  throw new KernelError(ENOTTY);
 }
 
 const F_DUPFD = 0;
@@ -428,7 +431,7 @@ const F_GETPIPE_SZ = 1032;
 /** F_GETLK64... on 32-bit: 12, 13, 14. */
 const F_GETLK64 = 12;
 
-function sysFcntl(_k: Kernel, p: Process, [fd, cmd, arg]: readonly number[]): number {
+function sysFcntl(_k: KernelServices, p: Process, [fd, cmd, arg]: readonly number[]): number {
   const f = fileOf(p, fd!);
   switch (cmd) {
     case F_DUPFD: case F_DUPFD_CLOEXEC: {

@@ -10,7 +10,7 @@ import {
 import { Block, InodeFile, PipeEnd } from './file.ts';
 import type { Inode } from './fs/inode.ts';
 import { lookupNew, lookupParent, lookupPath } from './fs/path.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 import { AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, fileOf, mayAccess, pathContext } from './sys-file.ts';
 import type { SyscallTable } from './syscall-types.ts';
@@ -40,7 +40,7 @@ function nodeAt(p: Process, dirfd: number, path: string, flags: number): { node:
 }
 
 /** struct statx (256 bytes). */
-function statxBytes(k: Kernel, node: Inode | null, fifo: boolean): Uint8Array {
+function statxBytes(k: KernelServices, node: Inode | null, fifo: boolean): Uint8Array {
   const w = new StructWriter(256).u32(0, STATX_BASIC_STATS).u32(4, 4096);
   if (!node) return w.u32(16, 1).u16(28, S_IFIFO | 0o600).u64(32, 0).bytes;
   const sec = Math.floor(node.mtimeNs / 1e9);
@@ -53,7 +53,7 @@ function statxBytes(k: Kernel, node: Inode | null, fifo: boolean): Uint8Array {
   return w.u32(128, major).u32(132, minor).u32(136, 0).u32(140, k.deviceId).bytes;
 }
 
-function sysStatx(k: Kernel, p: Process, [dirfd, pathPtr, flags, , buf]: readonly number[]): number {
+function sysStatx(k: KernelServices, p: Process, [dirfd, pathPtr, flags, , buf]: readonly number[]): number {
   const path = readString(p, pathPtr!);
   const { node, fifo } = nodeAt(p, dirfd!, path, flags!);
   copyOut(p, buf!, statxBytes(k, node, fifo));
@@ -61,7 +61,7 @@ function sysStatx(k: Kernel, p: Process, [dirfd, pathPtr, flags, , buf]: readonl
 }
 
 /** readlinkat: the target, not NUL-terminated, truncated to the buffer. */
-function sysReadlinkat(_k: Kernel, p: Process, [dirfd, pathPtr, buf, size]: readonly number[]): number {
+function sysReadlinkat(_k: KernelServices, p: Process, [dirfd, pathPtr, buf, size]: readonly number[]): number {
   if (size! <= 0) throw new KernelError(EINVAL);
   const path = readString(p, pathPtr!);
   const node = lookupPath(pathContext(p, dirfd!, path), path, true);
@@ -72,7 +72,7 @@ function sysReadlinkat(_k: Kernel, p: Process, [dirfd, pathPtr, buf, size]: read
 }
 
 /** faccessat(2): F_OK, or R/W/X against the mode bits (root passes but X needs some x bit). */
-function sysFaccessat(_k: Kernel, p: Process, [dirfd, pathPtr, mode, flags]: readonly number[]): number {
+function sysFaccessat(_k: KernelServices, p: Process, [dirfd, pathPtr, mode, flags]: readonly number[]): number {
   if (mode! & ~7) throw new KernelError(EINVAL);
   if ((flags ?? 0) & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) throw new KernelError(EINVAL);
   const path = readString(p, pathPtr!);
@@ -87,7 +87,7 @@ function sysFaccessat(_k: Kernel, p: Process, [dirfd, pathPtr, mode, flags]: rea
   return 0;
 }
 
-function sysFchdir(_k: Kernel, p: Process, [fd]: readonly number[]): number {
+function sysFchdir(_k: KernelServices, p: Process, [fd]: readonly number[]): number {
   const node = fileOf(p, fd!).inode();
   if (!node || node.type !== 'dir') throw new KernelError(ENOTDIR);
   if (!mayAccess(p, node, 1)) throw new KernelError(EACCES);
@@ -100,7 +100,7 @@ function writableDir(p: Process, dir: Inode): void {
   if (!mayAccess(p, dir, 2)) throw new KernelError(EACCES);
 }
 
-function sysSymlinkat(k: Kernel, p: Process, [targetPtr, dirfd, pathPtr]: readonly number[]): number {
+function sysSymlinkat(k: KernelServices, p: Process, [targetPtr, dirfd, pathPtr]: readonly number[]): number {
   const target = readString(p, targetPtr!);
   const path = readString(p, pathPtr!);
   if (target === '') throw new KernelError(ENOENT);
@@ -115,7 +115,7 @@ function sysSymlinkat(k: Kernel, p: Process, [targetPtr, dirfd, pathPtr]: readon
   return 0;
 }
 
-function sysLinkat(k: Kernel, p: Process, [olddirfd, oldPtr, newdirfd, newPtr, flags]: readonly number[]): number {
+function sysLinkat(k: KernelServices, p: Process, [olddirfd, oldPtr, newdirfd, newPtr, flags]: readonly number[]): number {
   const oldPath = readString(p, oldPtr!);
   const newPath = readString(p, newPtr!);
   const node = lookupPath(pathContext(p, olddirfd!, oldPath), oldPath, !(flags! & 0x400));
@@ -129,7 +129,7 @@ function sysLinkat(k: Kernel, p: Process, [olddirfd, oldPtr, newdirfd, newPtr, f
 
 const RENAME_NOREPLACE = 1;
 
-function sysRenameat2(k: Kernel, p: Process, [olddirfd, oldPtr, newdirfd, newPtr, flags]: readonly number[]): number {
+function sysRenameat2(k: KernelServices, p: Process, [olddirfd, oldPtr, newdirfd, newPtr, flags]: readonly number[]): number {
   if (flags! & ~RENAME_NOREPLACE) throw new KernelError(EINVAL);
   const oldPath = readString(p, oldPtr!);
   const newPath = readString(p, newPtr!);
@@ -166,7 +166,7 @@ function owner(p: Process, node: Inode): void {
   if (p.creds.uid !== 0 && node.uid !== p.creds.uid) throw new KernelError(EPERM);
 }
 
-function sysFchmodat(_k: Kernel, p: Process, [dirfd, pathPtr, mode]: readonly number[]): number {
+function sysFchmodat(_k: KernelServices, p: Process, [dirfd, pathPtr, mode]: readonly number[]): number {
   const path = readString(p, pathPtr!);
   const node = lookupPath(pathContext(p, dirfd!, path), path);
   owner(p, node);
@@ -174,7 +174,7 @@ function sysFchmodat(_k: Kernel, p: Process, [dirfd, pathPtr, mode]: readonly nu
   return 0;
 }
 
-function sysFchmod(_k: Kernel, p: Process, [fd, mode]: readonly number[]): number {
+function sysFchmod(_k: KernelServices, p: Process, [fd, mode]: readonly number[]): number {
   const node = fileOf(p, fd!).inode();
   if (!node) throw new KernelError(EBADF);
   owner(p, node);
@@ -190,14 +190,14 @@ function chown(p: Process, node: Inode, uid: number, gid: number): number {
   return 0;
 }
 
-function sysFchownat(_k: Kernel, p: Process, [dirfd, pathPtr, uid, gid, flags]: readonly number[]): number {
+function sysFchownat(_k: KernelServices, p: Process, [dirfd, pathPtr, uid, gid, flags]: readonly number[]): number {
   const path = readString(p, pathPtr!);
   const { node } = nodeAt(p, dirfd!, path, flags!);
   if (!node) throw new KernelError(EBADF);
   return chown(p, node, uid!, gid!);
 }
 
-function sysFchown(_k: Kernel, p: Process, [fd, uid, gid]: readonly number[]): number {
+function sysFchown(_k: KernelServices, p: Process, [fd, uid, gid]: readonly number[]): number {
   const node = fileOf(p, fd!).inode();
   if (!node) throw new KernelError(EBADF);
   return chown(p, node, uid!, gid!);
@@ -207,7 +207,7 @@ const UTIME_NOW = (1 << 30) - 1;
 const UTIME_OMIT = (1 << 30) - 2;
 
 /** utimensat_time64(dirfd, path, times[2] of {i64 sec, i64 nsec}, flags): sets mtime. */
-function sysUtimensat(k: Kernel, p: Process, [dirfd, pathPtr, times, flags]: readonly number[]): number {
+function sysUtimensat(k: KernelServices, p: Process, [dirfd, pathPtr, times, flags]: readonly number[]): number {
   const path = pathPtr ? readString(p, pathPtr) : '';
   const { node } = pathPtr ? nodeAt(p, dirfd!, path, flags!) : { node: fileOf(p, dirfd!).inode() };
   if (!node) throw new KernelError(EBADF);
@@ -237,12 +237,12 @@ function truncateNode(p: Process, node: Inode, length: number): number {
 }
 
 /** truncate64/ftruncate64 on RV32: the 64-bit length comes in a register pair (lo, hi). */
-function sysTruncate64(_k: Kernel, p: Process, [pathPtr, lo, hi]: readonly number[]): number {
+function sysTruncate64(_k: KernelServices, p: Process, [pathPtr, lo, hi]: readonly number[]): number {
   const path = readString(p, pathPtr!);
   return truncateNode(p, lookupPath({ root: p.root, cwd: p.cwd }, path), (lo! >>> 0) + hi! * 2 ** 32);
 }
 
-function sysFtruncate64(_k: Kernel, p: Process, [fd, lo, hi]: readonly number[]): number {
+function sysFtruncate64(_k: KernelServices, p: Process, [fd, lo, hi]: readonly number[]): number {
   const f = fileOf(p, fd!);
   if (!(f instanceof InodeFile) || !f.writable) throw new KernelError(EINVAL);
   return truncateNode(p, f.node, (lo! >>> 0) + hi! * 2 ** 32);
@@ -250,7 +250,7 @@ function sysFtruncate64(_k: Kernel, p: Process, [fd, lo, hi]: readonly number[])
 
 /** pread64/pwrite64: at an offset (register pair a3, a4), leaving the file offset alone. */
 function positional(write: boolean) {
-  return (_k: Kernel, p: Process, [fd, buf, count, lo, hi]: readonly number[]): number | Block => {
+  return (_k: KernelServices, p: Process, [fd, buf, count, lo, hi]: readonly number[]): number | Block => {
     const f = fileOf(p, fd!);
     if (!(f instanceof InodeFile)) throw new KernelError(ESPIPE);
     if (write ? !f.writable : !f.readable) throw new KernelError(EBADF);
@@ -273,7 +273,7 @@ function positional(write: boolean) {
 }
 
 /** statfs64(path, size, buf): a tmpfs-like answer (struct statfs64, 84 bytes on rv32). */
-function statfsBytes(k: Kernel, p: Process): Uint8Array {
+function statfsBytes(k: KernelServices, p: Process): Uint8Array {
   const m = k.memoryView(p);
   const blocks = Math.floor(m.total / 4096);
   const free = Math.floor(m.free / 4096);
@@ -281,14 +281,14 @@ function statfsBytes(k: Kernel, p: Process): Uint8Array {
     .u64(32, 1 << 20).u64(40, 1 << 19).u32(56, 255).u32(60, 4096).bytes;
 }
 
-function sysStatfs64(k: Kernel, p: Process, [pathPtr, size, buf]: readonly number[]): number {
+function sysStatfs64(k: KernelServices, p: Process, [pathPtr, size, buf]: readonly number[]): number {
   if (size !== 84 && size !== 88) throw new KernelError(EINVAL);
   lookupPath({ root: p.root, cwd: p.cwd }, readString(p, pathPtr!));
   copyOut(p, buf!, statfsBytes(k, p));
   return 0;
 }
 
-function sysFstatfs64(k: Kernel, p: Process, [fd, size, buf]: readonly number[]): number {
+function sysFstatfs64(k: KernelServices, p: Process, [fd, size, buf]: readonly number[]): number {
   if (size !== 84 && size !== 88) throw new KernelError(EINVAL);
   fileOf(p, fd!);
   copyOut(p, buf!, statfsBytes(k, p));
@@ -296,7 +296,7 @@ function sysFstatfs64(k: Kernel, p: Process, [fd, size, buf]: readonly number[])
 }
 
 /** sendfile64(out, in, offset*, count): a copy through the kernel, at most 1 MiB at a time. */
-function sysSendfile(_k: Kernel, p: Process, [outFd, inFd, offPtr, count]: readonly number[]): number | Block {
+function sysSendfile(_k: KernelServices, p: Process, [outFd, inFd, offPtr, count]: readonly number[]): number | Block {
   const src = fileOf(p, inFd!);
   const dst = fileOf(p, outFd!);
   if (!src.readable || !dst.writable) throw new KernelError(EBADF);
@@ -309,13 +309,13 @@ function sysSendfile(_k: Kernel, p: Process, [outFd, inFd, offPtr, count]: reado
     bytes = src.node.contents().slice(off, off + n);
     copyOut(p, offPtr, new StructWriter(8).u64(0, off + bytes.length).bytes);
   } else {
-    bytes = src.read(n, p);
+    bytes = src.read(n, p.id);
     if (bytes instanceof Block) return bytes;
   }
   if (bytes.length === 0) return 0;
   let done = 0;
   while (done < bytes.length) {
-    const r = dst.write(bytes.subarray(done), p);
+    const r = dst.write(bytes.subarray(done), p.id);
     if (typeof r !== 'number') break;
     done += r;
   }
@@ -325,7 +325,7 @@ function sysSendfile(_k: Kernel, p: Process, [outFd, inFd, offPtr, count]: reado
 }
 
 /** fallocate(fd, mode, offset, len) with 64-bit offset and length in register pairs: mode 0 grows the file. */
-function sysFallocate(_k: Kernel, p: Process, [fd, mode, offLo, offHi, lenLo, lenHi]: readonly number[]): number {
+function sysFallocate(_k: KernelServices, p: Process, [fd, mode, offLo, offHi, lenLo, lenHi]: readonly number[]): number {
   const f = fileOf(p, fd!);
   if (!(f instanceof InodeFile) || !f.writable) throw new KernelError(EBADF);
   const offset = (offLo! >>> 0) + offHi! * 2 ** 32;
@@ -337,7 +337,7 @@ function sysFallocate(_k: Kernel, p: Process, [fd, mode, offLo, offHi, lenLo, le
   return 0;
 }
 
-const noop = (_k: Kernel, p: Process, [fd]: readonly number[]): number => {
+const noop = (_k: KernelServices, p: Process, [fd]: readonly number[]): number => {
   fileOf(p, fd!);
   return 0;
 };

@@ -3,7 +3,7 @@
 // libc makes at start-up that need only a plausible answer (set_robust_list, membarrier).
 
 import { EINVAL, EPERM, ESRCH, KernelError } from './errno.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 import { utf8Decode, utf8Encode } from './bytes.ts';
 import { STACK_MAX } from './exec.ts';
@@ -39,25 +39,25 @@ function getRes(p: Process, field: 'uid' | 'gid', ptrs: readonly number[]): numb
 }
 
 /** getgroups: one supplementary group, the primary one. */
-function sysGetgroups(_k: Kernel, p: Process, [size, list]: readonly number[]): number {
+function sysGetgroups(_k: KernelServices, p: Process, [size, list]: readonly number[]): number {
   if (size! < 0) throw new KernelError(EINVAL);
   if (size === 0) return 1;
   writeU32(p, list!, p.creds.gid);
   return 1;
 }
 
-function sysSetgroups(_k: Kernel, p: Process): number {
+function sysSetgroups(_k: KernelServices, p: Process): number {
   if (p.creds.uid !== 0) throw new KernelError(EPERM);
   return 0;
 }
 
-function sysUmask(_k: Kernel, p: Process, [mask]: readonly number[]): number {
+function sysUmask(_k: KernelServices, p: Process, [mask]: readonly number[]): number {
   const old = p.umask;
   p.umask = mask! & 0o777;
   return old;
 }
 
-function sysPrctl(_k: Kernel, p: Process, [option, arg2]: readonly number[]): number {
+function sysPrctl(_k: KernelServices, p: Process, [option, arg2]: readonly number[]): number {
   switch (option) {
     case PR_SET_NAME: {
       const b = copyIn(p, arg2!, 16);
@@ -87,7 +87,7 @@ const RLIMIT_NOFILE = 7;
 const RLIM_NLIMITS = 16;
 
 /** The limits every process has (ulimit -a); RLIMIT_NOFILE is the descriptor table's size. */
-function limitOf(k: Kernel, p: Process, resource: number): [number, number] {
+function limitOf(k: KernelServices, p: Process, resource: number): [number, number] {
   switch (resource) {
     case RLIMIT_STACK: return [STACK_MAX, RLIM_INFINITY];
     case RLIMIT_CORE: return [0, RLIM_INFINITY];
@@ -101,7 +101,7 @@ function limitOf(k: Kernel, p: Process, resource: number): [number, number] {
 }
 
 /** prlimit64(pid, resource, new, old): limits can be read; setting them is accepted and ignored. */
-function sysPrlimit64(k: Kernel, p: Process, [pid, resource, newLimit, oldLimit]: readonly number[]): number {
+function sysPrlimit64(k: KernelServices, p: Process, [pid, resource, newLimit, oldLimit]: readonly number[]): number {
   if (resource! < 0 || resource! >= RLIM_NLIMITS) throw new KernelError(EINVAL);
   const t = pid === 0 ? p : (p.ns.pid.task(pid!) as Process | undefined);
   if (!t) throw new KernelError(ESRCH);
@@ -117,7 +117,7 @@ function sysPrlimit64(k: Kernel, p: Process, [pid, resource, newLimit, oldLimit]
   return 0;
 }
 
-function sysGetrlimit(k: Kernel, p: Process, [resource, rlim]: readonly number[]): number {
+function sysGetrlimit(k: KernelServices, p: Process, [resource, rlim]: readonly number[]): number {
   if (resource! < 0 || resource! >= RLIM_NLIMITS) throw new KernelError(EINVAL);
   const [cur, max] = limitOf(k, p, resource!);
   const clamp = (v: number): number => (v >= 2 ** 32 ? 0xffffffff : v);
@@ -126,7 +126,7 @@ function sysGetrlimit(k: Kernel, p: Process, [resource, rlim]: readonly number[]
 }
 
 /** sched_getaffinity: one CPU (the one hart). */
-function sysSchedGetaffinity(_k: Kernel, p: Process, [, size, mask]: readonly number[]): number {
+function sysSchedGetaffinity(_k: KernelServices, p: Process, [, size, mask]: readonly number[]): number {
   if (size! < 4 || (size! & 3)) throw new KernelError(EINVAL);
   copyOut(p, mask!, new StructWriter(4).u32(0, 1).bytes);
   return 4;
@@ -139,7 +139,7 @@ const SYSLOG_ACTION_SIZE_UNREAD = 9;
 const SYSLOG_ACTION_SIZE_BUFFER = 10;
 
 /** syslog(2) for dmesg: the kernel's messages, each "<6>[time] text". */
-function sysSyslog(k: Kernel, p: Process, [type, buf, len]: readonly number[]): number {
+function sysSyslog(k: KernelServices, p: Process, [type, buf, len]: readonly number[]): number {
   const text = utf8Encode(k.messages.map((m) => `<6>${m}\n`).join(''));
   switch (type) {
     case SYSLOG_ACTION_READ: case SYSLOG_ACTION_READ_ALL: case SYSLOG_ACTION_READ_CLEAR: {

@@ -3,7 +3,7 @@
 
 import { utf8Encode } from './bytes.ts';
 import { EINVAL, EPERM, KernelError } from './errno.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 import type { SyscallTable } from './syscall-types.ts';
 import * as nr from './syscall-numbers.ts';
@@ -19,14 +19,14 @@ export function unameFields(p: Process): string[] {
   return ['Linux', p.ns.uts.hostname, KERNEL_RELEASE, '#1 SMP Trapdoor', 'riscv32', p.ns.uts.domainname];
 }
 
-function sysUname(_k: Kernel, p: Process, [buf]: readonly number[]): number {
+function sysUname(_k: KernelServices, p: Process, [buf]: readonly number[]): number {
   const w = new StructWriter(FIELD * 6);
   unameFields(p).forEach((s, i) => w.bytesAt(i * FIELD, utf8Encode(s).subarray(0, FIELD - 1)));
   copyOut(p, buf!, w.bytes);
   return 0;
 }
 
-function sysSethostname(_k: Kernel, p: Process, [name, len]: readonly number[]): number {
+function sysSethostname(_k: KernelServices, p: Process, [name, len]: readonly number[]): number {
   if ((len! >>> 0) > 64) throw new KernelError(EINVAL);
   if (p.creds.uid !== 0) throw new KernelError(EPERM);
   p.ns.uts.hostname = utf8Decode(copyIn(p, name!, len! >>> 0));
@@ -37,7 +37,7 @@ function sysSethostname(_k: Kernel, p: Process, [name, len]: readonly number[]):
  * sysinfo(info): uptime, load, memory (the cgroup's limit inside a container, else the
  * machine's), process count. struct sysinfo with 32-bit longs, mem_unit 1.
  */
-function sysSysinfo(k: Kernel, p: Process, [info]: readonly number[]): number {
+function sysSysinfo(k: KernelServices, p: Process, [info]: readonly number[]): number {
   const m = k.memoryView(p);
   const [l1, l5, l15] = k.loadAverage();
   let procs = 0;
@@ -56,7 +56,7 @@ const clamp32 = (v: number): number => Math.min(v, 0xffffffff);
  * getrandom(buf, len, flags): bytes from a generator seeded by the process and virtual
  * time — deterministic, as everything in the lab, and not for real secrets.
  */
-function sysGetrandom(k: Kernel, p: Process, [buf, len, flags]: readonly number[]): number {
+function sysGetrandom(k: KernelServices, p: Process, [buf, len, flags]: readonly number[]): number {
   if (flags! & ~7) throw new KernelError(EINVAL);
   const n = Math.min(len! >>> 0, 1 << 20);
   const out = new Uint8Array(n);

@@ -8,7 +8,7 @@ import type { Inode } from './fs/inode.ts';
 import { fileOf } from './sys-file.ts';
 import { PAGE_SIZE } from './frame.ts';
 import { MMAP_BASE, STACK_MAX, STACK_TOP } from './exec.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 import type { SyscallTable } from './syscall-types.ts';
 import * as nr from './syscall-numbers.ts';
@@ -33,7 +33,7 @@ export const MAX_MAP_COUNT = 65530;
 const pageUp = (v: number): number => Math.ceil(v / PAGE_SIZE) * PAGE_SIZE;
 
 /** brk(addr): moves the break; returns the new break, or the old one when it cannot. */
-function sysBrk(_k: Kernel, p: Process, [addr]: readonly number[]): number {
+function sysBrk(_k: KernelServices, p: Process, [addr]: readonly number[]): number {
   const want = addr! >>> 0;
   if (want === 0 || want < p.brkStart || want >= HEAP_LIMIT) return p.brk;
   const oldTop = pageUp(p.brk);
@@ -72,7 +72,7 @@ function protBitsOf(prot: number): number {
  * private file mapping gets a private copy of the file's pages at map time (what a
  * program can observe of MAP_PRIVATE, as long as the file is not written meanwhile).
  */
-function sysMmap(_k: Kernel, p: Process, [addr, length, prot, flags, fd, pgoff]: readonly number[]): number {
+function sysMmap(_k: KernelServices, p: Process, [addr, length, prot, flags, fd, pgoff]: readonly number[]): number {
   const len = pageUp(length! >>> 0);
   const anonymous = (flags! & MAP_ANONYMOUS) !== 0;
   if (len === 0 || !(flags! & (MAP_PRIVATE | MAP_SHARED)) || (prot! & ~7)) throw new KernelError(EINVAL);
@@ -115,7 +115,7 @@ function sysMmap(_k: Kernel, p: Process, [addr, length, prot, flags, fd, pgoff]:
 }
 
 /** mprotect(addr, len, prot): ENOMEM when part of the range is not mapped. */
-function sysMprotect(_k: Kernel, p: Process, [addr, length, prot]: readonly number[]): number {
+function sysMprotect(_k: KernelServices, p: Process, [addr, length, prot]: readonly number[]): number {
   const start = addr! >>> 0;
   if (start % PAGE_SIZE || (prot! & ~7)) throw new KernelError(EINVAL);
   if ((length! >>> 0) === 0) return 0;
@@ -127,7 +127,7 @@ function sysMprotect(_k: Kernel, p: Process, [addr, length, prot]: readonly numb
 }
 
 /** munmap(addr, len): EINVAL for a misaligned start, an empty range or one past TASK_SIZE. */
-function sysMunmap(_k: Kernel, p: Process, [addr, length]: readonly number[]): number {
+function sysMunmap(_k: KernelServices, p: Process, [addr, length]: readonly number[]): number {
   const start = addr! >>> 0;
   const len = pageUp(length! >>> 0);
   if (start % PAGE_SIZE || len === 0 || start > TASK_SIZE || len > TASK_SIZE - start) throw new KernelError(EINVAL);

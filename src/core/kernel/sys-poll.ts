@@ -7,7 +7,7 @@
 import { CORE_HZ } from '../isa/clock.ts';
 import { EBADF, EINVAL, KernelError } from './errno.ts';
 import { Block } from './file.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 import { UNBLOCKABLE } from './signal.ts';
 import type { SyscallTable } from './syscall-types.ts';
@@ -25,7 +25,7 @@ const POLLWRNORM = 0x100;
 const MAX_POLL_FDS = 1024;
 
 /** A timespec64 (16 bytes) as a deadline in cycles from now; null for "no timeout". */
-function deadlineOf(k: Kernel, p: Process, addr: number): number | null {
+function deadlineOf(k: KernelServices, p: Process, addr: number): number | null {
   if (p.deadline !== null) return p.deadline;
   if (!addr) return null;
   const v = new DataView(copyIn(p, addr, 16).buffer);
@@ -55,7 +55,7 @@ function done(p: Process, result: number): number {
 }
 
 /** Sleep until a channel wakes or the deadline; the call then runs again. */
-function wait(k: Kernel, p: Process, channels: object[], deadline: number | null): Block | number {
+function wait(k: KernelServices, p: Process, channels: object[], deadline: number | null): Block | number {
   if (deadline !== null && deadline <= k.now) return done(p, 0);
   p.deadline = deadline;
   // Nothing to wait for but a signal (or the deadline): sleep on the thread itself.
@@ -64,7 +64,7 @@ function wait(k: Kernel, p: Process, channels: object[], deadline: number | null
   return new Block(first!, 'eintr', others, deadline);
 }
 
-function sysPpoll(k: Kernel, p: Process, [fds, nfds, tmo, sigmask, sigsetsize]: readonly number[]): number | Block {
+function sysPpoll(k: KernelServices, p: Process, [fds, nfds, tmo, sigmask, sigsetsize]: readonly number[]): number | Block {
   const n = nfds! >>> 0;
   if (n > MAX_POLL_FDS) throw new KernelError(EINVAL);
   const deadline = deadlineOf(k, p, tmo!);
@@ -99,7 +99,7 @@ function sysPpoll(k: Kernel, p: Process, [fds, nfds, tmo, sigmask, sigsetsize]: 
 }
 
 /** pselect6_time64(nfds, readfds, writefds, exceptfds, timeout, {sigmask, size}). */
-function sysPselect6(k: Kernel, p: Process, [nfds, rd, wr, ex, tmo, sig]: readonly number[]): number | Block {
+function sysPselect6(k: KernelServices, p: Process, [nfds, rd, wr, ex, tmo, sig]: readonly number[]): number | Block {
   const n = nfds!;
   if (n < 0 || n > MAX_POLL_FDS) throw new KernelError(EINVAL);
   const words = Math.ceil(n / 32);

@@ -7,7 +7,7 @@ import {
 } from './errno.ts';
 import { Block } from './file.ts';
 import type { Inode } from './fs/inode.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 import { canonicalPath, lookupPath } from './fs/path.ts';
 import { CLD_CONTINUED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, NSIG, SIGCHLD, userInfo, validSignal } from './signal.ts';
@@ -42,7 +42,7 @@ const P_ALL = 0;
 const P_PID = 1;
 const P_PGID = 2;
 
-function sysExit(k: Kernel, p: Process, [code]: readonly number[]): typeof NO_RETURN {
+function sysExit(k: KernelServices, p: Process, [code]: readonly number[]): typeof NO_RETURN {
   if (p.leader.threads.size > 1) {
     p.leader.waitStatus = (code! & 0xff) << 8;
     k.exitThread(p);
@@ -52,7 +52,7 @@ function sysExit(k: Kernel, p: Process, [code]: readonly number[]): typeof NO_RE
   return NO_RETURN;
 }
 
-function sysExitGroup(k: Kernel, p: Process, [code]: readonly number[]): typeof NO_RETURN {
+function sysExitGroup(k: KernelServices, p: Process, [code]: readonly number[]): typeof NO_RETURN {
   k.exit(p, code!);
   return NO_RETURN;
 }
@@ -63,7 +63,7 @@ function sysExitGroup(k: Kernel, p: Process, [code]: readonly number[]): typeof 
  * CLONE_THREAD it is a process: vfork's CLONE_VM is honoured by a copy-on-write copy,
  * which a program cannot tell apart while the parent waits for exec or exit.
  */
-function sysClone(k: Kernel, p: Process, [flags, newsp, ptid, tls, ctid]: readonly number[]): number {
+function sysClone(k: KernelServices, p: Process, [flags, newsp, ptid, tls, ctid]: readonly number[]): number {
   const f = flags! >>> 0;
   const thread = (f & CLONE_THREAD) !== 0;
   if (thread && (!(f & CLONE_SIGHAND) || !(f & CLONE_VM))) throw new KernelError(EINVAL);
@@ -104,7 +104,7 @@ const SHEBANG_MAX = 256;
  * execve: an ELF file replaces the image; a file starting with "#!" runs its interpreter
  * with the script's path as an argument (binfmt_script), up to 4 levels deep.
  */
-function sysExecve(k: Kernel, p: Process, [pathPtr, argvPtr, envpPtr]: readonly number[]): typeof NO_RETURN {
+function sysExecve(k: KernelServices, p: Process, [pathPtr, argvPtr, envpPtr]: readonly number[]): typeof NO_RETURN {
   const path = readString(p, pathPtr!);
   const argv = readStringArray(p, argvPtr!);
   const envp = readStringArray(p, envpPtr!);
@@ -120,7 +120,7 @@ function executable(p: Process, path: string): Inode {
   return node;
 }
 
-export function execPath(k: Kernel, p: Process, path: string, argv: string[], envp: string[], depth: number): void {
+export function execPath(k: KernelServices, p: Process, path: string, argv: string[], envp: string[], depth: number): void {
   if (depth > 4) throw new KernelError(ELOOP);
   const node = executable(p, path);
   const head = node.contents().subarray(0, SHEBANG_MAX);
@@ -169,7 +169,7 @@ interface WaitResult {
 }
 
 /** One pass over the children: a result, 0 for "none ready", or throws ECHILD. */
-function waitOnce(k: Kernel, p: Process, idtype: number, id: number, options: number): WaitResult | null {
+function waitOnce(k: KernelServices, p: Process, idtype: number, id: number, options: number): WaitResult | null {
   let any = false;
   for (const c of p.leader.children) {
     if (!selects(p, c, idtype, id, options)) continue;
@@ -200,7 +200,7 @@ function waitOnce(k: Kernel, p: Process, idtype: number, id: number, options: nu
 }
 
 /** wait4(pid, status, options, rusage): not on RV32 Linux, kept for hand-written programs. */
-function sysWait4(k: Kernel, p: Process, [pid, statusPtr, options, rusage]: readonly number[]): number | Block {
+function sysWait4(k: KernelServices, p: Process, [pid, statusPtr, options, rusage]: readonly number[]): number | Block {
   const opts = (options! >>> 0);
   if (opts & ~(WNOHANG | WUNTRACED | WCONTINUED | WALL | WCLONE)) throw new KernelError(EINVAL);
   const idtype = pid! < -1 ? P_PGID : pid === -1 ? P_ALL : pid === 0 ? P_PGID : P_PID;
@@ -216,7 +216,7 @@ function sysWait4(k: Kernel, p: Process, [pid, statusPtr, options, rusage]: read
 }
 
 /** waitid(idtype, id, infop, options, rusage): what musl's waitpid uses on RV32. */
-function sysWaitid(k: Kernel, p: Process, [idtype, id, infop, options, rusage]: readonly number[]): number | Block {
+function sysWaitid(k: KernelServices, p: Process, [idtype, id, infop, options, rusage]: readonly number[]): number | Block {
   const opts = options! >>> 0;
   if (opts & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | WALL | WCLONE)) throw new KernelError(EINVAL);
   if (!(opts & (WEXITED | WSTOPPED | WCONTINUED))) throw new KernelError(EINVAL);
@@ -234,7 +234,7 @@ function sysWaitid(k: Kernel, p: Process, [idtype, id, infop, options, rusage]: 
   return 0;
 }
 
-function sysKill(k: Kernel, p: Process, [pid, sig]: readonly number[]): number {
+function sysKill(k: KernelServices, p: Process, [pid, sig]: readonly number[]): number {
   return killPid(k, p, pid!, sig!);
 }
 
@@ -243,7 +243,7 @@ function sysKill(k: Kernel, p: Process, [pid, sig]: readonly number[]): number {
  * (but init and p), < -1 the group -pid. Pids are p's namespace's: nothing outside it can
  * be named.
  */
-export function killPid(k: Kernel, p: Process, pid: number, sig: number): number {
+export function killPid(k: KernelServices, p: Process, pid: number, sig: number): number {
   if (!validSignal(sig)) throw new KernelError(EINVAL);
   const targets: Process[] = [];
   if (pid > 0) {
@@ -282,7 +282,7 @@ export function protectedInit(sender: Process, target: Process, sig = 0): boolea
   return sig === 9 || sig === 19 || handler <= 1;
 }
 
-function sysSchedYield(k: Kernel, p: Process): number {
+function sysSchedYield(k: KernelServices, p: Process): number {
   // Go to the back of the run queue: end the slice by sleeping until now.
   k.sleepUntil(p, k.now);
   return 0;
@@ -298,7 +298,7 @@ function processArg(p: Process, pid: number): Process {
 }
 
 /** setpgid(pid, pgid): job control moves a process into a group of its own session. */
-function sysSetpgid(_k: Kernel, p: Process, [pid, pgid]: readonly number[]): number {
+function sysSetpgid(_k: KernelServices, p: Process, [pid, pgid]: readonly number[]): number {
   if (pgid! < 0) throw new KernelError(EINVAL);
   const t = processArg(p, pid!);
   if (t !== p.leader && t.parent !== p.leader) throw new KernelError(ESRCH);
@@ -317,16 +317,16 @@ function sysSetpgid(_k: Kernel, p: Process, [pid, pgid]: readonly number[]): num
   return 0;
 }
 
-function sysGetpgid(_k: Kernel, p: Process, [pid]: readonly number[]): number {
+function sysGetpgid(_k: KernelServices, p: Process, [pid]: readonly number[]): number {
   return processArg(p, pid!).pgid;
 }
 
-function sysGetsid(_k: Kernel, p: Process, [pid]: readonly number[]): number {
+function sysGetsid(_k: KernelServices, p: Process, [pid]: readonly number[]): number {
   return processArg(p, pid!).sid;
 }
 
 /** setsid: a new session and group led by the caller, with no controlling terminal. */
-function sysSetsid(k: Kernel, p: Process): number {
+function sysSetsid(k: KernelServices, p: Process): number {
   const me = p.leader;
   const pid = me.pid;
   for (const task of p.ns.pid.tasks()) {
@@ -338,7 +338,7 @@ function sysSetsid(k: Kernel, p: Process): number {
   return pid;
 }
 
-function sysSetTidAddress(_k: Kernel, p: Process, [addr]: readonly number[]): number {
+function sysSetTidAddress(_k: KernelServices, p: Process, [addr]: readonly number[]): number {
   p.clearTid = addr! >>> 0;
   return p.tid;
 }

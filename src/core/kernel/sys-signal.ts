@@ -3,7 +3,7 @@
 
 import { EINVAL, ENOMEM, EPERM, ESRCH, KernelError } from './errno.ts';
 import { Block } from './file.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import { NO_ALT_STACK, type Process } from './process.ts';
 import {
   ALL_SIGNALS, NSIG, SIGKILL, SIGSTOP, SI_TKILL, UNBLOCKABLE, sigbit, userInfo, validSignal,
@@ -32,7 +32,7 @@ function checkSize(size: number): void {
 }
 
 /** rt_sigaction(sig, act, oact, 8): struct sigaction {handler, flags, mask[2]} (no restorer on RISC-V). */
-function sysRtSigaction(_k: Kernel, p: Process, [sig, act, oact, size]: readonly number[]): number {
+function sysRtSigaction(_k: KernelServices, p: Process, [sig, act, oact, size]: readonly number[]): number {
   checkSize(size!);
   if (sig! < 1 || sig! > NSIG) throw new KernelError(EINVAL);
   const handlers = p.leader.handlers;
@@ -59,7 +59,7 @@ function sysRtSigaction(_k: Kernel, p: Process, [sig, act, oact, size]: readonly
   return 0;
 }
 
-function sysRtSigprocmask(_k: Kernel, p: Process, [how, set, oset, size]: readonly number[]): number {
+function sysRtSigprocmask(_k: KernelServices, p: Process, [how, set, oset, size]: readonly number[]): number {
   checkSize(size!);
   const old = p.sigMask;
   if (set) {
@@ -74,14 +74,14 @@ function sysRtSigprocmask(_k: Kernel, p: Process, [how, set, oset, size]: readon
   return 0;
 }
 
-function sysRtSigpending(_k: Kernel, p: Process, [set, size]: readonly number[]): number {
+function sysRtSigpending(_k: KernelServices, p: Process, [set, size]: readonly number[]): number {
   checkSize(size!);
   writeSet(p, set!, p.sigPending & p.sigMask);
   return 0;
 }
 
 /** Waits with a temporary mask until a handler runs; always ends with -EINTR. */
-function sysRtSigsuspend(_k: Kernel, p: Process, [set, size]: readonly number[]): Block {
+function sysRtSigsuspend(_k: KernelServices, p: Process, [set, size]: readonly number[]): Block {
   checkSize(size!);
   const mask = readSet(p, set!) & ~UNBLOCKABLE;
   if (p.savedMask === null) p.savedMask = p.sigMask;
@@ -90,7 +90,7 @@ function sysRtSigsuspend(_k: Kernel, p: Process, [set, size]: readonly number[])
 }
 
 /** Back from a handler: the registers, pc and mask saved in the frame at sp. */
-function sysRtSigreturn(k: Kernel, p: Process): typeof NO_RETURN {
+function sysRtSigreturn(k: KernelServices, p: Process): typeof NO_RETURN {
   const frame = p.regs[2]! >>> 0;
   const bytes = p.space.copyIn(frame + SIGINFO_SIZE, CONTEXT_READ);
   if (!bytes) {
@@ -106,7 +106,7 @@ function sysRtSigreturn(k: Kernel, p: Process): typeof NO_RETURN {
 }
 
 /** sigaltstack(ss, old): stack_t {ss_sp, ss_flags, ss_size}. */
-function sysSigaltstack(_k: Kernel, p: Process, [ss, old]: readonly number[]): number {
+function sysSigaltstack(_k: KernelServices, p: Process, [ss, old]: readonly number[]): number {
   const sp = p.regs[2]! >>> 0;
   const on = p.altStack.size > 0 && sp > p.altStack.sp && sp <= p.altStack.sp + p.altStack.size;
   if (old) {
@@ -139,7 +139,7 @@ function mayKill(sender: Process, target: Process): void {
   if (sender.creds.uid !== 0 && target.creds.uid !== sender.creds.uid) throw new KernelError(EPERM);
 }
 
-function sysTgkill(k: Kernel, p: Process, [tgid, tid, sig]: readonly number[]): number {
+function sysTgkill(k: KernelServices, p: Process, [tgid, tid, sig]: readonly number[]): number {
   if (!validSignal(sig!) || tgid! <= 0) throw new KernelError(EINVAL);
   const t = threadByTid(p, tid!);
   if (p.ns.pid.pidOf(t.leader) !== tgid) throw new KernelError(ESRCH);
@@ -148,7 +148,7 @@ function sysTgkill(k: Kernel, p: Process, [tgid, tid, sig]: readonly number[]): 
   return 0;
 }
 
-function sysTkill(k: Kernel, p: Process, [tid, sig]: readonly number[]): number {
+function sysTkill(k: KernelServices, p: Process, [tid, sig]: readonly number[]): number {
   if (!validSignal(sig!)) throw new KernelError(EINVAL);
   const t = threadByTid(p, tid!);
   mayKill(p, t);

@@ -3,7 +3,7 @@
 
 import { EFAULT, EINVAL, ENOSYS, KernelError } from './errno.ts';
 import { CORE_HZ } from '../isa/clock.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 import type { SyscallTable } from './syscall-types.ts';
 import * as nr from './syscall-numbers.ts';
@@ -19,7 +19,7 @@ const TIMER_ABSTIME = 1;
 /** The realtime clock starts at a fixed date (2024-01-01T00:00:00Z) so runs reproduce. */
 export const EPOCH_AT_BOOT_S = 1704067200;
 
-function clockNs(k: Kernel, p: Process, clock: number): number {
+function clockNs(k: KernelServices, p: Process, clock: number): number {
   switch (clock) {
     case CLOCK_REALTIME: return EPOCH_AT_BOOT_S * 1e9 + k.nowNs();
     case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_BOOTTIME: return k.nowNs();
@@ -44,21 +44,21 @@ function readTimespec(p: Process, addr: number, wide: boolean): number {
   return sec * 1e9 + nsec;
 }
 
-const gettime = (wide: boolean) => (k: Kernel, p: Process, [clock, tp]: readonly number[]): number => {
+const gettime = (wide: boolean) => (k: KernelServices, p: Process, [clock, tp]: readonly number[]): number => {
   writeTimespec(p, tp!, clockNs(k, p, clock!), wide);
   return 0;
 };
 
 /** Sleeps in virtual time: the process is off the run queue until the clock passes. A
  * signal handler ends the sleep early with -EINTR. */
-function sleepFor(k: Kernel, p: Process, ns: number): number {
+function sleepFor(k: KernelServices, p: Process, ns: number): number {
   k.sleepUntil(p, k.now + Math.ceil(ns * (CORE_HZ / 1e9)));
   p.sleepKind = 'complete';
   return 0;
 }
 
 /** gettimeofday(tv, tz): struct timeval {tv_sec, tv_usec} of 32-bit longs (other libcs). */
-function sysGettimeofday(k: Kernel, p: Process, [tv, tz]: readonly number[]): number {
+function sysGettimeofday(k: KernelServices, p: Process, [tv, tz]: readonly number[]): number {
   const ns = clockNs(k, p, CLOCK_REALTIME);
   if (tv) copyOut(p, tv, new StructWriter(8).u32(0, Math.floor(ns / 1e9)).u32(4, Math.floor((ns % 1e9) / 1000)).bytes);
   if (tz) copyOut(p, tz, new Uint8Array(8));
@@ -66,7 +66,7 @@ function sysGettimeofday(k: Kernel, p: Process, [tv, tz]: readonly number[]): nu
 }
 
 /** clock_getres: the virtual clock ticks every cycle (10 ns at 100 MHz). */
-function sysClockGetres(k: Kernel, p: Process, [clock, res]: readonly number[]): number {
+function sysClockGetres(k: KernelServices, p: Process, [clock, res]: readonly number[]): number {
   clockNs(k, p, clock!);
   if (res) writeTimespec(p, res, 1e9 / CORE_HZ, true);
   return 0;
@@ -76,7 +76,7 @@ const TICKS_PER_SECOND = 100;
 const ticks = (cycles: number): number => Math.floor((cycles * TICKS_PER_SECOND) / CORE_HZ);
 
 /** times(buf): struct tms in clock ticks (USER_HZ 100); returns ticks since boot. */
-function sysTimes(k: Kernel, p: Process, [buf]: readonly number[]): number {
+function sysTimes(k: KernelServices, p: Process, [buf]: readonly number[]): number {
   if (buf) {
     copyOut(p, buf, new StructWriter(16).u32(0, ticks(p.leader.cpuCycles)).u32(8, ticks(p.leader.childCpuCycles)).bytes);
   }
@@ -84,7 +84,7 @@ function sysTimes(k: Kernel, p: Process, [buf]: readonly number[]): number {
 }
 
 /** getrusage(who, usage): user time as CPU time, with 64-bit time fields (rv32 struct rusage is 32-bit longs). */
-function sysGetrusage(_k: Kernel, p: Process, [who, usage]: readonly number[]): number {
+function sysGetrusage(_k: KernelServices, p: Process, [who, usage]: readonly number[]): number {
   if (who !== 0 && who !== -1 && who !== 1) throw new KernelError(EINVAL);
   const cycles = who === -1 ? p.leader.childCpuCycles : p.leader.cpuCycles;
   const us = Math.floor((cycles * 1e6) / CORE_HZ);
@@ -92,11 +92,11 @@ function sysGetrusage(_k: Kernel, p: Process, [who, usage]: readonly number[]): 
   return 0;
 }
 
-function sysNanosleep(k: Kernel, p: Process, [req]: readonly number[]): number {
+function sysNanosleep(k: KernelServices, p: Process, [req]: readonly number[]): number {
   return sleepFor(k, p, readTimespec(p, req!, false));
 }
 
-function sysClockNanosleep64(k: Kernel, p: Process, [clock, flags, req]: readonly number[]): number {
+function sysClockNanosleep64(k: KernelServices, p: Process, [clock, flags, req]: readonly number[]): number {
   const t = readTimespec(p, req!, true);
   const ns = flags! & TIMER_ABSTIME ? t - clockNs(k, p, clock!) : (clockNs(k, p, clock!), t);
   return sleepFor(k, p, Math.max(0, ns));
@@ -106,7 +106,7 @@ const ITIMER_REAL = 0;
 const cyclesPerUs = CORE_HZ / 1e6;
 
 /** struct itimerval {interval, value} of two 32-bit timevals, from cycles. */
-function itimerBytes(k: Kernel, p: Process): Uint8Array {
+function itimerBytes(k: KernelServices, p: Process): Uint8Array {
   const left = p.alarmAt > 0 ? Math.max(1, Math.ceil((p.alarmAt - k.now) / cyclesPerUs)) : 0;
   const every = Math.round(p.alarmInterval / cyclesPerUs);
   return new StructWriter(16).u32(0, Math.floor(every / 1e6)).u32(4, every % 1e6)
@@ -114,13 +114,13 @@ function itimerBytes(k: Kernel, p: Process): Uint8Array {
 }
 
 /** getitimer/setitimer: ITIMER_REAL sends SIGALRM in virtual time (what alarm() uses). */
-function sysGetitimer(k: Kernel, p: Process, [which, value]: readonly number[]): number {
+function sysGetitimer(k: KernelServices, p: Process, [which, value]: readonly number[]): number {
   if (which !== ITIMER_REAL) throw new KernelError(which === 1 || which === 2 ? ENOSYS : EINVAL);
   copyOut(p, value!, itimerBytes(k, p));
   return 0;
 }
 
-function sysSetitimer(k: Kernel, p: Process, [which, value, old]: readonly number[]): number {
+function sysSetitimer(k: KernelServices, p: Process, [which, value, old]: readonly number[]): number {
   if (which !== ITIMER_REAL) throw new KernelError(which === 1 || which === 2 ? ENOSYS : EINVAL);
   const v = new DataView(copyIn(p, value!, 16).buffer);
   const us = (at: number): number => {

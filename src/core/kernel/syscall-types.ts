@@ -2,7 +2,7 @@
 // handlers do not import the dispatcher that imports them).
 
 import type { Block } from './file.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 
 /** The process no longer returns from this call (exit) or got a new image (execve). */
@@ -13,7 +13,7 @@ export type SyscallResult = number | Block | typeof NO_RETURN;
 /** a0..a5 as signed 32-bit values. */
 export type SyscallArgs = readonly [number, number, number, number, number, number];
 
-export type SyscallHandler = (k: Kernel, p: Process, a: SyscallArgs) => SyscallResult;
+export type SyscallHandler = (k: KernelServices, p: Process, a: SyscallArgs) => SyscallResult;
 
 export interface SyscallEntry {
   name: string;

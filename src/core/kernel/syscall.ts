@@ -4,7 +4,7 @@
 // (/proc/trapdoor/enosys) and logged once.
 
 import { ENOSYS, KernelError } from './errno.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 import { fileSyscalls } from './sys-file.ts';
 import { infoSyscalls } from './sys-info.ts';
@@ -35,7 +35,7 @@ export const SYSCALLS: SyscallTable = {
 };
 
 /** Runs one system call for p; KernelError unwinds to -errno. */
-export function dispatch(k: Kernel, p: Process, num: number, a: SyscallArgs): SyscallResult {
+export function dispatch(k: KernelServices, p: Process, num: number, a: SyscallArgs): SyscallResult {
   const entry = SYSCALLS[num];
   if (!entry) {
     // Counted per number for /proc/trapdoor/enosys; logged the first time only.

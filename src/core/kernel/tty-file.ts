@@ -4,7 +4,7 @@
 import { EINVAL, ENOTTY, EPERM, KernelError } from './errno.ts';
 import { Block, OpenFile } from './file.ts';
 import type { Inode } from './fs/inode.ts';
-import type { Kernel } from './kernel.ts';
+import type { KernelServices } from './kernel-services.ts';
 import type { Process } from './process.ts';
 import { TERMIOS_SIZE, Terminal, parseTermios, termiosBytes } from './tty.ts';
 import { StructWriter, copyIn, copyOut, writeU32 } from './user-memory.ts';
@@ -32,12 +32,16 @@ export class TtyFile extends OpenFile {
     super(true, true);
   }
 
-  read(length: number, caller?: Process): Uint8Array | Block {
-    return this.terminal.read(length, caller);
+  read(length: number, caller?: number): Uint8Array | Block {
+    return this.terminal.read(length, this.process(caller));
   }
 
-  write(bytes: Uint8Array, caller?: Process): number | Block {
-    return this.terminal.write(bytes, caller);
+  write(bytes: Uint8Array, caller?: number): number | Block {
+    return this.terminal.write(bytes, this.process(caller));
+  }
+
+  private process(id: number | undefined): Process | undefined {
+    return id === undefined ? undefined : this.terminal.k.processes.get(id);
   }
 
   override poll(): { readable: boolean; writable: boolean; hangup: boolean; channel: object | null } {
@@ -47,17 +51,13 @@ export class TtyFile extends OpenFile {
   override inode(): Inode {
     return this.terminal.node;
   }
-
-  override ioctl(k: Kernel, p: Process, cmd: number, arg: number): number | Block {
-    return ttyIoctl(k, p, this.terminal, cmd, arg);
-  }
 }
 
 function readInt(p: Process, addr: number): number {
   return new DataView(copyIn(p, addr, 4).buffer).getInt32(0, true);
 }
 
-export function ttyIoctl(k: Kernel, p: Process, t: Terminal, cmd: number, arg: number): number | Block {
+export function ttyIoctl(k: KernelServices, p: Process, t: Terminal, cmd: number, arg: number): number | Block {
   switch (cmd >>> 0) {
     case TCGETS:
       copyOut(p, arg, termiosBytes(t.termios));

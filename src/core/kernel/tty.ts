@@ -11,11 +11,10 @@
 import { EINVAL, EIO, ENOTTY, EPERM, KernelError } from './errno.ts';
 import { Block } from './file.ts';
 import type { Inode } from './fs/inode.ts';
-import type { Kernel } from './kernel.ts';
 import type { PidNamespace } from './namespace.ts';
 import type { Process } from './process.ts';
 import { SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH, SIG_IGN, SI_KERNEL, sigbit, userInfo } from './signal.ts';
-import { sendSignal } from './signal-delivery.ts';
+import { sendSignal, type SignalKernel } from './signal-delivery.ts';
 import { StructWriter } from './user-memory.ts';
 
 // termios flags (asm-generic/termbits.h)
@@ -105,7 +104,7 @@ export class Terminal {
   hungUp = false;
 
   constructor(
-    readonly k: Kernel,
+    readonly k: SignalKernel,
     /** /dev/pts/N or /dev/console's inode (for fstat and ttyname). */
     readonly node: Inode,
     /** Where output and echo go (the host's screen). */

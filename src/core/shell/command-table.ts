@@ -1,9 +1,9 @@
 // The one dispatcher: every command the shell knows by name, each with its line for `help`.
 // A name not found here is looked up as a program on $PATH.
 
-import type { Builtin } from './builtin.ts';
+import type { Builtin, Commands } from './builtin.ts';
 
-export class CommandTable {
+export class CommandTable implements Commands {
   private readonly commands = new Map<string, Builtin>();
 
   add(...builtins: Builtin[]): this {

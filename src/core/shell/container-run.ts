@@ -10,7 +10,8 @@ import type {
 import { decodeUtf8 } from './text-codec.ts';
 import { utf8Encode } from '../kernel/bytes.ts';
 import type { ExitStatus, KernelPort } from '../kernel/kernel-port.ts';
-import { Shell, type ShellHost } from './shell.ts';
+import type { ShellContext, ShellHost } from './builtin.ts';
+import { Shell } from './shell.ts';
 import { SIGINT } from './signals.ts';
 
 const SHELLS = new Set(['sh', '/bin/sh', 'ash', '/bin/ash', 'bash', '/bin/bash']);

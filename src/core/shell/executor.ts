@@ -6,11 +6,10 @@
 // Programs reach the terminal through a pty-like TerminalLink (terminal-link.ts).
 
 import type { AndOr, CommandList, Pipeline, Redirect, SimpleCommand } from './command.ts';
-import type { BuiltinContext } from './builtin.ts';
+import type { BuiltinContext, ShellContext } from './builtin.ts';
 import { expandWord, expandWords } from './expansion.ts';
 import { Job } from './job.ts';
 import { isErrnoError, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, type ExitStatus } from '../kernel/kernel-port.ts';
-import type { Shell } from './shell.ts';
 import { SIGINT, SIGPIPE, signalDescription } from './signals.ts';
 import { FdInput, FdOutput, TerminalOutput, type InputStream, type OutputStream } from './stream.ts';
 import { strerror } from './strerror.ts';
@@ -23,7 +22,7 @@ const TERMINAL: Endpoint = { kind: 'terminal' };
 const EPIPE = 32;
 
 export class Executor {
-  constructor(private readonly shell: Shell) {}
+  constructor(private readonly shell: ShellContext) {}
 
   async runList(list: CommandList): Promise<number> {
     for (const item of list.items) {

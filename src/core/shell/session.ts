@@ -12,7 +12,8 @@ import type { CommandTable } from './command-table.ts';
 import { KeyDecoder, type Key } from './key-decoder.ts';
 import type { KernelPort } from '../kernel/kernel-port.ts';
 import { CLEAR_SCREEN, LineEditor } from './line-editor.ts';
-import { Shell, type ShellHost } from './shell.ts';
+import type { ShellContext, ShellHost } from './builtin.ts';
+import { Shell } from './shell.ts';
 import type { TerminalInput } from './stream.ts';
 import type { HypervisorPort } from '../vmm/vm-port.ts';
 
@@ -31,7 +32,7 @@ export interface SessionOptions {
 }
 
 interface Frame {
-  shell: Shell;
+  shell: ShellContext;
   editor: LineEditor;
   running: boolean;
   /** Settles the parent's `enterShell` when this shell exits. */
@@ -58,11 +59,11 @@ export class Session implements ShellHost {
     this.push(new Shell({ port: options.port, host: this, table: options.table, env: options.env, containers: options.containers, vms: options.vms }));
   }
 
-  get root(): Shell {
+  get root(): ShellContext {
     return this.frames[0]!.shell;
   }
 
-  get top(): Shell {
+  get top(): ShellContext {
     return this.frames[this.frames.length - 1]!.shell;
   }
 
@@ -97,7 +98,7 @@ export class Session implements ShellHost {
     };
   }
 
-  shellKilled(shell: Shell): void {
+  shellKilled(shell: ShellContext): void {
     const frame = this.frames.find((f) => f.shell === shell);
     if (!frame || frame.running) return; // a running command's end pops it (run)
     if (this.interactive && this.frames[this.frames.length - 1] === frame) this.write('\n');
@@ -114,7 +115,7 @@ export class Session implements ShellHost {
     };
   }
 
-  enterShell(shell: Shell): Promise<number> {
+  enterShell(shell: ShellContext): Promise<number> {
     return new Promise((resolve) => {
       this.push(shell, resolve);
       if (this.interactive) this.showPrompt();
@@ -253,7 +254,7 @@ export class Session implements ShellHost {
     });
   }
 
-  private push(shell: Shell, onExit?: (code: number) => void): void {
+  private push(shell: ShellContext, onExit?: (code: number) => void): void {
     const editor = new LineEditor(shell.history, (line, cursor) => shell.complete(line, cursor));
     editor.resize(this.columns);
     this.frames.push({ shell, editor, running: false, onExit });

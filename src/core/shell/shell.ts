@@ -2,7 +2,7 @@
 // shell and a shell inside a container are the same class with different ports; the
 // session stacks them when `container exec -it NAME sh` enters one.
 
-import { CommandTable } from './command-table.ts';
+import type { Commands, ShellContext, ShellHost } from './builtin.ts';
 import { complete } from './completion.ts';
 import type { ContainerRuntimePort } from '../kernel/container-port.ts';
 import { Executor } from './executor.ts';
@@ -13,34 +13,13 @@ import { isErrnoError, type KernelPort } from '../kernel/kernel-port.ts';
 import type { Completion } from './line-editor.ts';
 import { parse } from './parser.ts';
 import { SIGINT } from './signals.ts';
-import type { TerminalInput } from './stream.ts';
 import { strerror } from './strerror.ts';
 import type { HypervisorPort } from '../vmm/vm-port.ts';
-
-/** What the shell needs from whoever shows it: a terminal, or a script transcript. */
-export interface ShellHost {
-  /** Keys go to a foreground job only when someone types (not in a script). */
-  readonly interactive: boolean;
-  /** Text for the screen (newlines as \n). */
-  write(text: string): void;
-  /** Routes typed lines to a foreground command until the returned function is called;
-   * a host without a keyboard ends the input at once. */
-  connectKeyboard(input: TerminalInput): () => void;
-  /** A nested shell takes over the terminal until it exits; settles with its status. */
-  enterShell(shell: Shell): Promise<number>;
-  /** A shell's process was killed while it waited for a line: stop showing it. */
-  shellKilled?(shell: Shell): void;
-  /**
-   * A program with a terminal of its own (`container run -it IMAGE PROG`) takes the keys
-   * raw, as typed, until the returned function is called; absent on hosts without keys.
-   */
-  connectTerminal?(keys: (data: string) => void, size: (columns: number) => void): () => void;
-}
 
 export interface ShellOptions {
   port: KernelPort;
   host: ShellHost;
-  table: CommandTable;
+  table: Commands;
   env: Record<string, string>;
   containers?: ContainerRuntimePort;
   vms?: HypervisorPort;
@@ -59,10 +38,10 @@ export interface ShellState {
   lastStatus: number;
 }
 
-export class Shell {
+export class Shell implements ShellContext {
   readonly port: KernelPort;
   readonly host: ShellHost;
-  readonly table: CommandTable;
+  readonly table: Commands;
   readonly containers: ContainerRuntimePort | undefined;
   readonly vms: HypervisorPort | undefined;
   readonly confined: boolean;

@@ -3,13 +3,13 @@
 // one for stdin fed with the lines typed while the pipeline is in the foreground — and
 // the shell's copies of the ends are closed once every stage has started, so EOF can come.
 
+import type { ShellContext } from './builtin.ts';
 import type { Job } from './job.ts';
 import { isErrnoError } from '../kernel/kernel-port.ts';
-import type { Shell } from './shell.ts';
 import { FdOutput, TerminalInput } from './stream.ts';
 import { decodeUtf8 } from './text-codec.ts';
 
-export function closeQuietly(shell: Shell, ...fds: number[]): void {
+export function closeQuietly(shell: ShellContext, ...fds: number[]): void {
   for (const fd of fds) {
     try { shell.port.close(fd); } catch { /* already closed: nothing to release */ }
   }
@@ -24,7 +24,7 @@ export class TerminalLink {
   private input: TerminalInput | undefined;
   private disconnect: (() => void) | undefined;
 
-  constructor(private readonly shell: Shell, private readonly job: Job) {}
+  constructor(private readonly shell: ShellContext, private readonly job: Job) {}
 
   outputFd(): number {
     if (!this.out) {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Cgroup } from '../../../src/core/kernel/cgroup.ts';
-import { KernelStateError, type KernelState } from '../../../src/core/kernel/checkpoint.ts';
+import { KernelStateError, type KernelState } from '../../../src/core/kernel/checkpoint-state.ts';
 import { EAGAIN } from '../../../src/core/kernel/errno.ts';
 import type { Kernel } from '../../../src/core/kernel/kernel.ts';
 import { boot, build, runAll } from './kernel-harness.ts';

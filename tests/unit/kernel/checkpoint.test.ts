@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../../../src/core/asm/elf-reader.ts';
 import { StateVersionError } from '../../../src/core/isa/state-header.ts';
-import { KernelStateError, type KernelState } from '../../../src/core/kernel/checkpoint.ts';
+import { KernelStateError, type KernelState } from '../../../src/core/kernel/checkpoint-state.ts';
 import { ContainerRuntime } from '../../../src/core/kernel/container-runtime.ts';
 import { HostProcessPort } from '../../../src/core/kernel/host-port.ts';
 import { Kernel } from '../../../src/core/kernel/kernel.ts';

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cgroupfs } from '../../../src/core/kernel/cgroupfs.ts';
-import { KernelStateError } from '../../../src/core/kernel/checkpoint.ts';
+import { KernelStateError } from '../../../src/core/kernel/checkpoint-state.ts';
 import { ContainerRuntime } from '../../../src/core/kernel/container-runtime.ts';
 import type { Inode } from '../../../src/core/kernel/fs/inode.ts';
 import { IMAGE_LAYERS_DIR } from '../../../src/core/kernel/fs/mem-fs.ts';
