@@ -12,7 +12,7 @@ import { assemble, MAX_SOURCE_CHARS } from '../../../src/core/asm/assembler.ts';
 import { ElfError, readElf } from '../../../src/core/asm/elf-reader.ts';
 import { plainDataProblem } from '../../../src/core/isa/state-data.ts';
 import { StateVersionError } from '../../../src/core/isa/state-header.ts';
-import { KernelStateError } from '../../../src/core/kernel/checkpoint.ts';
+import { KernelStateError } from '../../../src/core/kernel/checkpoint-state.ts';
 import { Kernel } from '../../../src/core/kernel/kernel.ts';
 import { lessonTemplate, loadLessons } from '../../../src/core/lessons/index.ts';
 import { parse as parseShell } from '../../../src/core/shell/parser.ts';
