@@ -18,7 +18,7 @@ import { StateError, refused } from '../vmm/state-check.ts';
 import { Vm } from '../vmm/vm.ts';
 import { firstFitHost } from './placement-policy.ts';
 import { PhysicalHost, type Placement, type VmAccount } from '../vmm/physical-host.ts';
-import { UtilizationSeries } from '../vmm/utilization.ts';
+import { newAccount } from '../vmm/vm-account.ts';
 import { workloadImage, type WorkloadSpec } from './workload.ts';
 import type { DcEvent, DcVm, HostSpec, SnapshotRecord, VmSpec } from './inventory.ts';
 
@@ -279,7 +279,7 @@ export class DataCentre {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new RangeError(`'${name}' is not a usable VM name (letters, digits, . _ -)`);
     const record: DcVm = {
       name, profile, image: image ?? EMPTY_IMAGE, vm: null as unknown as Vm, host: null,
-      account: { cpuTime: 0, slices: 0, responses: [], cpu: new UtilizationSeries(this.bucketCycles, 1) },
+      account: newAccount(this.bucketCycles),
       console: [], snapshots: [], down: null,
     };
     this.vmMap.set(name, record);

@@ -15,7 +15,7 @@ import type { Stop } from '../session.ts';
 import { DEFAULT_COST_MODEL } from './cost-model.ts';
 import { PhysicalHost } from './physical-host.ts';
 import type { Placement } from './placement.ts';
-import { UtilizationSeries } from './utilization.ts';
+import { newAccount } from './vm-account.ts';
 import { vmResult } from './vm-session.ts';
 import type { Vm } from './vm.ts';
 
@@ -78,7 +78,7 @@ export class Host {
       name: 'host', pcpus: this.pcpus, ramBytes: Infinity, slice: this.slice, switchCost: this.switchCost,
       bucketCycles: 1_000_000, startAt: 0, maxInstructionsPerVm: limits.maxInstructionsPerVm,
     });
-    const slots = this.guests.map((g) => host.add(g.vm, g.name, { cpuTime: 0, slices: 0, responses: [], cpu: new UtilizationSeries(1_000_000, 1) }, 0));
+    const slots = this.guests.map((g) => host.add(g.vm, g.name, newAccount(1_000_000), 0));
     // Advance a slice at a time until every VM has ended (or the host's time is up).
     while (slots.some((s) => s.end === null) && host.horizon() < maxHost) {
       host.advanceTo(Math.min(maxHost, host.horizon() + this.slice));

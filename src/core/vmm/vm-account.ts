@@ -29,6 +29,11 @@ export interface VmAccountState {
   cpu: UtilizationState;
 }
 
+/** A VM's account before it has run anywhere; its CPU series in buckets of `bucketCycles`. */
+export function newAccount(bucketCycles: number): VmAccount {
+  return { cpuTime: 0, slices: 0, responses: [], cpu: new UtilizationSeries(bucketCycles, 1) };
+}
+
 export function saveAccount(a: VmAccount): VmAccountState {
   return { cpuTime: a.cpuTime, slices: a.slices, responses: a.responses.map((r) => ({ ...r })), cpu: a.cpu.getState() };
 }

@@ -10,11 +10,10 @@
 // console (and has not closed its input) the VMs also run on their own, a step per host
 // turn, so the learner sees the guest live; that lead is kept, never given back.
 
-import { loadAccount, saveAccount, type VmAccountState } from './vm-account.ts';
+import { loadAccount, newAccount, saveAccount, type VmAccountState } from './vm-account.ts';
 import { PhysicalHost, type Placement, type VmAccount } from './physical-host.ts';
 import type { PhysicalHostState } from './physical-host-state.ts';
 import { StateError, fail, isArray, isBool, isBytes, isNumber, isObject, isString, refused } from './state-check.ts';
-import { UtilizationSeries } from './utilization.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
 import { plainDataProblem } from '../isa/state-data.ts';
 import { DEFAULT_COST_MODEL } from './cost-model.ts';
@@ -297,7 +296,7 @@ export class VmManager implements HypervisorPort {
     const vm = make((bytes) => { if (self) for (const l of self.listeners) l(String.fromCharCode(...bytes)); });
     self = {
       name, image, mode, vm, state: 'created', boot: false, placement: null, snapshots: new Map(),
-      account: { cpuTime: 0, slices: 0, responses: [], cpu: new UtilizationSeries(1_000_000, 1) },
+      account: newAccount(1_000_000),
       listeners: new Set(), stopped: deferred(), window: { at: this.now, cpu: 0 },
     };
     return self;
