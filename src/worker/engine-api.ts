@@ -4,22 +4,24 @@
 
 import type { Diagnostic } from '../core/diagnostic.ts';
 import type { ExitEvent, RunMode, RunResult } from '../core/run-result.ts';
+import type { Stop } from '../core/session.ts';
 
 export type { Diagnostic, ExitEvent, RunMode, RunResult };
 
 /** What the engine is doing; the run controls enable themselves from this. */
 export type EngineStatus = 'empty' | 'ready' | 'running' | 'paused' | 'halted';
 
-/** Why a run or step stopped, in words the page can show as they are. */
-export type StopReason =
-  | 'paused'
-  | 'step'
-  | 'breakpoint'
-  | 'budget'
-  | 'exit'
-  | 'wfi-idle'
-  | 'fault';
+/**
+ * Why a run or step stopped, in words the page can show as they are: a Session's Stop (the
+ * engine runs on through idle and yield, so those never show) or the debugger's own —
+ * paused by the learner, one step done.
+ */
+export type StopReason = Exclude<Stop['kind'], 'idle' | 'yield'> | 'paused' | 'step';
 
+/**
+ * A stop as the debugger shows it: unlike a Session's Stop it can come from the learner
+ * (pause, step) and always says where the hart stands.
+ */
 export interface StopInfo {
   reason: StopReason;
   pc: number;
@@ -109,14 +111,17 @@ export interface MachineSnapshot {
   exits: ExitSummary;
 }
 
-/** One mode's figures in a comparison run of the same program. */
+/**
+ * One mode's line in the Compare table: the figures of its RunResult the table shows (the
+ * console cut to 64 KiB for the message), or a line saying why the mode could not run.
+ */
 export interface ComparisonRow {
   mode: RunMode;
   /** What this row stands for ("unmodified kernel, full"), and the file it ran. */
   label: string;
   file: string;
-  /** Why it ended: 'exit', 'fault', 'wfi-idle', 'budget', or 'unavailable'. */
-  end: string;
+  /** Why it ended, or 'unavailable' when the mode could not run the program. */
+  end: RunResult['end'] | 'unavailable';
   exitCode: number | null;
   message?: string;
   instructions: number;

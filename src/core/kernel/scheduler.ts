@@ -19,7 +19,11 @@ import type { Process } from './process.ts';
 import type { SigInfo } from './signal.ts';
 import { deliverSignals, type SignalKernel } from './signal-delivery.ts';
 
-/** Why Kernel.run returned. */
+/**
+ * Why Kernel.run returned. Not a Session's Stop: it speaks for every process at once —
+ * nothing can run until the host acts, or before a given time, or nothing is left — and
+ * ProcessSession turns it into the Stop of the one program it runs.
+ */
 export type KernelStop =
   | { kind: 'budget' }
   /** Nothing can run until the host acts (console input, a signal). */
