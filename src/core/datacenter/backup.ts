@@ -5,7 +5,7 @@
 
 import { checkStateHeader } from '../isa/state-header.ts';
 import { VM_STATE_VERSION, type VmState } from '../vmm/vm.ts';
-import { cloneFromSnapshot, readSnapshot, SnapshotError } from '../vmm/snapshot.ts';
+import { readSnapshot, SnapshotError } from '../vmm/snapshot.ts';
 import type { DataCentre, DcVm } from './datacentre.ts';
 
 export class BackupError extends Error {
@@ -44,7 +44,7 @@ export function restoreBackup(dc: DataCentre, bytes: Uint8Array, name: string, h
   const state = inspectBackup(bytes);
   if (dc.hasVm(name)) throw new BackupError(`backup refused: a VM named '${name}' already exists`);
   try {
-    const record = dc.adoptVm(name, 'restored', (onConsole) => cloneFromSnapshot(bytes, { onConsole, exitLogSize: 16 }), host);
+    const record = dc.adoptVm(name, 'restored', bytes, null, host);
     dc.log(`${name} restored from a ${bytes.length}-byte backup (${state.ram.pages.length} pages)`);
     return record;
   } catch (e) {

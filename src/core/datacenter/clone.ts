@@ -2,7 +2,6 @@
 // template, restored N times; every clone continues from exactly the template's state
 // (same memory, same registers), placed first-fit on the hosts with room.
 
-import { cloneFromSnapshot } from '../vmm/snapshot.ts';
 import type { DataCentre } from './datacentre.ts';
 
 export interface CloneReport {
@@ -19,12 +18,7 @@ export function cloneTemplate(dc: DataCentre, template: string, count: number, p
   if (taken) throw new RangeError(`a VM named '${taken}' already exists`);
   const bytes = dc.snapshot(template).bytes;
   const clones = names.map((name) => {
-    const r = dc.adoptVm(name, source.profile, (onConsole) => {
-      const vm = cloneFromSnapshot(bytes, { onConsole, exitLogSize: 16 });
-      vm.setImage(source.image);
-      return vm;
-    });
-    r.image = source.image;
+    const r = dc.adoptVm(name, source.profile, bytes, source.image);
     return { name, host: r.host! };
   });
   dc.log(`${count} clones of ${template}: ${names[0]}..${names[names.length - 1]}`);

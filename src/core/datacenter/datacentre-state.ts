@@ -11,7 +11,7 @@
 import type { ProgramImage } from '../asm/image.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
 import { plainDataProblem } from '../isa/state-data.ts';
-import { cloneFromSnapshot, readSnapshot } from '../vmm/snapshot.ts';
+import { readSnapshot } from '../vmm/snapshot.ts';
 import { loadAccount, saveAccount, type VmAccountState } from '../vmm/vm-account.ts';
 import { loadImage, saveImage, type ImageState } from './image-state.ts';
 import { PhysicalHost } from '../vmm/physical-host.ts';
@@ -65,8 +65,8 @@ export interface DecodedDataCentre {
 }
 
 export interface DecodeContext {
-  consoleOf(record: DcVm, bytes: Uint8Array): void;
-  exitLogSize: number;
+  /** The VM of a record, rebuilt from its snapshot (DataCentre.vmFromSnapshot). */
+  vmFromSnapshot(record: DcVm, snapshot: Uint8Array, image: ProgramImage): Vm;
   switchCost: number;
 }
 
@@ -112,8 +112,7 @@ function decodeRecord(value: unknown, path: string, bucketCycles: number, ctx: D
     host: orNull(s.host, (x) => isString(x, `${path}.host`)), down: orNull(s.down, (x) => isString(x, `${path}.down`)),
     account: loadAccount(s.account, bucketCycles, `${path}.account`), console: [isString(s.console, `${path}.console`)], snapshots,
   };
-  const onConsole = (b: Uint8Array) => ctx.consoleOf(record, b);
-  record.vm = cloneFromSnapshot(isBytes(s.vm, `${path}.vm`), { onConsole, exitLogSize: ctx.exitLogSize }, image);
+  record.vm = ctx.vmFromSnapshot(record, isBytes(s.vm, `${path}.vm`), image);
   return record;
 }
 

@@ -12,7 +12,7 @@
 import type { ProgramImage } from '../asm/image.ts';
 import { CORE_HZ } from '../isa/clock.ts';
 import { DEFAULT_COST_MODEL } from '../vmm/cost-model.ts';
-import { saveSnapshot } from '../vmm/snapshot.ts';
+import { cloneFromSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
 import { DATACENTRE_STATE_VERSION, decodeDataCentre, saveVmRecord, type DataCentreState } from './datacentre-state.ts';
 import { StateError, refused } from '../vmm/state-check.ts';
 import { Vm } from '../vmm/vm.ts';
@@ -113,11 +113,14 @@ export class DataCentre {
     return record;
   }
 
-  /** Registers a VM restored from elsewhere (a snapshot, a clone) and places it. */
-  adoptVm(name: string, profile: string, build: (onConsole: (b: Uint8Array) => void) => Vm, host?: string, readyAt = this.now): DcVm {
-    const record = this.newRecord(name, profile, null);
+  /**
+   * Registers a VM restored from a snapshot (a backup, a clone of a template) and places it;
+   * `image` is the program it runs, when known (for symbols and a cold restart).
+   */
+  adoptVm(name: string, profile: string, snapshot: Uint8Array, image: ProgramImage | null, host?: string, readyAt = this.now): DcVm {
+    const record = this.newRecord(name, profile, image);
     try {
-      record.vm = build((b) => this.consoleOf(record, b));
+      record.vm = this.vmFromSnapshot(record, snapshot, image ?? undefined);
       record.console.push(record.vm.consoleText());
       this.place(record, host, readyAt);
     } catch (e) {
@@ -130,6 +133,11 @@ export class DataCentre {
   /** A fresh VM whose console bytes go to the record. */
   newVm(mode: 'full' | 'pv', ramBytes: number, record: DcVm): Vm {
     return new Vm({ mode, ramSize: ramBytes, exitLogSize: EXIT_LOG_SIZE, onConsole: (b) => this.consoleOf(record, b) });
+  }
+
+  /** A VM rebuilt from a snapshot (a backup, a clone, a restart) whose console goes to the record. */
+  vmFromSnapshot(record: DcVm, snapshot: Uint8Array, image?: ProgramImage): Vm {
+    return cloneFromSnapshot(snapshot, { onConsole: (b) => this.consoleOf(record, b), exitLogSize: EXIT_LOG_SIZE }, image);
   }
 
   consoleOf(record: DcVm, bytes: Uint8Array): void {
@@ -255,7 +263,7 @@ export class DataCentre {
   setState(state: DataCentreState): void {
     if (this.migrating !== null) throw new StateError(`cannot restore while '${this.migrating}' is being live-migrated`);
     const d = refused('data centre state', () => decodeDataCentre(state, {
-      consoleOf: (r, b) => this.consoleOf(r, b), exitLogSize: EXIT_LOG_SIZE, switchCost: DEFAULT_COST_MODEL.vmSwitch,
+      vmFromSnapshot: (r, b, image) => this.vmFromSnapshot(r, b, image), switchCost: DEFAULT_COST_MODEL.vmSwitch,
     }));
     this.now = d.state.now;
     this.sliceCycles = d.state.slice;

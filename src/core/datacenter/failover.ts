@@ -5,7 +5,6 @@
 // which it must now do again).
 
 import { CORE_HZ } from '../isa/clock.ts';
-import { cloneFromSnapshot } from '../vmm/snapshot.ts';
 import type { DataCentre } from './datacentre.ts';
 import { firstFitHost } from './placement-policy.ts';
 
@@ -66,10 +65,8 @@ function restart(dc: DataCentre, name: string, failed: string, failedAt: number,
   }
   const readCycles = snap ? Math.ceil((snap.bytes.length * CORE_HZ) / storage) : 0;
   const restartedAt = failedAt + detect + readCycles;
-  const onConsole = (b: Uint8Array) => dc.consoleOf(record, b);
   if (snap) {
-    record.vm = cloneFromSnapshot(snap.bytes, { onConsole, exitLogSize: 16 });
-    record.vm.setImage(record.image);
+    record.vm = dc.vmFromSnapshot(record, snap.bytes, record.image);
   } else {
     record.vm = dc.newVm('full', record.vm.ram.size, record);
     record.vm.load(record.image); // no backup: a cold boot
