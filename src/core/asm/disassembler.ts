@@ -245,7 +245,7 @@ function system(c: Ctx): DecodedText | undefined {
   if (fixed) return t(fixed);
   const f3 = field(w, 14, 12);
   if (f3 === 0) return sfence(w);
-  if (f3 === 4) return undefined;
+  if (f3 === 4) return hypervisorLoadStore(w);
   const rdn = field(w, 11, 7);
   const rs1n = field(w, 19, 15);
   const csrNum = field(w, 31, 20);
@@ -258,12 +258,28 @@ function system(c: Ctx): DecodedText | undefined {
   return t(base, reg(rdn), csr, src);
 }
 
+const FENCES: Record<number, string> = { 0x09: 'sfence.vma', 0x11: 'hfence.vvma', 0x31: 'hfence.gvma' };
+
 function sfence(w: number): DecodedText | undefined {
-  if (field(w, 31, 25) !== 0x09 || field(w, 11, 7) !== 0) return undefined;
+  const name = FENCES[field(w, 31, 25)];
+  if (name === undefined || field(w, 11, 7) !== 0) return undefined;
   const rs1 = field(w, 19, 15);
   const rs2 = field(w, 24, 20);
-  if (rs2 !== 0) return t('sfence.vma', reg(rs1), reg(rs2));
-  return rs1 !== 0 ? t('sfence.vma', reg(rs1)) : t('sfence.vma');
+  if (rs2 !== 0) return t(name, reg(rs1), reg(rs2));
+  return rs1 !== 0 ? t(name, reg(rs1)) : t(name);
+}
+
+/** H extension: hlv.*, hlvx.* and hsv.* (funct3 4 of SYSTEM). */
+function hypervisorLoadStore(w: number): DecodedText | undefined {
+  const f7 = field(w, 31, 25);
+  const sel = field(w, 24, 20);
+  const rd = field(w, 11, 7);
+  const size = ['b', 'h', 'w'][(f7 >> 1) & 3];
+  if ((f7 & 0x78) !== 0x30 || size === undefined) return undefined;
+  const addr = `(${reg(field(w, 19, 15))})`;
+  if (f7 & 1) return rd === 0 ? t(`hsv.${size}`, reg(sel), addr) : undefined;
+  const name = sel === 0 ? `hlv.${size}` : sel === 1 && size !== 'w' ? `hlv.${size}u` : sel === 3 && size !== 'b' ? `hlvx.${size}u` : undefined;
+  return name === undefined ? undefined : t(name, reg(rd), addr);
 }
 
 const AMO_NAMES: Record<number, string> = {

@@ -29,6 +29,7 @@ export function encode(ins: BaseInstruction | CompressedInstruction, f: Fields):
     case 'R':
     case 'AMO':
     case 'SFENCE':
+    case 'HSV':
       w = rd | rs1 | rs2;
       break;
     case 'LR':

@@ -95,11 +95,15 @@ form('fence', '', () => [op('fence', { imm: 0xff })]);
 form('fence', 'P,Q', (a) => [op('fence', { imm: (a.pred! << 4) | a.succ! })]);
 form('sfence.vma', '', () => [op('sfence.vma', {})]);
 form('sfence.vma', 's', (a) => [op('sfence.vma', { rs1: a.s })]);
+for (const name of ['hfence.vvma', 'hfence.gvma']) {
+  form(name, '', () => [op(name, {})]);
+  form(name, 's', (a) => [op(name, { rs1: a.s })]);
+}
 
 // ---- base instructions in their canonical syntax, generated from the format ----
 const CANONICAL: Partial<Record<BaseInstruction['format'], string>> = {
   R: 'd,s,t', I: 'd,s,j', LOAD: 'd,o(s)', S: 't,q(s)', B: 's,t,p', U: 'd,u', J: 'd,a', SHIFT: 'd,s,>',
-  CSR: 'd,E,s', CSRI: 'd,E,Z', AMO: 'd,t,0(s)', LR: 'd,0(s)', SFENCE: 's,t', FIXED: '',
+  CSR: 'd,E,s', CSRI: 'd,E,Z', AMO: 'd,t,0(s)', LR: 'd,0(s)', SFENCE: 's,t', HSV: 't,0(s)', FIXED: '',
 };
 for (const ins of BASE_INSTRUCTIONS.values()) {
   const syntax = CANONICAL[ins.format];

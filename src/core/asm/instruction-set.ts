@@ -1,5 +1,6 @@
 // The RV32IMA + Zicsr + Zifencei base instructions: name, encoding format and the fixed
-// bits ("match") of each (RISC-V unprivileged spec, ch. 2, 7, 8, 9; privileged spec 3.3).
+// bits ("match") of each (RISC-V unprivileged spec, ch. 2, 7, 8, 9; privileged spec 3.3),
+// and the H extension's (privileged spec, "Hypervisor Instructions").
 // Operand bits are filled in by the encoder from the format.
 
 export type Format =
@@ -17,6 +18,7 @@ export type Format =
   | 'LR' // rd, (rs1)
   | 'FENCE' // pred, succ
   | 'SFENCE' // rs1, rs2
+  | 'HSV' // rs2, (rs1): hypervisor virtual-machine store
   | 'FIXED'; // no operands
 
 export interface BaseInstruction {
@@ -58,6 +60,15 @@ def('sret', 'FIXED', 0x10200073);
 def('mret', 'FIXED', 0x30200073);
 def('wfi', 'FIXED', 0x10500073);
 def('sfence.vma', 'SFENCE', 0x12000073);
+// H extension: fences (funct7 0x11, 0x31) and virtual-machine loads and stores (funct3 4;
+// funct7 0x30/0x32/0x34 by width, rs2 1 unsigned, 3 HLVX; stores funct7 | 1).
+def('hfence.vvma', 'SFENCE', 0x22000073);
+def('hfence.gvma', 'SFENCE', 0x62000073);
+for (const [name, f7v, rs2] of [['hlv.b', 0x30, 0], ['hlv.bu', 0x30, 1], ['hlv.h', 0x32, 0], ['hlv.hu', 0x32, 1],
+  ['hlvx.hu', 0x32, 3], ['hlv.w', 0x34, 0], ['hlvx.wu', 0x34, 3]] as const) {
+  def(name, 'LR', OP.SYSTEM | f3(4) | f7(f7v) | (rs2 << 20));
+}
+(['hsv.b', 'hsv.h', 'hsv.w'] as const).forEach((n, i) => def(n, 'HSV', OP.SYSTEM | f3(4) | f7(0x31 + 2 * i)));
 (['', 'csrrw', 'csrrs', 'csrrc', '', 'csrrwi', 'csrrsi', 'csrrci'] as const).forEach((n, i) => n && def(n, i < 4 ? 'CSR' : 'CSRI', OP.SYSTEM | f3(i)));
 
 // A extension: funct5 in bits 31:27, aq bit 26, rl bit 25; every ordering suffix is its own name.

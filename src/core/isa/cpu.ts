@@ -1,5 +1,7 @@
 // One RV32IMAC + Zicsr hart with M, S and U modes (RISC-V unprivileged spec: I, M, A, C
-// and Zicsr chapters; privileged spec chapters 3 and 4: traps, delegation, Sv32, PMP).
+// and Zicsr chapters; privileged spec chapters 3 and 4: traps, delegation, Sv32, PMP), and
+// the H extension (chapter "Hypervisor Extension": HS, VS and VU modes, two-stage
+// translation; hypervisor-extension.ts, two-stage.ts).
 //
 // Public interface, shared by the bare machine, the hypervisor and the process kernel:
 //
@@ -11,6 +13,7 @@
 //                                      // too; call cpu.mmu.fence(null) if satp is in use)
 //   cpu.x[i], cpu.pc, cpu.priv         // registers (x0 is kept 0), pc (unsigned, even),
 //                                      // PRIV_M / PRIV_S / PRIV_U
+//   cpu.virt                           // H extension: V (with priv S: VS-mode, U: VU-mode)
 //   cpu.run(budget): CpuStop           // execute at most `budget` steps, say why it stopped;
 //                                      // cpu.stepsRun = steps it used
 //   cpu.interceptUserTraps = true      // every trap taken in U-mode (exception or interrupt)
@@ -18,6 +21,10 @@
 //                                      // vectoring to mtvec/stvec; no CSR changes; pc stays
 //                                      // at the faulting instruction (the next one for
 //                                      // interrupts)
+//   cpu.interceptGuestTraps = true     // every trap taken while V=1 that would go to HS- or
+//                                      // M-mode ends run() the same way (trap.virtual set,
+//                                      // trap.guestPhysical for guest-page faults): a
+//                                      // hypervisor written in TypeScript is the HS-mode
 //   cpu.raiseInterrupt(n) / lowerInterrupt(n)  // device lines: MEIP 11, SEIP 9, MSIP 3
 //   cpu.charge(cycles)                 // other layers add virtual time (exits, syscalls)
 //   cpu.requestStop()                  // a device or host callback ends run() with 'stopped'
@@ -31,6 +38,7 @@
 //                                      // access) for debuggers, mmu.tlb, mmu.fence(va|null)
 //   cpu.pageTables = store             // where the page-table walker reads PTEs, when not
 //                                      // physical memory (a hypervisor's shadow tables)
+//   cpu.gStageTables = store           // where the G-stage walker reads hgatp's tables
 //   cpu.getState() / setState()        // versioned
 //
 // A step is one instruction executed or one exception raised; the budget counts steps.
@@ -47,6 +55,10 @@
 // dataPage hand out views of the translated RAM pages, so the same paged fast paths serve
 // virtual addresses.
 //
+// The translator needs nothing for V: blocks are keyed by physical page and the chunk's
+// memory is resolved through the MMU per chunk, and V, vsatp and hgatp change only on traps,
+// xRET and CSR instructions, which end a chunk, or move the MMU's epoch (TLB flushes).
+//
 // Compressed instructions (C extension) are expanded by one table lookup
 // (compressed.ts) and executed as their 32-bit forms with a 2-byte length; with C, IALIGN
 // is 16, so jumps to 2-byte aligned targets are legal and never misaligned.
@@ -59,17 +71,23 @@ import { Clock, type ClockState } from './clock.ts';
 import { RVC_EXPANSION } from './compressed.ts';
 import { defaultCpuKind, type CpuKind } from './cpu-kind.ts';
 import { CSR, CsrFile, type CsrState } from './csr.ts';
-import { pendingInterrupt, trapTarget } from './delegation.ts';
+import { TARGET_VS, pendingInterrupt, trapTarget } from './delegation.ts';
+import {
+  CSR_VIRTUAL, HCSR, HSTATUS_HU, HSTATUS_SPV, HSTATUS_SPVP, HSTATUS_VTSR, HSTATUS_VTVM, HSTATUS_VTW,
+  MSTATUSH_MPV, csrTarget, isGuestPageFault, recordHypervisorTrap, recordMachineTrap,
+  returnFromVirtualSupervisor, trapToVirtualSupervisor, writesVirtualAddress,
+} from './hypervisor-extension.ts';
 import { returnFromMachine, trapToMachine } from './machine-trap.ts';
 import { MemoryFault, PAGE_SHIFT, type AccessWidth, type Memory } from './memory.ts';
 import { Mmu } from './mmu.ts';
 import type { TlbState } from './tlb.ts';
 import { mulh, mulhsu, mulhu } from './multiply.ts';
 import {
-  MIP_MTIP, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRIV_M, PRIV_S, PRIV_U,
+  MIP_MTIP, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRIV_M, PRIV_S,
+  PRIV_U,
 } from './privilege.ts';
 import { returnFromSupervisor, trapToSupervisor } from './supervisor-trap.ts';
-import { checkStateHeader } from './state-header.ts';
+import { StateVersionError } from './state-header.ts';
 import { ACCESS_READ, ACCESS_WRITE, type PageTableMemory } from './sv32.ts';
 import { Translator, translationAvailable } from './translator.ts';
 import { Exception, causeName, type Trap } from './trap.ts';
@@ -82,13 +100,27 @@ export type CpuStop =
   | { kind: 'stopped' }
   | { kind: 'fault'; message: string };
 
-export const CPU_STATE_VERSION = 3;
+export const CPU_STATE_VERSION = 4;
+
+/** Versions setState reads: 3 is the hart before the H extension (V = 0, no guest TLB). */
+export const CPU_STATE_VERSIONS: readonly number[] = [3, 4];
+
+/** Throws a StateVersionError unless `state` is a saved CPU of a version this build reads. */
+export function checkCpuStateHeader(state: unknown): void {
+  const h = state as { kind?: unknown; version?: unknown } | null;
+  if (typeof h !== 'object' || h === null || h.kind !== 'cpu') throw new StateVersionError('not a saved cpu state');
+  if (!CPU_STATE_VERSIONS.includes(h.version as number)) {
+    throw new StateVersionError(`saved cpu state has version ${String(h.version)}, this build reads versions ${CPU_STATE_VERSIONS.join(' and ')}`);
+  }
+}
 
 export interface CpuOptions {
   /** PMP entries (0..64; default 0: every access allowed, like QEMU with pmp=false). */
   pmpEntries?: number;
   /** Translator or interpreter (default: defaultCpuKind(), cpu-kind.ts). */
   kind?: CpuKind;
+  /** The H extension (default true). */
+  hypervisor?: boolean;
 }
 
 export interface CpuState {
@@ -103,6 +135,9 @@ export interface CpuState {
   clock: ClockState;
   /** Cached translations: a guest that skips sfence.vma sees the same stale ones. */
   tlb: TlbState;
+  /** Version 4: the virtualization mode V and the two-stage translations cached. */
+  virt?: boolean;
+  guestTlb?: TlbState;
 }
 
 const EMPTY = new ArrayBuffer(8);
@@ -120,6 +155,9 @@ const FAULT_CAUSE = {
   load: { access: Exception.LoadAccessFault, page: Exception.LoadPageFault, misaligned: Exception.LoadAddressMisaligned },
   store: { access: Exception.StoreAccessFault, page: Exception.StorePageFault, misaligned: Exception.StoreAddressMisaligned },
 } as const;
+const GUEST_PAGE_FAULT = {
+  fetch: Exception.InstructionGuestPageFault, load: Exception.LoadGuestPageFault, store: Exception.StoreGuestPageFault,
+} as const;
 type AccessKind = keyof typeof FAULT_CAUSE;
 
 export class Cpu {
@@ -127,12 +165,16 @@ export class Cpu {
   /** Address of the next instruction, unsigned. */
   pc = 0;
   priv: number = PRIV_M;
+  /** H extension: the virtualization mode V (priv S: VS-mode, U: VU-mode). */
+  virt = false;
   readonly clock = new Clock();
   readonly csr: CsrFile;
   /** Sv32 translation, the TLB and PMP checks (used only while they apply). */
   readonly mmu: Mmu;
   /** Deliver traps taken from U-mode to the caller of run() instead of mtvec. */
   interceptUserTraps = false;
+  /** Deliver traps taken while V=1 that would go to HS- or M-mode to the caller of run(). */
+  interceptGuestTraps = false;
   readonly breakpoints = new Set<number>();
   /** Physical address of a RAM word whose stores call onWatchedStore, or -1. */
   storeWatch = -1;
@@ -142,6 +184,8 @@ export class Cpu {
    * hypervisor keeps its shadow tables in its own store, out of the guest's reach.
    */
   pageTables: PageTableMemory | null = null;
+  /** Memory the G-stage walker reads hgatp's tables from instead of the physical memory. */
+  gStageTables: PageTableMemory | null = null;
   /** Steps the last run() used of its budget. */
   stepsRun = 0;
   /** Stalled in WFI (3.3.3) until an interrupt is pending in mie. */
@@ -153,6 +197,8 @@ export class Cpu {
   private trapTaken = false;
   private exit: CpuStop | null = null;
   private lastTrap = '';
+  /** An hlv/hlvx/hsv is accessing memory (its faults write a guest virtual address). */
+  private hlvActive = false;
   // Typed-array views of memory.ram, rebuilt when the window changes.
   private viewOf: Uint8Array | null = null;
   private i8: Int8Array<ArrayBufferLike> = new Int8Array(EMPTY);
@@ -166,7 +212,7 @@ export class Cpu {
   private translatorInstance: Translator | null = null;
 
   constructor(public memory: Memory, options: CpuOptions = {}) {
-    this.csr = new CsrFile(this.clock, options.pmpEntries ?? 0);
+    this.csr = new CsrFile(this.clock, options.pmpEntries ?? 0, options.hypervisor ?? true);
     this.mmu = new Mmu(this);
     this.active = memory;
     this.kind = options.kind ?? defaultCpuKind();
@@ -216,11 +262,13 @@ export class Cpu {
     this.x.fill(0);
     this.pc = resetPc >>> 0;
     this.priv = PRIV_M;
+    this.virt = false;
     this.waiting = false;
     this.reservation = -1;
     this.clock.setState(new Clock().getState());
-    this.csr.setState(new CsrFile(this.clock, this.csr.pmp.entries).getState());
+    this.csr.setState(new CsrFile(this.clock, this.csr.pmp.entries, this.csr.hypervisor).getState());
     this.mmu.fence(null);
+    this.mmu.fenceGuest(null);
     this.translatorInstance?.flush();
   }
 
@@ -283,7 +331,7 @@ export class Cpu {
   /** 3.1.9: take the highest-priority interrupt that is pending, enabled and delegable now. */
   private takeInterrupt(): void {
     if ((this.csr.mip() & this.csr.mie) === 0) return;
-    const cause = pendingInterrupt(this.csr, this.priv);
+    const cause = pendingInterrupt(this.csr, this.priv, this.virt);
     if (cause < 0) return;
     this.waiting = false;
     this.enterTrap(cause, 0, 0, true);
@@ -666,39 +714,64 @@ export class Cpu {
   private fault(kind: AccessKind, code: number, addr: number, insn: number): void {
     const causes = FAULT_CAUSE[kind];
     const cause = code === MemoryFault.Page ? causes.page
-      : code === MemoryFault.Misaligned ? causes.misaligned : causes.access;
+      : code === MemoryFault.GuestPage ? GUEST_PAGE_FAULT[kind]
+        : code === MemoryFault.Misaligned ? causes.misaligned : causes.access;
     this.raise(cause, addr, insn);
   }
 
   /**
-   * 3.1.8 and 3.1.6.1, 3.1.14-3.1.16 (4.1.1, 4.1.7-4.1.9 for S): enter the mode that takes
-   * this trap at its xtvec, or hand the trap to the interceptor.
+   * 3.1.8 and 3.1.6.1, 3.1.14-3.1.16 (4.1.1, 4.1.7-4.1.9 for S; "Trap Entry" of the H
+   * extension for HS and VS): enter the mode that takes this trap at its xtvec, or hand the
+   * trap to the interceptor.
    */
   private enterTrap(cause: number, tval: number, insn: number, interrupt: boolean): void {
     this.trapTaken = true;
-    if (this.interceptUserTraps && this.priv === PRIV_U) {
+    const virt = this.virt;
+    if (this.interceptUserTraps && this.priv === PRIV_U && !virt) {
       const trap: Trap = { cause, tval: tval >>> 0, pc: this.pc >>> 0, insn: insn >>> 0, interrupt };
       this.exit = { kind: 'trap', trap };
       return;
     }
     const s = this.csr;
-    const target = trapTarget(s, this.priv, cause, interrupt);
-    const tvec = target === PRIV_S ? s.stvec : s.mtvec;
+    const target = trapTarget(s, this.priv, cause, interrupt, virt);
+    const guestFault = !interrupt && isGuestPageFault(cause);
+    if (virt && target !== TARGET_VS && this.interceptGuestTraps) {
+      const trap: Trap = { cause, tval: tval >>> 0, pc: this.pc >>> 0, insn: insn >>> 0, interrupt, virtual: true };
+      if (guestFault) trap.guestPhysical = this.mmu.guestFault.address;
+      this.exit = { kind: 'trap', trap };
+      return;
+    }
+    const name = target === TARGET_VS ? 'vstvec' : target === PRIV_S ? 'stvec' : 'mtvec';
+    const tvec = target === TARGET_VS ? s.h.vstvec : target === PRIV_S ? s.stvec : s.mtvec;
     const handler = (tvec & ~3) >>> 0;
     // An exception at the handler's own first instruction would repeat forever: say so.
-    if (!interrupt && this.pc === handler && this.priv === target) {
+    const inTarget = target === TARGET_VS ? virt && this.priv === PRIV_S : !virt && this.priv === target;
+    if (!interrupt && this.pc === handler && inTarget) {
       this.exit = {
         kind: 'fault',
-        message: `the trap handler at ${target === PRIV_S ? 'stvec' : 'mtvec'} 0x${hex(handler)} itself raises ${causeName(cause, false)}`
+        message: `the trap handler at ${name} 0x${hex(handler)} itself raises ${causeName(cause, false)}`
           + (this.lastTrap ? `; the trap being handled: ${this.lastTrap}` : ''),
       };
       return;
     }
-    this.lastTrap = `${causeName(cause, interrupt)} at pc 0x${hex(this.pc)} (${target === PRIV_S ? 's' : 'm'}tval 0x${hex(tval)})`;
-    this.pc = target === PRIV_S
-      ? trapToSupervisor(s, this.priv, cause, tval, interrupt, this.pc)
-      : trapToMachine(s, this.priv, cause, tval, interrupt, this.pc);
+    this.lastTrap = `${causeName(cause, interrupt)} at pc 0x${hex(this.pc)} (${name.slice(0, -4)}tval 0x${hex(tval)})`;
+    if (target === TARGET_VS) {
+      this.pc = trapToVirtualSupervisor(s.h, this.priv, cause, tval, interrupt, this.pc);
+      this.priv = PRIV_S;
+      return;
+    }
+    const gva = !interrupt && (virt || this.hlvActive) && writesVirtualAddress(cause);
+    const gpa = guestFault ? this.mmu.guestFault.address : 0;
+    const tinst = guestFault ? this.mmu.guestFault.tinst : 0;
+    if (target === PRIV_S) {
+      this.pc = trapToSupervisor(s, this.priv, cause, tval, interrupt, this.pc);
+      if (s.hypervisor) recordHypervisorTrap(s.h, virt, this.priv, gva, gpa, tinst);
+    } else {
+      this.pc = trapToMachine(s, this.priv, cause, tval, interrupt, this.pc);
+      if (s.hypervisor) recordMachineTrap(s.h, virt, gva, gpa, tinst);
+    }
     this.priv = target;
+    this.virt = false;
   }
 
   private loadSlow(addr: number, f3: number, insn: number): number {
@@ -804,10 +877,7 @@ export class Cpu {
   private system(insn: number): boolean {
     const f3 = (insn >> 12) & 7;
     if (f3 === 0) return this.privileged(insn);
-    if (f3 === 4) {
-      this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
-      return false;
-    }
+    if (f3 === 4) return this.hypervisorLoadStore(insn);
     return this.csrInstruction(insn, f3);
   }
 
@@ -820,65 +890,181 @@ export class Cpu {
     const src = f3 & 4 ? rs1 : this.x[rs1];
     // csrrs/csrrc with rs1 = x0 (or uimm 0) read without writing (9.1).
     const writes = op === 1 || rs1 !== 0;
-    if (!this.csr.accessible(num, this.priv, writes)) {
-      this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
+    // While V=1, s* CSRs are their vs* copies; some accesses are virtual instructions.
+    const target = csrTarget(this.csr, num, this.priv, this.virt, writes);
+    if (target < 0) {
+      this.raise(target === CSR_VIRTUAL ? Exception.VirtualInstruction : Exception.IllegalInstruction, insn >>> 0, insn);
       return false;
     }
-    const old = this.csr.read(num) ?? 0;
+    const time = this.virt && (target === CSR.time || target === CSR.timeh);
+    const old = time ? this.csr.guestTime(target) : this.csr.read(target) ?? 0;
     if (writes) {
-      const base = op === 1 ? 0 : this.csr.readForUpdate(num) ?? 0;
-      this.csr.write(num, op === 1 ? src : op === 2 ? base | src : base & ~src);
+      const base = op === 1 ? 0 : this.csr.readForUpdate(target) ?? 0;
+      this.csr.write(target, op === 1 ? src : op === 2 ? base | src : base & ~src);
       // A new root table or mode: cached translations belong to the old one.
-      if (num === CSR.satp) this.mmu.fence(null);
+      if (target === CSR.satp) this.mmu.fence(null);
+      if (target === HCSR.vsatp || target === HCSR.hgatp) this.mmu.fenceGuest(null);
     }
     if (rd !== 0) this.x[rd] = old;
     this.pc = (this.pc + 4) >>> 0;
     return true;
   }
 
-  /** ecall, ebreak, mret, sret, wfi, sfence.vma; everything else with funct3 = 0 is illegal. */
+  /**
+   * ecall, ebreak, mret, sret, wfi, sfence.vma, hfence.vvma, hfence.gvma; everything else
+   * with funct3 = 0 is illegal. While V=1 the cases the H extension lists ("Trap Cause
+   * Codes") are virtual-instruction exceptions instead.
+   */
   private privileged(insn: number): boolean {
     const priv = this.priv;
+    const virt = this.virt;
     const mstatus = this.csr.mstatus;
+    const hstatus = this.csr.h.hstatus;
     switch (insn) {
-      case 0x00000073: // 3.3.1 Environment Call
-        this.raise(priv === PRIV_U ? Exception.EcallFromU : priv === PRIV_S ? Exception.EcallFromS : Exception.EcallFromM, 0, insn);
+      case 0x00000073: // 3.3.1 Environment Call; 10 from VS-mode, 8 from VU-mode
+        this.raise(priv === PRIV_U ? Exception.EcallFromU : priv === PRIV_M ? Exception.EcallFromM
+          : virt ? Exception.EcallFromVS : Exception.EcallFromS, 0, insn);
         return false;
       case 0x00100073: // 3.3.1 Breakpoint: mtval = 0, as QEMU 7.2 writes for EBREAK
         this.raise(Exception.Breakpoint, 0, insn);
         return false;
-      case 0x30200073: // 3.3.2 MRET
+      case 0x30200073: // 3.3.2 MRET; "Trap Return": V = MPV unless MPP = M, MPV = 0
         if (priv !== PRIV_M) break;
-        this.priv = returnFromMachine(this.csr);
-        this.pc = this.csr.mepc >>> 0;
-        return true;
-      case 0x10200073: // 3.3.2 SRET: S-mode only when TSR is clear (3.1.6.5)
+        return this.mret();
+      case 0x10200073: // 3.3.2 SRET: S-mode only when TSR is clear (3.1.6.5), VTSR for VS
+        if (virt) {
+          if (priv === PRIV_U || (hstatus & HSTATUS_VTSR)) return this.virtualInstruction(insn);
+          this.priv = returnFromVirtualSupervisor(this.csr.h);
+          this.pc = this.csr.h.vsepc >>> 0;
+          return true;
+        }
         if (priv === PRIV_U || (priv === PRIV_S && (mstatus & MSTATUS_TSR))) break;
-        this.priv = returnFromSupervisor(this.csr);
-        this.pc = this.csr.sepc >>> 0;
-        return true;
-      case 0x10500073: // 3.3.3 WFI: illegal in U-mode, and in S-mode with TW (as QEMU)
-        if (priv === PRIV_U || (priv === PRIV_S && (mstatus & MSTATUS_TW))) break;
+        return this.sret();
+      case 0x10500073: // 3.3.3 WFI: illegal below M with TW; VU-mode, or VS-mode with VTW: virtual
+        if (priv !== PRIV_M && (mstatus & MSTATUS_TW)) break;
+        if (virt && (priv === PRIV_U || (hstatus & HSTATUS_VTW))) return this.virtualInstruction(insn);
+        if (priv === PRIV_U) break;
         this.pc = (this.pc + 4) >>> 0;
         if ((this.csr.mip() & this.csr.mie) === 0) this.waiting = true;
         return true;
     }
     if ((insn & 0xfe007fff) === 0x12000073) return this.sfenceVma(insn);
+    if (this.csr.hypervisor && (insn & 0xbe007fff) === 0x22000073) return this.hfence(insn);
     this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
     return false;
+  }
+
+  private virtualInstruction(insn: number): false {
+    this.raise(Exception.VirtualInstruction, insn >>> 0, insn);
+    return false;
+  }
+
+  /** 3.3.2 MRET with "Trap Return" of the H extension. */
+  private mret(): boolean {
+    const h = this.csr.h;
+    const toVirtual = this.csr.hypervisor && (h.mstatush & MSTATUSH_MPV) !== 0
+      && ((this.csr.mstatus & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT) !== PRIV_M;
+    h.mstatush &= ~MSTATUSH_MPV;
+    this.priv = returnFromMachine(this.csr);
+    this.virt = toVirtual;
+    this.pc = this.csr.mepc >>> 0;
+    return true;
+  }
+
+  /** 3.3.2 SRET from M- or HS-mode: V = hstatus.SPV, then SPV = 0 ("Trap Return"). */
+  private sret(): boolean {
+    const h = this.csr.h;
+    const toVirtual = this.csr.hypervisor && (h.hstatus & HSTATUS_SPV) !== 0;
+    h.hstatus &= ~HSTATUS_SPV;
+    this.priv = returnFromSupervisor(this.csr);
+    this.virt = toVirtual;
+    this.pc = this.csr.sepc >>> 0;
+    return true;
   }
 
   /**
    * 4.2.1 SFENCE.VMA: flushes cached translations (all of them, or those of the address
    * in rs1); illegal in U-mode, and in S-mode with TVM (3.1.6.5). ASIDs are not cached.
+   * While V=1 it fences the guest's translations; VU-mode, or VS-mode with VTVM: virtual.
    */
   private sfenceVma(insn: number): boolean {
+    const rs1 = (insn >> 15) & 31;
+    const va = rs1 === 0 ? null : this.x[rs1] >>> 0;
+    if (this.virt) {
+      if (this.priv === PRIV_U || (this.csr.h.hstatus & HSTATUS_VTVM)) return this.virtualInstruction(insn);
+      this.mmu.fenceGuest(va);
+      this.pc = (this.pc + 4) >>> 0;
+      return true;
+    }
     if (this.priv === PRIV_U || (this.priv === PRIV_S && (this.csr.mstatus & MSTATUS_TVM))) {
       this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
       return false;
     }
+    this.mmu.fence(va);
+    this.pc = (this.pc + 4) >>> 0;
+    return true;
+  }
+
+  /**
+   * "Hypervisor Memory-Management Fence Instructions": HFENCE.VVMA (funct7 0x11) fences the
+   * VS-stage by guest-virtual address or all; HFENCE.GVMA (0x31) the G-stage, which in the
+   * combined guest TLB means every guest entry. Virtual while V=1, illegal in U-mode, and
+   * HFENCE.GVMA in HS-mode with mstatus.TVM.
+   */
+  private hfence(insn: number): boolean {
+    const gvma = (insn >>> 25) === 0x31;
+    if (this.virt) return this.virtualInstruction(insn);
+    if (this.priv === PRIV_U || (gvma && this.priv === PRIV_S && (this.csr.mstatus & MSTATUS_TVM))) {
+      this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
+      return false;
+    }
     const rs1 = (insn >> 15) & 31;
-    this.mmu.fence(rs1 === 0 ? null : this.x[rs1] >>> 0);
+    this.mmu.fenceGuest(gvma || rs1 === 0 ? null : this.x[rs1] >>> 0);
+    this.pc = (this.pc + 4) >>> 0;
+    return true;
+  }
+
+  /**
+   * "Hypervisor Virtual-Machine Load and Store Instructions": HLV.B/BU/H/HU/W, HLVX.HU/WU
+   * and HSV.B/H/W access memory as VS- or VU-mode would (hstatus.SPVP), through two-stage
+   * translation. Valid in M- and HS-mode, and U-mode with hstatus.HU; virtual while V=1.
+   */
+  private hypervisorLoadStore(insn: number): boolean {
+    const f7 = insn >>> 25;
+    const sel = (insn >> 20) & 31;
+    const rd = (insn >> 7) & 31;
+    const store = (f7 & 1) === 1;
+    const width = (1 << ((f7 >> 1) & 3)) as AccessWidth;
+    const known = (f7 & 0x78) === 0x30 && width !== 8 as number
+      && (store ? rd === 0 : sel === 0 || (sel === 1 && width < 4) || (sel === 3 && width > 1));
+    if (!this.csr.hypervisor || !known) {
+      this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
+      return false;
+    }
+    if (this.virt) return this.virtualInstruction(insn);
+    if (this.priv === PRIV_U && !(this.csr.h.hstatus & HSTATUS_HU)) {
+      this.raise(Exception.IllegalInstruction, insn >>> 0, insn);
+      return false;
+    }
+    const addr = this.x[(insn >> 15) & 31] >>> 0;
+    const mmu = this.mmu;
+    mmu.virtualAccess = { priv: this.csr.h.hstatus & HSTATUS_SPVP ? PRIV_S : PRIV_U, execute: sel === 3 };
+    this.hlvActive = true;
+    try {
+      if (store) {
+        const r = mmu.store(addr, width, this.x[sel]);
+        if (r < 0) { this.fault('store', r, addr, insn); return false; }
+      } else {
+        const v = mmu.load(addr, width);
+        if (v < 0) { this.fault('load', v, addr, insn); return false; }
+        const signed = sel === 0 && width < 4;
+        const value = !signed ? v | 0 : width === 1 ? (v << 24) >> 24 : (v << 16) >> 16;
+        if (rd !== 0) this.x[rd] = value;
+      }
+    } finally {
+      mmu.virtualAccess = null;
+      this.hlvActive = false;
+    }
     this.pc = (this.pc + 4) >>> 0;
     return true;
   }
@@ -888,11 +1074,13 @@ export class Cpu {
       kind: 'cpu', version: CPU_STATE_VERSION, x: Array.from(this.x), pc: this.pc,
       priv: this.priv, waiting: this.waiting, reservation: this.reservation,
       csr: this.csr.getState(), clock: this.clock.getState(), tlb: this.mmu.tlb.getState(),
+      virt: this.virt, guestTlb: this.mmu.guestTlb.getState(),
     };
   }
 
+  /** Restores a state of version 4, or 3 (a hart before the H extension: V = 0). */
   setState(state: CpuState): void {
-    checkStateHeader(state, 'cpu', CPU_STATE_VERSION);
+    checkCpuStateHeader(state);
     this.x.set(state.x);
     this.x[0] = 0;
     this.pc = state.pc >>> 0;
@@ -902,6 +1090,9 @@ export class Cpu {
     this.csr.setState(state.csr);
     this.clock.setState(state.clock);
     this.mmu.tlb.setState(state.tlb);
+    this.virt = state.virt === true && this.priv !== PRIV_M;
+    if (state.guestTlb) this.mmu.guestTlb.setState(state.guestTlb);
+    else this.mmu.fenceGuest(null);
     this.translatorInstance?.flush();
   }
 }

@@ -11,14 +11,25 @@
 // delegated in mideleg. medeleg/mideleg delegate (3.1.8): see delegation.ts.
 // The trigger registers (tselect, tdata1-3) read as "no triggers" (debug spec 5.7):
 // tselect is 0 and tdata1's type is 0. PMP entries live in pmp.ts.
+//
+// A hart with the H extension (option `hypervisor`) also has the hypervisor and VS CSRs of
+// hypervisor-extension.ts: misa.H is set, mideleg's VS-level bits read as one, mip/mie
+// gain the VS-level bits (mip.VSSIP is hvip.VSSIP), and the hypervisor-level CSRs
+// (bits 9..8 = 2) are accessible from HS-mode. A hart without it (a vCPU's virtual CSRs)
+// is exactly the M+S+U file.
 
 import type { Clock } from './clock.ts';
+import {
+  HCSR, HypervisorCsrs, MEDELEG_WRITABLE_H, hypervisorState, readHypervisorCsr, setHypervisorState,
+  writeHypervisorCsr, type HypervisorCsrState,
+} from './hypervisor-extension.ts';
 import { Pmp, type PmpState } from './pmp.ts';
 import { StateVersionError } from './state-header.ts';
 import {
   MIP_MTIP, MIP_S_LEVEL, MIP_SSIP, MIP_WRITABLE_IN_MIE, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP,
   MSTATUS_MPP_SHIFT, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP,
-  MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRIV_M, PRIV_S, PRIV_U, SSTATUS_MASK,
+  MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, MIP_VSSIP, MIP_VS_LEVEL, PRIV_M, PRIV_S,
+  PRIV_U, SSTATUS_MASK,
 } from './privilege.ts';
 
 export const CSR = {
@@ -37,6 +48,8 @@ export const CSR = {
 
 /** MXL=1 (32-bit), extensions A, C, I, M, S and U (3.1.1). */
 export const MISA = (1 << 30) | (1 << 0) | (1 << 2) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+/** misa with H (bit 7, "Hypervisor Extension"). */
+export const MISA_H = MISA | (1 << 7);
 
 const MSTATUS_WRITABLE = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP
   | MSTATUS_MPP | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR;
@@ -48,7 +61,7 @@ export const MEDELEG_WRITABLE = 0xb3ff;
 export const SATP_MODE_SV32 = 0x80000000;
 export const SATP_PPN = 0x003fffff;
 
-export const CSR_STATE_VERSION = 2;
+export const CSR_STATE_VERSION = 3;
 
 export interface CsrState {
   version: number;
@@ -60,6 +73,9 @@ export interface CsrState {
   /** mcycle and minstret minus the hart's own counts, modulo 2^64, as decimal strings. */
   instret: number; mcycleOffset: string; minstretOffset: string;
   pmp: PmpState;
+  /** Version 3: the H extension's registers, and whether the hart has it. */
+  hypervisor?: boolean;
+  h?: HypervisorCsrState;
 }
 
 export class CsrFile {
@@ -90,19 +106,35 @@ export class CsrFile {
   mcycleOffset = 0n;
   minstretOffset = 0n;
   pmp: Pmp;
+  /** The H extension's registers (all zero and invisible without it). */
+  readonly h = new HypervisorCsrs();
 
-  constructor(private readonly clock: Clock, pmpEntries = 0) {
+  constructor(private readonly clock: Clock, pmpEntries = 0, public hypervisor = false) {
     this.pmp = new Pmp(pmpEntries);
   }
 
   mip(): number {
-    return this.mipLines | this.mipSoft | (this.clock.timerPending() ? MIP_MTIP : 0);
+    return this.mipLines | this.mipSoft | this.h.hvip | (this.clock.timerPending() ? MIP_MTIP : 0);
+  }
+
+  /** mideleg as the hart uses it: with H, the VS-level interrupts always go past M-mode. */
+  delegatedInterrupts(): number {
+    return this.hypervisor ? this.mideleg | MIP_VS_LEVEL : this.mideleg;
+  }
+
+  /** "Hypervisor Time Delta": time (or timeh) as VS- and VU-mode read it. */
+  guestTime(num: number): number {
+    const t = BigInt.asUintN(64, BigInt(this.clock.mtime()) + this.h.htimedelta);
+    return Number(BigInt.asIntN(32, num === CSR.timeh ? t >> 32n : t));
   }
 
   /** May code at `priv` access this CSR (and write it, if `write`)? Unknown CSRs: no. */
   accessible(num: number, priv: number, write: boolean): boolean {
     if (write && (num >>> 10) === 3) return false;
-    if (((num >>> 8) & 3) > priv) return false;
+    const level = (num >>> 8) & 3;
+    // Hypervisor-level CSRs belong to HS-mode (nominal privilege S).
+    if ((level === 2 && this.hypervisor ? PRIV_S : level) > priv) return false;
+    if (num === HCSR.hgatp && priv === PRIV_S && (this.mstatus & MSTATUS_TVM)) return false;
     if (priv < PRIV_M && (num & 0xf60) === 0xc00) {
       const bit = 1 << (num & 31);
       if (!(this.mcounteren & bit)) return false;
@@ -114,11 +146,15 @@ export class CsrFile {
 
   /** The CSR's value as an int32 bit pattern, or undefined if it does not exist. */
   read(num: number): number | undefined {
+    if (this.hypervisor) {
+      const v = readHypervisorCsr(this.h, this, num);
+      if (v !== undefined) return v;
+    }
     switch (num) {
       case CSR.mstatus: return this.mstatus;
-      case CSR.misa: return MISA;
+      case CSR.misa: return this.hypervisor ? MISA_H : MISA;
       case CSR.medeleg: return this.medeleg;
-      case CSR.mideleg: return this.mideleg;
+      case CSR.mideleg: return this.delegatedInterrupts();
       case CSR.mie: return this.mie;
       case CSR.mip: return this.mip();
       case CSR.mtvec: return this.mtvec;
@@ -128,8 +164,9 @@ export class CsrFile {
       case CSR.mscratch: return this.mscratch;
       case CSR.mcounteren: return this.mcounteren;
       case CSR.sstatus: return this.mstatus & SSTATUS_MASK;
-      case CSR.sie: return this.mie & this.mideleg;
-      case CSR.sip: return this.mip() & this.mideleg;
+      // With H the VS-level bits are hip's and hie's, not sip's and sie's.
+      case CSR.sie: return this.mie & this.mideleg & ~MIP_VS_LEVEL;
+      case CSR.sip: return this.mip() & this.mideleg & ~MIP_VS_LEVEL;
       case CSR.stvec: return this.stvec;
       case CSR.sepc: return this.sepc;
       case CSR.scause: return this.scause;
@@ -161,18 +198,23 @@ export class CsrFile {
    */
   readForUpdate(num: number): number | undefined {
     if (num === CSR.mip) return (this.mip() & ~MIP_S_LEVEL) | this.mipSoft;
-    if (num === CSR.sip) return ((this.mip() & ~MIP_S_LEVEL) | this.mipSoft) & this.mideleg;
+    if (num === CSR.sip) return ((this.mip() & ~MIP_S_LEVEL) | this.mipSoft) & this.mideleg & ~MIP_VS_LEVEL;
     return this.read(num);
   }
 
   /** Writes the WARL-legalized value; read-only and unknown CSRs are the caller's check. */
   write(num: number, value: number): void {
+    if (this.hypervisor && writeHypervisorCsr(this.h, this, num, value)) return;
+    const h = this.hypervisor;
     switch (num) {
       case CSR.mstatus: this.writeMstatus(value); return;
-      case CSR.medeleg: this.medeleg = value & MEDELEG_WRITABLE; return;
+      case CSR.medeleg: this.medeleg = value & (h ? MEDELEG_WRITABLE_H : MEDELEG_WRITABLE); return;
       case CSR.mideleg: this.mideleg = value & MIP_S_LEVEL; return;
-      case CSR.mie: this.mie = value & MIP_WRITABLE_IN_MIE; return;
-      case CSR.mip: this.mipSoft = value & MIP_S_LEVEL; return;
+      case CSR.mie: this.mie = value & (h ? MIP_WRITABLE_IN_MIE | MIP_VS_LEVEL : MIP_WRITABLE_IN_MIE); return;
+      case CSR.mip:
+        this.mipSoft = value & MIP_S_LEVEL;
+        if (h) this.h.hvip = (this.h.hvip & ~MIP_VSSIP) | (value & MIP_VSSIP); // mip.VSSIP is hvip's
+        return;
       // xtvec MODE 0 = direct, 1 = vectored; reserved modes fold onto those (WARL).
       case CSR.mtvec: this.mtvec = value & ~2; return;
       // IALIGN = 16 with the C extension: xepc bit 0 is always zero (3.1.14).
@@ -182,7 +224,11 @@ export class CsrFile {
       case CSR.mscratch: this.mscratch = value | 0; return;
       case CSR.mcounteren: this.mcounteren = value & 7; return;
       case CSR.sstatus: this.mstatus = (this.mstatus & ~SSTATUS_MASK) | (value & SSTATUS_MASK); return;
-      case CSR.sie: this.mie = (this.mie & ~this.mideleg) | (value & this.mideleg); return;
+      case CSR.sie: {
+        const m = this.mideleg & ~MIP_VS_LEVEL;
+        this.mie = (this.mie & ~m) | (value & m);
+        return;
+      }
       case CSR.sip: {
         // Only SSIP is writable through sip, and only when delegated (4.1.3).
         const m = this.mideleg & MIP_SSIP;
@@ -247,17 +293,24 @@ export class CsrFile {
       instret: this.instret, mcycleOffset: String(this.mcycleOffset),
       minstretOffset: String(this.minstretOffset),
       pmp: this.pmp.getState(),
+      hypervisor: this.hypervisor, h: hypervisorState(this.h),
     };
   }
 
-  /** Restores a state of this version; the PMP takes the saved number of entries. */
+  /**
+   * Restores a state of this version or of version 2 (before the H extension: such a hart
+   * keeps this one's `hypervisor` setting, with its H registers at reset values); the PMP
+   * takes the saved number of entries.
+   */
   setState(s: CsrState): void {
-    if (s?.version !== CSR_STATE_VERSION) {
-      throw new StateVersionError(`saved CSR state has version ${String(s?.version)}, this build reads version ${CSR_STATE_VERSION}`);
+    if (s?.version !== CSR_STATE_VERSION && s?.version !== 2) {
+      throw new StateVersionError(`saved CSR state has version ${String(s?.version)}, this build reads versions 2 and ${CSR_STATE_VERSION}`);
     }
     const pmp = new Pmp(s.pmp.entries);
     pmp.setState(s.pmp);
-    const { version: _version, pmp: _pmp, mcycleOffset, minstretOffset, ...registers } = s;
+    setHypervisorState(this.h, s.h);
+    if (s.hypervisor !== undefined) this.hypervisor = s.hypervisor;
+    const { version: _version, pmp: _pmp, mcycleOffset, minstretOffset, hypervisor: _hyp, h: _h, ...registers } = s;
     const cycleOffset = BigInt(mcycleOffset);
     const instretOffset = BigInt(minstretOffset);
     Object.assign(this, registers);

@@ -14,6 +14,8 @@ export const MemoryFault = {
   Page: -2,
   /** The target refuses this alignment: address-misaligned exception. */
   Misaligned: -3,
+  /** H extension: the G-stage has no valid mapping for the guest-physical address. */
+  GuestPage: -4,
 } as const;
 
 /** Page size of dirty tracking (the same as Sv32 pages). */

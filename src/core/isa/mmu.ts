@@ -12,16 +12,29 @@
 // physical RAM page and uses it until the chunk ends or fetchEpoch moves (a TLB flush).
 // Faults come back as MemoryFault codes; the CPU turns them into the access-specific page
 // or access fault with the virtual address in xtval (4.3.2, 3.1.15).
+//
+// H extension: while V=1 (or for M-mode accesses with MPRV and MPV, and for hlv/hsv) an
+// address goes through both stages of two-stage.ts: the guest's vsatp, then the
+// hypervisor's hgatp. Those translations are cached in a TLB of their own (guestTlb), so
+// host (V=0) and guest (V=1) entries never mix; a guest entry maps guest-virtual straight
+// to supervisor-physical and keeps both stages' flags, checked again on every hit.
+// sfence.vma while V=1 and hfence.vvma flush it by address, vsatp and hgatp writes and
+// hfence.gvma flush it whole. A G-stage failure is MemoryFault.GuestPage, with the
+// guest-physical address (and htinst's value) in guestFault.
 
 import type { CsrFile } from './csr.ts';
 import { MemoryFault, PAGE_SHIFT, type AccessWidth, type Memory } from './memory.ts';
 import { PMP_X } from './pmp.ts';
-import { MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, PRIV_M, PRIV_S } from './privilege.ts';
+import { MSTATUSH_MPV, TINST_VS_STAGE_READ, TINST_VS_STAGE_WRITE } from './hypervisor-extension.ts';
+import {
+  MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM, PRIV_M, PRIV_S,
+} from './privilege.ts';
 import {
   ACCESS_EXECUTE, ACCESS_READ, ACCESS_WRITE, PTE_D, WALK_PAGE_FAULT, leafPermits, walk,
   type Access, type PageTableMemory,
 } from './sv32.ts';
 import { Tlb } from './tlb.ts';
+import { GuestPageTables, gStagePermits, gStageWalk } from './two-stage.ts';
 
 /** What the MMU needs of the hart (the Cpu): its physical memory, mode and CSRs. */
 export interface Hart {
@@ -32,7 +45,29 @@ export interface Hart {
   readonly onWatchedStore: ((addr: number, value: number) => void) | null;
   /** Where page tables are read when not from `memory` (a hypervisor's shadow tables). */
   readonly pageTables: PageTableMemory | null;
+  /** H extension: the virtualization mode V. */
+  readonly virt: boolean;
+  /** Where G-stage tables are read when not from `memory` (a hypervisor's own store). */
+  readonly gStageTables: PageTableMemory | null;
 }
+
+/** An access made as though in VS/VU-mode (hlv, hlvx, hsv): its privilege, and hlvx. */
+export interface VirtualAccess {
+  priv: number;
+  /** HLVX: execute permission takes the place of read permission. */
+  execute: boolean;
+}
+
+/** The last guest-page fault: the guest-physical address and htinst's value for it. */
+export interface GuestFault {
+  address: number;
+  tinst: number;
+}
+
+// Guest TLB entries: VS-stage flags in bits 7..0, G-stage flags in 15..8, and a mark for a
+// stage that was Bare (nothing to check there).
+const VS_BARE = 1 << 16;
+const G_BARE = 1 << 17;
 
 const PAGE = 1 << PAGE_SHIFT;
 const TOP = 2 ** 32;
@@ -40,6 +75,12 @@ const TOP = 2 ** 32;
 export class Mmu implements Memory, PageTableMemory {
   readonly ram = null;
   readonly tlb = new Tlb();
+  /** Two-stage translations (V=1), guest-virtual page -> supervisor-physical page. */
+  readonly guestTlb = new Tlb();
+  /** Set by the CPU for the duration of one hlv/hlvx/hsv. */
+  virtualAccess: VirtualAccess | null = null;
+  readonly guestFault: GuestFault = { address: 0, tinst: 0 };
+  private readonly guestTables = new GuestPageTables(this, () => this.hart.gStageTables ?? this);
   // Views of physical RAM pages, made once per page and kept while the RAM is the same.
   private viewsOf: Uint8Array | null = null;
   private words: Array<Int32Array | undefined> = [];
@@ -52,7 +93,7 @@ export class Mmu implements Memory, PageTableMemory {
   }
 
   get fetchEpoch(): number {
-    return this.tlb.generation + (this.hart.memory.fetchEpoch ?? 0);
+    return this.tlb.generation + this.guestTlb.generation + (this.hart.memory.fetchEpoch ?? 0);
   }
 
   /** Must the CPU go through the MMU now (translation or PMP applies to fetches or data)? */
@@ -60,7 +101,13 @@ export class Mmu implements Memory, PageTableMemory {
     const s = this.hart.csr;
     const priv = this.hart.priv;
     const data = this.dataPriv();
-    if (s.satp < 0 && (priv !== PRIV_M || data !== PRIV_M)) return true;
+    const twoStage = s.h.vsatp < 0 || s.h.hgatp < 0;
+    if (this.hart.virt) {
+      if (twoStage) return true;
+    } else if (s.satp < 0 && (priv !== PRIV_M || data !== PRIV_M)) {
+      return true;
+    }
+    if (twoStage && this.dataVirt()) return true;
     return s.pmp.restricts(priv) || s.pmp.restricts(data);
   }
 
@@ -71,13 +118,26 @@ export class Mmu implements Memory, PageTableMemory {
     return priv === PRIV_M && (m & MSTATUS_MPRV) ? (m & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT : priv;
   }
 
+  /** H extension, "Machine Status Registers": with MPRV, data accesses use MPV as V. */
+  dataVirt(): boolean {
+    const m = this.hart.csr.mstatus;
+    if (this.hart.priv === PRIV_M && (m & MSTATUS_MPRV)) {
+      return (m & MSTATUS_MPP) !== MSTATUS_MPP && (this.hart.csr.h.mstatush & MSTATUSH_MPV) !== 0;
+    }
+    return this.hart.virt;
+  }
+
   /**
    * The physical address for an access of `width` bytes at `va` (translation, then PMP),
    * or a negative MemoryFault. Data accesses use the MPRV privilege; fetches the hart's.
    */
   translate(va: number, width: number, access: Access): number {
-    const priv = access === ACCESS_EXECUTE ? this.hart.priv : this.dataPriv();
-    const pa = this.virtualToPhysical(va >>> 0, access, priv);
+    const fetch = access === ACCESS_EXECUTE;
+    const v = this.virtualAccess;
+    const priv = v !== null ? v.priv : fetch ? this.hart.priv : this.dataPriv();
+    const virt = v !== null || (fetch ? this.hart.virt : this.dataVirt());
+    const check = v !== null && v.execute ? ACCESS_EXECUTE : access;
+    const pa = virt ? this.guestToPhysical(va >>> 0, check, priv) : this.virtualToPhysical(va >>> 0, access, priv);
     if (pa < 0) return pa;
     if (pa + width > TOP || !this.hart.csr.pmp.allows(pa, width, access, priv)) return MemoryFault.Access;
     return pa;
@@ -106,7 +166,8 @@ export class Mmu implements Memory, PageTableMemory {
 
   fetchPage(vpn: number): Int32Array | null {
     const priv = this.hart.priv;
-    const pa = this.virtualToPhysical(vpn * PAGE, ACCESS_EXECUTE, priv);
+    const pa = this.hart.virt ? this.guestToPhysical(vpn * PAGE, ACCESS_EXECUTE, priv)
+      : this.virtualToPhysical(vpn * PAGE, ACCESS_EXECUTE, priv);
     if (pa < 0 || !pagePermits(this.hart.csr.pmp.pagePermissions(pa, priv), PMP_X)) return null;
     const i = this.ramIndex(pa);
     if (i < 0) return pa < TOP ? this.hart.memory.fetchPage?.(pa / PAGE) ?? null : null;
@@ -117,7 +178,8 @@ export class Mmu implements Memory, PageTableMemory {
   dataPage(vpn: number, write: boolean): Uint8Array | null {
     const priv = this.dataPriv();
     const access = write ? ACCESS_WRITE : ACCESS_READ;
-    const pa = this.virtualToPhysical(vpn * PAGE, access, priv);
+    const pa = this.dataVirt() ? this.guestToPhysical(vpn * PAGE, access, priv)
+      : this.virtualToPhysical(vpn * PAGE, access, priv);
     if (pa < 0 || !pagePermits(this.hart.csr.pmp.pagePermissions(pa, priv), access)) return null;
     // Stores to the watched word (HTIF tohost) must take store() to be seen.
     if (write && Math.floor(this.hart.storeWatch / PAGE) === pa / PAGE) return null;
@@ -128,6 +190,15 @@ export class Mmu implements Memory, PageTableMemory {
   fence(va: number | null): void {
     if (va === null) this.tlb.flushAll();
     else this.tlb.flushPage(va);
+  }
+
+  /**
+   * The guest's translations: sfence.vma while V=1 and hfence.vvma (by guest-virtual
+   * address, or all), and with null also vsatp/hgatp writes and hfence.gvma.
+   */
+  fenceGuest(va: number | null): void {
+    if (va === null) this.guestTlb.flushAll();
+    else this.guestTlb.flushPage(va);
   }
 
   // PageTableMemory: the walker's PTE reads and A/D writes, checked as S-mode loads (3.7.1).
@@ -178,6 +249,75 @@ export class Mmu implements Memory, PageTableMemory {
     if (typeof leaf === 'number') return leaf === WALK_PAGE_FAULT ? MemoryFault.Page : MemoryFault.Access;
     this.tlb.insert(vpn, leaf);
     return leaf.pageAddr + (va & (PAGE - 1));
+  }
+
+  /**
+   * "Two-Stage Address Translation" through the guest TLB: guest-virtual `va` to a
+   * supervisor-physical address, or MemoryFault.Page (VS-stage), GuestPage (G-stage, with
+   * guestFault set) or Access.
+   */
+  private guestToPhysical(va: number, access: Access, priv: number): number {
+    const h = this.hart.csr.h;
+    const vsBare = h.vsatp >= 0;
+    const gBare = h.hgatp >= 0;
+    if (vsBare && gBare) return va;
+    const vpn = va >>> 12;
+    const off = va & (PAGE - 1);
+    const flags = this.guestTlb.lookup(vpn);
+    if (flags >= 0 && this.guestPermits(flags, access, priv)) return this.guestTlb.pageOf(vpn) + off;
+    const mstatus = this.hart.csr.mstatus;
+    let vsFlags = VS_BARE;
+    let gpaPage = vpn * PAGE;
+    let level = 0;
+    if (!vsBare) {
+      const tables = this.guestTables;
+      tables.begin(h.hgatp, mstatus);
+      const leaf = walk(tables, h.vsatp, va, access, priv, this.vsStatusView());
+      if (tables.faultAddress >= 0) {
+        this.guestFault.address = tables.faultAddress;
+        this.guestFault.tinst = tables.faultWrite ? TINST_VS_STAGE_WRITE : TINST_VS_STAGE_READ;
+        return MemoryFault.GuestPage;
+      }
+      if (typeof leaf === 'number') return leaf === WALK_PAGE_FAULT ? MemoryFault.Page : MemoryFault.Access;
+      vsFlags = leaf.flags;
+      gpaPage = leaf.pageAddr;
+      level = leaf.level;
+    }
+    let gFlags = G_BARE;
+    let page = gpaPage;
+    if (!gBare) {
+      const g = gStageWalk(this.hart.gStageTables ?? this, h.hgatp, gpaPage + off, access, (mstatus & MSTATUS_MXR) !== 0);
+      if (typeof g === 'number') {
+        if (g !== WALK_PAGE_FAULT) return MemoryFault.Access;
+        this.guestFault.address = gpaPage + off;
+        this.guestFault.tinst = 0;
+        return MemoryFault.GuestPage;
+      }
+      gFlags = g.flags << 8;
+      page = g.pageAddr;
+      level = Math.max(level, g.level);
+    }
+    this.guestTlb.insert(vpn, { pageAddr: page, flags: vsFlags | gFlags, level });
+    return page + off;
+  }
+
+  /** Both stages of a cached guest translation allow this access (D set for stores). */
+  private guestPermits(flags: number, access: Access, priv: number): boolean {
+    if (!(flags & VS_BARE)) {
+      if (!leafPermits(flags & 0xff, access, priv, this.vsStatusView())) return false;
+      if (access === ACCESS_WRITE && !(flags & PTE_D)) return false;
+    }
+    if (!(flags & G_BARE)) {
+      const g = (flags >>> 8) & 0xff;
+      if (!gStagePermits(g, access, (this.hart.csr.mstatus & MSTATUS_MXR) !== 0)) return false;
+      if (access === ACCESS_WRITE && !(g & PTE_D)) return false;
+    }
+    return true;
+  }
+
+  /** SUM and MXR for the VS-stage: vsstatus's, and HS-level MXR applies to both stages. */
+  private vsStatusView(): number {
+    return (this.hart.csr.h.vsstatus & (MSTATUS_SUM | MSTATUS_MXR)) | (this.hart.csr.mstatus & MSTATUS_MXR);
   }
 
   /** The bytes of physical page `pa` (a view, no copy), or null if it is not plain RAM. */

@@ -1,5 +1,7 @@
 // Privilege levels and the mstatus/mip bits this hart implements
-// (RISC-V privileged spec 1.2, 3.1.6 and 3.1.9). M, S and U exist.
+// (RISC-V privileged spec 1.2, 3.1.6 and 3.1.9). M, S and U exist; with the H extension
+// (hypervisor-extension.ts) S is HS, and the virtualization mode V adds VS and VU, whose
+// nominal privileges are S and U again.
 
 export const PRIV_U = 0;
 export const PRIV_S = 1;
@@ -39,6 +41,14 @@ export const MIP_MEIP = 1 << 11;
 export const MIP_WRITABLE_IN_MIE = MIP_SSIP | MIP_MSIP | MIP_STIP | MIP_MTIP | MIP_SEIP | MIP_MEIP;
 /** The S-level interrupts: M software may set them in mip and delegate them (mideleg). */
 export const MIP_S_LEVEL = MIP_SSIP | MIP_STIP | MIP_SEIP;
+/** H extension, "Machine Interrupt (mip and mie) Registers": the VS-level interrupts. */
+export const MIP_VSSIP = 1 << 2;
+export const MIP_VSTIP = 1 << 6;
+export const MIP_VSEIP = 1 << 10;
+export const MIP_VS_LEVEL = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
 
-/** Priority order for simultaneous interrupts (3.1.9): MEI, MSI, MTI, SEI, SSI, STI. */
-export const INTERRUPT_PRIORITY = [11, 3, 7, 9, 1, 5] as const;
+/**
+ * Priority order for simultaneous interrupts (3.1.9): MEI, MSI, MTI, SEI, SSI, STI, then
+ * (H extension, "Hypervisor Interrupt Registers") SGEI, VSEI, VSSI, VSTI.
+ */
+export const INTERRUPT_PRIORITY = [11, 3, 7, 9, 1, 5, 12, 10, 2, 6] as const;

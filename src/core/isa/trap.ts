@@ -13,19 +13,30 @@ export const Exception = {
   StoreAccessFault: 7,
   EcallFromU: 8,
   EcallFromS: 9,
+  /** H extension: an ecall from VS-mode (9 stays HS-mode's). */
+  EcallFromVS: 10,
   EcallFromM: 11,
   InstructionPageFault: 12,
   LoadPageFault: 13,
   StorePageFault: 15,
+  /** H extension, "Guest-Page Faults": the G-stage refused a guest-physical address. */
+  InstructionGuestPageFault: 20,
+  LoadGuestPageFault: 21,
+  /** H extension, "Trap Cause Codes": an HS-qualified instruction not allowed while V=1. */
+  VirtualInstruction: 22,
+  StoreGuestPageFault: 23,
 } as const;
 
 /** Interrupt causes (mcause with the interrupt bit set); also the bit numbers in mip/mie. */
 export const Interrupt = {
   SupervisorSoftware: 1,
+  VirtualSupervisorSoftware: 2,
   MachineSoftware: 3,
   SupervisorTimer: 5,
+  VirtualSupervisorTimer: 6,
   MachineTimer: 7,
   SupervisorExternal: 9,
+  VirtualSupervisorExternal: 10,
   MachineExternal: 11,
 } as const;
 
@@ -47,6 +58,13 @@ export interface Trap {
    */
   insn: number;
   interrupt: boolean;
+  /**
+   * H extension (Cpu.interceptGuestTraps): the trap was taken while V=1 (in VS- or
+   * VU-mode; cpu.priv says which) and would have gone to HS- or M-mode.
+   */
+  virtual?: boolean;
+  /** For a guest-page fault: the faulting guest-physical address (what htval holds, << 2). */
+  guestPhysical?: number;
 }
 
 const exceptionNames: Record<number, string> = {
@@ -60,17 +78,25 @@ const exceptionNames: Record<number, string> = {
   7: 'store/AMO access fault',
   8: 'environment call from U-mode',
   9: 'environment call from S-mode',
+  10: 'environment call from VS-mode',
   11: 'environment call from M-mode',
   12: 'instruction page fault',
   13: 'load page fault',
   15: 'store/AMO page fault',
+  20: 'instruction guest-page fault',
+  21: 'load guest-page fault',
+  22: 'virtual instruction',
+  23: 'store/AMO guest-page fault',
 };
 
 const interruptNames: Record<number, string> = {
   1: 'supervisor software interrupt',
+  2: 'virtual supervisor software interrupt',
   3: 'machine software interrupt',
   5: 'supervisor timer interrupt',
+  6: 'virtual supervisor timer interrupt',
   9: 'supervisor external interrupt',
+  10: 'virtual supervisor external interrupt',
   7: 'machine timer interrupt',
   11: 'machine external interrupt',
 };

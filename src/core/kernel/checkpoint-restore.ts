@@ -2,7 +2,7 @@
 // and every reference checked, touching nothing the kernel already has; changes to the
 // kernel's own objects are queued with later() and applied in one go at the end.
 
-import { CPU_STATE_VERSION } from '../isa/cpu.ts';
+import { checkCpuStateHeader } from '../isa/cpu.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
 import { plainDataProblem } from '../isa/state-data.ts';
 import { cpuStateProblem } from '../vmm/vm-state-schema.ts';
@@ -52,7 +52,7 @@ export function restoreKernel(k: KernelServices, state: unknown): void {
 }
 
 function build(ctx: RestoreContext, k: KernelServices, s: KernelState): void {
-  checkStateHeader(s.cpu, 'cpu', CPU_STATE_VERSION);
+  checkCpuStateHeader(s.cpu);
   buildCgroups(ctx, k, s.cgroups);
   buildInodeShells(ctx, k, s);
   for (const p of s.pipes) {

@@ -322,7 +322,7 @@ describe('state', () => {
     cpu.run(5);
     other.run(5);
     expect(other.getState()).toEqual(cpu.getState());
-    expect(() => other.setState({ ...saved, version: 99 })).toThrow(/version 99.*version 3/);
+    expect(() => other.setState({ ...saved, version: 99 })).toThrow(/version 99.*versions 3 and 4/);
   });
 });
 

@@ -2,7 +2,7 @@
 // delegation (3.1.8), interrupt enables and priority (3.1.9), sret (3.3.2) and the
 // virtualization traps TVM, TW and TSR (3.1.6.5).
 import { describe, expect, it } from 'vitest';
-import { CSR, MISA } from '../../../src/core/isa/csr.ts';
+import { CSR, MISA, MISA_H } from '../../../src/core/isa/csr.ts';
 import {
   MIP_MEIP, MIP_MTIP, MIP_SEIP, MIP_SSIP, MIP_STIP, MSTATUS_MIE, MSTATUS_MPP, MSTATUS_MPRV,
   MSTATUS_MXR, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM,
@@ -27,9 +27,10 @@ function hart(words: number[], priv = PRIV_S) {
 }
 
 describe('S-mode CSRs are views of the M-mode ones (4.1)', () => {
-  it('misa reports RV32 with A, C, I, M, S and U', () => {
-    const letters = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].filter((_, i) => (MISA >>> i) & 1).join('');
-    expect(letters).toBe('ACIMSU');
+  it('misa reports RV32 with A, C, I, M, S and U (and H on a hart with the H extension)', () => {
+    const letters = (m: number) => [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].filter((_, i) => (m >>> i) & 1).join('');
+    expect(letters(MISA)).toBe('ACIMSU');
+    expect(letters(MISA_H)).toBe('ACHIMSU');
     expect(MISA >>> 30).toBe(1);
   });
 
@@ -61,7 +62,8 @@ describe('S-mode CSRs are views of the M-mode ones (4.1)', () => {
     cpu.x[1] = -1;
     cpu.run(2);
     expect(cpu.csr.mideleg).toBe(MIP_SSIP | MIP_STIP | MIP_SEIP);
-    expect(cpu.csr.medeleg).toBe(0xb3ff);
+    // With H, ecall from VS-mode (10) and guest-page faults and virtual instructions (20-23) too.
+    expect(cpu.csr.medeleg).toBe(0xb3ff | (1 << 10) | (0xf << 20));
     expect((cpu.csr.medeleg >>> Exception.EcallFromM) & 1).toBe(0);
   });
 
