@@ -15,7 +15,7 @@
 // Simplifications the spec allows: GEILEN = 0 (hgeip, hgeie and hstatus.VGEIN read as 0),
 // VMIDLEN = 0 (hgatp.VMID reads as 0), henvcfg reads as 0, no Sstc (VSTIP comes from hvip).
 
-import { vectorAddress } from './machine-trap.ts';
+import { vectorAddress } from './trap-vector.ts';
 import {
   MIP_VSSIP, MIP_VS_LEVEL, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_TVM, PRIV_M, PRIV_S,
   PRIV_U, SSTATUS_MASK,

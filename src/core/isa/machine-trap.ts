@@ -3,6 +3,7 @@
 // for its guest): the same state machine, on different registers.
 
 import type { CsrFile } from './csr.ts';
+import { vectorAddress } from './trap-vector.ts';
 import {
   MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, PRIV_M,
 } from './privilege.ts';
@@ -33,10 +34,4 @@ export function returnFromMachine(s: CsrFile): number {
   if (mpp !== PRIV_M) m &= ~MSTATUS_MPRV;
   s.mstatus = m;
   return mpp;
-}
-
-/** 3.1.7: xtvec's base, plus 4 × cause for interrupts in vectored mode. */
-export function vectorAddress(tvec: number, cause: number, interrupt: boolean): number {
-  const base = (tvec & ~3) >>> 0;
-  return ((tvec & 1) === 1 && interrupt ? base + 4 * cause : base) >>> 0;
 }

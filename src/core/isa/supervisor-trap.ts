@@ -2,7 +2,7 @@
 // returns with sret (RISC-V privileged spec 4.1.1, 4.1.7-4.1.9, 3.3.2).
 
 import type { CsrFile } from './csr.ts';
-import { vectorAddress } from './machine-trap.ts';
+import { vectorAddress } from './trap-vector.ts';
 import {
   MSTATUS_MPRV, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, PRIV_S, PRIV_U,
 } from './privilege.ts';

@@ -43,7 +43,7 @@ function header(kind: string) {
 }
 
 /** Fields added after states were first saved: absent in older ones. */
-const OPTIONAL = new Set(['stolenCycles']);
+const OPTIONAL = new Set(['stolenCycles', 'virt', 'guestTlb', 'hypervisor', 'h']);
 
 function object(properties: Record<string, unknown>) {
   return { type: 'object', properties, required: Object.keys(properties).filter((k) => !OPTIONAL.has(k)), additionalProperties: false };
@@ -72,6 +72,13 @@ function record(values: unknown) {
   return { type: 'object', propertyNames: safeKey, additionalProperties: values, maxProperties: 4096 };
 }
 
+function tlbSchema() {
+  return object({
+    entries: { type: 'array', items: { type: 'array', items: [u32, wide, xlen], minItems: 3, maxItems: 3 }, maxItems: 256 },
+    megapages: bool,
+  });
+}
+
 /** A hart's saved state (isa/cpu.ts): the VM's vCPU and each kernel process save one.
  *  Fields not spelled here (the TLB, parts added with the ISA) take the shape of a fresh
  *  hart's, so a field added to the CPU's state is checked without touching this file. */
@@ -82,10 +89,9 @@ function cpuStateSchema() {
     ...header('cpu'), x: { type: 'array', items: xlen, minItems: 32, maxItems: 32 }, pc: xlen,
     priv: { enum: [0, 1, 3] }, waiting: bool, reservation: xlen,
     csr: shapeSchema(new CsrFile(clock).getState()), clock: shapeSchema(clock.getState()),
-    tlb: object({
-      entries: { type: 'array', items: { type: 'array', items: [u32, wide, xlen], minItems: 3, maxItems: 3 }, maxItems: 256 },
-      megapages: bool,
-    }),
+    tlb: tlbSchema(),
+    // The H extension (cpu state version 4): V, and the two-stage translations cached.
+    virt: bool, guestTlb: tlbSchema(),
   };
   const properties = Object.fromEntries(Object.keys(fresh).map((k) => [k, spelled[k] ?? shapeSchema(fresh[k], k)]));
   return object({ ...spelled, ...properties });

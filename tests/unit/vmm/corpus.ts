@@ -19,11 +19,17 @@ export interface Guest {
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 
-/** The programs of a corpus, each with its disk (disk.img) when it has one. */
+/**
+ * Programs that are hypervisors themselves (they use the H extension): a VM's virtual
+ * hart has no H — the VMM offers no nested virtualization — so they run bare only.
+ */
+export const HYPERVISOR_GUESTS: ReadonlySet<string> = new Set(['h-extension']);
+
+/** The programs of a corpus a VM can run, each with its disk (disk.img) when it has one. */
 export function guests(kind: 'bare' | 'pv'): Guest[] {
   const root = join(FIXTURES, kind);
   return readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'prog.elf')))
+    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'prog.elf')) && !HYPERVISOR_GUESTS.has(d.name))
     .map((d) => load(join(root, d.name), d.name));
 }
 
