@@ -53,9 +53,18 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.png': 'image/png',
 };
 
-export function staticServer(port: number): Promise<Server> {
+/**
+ * dist/ under SUB_PATH. `override` may answer a path itself (the offline test serves the
+ * next build's service worker that way).
+ */
+export function staticServer(port: number, override?: (path: string) => string | undefined): Promise<Server> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const answer = override?.(path);
+    if (answer !== undefined) {
+      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(answer);
+      return;
+    }
     if (!path.startsWith(SUB_PATH)) {
       res.writeHead(404).end('not under the sub-path');
       return;
@@ -78,7 +87,9 @@ export function staticServer(port: number): Promise<Server> {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   chromiumPath(); // fail first, with the install hint, if there is no browser
-  const build = spawnSync('node_modules/.bin/vite', ['build'], { cwd: root, encoding: 'utf8' });
+  // Vitest runs with NODE_ENV=test, which a child `vite build` would inherit and then build
+  // a development bundle (import.meta.env.PROD false: no service worker, Svelte's dev checks).
+  const build = spawnSync('node_modules/.bin/vite', ['build'], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
   if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
 
   const port = await freePort();
