@@ -5,6 +5,7 @@ import { DisassemblyState, disassemble } from '../core/asm/disassembler.ts';
 import type { EngineDeps } from './engine.ts';
 import { createSession } from '../core/runner.ts';
 import { translationAvailable } from '../core/isa/translator.ts';
+import { MEMORY_EXIT_CAUSES } from '../core/vmm/exit-log.ts';
 
 /** Said once when this page may not compile code, so guests run on the interpreter. */
 export const INTERPRETER_NOTICE = "This page's Content-Security-Policy forbids compiling code "
@@ -31,6 +32,7 @@ export function coreDeps(host: Pick<EngineDeps, 'yieldToEvents' | 'now'>): Engin
       return words.map((w, i) => disassemble(w, (start + 4 * i) >>> 0, symbols, state));
     },
     modes: ['bare', 'full', 'pv', 'linux'],
+    memoryExitCauses: MEMORY_EXIT_CAUSES,
     cpuNotice: () => (translationAvailable() ? null : INTERPRETER_NOTICE),
     createSession: (image, mode, output) =>
       createSession(image, { mode, onConsole: output, consoleLimit: CONSOLE_LIMIT, exitLogSize: EXIT_LOG_SIZE }),

@@ -89,6 +89,8 @@ export interface EngineInfo {
    * Content-Security-Policy forbids compiling code), said once; null when translating.
    */
   cpuNotice: string | null;
+  /** Exit causes that exist only because guest memory is virtualized (core's MEMORY_EXIT_CAUSES). */
+  memoryExitCauses: string[];
 }
 
 /** Callbacks from engine to page. Through comlink they must be wrapped in proxy(). */
@@ -134,6 +136,8 @@ export interface ComparisonRow {
   /** Exits (or kernel entries) by cause, and the overhead cycles each cause cost. */
   exitsByCause: Record<string, number>;
   overheadByCause: Record<string, number>;
+  /** What the run held in memory (RunResult.memory): the guest's pages and the VMM's tables for it. */
+  memory: { guestBytes: number; vmmTableBytes: number } | null;
 }
 
 /** One contender of a comparison: a program (by its source) in one mode. */

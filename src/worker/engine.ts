@@ -38,6 +38,8 @@ export interface EngineDeps {
   now(): number;
   /** Why the translator is off, if it is (EngineInfo.cpuNotice). */
   cpuNotice?(): string | null;
+  /** The memory-virtualization exit causes (EngineInfo.memoryExitCauses). */
+  memoryExitCauses?: readonly string[];
 }
 
 const SLICE_MS = 8;
@@ -68,7 +70,8 @@ export class Engine implements EngineApi {
   }
 
   async info(): Promise<EngineInfo> {
-    return { sharedStopFlag: this.stopFlag !== null, modes: [...this.deps.modes], cpuNotice: this.deps.cpuNotice?.() ?? null };
+    return { sharedStopFlag: this.stopFlag !== null, modes: [...this.deps.modes], cpuNotice: this.deps.cpuNotice?.() ?? null,
+      memoryExitCauses: [...(this.deps.memoryExitCauses ?? [])] };
   }
 
   async attachStopFlag(flag: SharedArrayBuffer): Promise<void> {
@@ -441,11 +444,12 @@ function comparisonRow(r: RunResult): ComparisonRow {
     instructions: r.instructions, cycles: r.cycles, exits: r.exits.total,
     guestCycles: r.exits.total ? r.cost.guestCycles : r.cycles, overheadCycles: r.cost.overheadCycles,
     console: r.console.slice(0, 64 * 1024),
+    memory: r.memory ? { guestBytes: r.memory.guestBytes, vmmTableBytes: r.memory.vmmTableBytes } : null,
   };
 }
 
 function unavailableRow(mode: RunMode, message: string): ComparisonRow {
-  return { mode, label: mode, file: '', exitsByCause: {}, overheadByCause: {}, end: 'unavailable', message, exitCode: null, instructions: 0, cycles: 0, exits: 0, guestCycles: 0, overheadCycles: 0, console: '' };
+  return { mode, label: mode, file: '', exitsByCause: {}, overheadByCause: {}, end: 'unavailable', message, exitCode: null, instructions: 0, cycles: 0, exits: 0, guestCycles: 0, overheadCycles: 0, console: '', memory: null };
 }
 
 /** A stop after which the run may go on (the budget ran out, or it slept or yielded). */

@@ -238,6 +238,14 @@ for (const size of SIZES) {
       expect(num(linux[3]!)).toBe(0);
       expect(num(linux[4]!)).toBeGreaterThan(0);
       await page.getByRole('table', { name: 'Exits by cause' }).waitFor();
+      // Memory per guest, as a chart and its table: every run held some memory of its own.
+      await page.getByRole('img', { name: 'Memory per guest' }).waitFor();
+      const memory = page.getByRole('table', { name: 'Memory per guest' });
+      for (const name of ['original.s · full', 'kernel.s · pv', 'task.s · linux']) {
+        const [guest, tables, total] = await memory.getByRole('row', { name: new RegExp(`^${name.replace('.', '\\.')}`) }).locator('td').allTextContents();
+        expect(num(guest!.replace(' KiB', ''))).toBeGreaterThan(0);
+        expect(num(total!.replace(' KiB', ''))).toBe(num(guest!.replace(' KiB', '')) + num(tables!.replace(' KiB', '')));
+      }
       await page.context().close();
     });
 

@@ -35,6 +35,8 @@ export class Lab {
   mode: RunMode = $state('bare');
   /** Modes the engine can run (from its info()). */
   modes: RunMode[] = $state(['bare']);
+  /** Exit causes of memory virtualization (shadow fills, page-table writes, satp, sfence...). */
+  memoryExitCauses: string[] = $state([]);
   speedIndex = $state(SPEEDS.length - 1);
   message = $state('Starting the engine…');
   sharedStopFlag = $state(false);
@@ -65,6 +67,7 @@ export class Lab {
     this.sharedStopFlag = client.sharedStopFlag;
     const info = await client.api.info();
     this.modes = info.modes;
+    this.memoryExitCauses = info.memoryExitCauses;
     this.message = info.cpuNotice ?? 'Ready';
     return client;
   }

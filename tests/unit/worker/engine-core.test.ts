@@ -120,4 +120,17 @@ describe('Engine comparison runs', () => {
     expect(rows[1]!.exits).toBeGreaterThan(0);
     expect(rows[1]!.cycles).toBeGreaterThan(rows[0]!.cycles);
   });
+
+  it('gives each row its memory: the guest\'s pages, and the shadow tables a paging guest costs the VMM', async () => {
+    const { e } = engine();
+    const paging = readFileSync('lessons/17-shadow-page-tables/original.s', 'utf8');
+    const [bare, full] = await e.compare(paging, 'original.s', ['bare', 'full']);
+    expect(bare!.end).toBe('exit');
+    expect(full!.end).toBe('exit');
+    expect(bare!.memory!.guestBytes).toBeGreaterThan(0);
+    expect(bare!.memory!.vmmTableBytes).toBe(0);
+    expect(full!.memory!.guestBytes).toBe(bare!.memory!.guestBytes);
+    expect(full!.memory!.vmmTableBytes).toBeGreaterThan(0);
+    expect(full!.memory!.vmmTableBytes % 4096).toBe(0);
+  });
 });
