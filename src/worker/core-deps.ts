@@ -6,6 +6,9 @@ import type { EngineDeps } from './engine.ts';
 import { createSession } from '../core/runner.ts';
 import { translationAvailable } from '../core/isa/translator.ts';
 import { MEMORY_EXIT_CAUSES } from '../core/vmm/exit-log.ts';
+import { bareTableView, pageTableView } from '../core/vmm/page-table-view.ts';
+import { VmSession } from '../core/vmm/vm-session.ts';
+import { MachineSession } from '../core/machine/machine-session.ts';
 
 /** Said once when this page may not compile code, so guests run on the interpreter. */
 export const INTERPRETER_NOTICE = "This page's Content-Security-Policy forbids compiling code "
@@ -14,6 +17,9 @@ export const INTERPRETER_NOTICE = "This page's Content-Security-Policy forbids c
 
 /** Where .text goes: bare-metal programs at RAM, Linux programs at the usual 0x10000. */
 const TEXT_BASE = { bare: 0x80000000, full: 0x80000000, pv: 0x80000000, linux: 0x10000 } as const;
+
+/** The satp CSR's number (priv. spec 4.1.11). */
+const SATP = 0x180;
 
 /** How many exits the exit views keep (the timeline and the clickable list). */
 const EXIT_LOG_SIZE = 2000;
@@ -33,6 +39,15 @@ export function coreDeps(host: Pick<EngineDeps, 'yieldToEvents' | 'now'>): Engin
     },
     modes: ['bare', 'full', 'pv', 'linux'],
     memoryExitCauses: MEMORY_EXIT_CAUSES,
+    pageTables: (session) => {
+      if (session instanceof VmSession) return pageTableView(session.vm);
+      if (!(session instanceof MachineSession)) return null; // a process: the kernel's tables are not Sv32 in memory
+      const hart = session.hart;
+      return bareTableView(hart.csr.read(SATP) ?? 0, hart.priv, {
+        readPte: (pa) => { const b = session.readMemory(pa, 4); return b ? (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0 : -1; },
+        writePte: () => {},
+      });
+    },
     cpuNotice: () => (translationAvailable() ? null : INTERPRETER_NOTICE),
     createSession: (image, mode, output) =>
       createSession(image, { mode, onConsole: output, consoleLimit: CONSOLE_LIMIT, exitLogSize: EXIT_LOG_SIZE }),

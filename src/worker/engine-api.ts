@@ -5,6 +5,9 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
 import type { ExitEvent, RunMode, RunResult } from '../core/run-result.ts';
 import type { Stop } from '../core/session.ts';
+import type { PageTableView } from '../core/vmm/page-table-view.ts';
+
+export type { PageDifference, PageMapping, PageRow, PageTableView } from '../core/vmm/page-table-view.ts';
 
 export type { Diagnostic, ExitEvent, RunMode, RunResult };
 
@@ -196,6 +199,8 @@ export interface EngineApi {
   /** The view and the exits together, for the live counters while a run goes on. */
   snapshot(): Promise<MachineSnapshot>;
   readMemory(addr: number, length: number): Promise<Uint8Array>;
+  /** The paused guest's page table beside the one the real MMU walks for it (a shadow), or null with no machine. */
+  pageTables(): Promise<PageTableView | null>;
   disassembleAround(pc: number, before: number, after: number): Promise<DisasmLine[]>;
   exits(): Promise<ExitSummary>;
   /**

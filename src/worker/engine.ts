@@ -11,7 +11,7 @@ import type { RunResult } from '../core/run-result.ts';
 import type { ProgramImage } from '../core/asm/image.ts';
 import type {
   ComparisonRow, CompareProgress, DisasmLine, EngineApi, EngineInfo, EngineListener, EngineStatus, ExitSummary, LoadResult,
-  CompareRun, MachineSnapshot, MachineView, RunMode, RunOptions, SourceLine, StopInfo, StopReport,
+  CompareRun, MachineSnapshot, PageTableView, MachineView, RunMode, RunOptions, SourceLine, StopInfo, StopReport,
 } from './engine-api.ts';
 import type { Session, Stop } from '../core/session.ts';
 import { exitSummary, machineState, readForViewer } from './machine-view.ts';
@@ -38,6 +38,8 @@ export interface EngineDeps {
   now(): number;
   /** Why the translator is off, if it is (EngineInfo.cpuNotice). */
   cpuNotice?(): string | null;
+  /** The page-table view of a session (EngineApi.pageTables). */
+  pageTables?(session: Session): PageTableView | null;
   /** The memory-virtualization exit causes (EngineInfo.memoryExitCauses). */
   memoryExitCauses?: readonly string[];
 }
@@ -343,6 +345,10 @@ export class Engine implements EngineApi {
   async readMemory(addr: number, length: number): Promise<Uint8Array> {
     const n = Math.max(0, Math.min(length, 64 * 1024));
     return this.guest ? readForViewer(this.guest, addr >>> 0, n) : new Uint8Array(n);
+  }
+
+  async pageTables(): Promise<PageTableView | null> {
+    return this.guest && this.deps.pageTables ? this.deps.pageTables(this.guest) : null;
   }
 
   async disassembleAround(pc: number, before: number, after: number): Promise<DisasmLine[]> {

@@ -279,6 +279,21 @@ export class ShadowPageTables implements PageTableMemory {
     return out.sort((a, b) => a[0] - b[0]);
   }
 
+  /** Every address space with a shadow, by key ("phys" or "satp:priv:sum|mxr"). */
+  get keys(): string[] {
+    return [...this.shadows.keys()];
+  }
+
+  /** The shadow's megapage leaves in its root (paravirtual guests), for the page-table view: [vpn1, pte] pairs. */
+  megapages(key: string): Array<[number, number]> {
+    const shadow = this.shadows.get(key);
+    if (!shadow) return [];
+    const root = this.pages.get(shadow.root)!;
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < 1024; i++) if ((root[i]! & PTE_V) && (root[i]! & (PTE_R | PTE_X))) out.push([i, root[i]! >>> 0]);
+    return out;
+  }
+
   // PageTableMemory: what the real MMU's walker reads.
   readPte(pa: number): number {
     const table = this.pages.get(Math.floor(pa / PAGE));

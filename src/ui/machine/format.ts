@@ -11,6 +11,11 @@ export function hexByte(b: number): string {
   return b.toString(16).padStart(2, '0');
 }
 
+/** Sv32 PTE flag letters in the spec's order (4.3.1), "-" for a clear bit: "DAGUXWRV". */
+export function flagLetters(flags: number): string {
+  return 'DAGUXWRV'.split('').map((c, i) => (flags & (1 << (7 - i)) ? c : '-')).join('');
+}
+
 /** Parses "0x8000_0000", "2147483648" or "80000000h"; null when it is not a number. */
 export function parseAddress(text: string): number | null {
   const t = text.trim().replace(/_/g, '').toLowerCase();

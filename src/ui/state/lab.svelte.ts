@@ -4,7 +4,7 @@
 // visible-pace timer (paced-run.ts) and Compare (comparison.svelte.ts). Every Run and
 // Step answer is a StopReport carrying everything the panels draw.
 import type {
-  Diagnostic, DisasmLine, EngineStatus, ExitSummary, MachineView, RunMode, SourceLine, StopInfo, StopReport,
+  Diagnostic, DisasmLine, EngineStatus, ExitSummary, MachineView, RunMode, SourceLine, StopInfo, StopReport, PageTableView,
 } from '../../worker/engine-api.ts';
 import { startEngine, type EngineClient } from '../engine-client.ts';
 import { ConsoleFrame, type OutputSink } from './console-frame.ts';
@@ -236,6 +236,12 @@ export class Lab {
   async readMemory(addr: number, length: number): Promise<Uint8Array> {
     const { api } = await this.ready;
     return api.readMemory(addr, length);
+  }
+
+  /** The stopped guest's page table beside the shadow the hypervisor built from it. */
+  async pageTables(): Promise<PageTableView | null> {
+    const { api } = await this.ready;
+    return api.pageTables();
   }
 }
 
