@@ -5,7 +5,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { consolidate } from '../src/core/datacenter/consolidation.ts';
-import { DataCentre } from '../src/core/datacenter/datacentre.ts';
+import { DataCentre } from '../src/core/datacenter/datacenter.ts';
 import { demoDataCentre } from '../src/core/datacenter/demo.ts';
 import { migrate } from '../src/core/datacenter/live-migration.ts';
 import { workloadSpec, type WorkloadProfile } from '../src/core/datacenter/workload.ts';

@@ -1,11 +1,11 @@
 // `trapdoor run --mode full|pv A.s B.s ...`: several guests, one VM per file, on one
-// host (vmm/host.ts) with --pcpus physical CPUs and a --slice in cycles. Each guest's
+// host (vmm/vm-batch.ts) with --pcpus physical CPUs and a --slice in cycles. Each guest's
 // console lines come out prefixed with its name, as docker compose does; --json gives the
 // per-VM figures and the host's utilization instead.
 
 import type { ProgramImage } from '../core/asm/image.ts';
 import type { RunResult } from '../core/run-result.ts';
-import { Host, type HostReport } from '../core/vmm/host.ts';
+import { VmBatch, type VmBatchReport } from '../core/vmm/vm-batch.ts';
 import { LoadError, Vm, type VmMode } from '../core/vmm/vm.ts';
 import { CliError, EXIT_BUDGET, EXIT_ERROR, EXIT_FAULT, type CliIo } from './io.ts';
 
@@ -55,7 +55,7 @@ export interface HostRunJson {
 }
 
 export function runGuests(guests: GuestFile[], options: HostRunOptions, io: CliIo): number {
-  const host = new Host({ pcpus: options.pcpus, slice: options.slice });
+  const batch = new VmBatch({ pcpus: options.pcpus, slice: options.slice });
   const names = vmNames(guests.map((g) => g.file));
   const width = Math.max(...names.map((n) => n.length));
   const consoles = names.map((n) => prefixedLines(`${n.padEnd(width)} | `, io));
@@ -67,13 +67,13 @@ export function runGuests(guests: GuestFile[], options: HostRunOptions, io: CliI
       if (e instanceof LoadError) throw new CliError(`${g.file}: ${e.message}`, EXIT_ERROR);
       throw e;
     }
-    host.add(vm, names[i]!);
+    batch.add(vm, names[i]!);
   });
-  const report = host.run({ maxInstructionsPerVm: options.maxInstructions });
+  const report = batch.run({ maxInstructionsPerVm: options.maxInstructions });
   for (const c of consoles) c.flush();
   const statuses = report.vms.map((v) => statusOf(v.result));
   const exitCode = statuses.find((s) => s !== 0) ?? 0;
-  if (options.json) io.stdout.write(JSON.stringify(hostJson(report, guests, options, host, exitCode)) + '\n');
+  if (options.json) io.stdout.write(JSON.stringify(hostJson(report, guests, options, batch, exitCode)) + '\n');
   for (const v of report.vms) {
     if (v.result.end !== 'exit') io.stderr.write(`trapdoor: ${v.name}: ${v.result.message ?? v.result.end}\n`);
   }
@@ -102,9 +102,9 @@ function statusOf(r: RunResult): number {
   return r.end === 'budget' ? EXIT_BUDGET : EXIT_FAULT;
 }
 
-function hostJson(report: HostReport, guests: GuestFile[], options: HostRunOptions, host: Host, exitCode: number): HostRunJson {
+function hostJson(report: VmBatchReport, guests: GuestFile[], options: HostRunOptions, batch: VmBatch, exitCode: number): HostRunJson {
   return {
-    mode: options.mode, pcpus: host.pcpus, slice: host.slice,
+    mode: options.mode, pcpus: batch.pcpus, slice: batch.slice,
     hostCycles: report.hostCycles, utilization: report.utilization,
     switches: report.switches, switchCycles: report.switchCycles, exitCode,
     vms: report.vms.map((v, i) => {

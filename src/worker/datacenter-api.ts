@@ -9,7 +9,7 @@ import { bulk, listing } from '../core/datacenter/administration.ts';
 import { BackupError, exportBackup, restoreBackup } from '../core/datacenter/backup.ts';
 import { cloneTemplate, type CloneReport } from '../core/datacenter/clone.ts';
 import { consolidate, type ConsolidationOptions, type ConsolidationReport } from '../core/datacenter/consolidation.ts';
-import type { DataCentre, DcEvent } from '../core/datacenter/datacentre.ts';
+import type { DataCentre, DcEvent } from '../core/datacenter/datacenter.ts';
 import { demoDataCentre } from '../core/datacenter/demo.ts';
 import { failHost, repairHost, type FailoverReport } from '../core/datacenter/failover.ts';
 import { migrate, type MigrationProgress, type MigrationReport } from '../core/datacenter/live-migration.ts';

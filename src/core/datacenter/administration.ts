@@ -4,7 +4,7 @@
 
 import type { ContainerInfo, ContainerStats } from '../kernel/container-port.ts';
 import { exportBackup } from './backup.ts';
-import type { DataCentre, DcVm } from './datacentre.ts';
+import type { DataCentre, DcVm } from './datacenter.ts';
 import type { Placement } from '../vmm/physical-host.ts';
 
 export type VmStatus = 'running' | 'sleeping' | 'paused' | 'exited' | 'faulted' | 'stopped' | 'down';

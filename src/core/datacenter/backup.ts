@@ -6,7 +6,7 @@
 import { checkStateHeader } from '../isa/state-header.ts';
 import { VM_STATE_VERSION, type VmState } from '../vmm/vm.ts';
 import { readSnapshot, SnapshotError } from '../vmm/snapshot.ts';
-import type { DataCentre, DcVm } from './datacentre.ts';
+import type { DataCentre, DcVm } from './datacenter.ts';
 
 export class BackupError extends Error {
   override name = 'BackupError';

@@ -2,7 +2,7 @@
 // template, restored N times; every clone continues from exactly the template's state
 // (same memory, same registers), placed first-fit on the hosts with room.
 
-import type { DataCentre } from './datacentre.ts';
+import type { DataCentre } from './datacenter.ts';
 
 export interface CloneReport {
   template: string;

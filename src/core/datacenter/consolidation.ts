@@ -5,7 +5,7 @@
 // and the price paid in service latency. A last experiment fills one host a service at a
 // time and measures how the response time of the first service grows.
 
-import { DataCentre, DEFAULT_HOST_PCPUS, DEFAULT_HOST_RAM } from './datacentre.ts';
+import { DataCentre, DEFAULT_HOST_PCPUS, DEFAULT_HOST_RAM } from './datacenter.ts';
 import { pack, type Demand, type PlacementPolicy } from './placement-policy.ts';
 import type { ResponseSample } from '../vmm/physical-host.ts';
 import type { UtilizationSample } from '../vmm/utilization.ts';

@@ -6,7 +6,7 @@ import { bulk, listing, type BulkAction, type ContainerSource } from './administ
 import { exportBackup, restoreBackup } from './backup.ts';
 import { cloneTemplate } from './clone.ts';
 import { consolidate } from './consolidation.ts';
-import { DataCentre, mib, ms } from './datacentre.ts';
+import { DataCentre, mib, ms } from './datacenter.ts';
 import { demoDataCentre } from './demo.ts';
 import { failHost, repairHost } from './failover.ts';
 import { migrate } from './live-migration.ts';

@@ -1,7 +1,7 @@
 // The data centre the lab, the shell and `trapdoor dc` start from: three hosts running a
 // small company's services as VMs, with a backup snapshot every 15 ms.
 
-import { DataCentre } from './datacentre.ts';
+import { DataCentre } from './datacenter.ts';
 import { workloadSpec, type WorkloadProfile } from './workload.ts';
 
 export const DEMO_VMS: Array<[string, WorkloadProfile, string]> = [

@@ -5,7 +5,7 @@
 // which it must now do again).
 
 import { CORE_HZ } from '../isa/clock.ts';
-import type { DataCentre } from './datacentre.ts';
+import type { DataCentre } from './datacenter.ts';
 import { firstFitHost } from './placement-policy.ts';
 
 export interface FailoverOptions {

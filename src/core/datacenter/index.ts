@@ -1,6 +1,6 @@
 // The data centre's public surface: hosts on one virtual clock, workloads, consolidation,
 // cost, live migration, failover, backups, cloning and administration.
-export { DataCentre, type DataCentreOptions, type DcVm, type HostSpec, type VmSpec, type SnapshotRecord, type DcEvent } from './datacentre.ts';
+export { DataCentre, type DataCentreOptions, type DcVm, type HostSpec, type VmSpec, type SnapshotRecord, type DcEvent } from './datacenter.ts';
 export { PhysicalHost, type Placement, type ResponseSample } from '../vmm/physical-host.ts';
 export { PROFILES, workloadSpec, workloadSource, workloadImage, type WorkloadProfile, type WorkloadSpec } from './workload.ts';
 export { pack, firstFitHost, type PlacementPolicy, type Demand } from './placement-policy.ts';
@@ -13,6 +13,6 @@ export { cloneTemplate, type CloneReport } from './clone.ts';
 export { listing, bulk, type AdminListing, type BulkAction, type BulkResult } from './administration.ts';
 export { demoDataCentre, DEMO_VMS } from './demo.ts';
 export { DcSession, DC_USAGE, type DcIo, type DcResult } from './dc-command.ts';
-export { DATACENTRE_STATE_VERSION, type DataCentreState, type DcVmState } from './datacentre-state.ts';
+export { DATACENTRE_STATE_VERSION, type DataCentreState, type DcVmState } from './datacenter-state.ts';
 export { PHYSICAL_HOST_STATE_VERSION, type PhysicalHostState, type GuestLookup } from '../vmm/physical-host-state.ts';
 export { StateError } from '../vmm/state-check.ts';

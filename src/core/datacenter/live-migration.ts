@@ -11,7 +11,7 @@
 
 import { CORE_HZ } from '../isa/clock.ts';
 import { PAGE_SHIFT, PAGE_SIZE } from '../isa/memory.ts';
-import type { DataCentre } from './datacentre.ts';
+import type { DataCentre } from './datacenter.ts';
 
 export interface MigrationOptions {
   /** Link bandwidth, bits per second (default 1 Gbit/s). */

@@ -17,7 +17,7 @@ import { bindMount, lookupParent, lookupPath } from './fs/path.ts';
 import { TtyFile } from './tty-file.ts';
 import { ENOENT, ENOTDIR } from './errno.ts';
 import { cgroupfs } from './cgroupfs.ts';
-import { HOST_MEMORY_BYTES, HostProcessPort, exitStatusOf, processList } from './host-port.ts';
+import { HOST_MEMORY_BYTES, HostProcessPort, exitStatusOf, processList } from './host-process-port.ts';
 import { ImageStore, shortId, type Image } from './image.ts';
 import { DEFAULT_ENV, type Kernel } from './kernel.ts';
 import type { NamespaceSet, PidNamespace } from './namespace.ts';

@@ -12,7 +12,7 @@ import type { RunMode } from '../run-result.ts';
 import { runContainerScript } from './container-host-run.ts';
 import { readMemory, unreadable } from './guest-memory-read.ts';
 import { runGuest, runThroughSnapshot, type GuestRun } from './guest-run.ts';
-import { runOnHost, type BuiltGuest } from './host-run.ts';
+import { runVmBatch, type BuiltGuest } from './vm-batch-run.ts';
 import type { RunOutcome, RunRequest, Runner } from './runner-port.ts';
 
 /** Where .text goes: bare metal and guest kernels at RAM, Linux programs at 0x10000. */
@@ -60,7 +60,7 @@ function hostRun(request: RunRequest): RunOutcome {
     guests.push({ spec, image: built.image });
   }
   try {
-    return runOnHost(guests, {
+    return runVmBatch(guests, {
       host, mode, maxInstructions: request.maxInstructions, ramSize: request.machine.memory,
       costModel: costModel(request), memoryReads: request.memoryReads,
     });

@@ -7,7 +7,7 @@
 import { readElf } from '../asm/elf-reader.ts';
 import { ContainerRuntime } from '../kernel/container-runtime.ts';
 import { KernelDriver } from '../kernel/driver.ts';
-import { HostProcessPort } from '../kernel/host-port.ts';
+import { HostProcessPort } from '../kernel/host-process-port.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { mountVolume } from '../kernel/volume.ts';
 import { VmManager } from '../vmm/vm-manager.ts';

@@ -1,7 +1,8 @@
 // A physical server running a hypervisor: its own physical CPUs and RAM, and a round-robin
-// scheduler of the VMs placed on it. Unlike the single-host scheduler of vmm/host.ts (which
-// runs its guests to the end), this one advances in steps to a time the data centre sets,
-// so many hosts share one virtual clock and VMs can arrive, pause and leave between steps.
+// scheduler of the VMs placed on it: the one scheduler of VMs, for the data centre's hosts,
+// the VM manager's and a batch run to its end (vm-batch.ts). It advances in steps to a time
+// its owner sets, so many hosts share one virtual clock and VMs can arrive, pause and leave
+// between steps.
 //
 // Each physical CPU has its own clock; the scheduler always serves the CPU that is furthest
 // behind. A VM asleep in wfi consumes nothing until its virtual timer is due; a slice may
@@ -33,7 +34,7 @@ export interface PhysicalHostOptions {
   bucketCycles: number;
   /** Host time at which it is switched on (the data centre's clock). */
   startAt: number;
-  /** A run to the end (host-run.ts): each VM ends with 'budget' after this many instructions. */
+  /** A batch run to the end (vm-batch.ts): each VM ends with 'budget' after this many instructions. */
   maxInstructionsPerVm?: number;
 }
 

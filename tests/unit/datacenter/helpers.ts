@@ -1,4 +1,4 @@
-import { DataCentre } from '../../../src/core/datacenter/datacentre.ts';
+import { DataCentre } from '../../../src/core/datacenter/datacenter.ts';
 import { workloadImage, workloadSpec, type WorkloadProfile, type WorkloadSpec } from '../../../src/core/datacenter/workload.ts';
 import { runProgram } from '../../../src/core/runner.ts';
 

@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bulk } from '../../../src/core/datacenter/administration.ts';
-import { DataCentre } from '../../../src/core/datacenter/datacentre.ts';
-import type { DataCentreState } from '../../../src/core/datacenter/datacentre-state.ts';
+import { DataCentre } from '../../../src/core/datacenter/datacenter.ts';
+import type { DataCentreState } from '../../../src/core/datacenter/datacenter-state.ts';
 import { failHost } from '../../../src/core/datacenter/failover.ts';
 import { migrate } from '../../../src/core/datacenter/live-migration.ts';
 import { dataCentre, finite } from './helpers.ts';

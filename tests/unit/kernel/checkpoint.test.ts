@@ -4,7 +4,7 @@ import { readElf } from '../../../src/core/asm/elf-reader.ts';
 import { StateVersionError } from '../../../src/core/isa/state-header.ts';
 import { KernelStateError, type KernelState } from '../../../src/core/kernel/checkpoint-state.ts';
 import { ContainerRuntime } from '../../../src/core/kernel/container-runtime.ts';
-import { HostProcessPort } from '../../../src/core/kernel/host-port.ts';
+import { HostProcessPort } from '../../../src/core/kernel/host-process-port.ts';
 import { Kernel } from '../../../src/core/kernel/kernel.ts';
 import { O_CREAT, O_WRONLY } from '../../../src/core/kernel/kernel-port.ts';
 

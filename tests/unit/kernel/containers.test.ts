@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerRuntime } from '../../../src/core/kernel/container-runtime.ts';
 import { KernelDriver } from '../../../src/core/kernel/driver.ts';
-import { HostProcessPort } from '../../../src/core/kernel/host-port.ts';
+import { HostProcessPort } from '../../../src/core/kernel/host-process-port.ts';
 import { O_CREAT, O_WRONLY } from '../../../src/core/kernel/kernel-port.ts';
 import type { KernelPort } from '../../../src/core/kernel/kernel-port.ts';
 import { boot } from './kernel-harness.ts';

@@ -3,7 +3,7 @@ import { readElf } from '../../../src/core/asm/elf-reader.ts';
 import { CORE_HZ } from '../../../src/core/isa/clock.ts';
 import { ContainerRuntime } from '../../../src/core/kernel/container-runtime.ts';
 import { KernelDriver } from '../../../src/core/kernel/driver.ts';
-import { HostProcessPort } from '../../../src/core/kernel/host-port.ts';
+import { HostProcessPort } from '../../../src/core/kernel/host-process-port.ts';
 import { Kernel } from '../../../src/core/kernel/kernel.ts';
 
 /** The CLI's host: a kernel whose console stays open (a terminal), the shell, the runtime. */

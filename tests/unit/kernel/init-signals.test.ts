@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerRuntime } from '../../../src/core/kernel/container-runtime.ts';
 import { KernelDriver } from '../../../src/core/kernel/driver.ts';
-import { HostProcessPort } from '../../../src/core/kernel/host-port.ts';
+import { HostProcessPort } from '../../../src/core/kernel/host-process-port.ts';
 import type { Process } from '../../../src/core/kernel/process.ts';
 import { boot, build } from './kernel-harness.ts';
 

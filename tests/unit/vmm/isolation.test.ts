@@ -2,7 +2,7 @@
 // garbage instructions, bad hypercalls, timer at 0 and at never, hypercall floods) run
 // beside the lesson kernel, whose output and status stay exactly what they are alone.
 import { describe, expect, it } from 'vitest';
-import { Host } from '../../../src/core/vmm/host.ts';
+import { VmBatch } from '../../../src/core/vmm/vm-batch.ts';
 import { Vm } from '../../../src/core/vmm/vm.ts';
 import { asm } from './asm.ts';
 import { guest } from './corpus.ts';
@@ -104,22 +104,22 @@ describe('isolation between guests on one host', () => {
   const expected = guest('bare', 'rr-kernel');
 
   it('alone: the lesson kernel finishes and prints its output', () => {
-    const host = new Host({ pcpus: 1, slice: 100_000 });
-    host.add(lessonKernel(), 'kernel');
-    const r = host.run({ maxInstructionsPerVm: 20_000_000 }).vms[0];
+    const batch = new VmBatch({ pcpus: 1, slice: 100_000 });
+    batch.add(lessonKernel(), 'kernel');
+    const r = batch.run({ maxInstructionsPerVm: 20_000_000 }).vms[0];
     expect(r.result.console).toBe(expected.expectedStdout);
   });
 
   for (const name of Object.keys(HOSTILE)) {
     it(`beside '${name}': same output, same status, at most its fair share slower`, () => {
-      const alone = new Host({ pcpus: 1, slice: 100_000 });
+      const alone = new VmBatch({ pcpus: 1, slice: 100_000 });
       alone.add(lessonKernel(), 'kernel');
       const soloTime = alone.run({ maxInstructionsPerVm: 20_000_000 }).vms[0].finishedAt;
 
-      const host = new Host({ pcpus: 1, slice: 100_000 });
-      host.add(lessonKernel(), 'kernel');
-      host.add(hostile(name), name);
-      const report = host.run({ maxInstructionsPerVm: 20_000_000, maxHostCycles: 30_000_000 });
+      const batch = new VmBatch({ pcpus: 1, slice: 100_000 });
+      batch.add(lessonKernel(), 'kernel');
+      batch.add(hostile(name), name);
+      const report = batch.run({ maxInstructionsPerVm: 20_000_000, maxHostCycles: 30_000_000 });
       const k = report.vms[0];
       expect(k.result.end).toBe('exit');
       expect(k.result.console).toBe(expected.expectedStdout);
@@ -131,9 +131,9 @@ describe('isolation between guests on one host', () => {
   }
 
   it('each hostile guest is contained: faults end only that VM, with a message', () => {
-    const host = new Host({ pcpus: 2 });
-    for (const name of Object.keys(HOSTILE)) host.add(hostile(name), name);
-    const report = host.run({ maxInstructionsPerVm: 2_000_000, maxHostCycles: 100_000_000 });
+    const batch = new VmBatch({ pcpus: 2 });
+    for (const name of Object.keys(HOSTILE)) batch.add(hostile(name), name);
+    const report = batch.run({ maxInstructionsPerVm: 2_000_000, maxHostCycles: 100_000_000 });
     const byName = Object.fromEntries(report.vms.map((v) => [v.name, v]));
     expect(byName['garbage-instructions'].result.end).toBe('budget'); // reflected forever, host fine
     expect(byName['timer-never'].result.end).toBe('wfi-idle');
@@ -144,11 +144,11 @@ describe('isolation between guests on one host', () => {
   });
 
   it('idle guests consume no CPU: utilization and per-VM time add up', () => {
-    const host = new Host({ pcpus: 2, slice: 50_000 });
-    host.add(lessonKernel(), 'a');
-    host.add(lessonKernel(), 'b');
-    host.add(hostile('timer-never'), 'idle');
-    const r = host.run({ maxInstructionsPerVm: 20_000_000 });
+    const batch = new VmBatch({ pcpus: 2, slice: 50_000 });
+    batch.add(lessonKernel(), 'a');
+    batch.add(lessonKernel(), 'b');
+    batch.add(hostile('timer-never'), 'idle');
+    const r = batch.run({ maxInstructionsPerVm: 20_000_000 });
     expect(r.vms[0].result.console).toBe(r.vms[1].result.console);
     const busy = r.vms.reduce((a, v) => a + v.cpuTime, 0);
     expect(r.utilization).toBeCloseTo((busy / (2 * r.hostCycles)) * 100, 6);

@@ -13,7 +13,7 @@ import type { ProgramImage } from '../asm/image.ts';
 import { CORE_HZ } from '../isa/clock.ts';
 import { DEFAULT_COST_MODEL } from '../vmm/cost-model.ts';
 import { cloneFromSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
-import { DATACENTRE_STATE_VERSION, decodeDataCentre, saveVmRecord, type DataCentreState } from './datacentre-state.ts';
+import { DATACENTRE_STATE_VERSION, decodeDataCentre, saveVmRecord, type DataCentreState } from './datacenter-state.ts';
 import { StateError, refused } from '../vmm/state-check.ts';
 import { Vm } from '../vmm/vm.ts';
 import { firstFitHost } from './placement-policy.ts';
@@ -239,7 +239,7 @@ export class DataCentre {
   }
 
   /**
-   * The whole data centre as data (datacentre-state.ts); VMs go in as vmm snapshots.
+   * The whole data centre as data (datacenter-state.ts); VMs go in as vmm snapshots.
    * Refused during a live migration: its half-copied memory is not part of any host.
    */
   getState(): DataCentreState {

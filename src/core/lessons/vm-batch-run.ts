@@ -1,11 +1,11 @@
 // Several guests on one host: every VM of the lesson's machine.vms, each running its own
-// file, scheduled together over the host's physical CPUs (src/core/vmm/host.ts). Checks
-// read one guest (`vm: name`) or the host as a whole.
+// file, run to their end as one batch over the host's physical CPUs (src/core/vmm/vm-batch.ts).
+// Checks read one guest (`vm: name`) or the host as a whole.
 
 import type { ProgramImage } from '../asm/image.ts';
 import type { RunEnd, RunResult } from '../run-result.ts';
 import type { CostModel } from '../vmm/cost-model.ts';
-import { Host, type HostReport } from '../vmm/host.ts';
+import { VmBatch, type VmBatchReport } from '../vmm/vm-batch.ts';
 import type { Vm } from '../vmm/vm.ts';
 import { VmSession } from '../vmm/vm-session.ts';
 import type { VmSpec } from './lesson.ts';
@@ -17,7 +17,7 @@ export interface BuiltGuest {
   image: ProgramImage;
 }
 
-export interface HostRunOptions {
+export interface VmBatchRunOptions {
   host: HostRequest;
   /** The lesson's mode, for guests that do not name theirs. */
   mode: 'full' | 'pv';
@@ -27,14 +27,14 @@ export interface HostRunOptions {
   memoryReads: MemoryRead[];
 }
 
-export function runOnHost(guests: BuiltGuest[], options: HostRunOptions): RunOutcome {
-  const host = new Host({ pcpus: options.host.cpus });
+export function runVmBatch(guests: BuiltGuest[], options: VmBatchRunOptions): RunOutcome {
+  const batch = new VmBatch({ pcpus: options.host.cpus });
   const vms: Vm[] = guests.map((g) => {
     const vm = new VmSession(g.image, { mode: g.spec.mode ?? options.mode, ramSize: g.spec.memory ?? options.ramSize, costModel: options.costModel }).vm;
-    host.add(vm, g.spec.name);
+    batch.add(vm, g.spec.name);
     return vm;
   });
-  const report = host.run({ maxInstructionsPerVm: options.maxInstructions });
+  const report = batch.run({ maxInstructionsPerVm: options.maxInstructions });
   const outcomes: VmOutcome[] = report.vms.map((r) => ({
     name: r.name, result: r.result, figures: { cpuTime: r.cpuTime, finishedAt: r.finishedAt, slices: r.slices },
   }));
@@ -47,12 +47,12 @@ export function runOnHost(guests: BuiltGuest[], options: HostRunOptions): RunOut
   return { status: 'ran', result: combined(report), memory, vms: outcomes, figures: hostFigures(report) };
 }
 
-function hostFigures(report: HostReport): Record<string, number> {
+function hostFigures(report: VmBatchReport): Record<string, number> {
   return { hostCycles: report.hostCycles, utilization: report.utilization, vmSwitches: report.switches };
 }
 
 /** The host as one run: consoles in guest order, counts summed, time the host's. */
-function combined(report: HostReport): RunResult {
+function combined(report: VmBatchReport): RunResult {
   const results = report.vms.map((v) => v.result);
   const sum = (f: (r: RunResult) => number) => results.reduce((n, r) => n + f(r), 0);
   const merge = (f: (r: RunResult) => Record<string, number>) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KernelDriver } from '../../../src/core/kernel/driver.ts';
-import { HostProcessPort } from '../../../src/core/kernel/host-port.ts';
+import { HostProcessPort } from '../../../src/core/kernel/host-process-port.ts';
 import { boot, build } from './kernel-harness.ts';
 
 const HELLO = build(`

@@ -1,4 +1,5 @@
-// Many guests on one host, run to their end: the physical host's round-robin scheduler
+// A batch of VMs: several guests on one host, run to their end (`trapdoor run --mode full
+// A.s B.s`, a lesson's machine.vms). The physical host's round-robin scheduler
 // (physical-host.ts, the one scheduler of VMs) over 1-4 physical CPUs in virtual host
 // time, started with every VM at time 0 and advanced until every VM has ended. Each
 // runnable VM gets a time slice (in cycles, its exits' costs included); a VM asleep in
@@ -6,9 +7,9 @@
 // rest of its slice. Because a VM's own clock only advances while it runs (or sleeps),
 // one guest can never change what another computes — only when it gets to run.
 //
-//   const host = new Host({ pcpus: 2, slice: 200_000 })
-//   host.add(vm, 'name')
-//   const report = host.run({ maxInstructionsPerVm, maxHostCycles })
+//   const batch = new VmBatch({ pcpus: 2, slice: 200_000 })
+//   batch.add(vm, 'name')
+//   const report = batch.run({ maxInstructionsPerVm, maxHostCycles })
 
 import type { RunResult } from '../run-result.ts';
 import type { Stop } from '../session.ts';
@@ -19,7 +20,7 @@ import { newAccount } from './vm-account.ts';
 import { vmResult } from './vm-session.ts';
 import type { Vm } from './vm.ts';
 
-export interface HostOptions {
+export interface VmBatchOptions {
   /** Physical CPUs, 1 to 4. */
   pcpus?: number;
   /** Time slice in cycles. */
@@ -28,7 +29,7 @@ export interface HostOptions {
   vmSwitchCost?: number;
 }
 
-export interface HostRunLimits {
+export interface VmBatchLimits {
   maxInstructionsPerVm?: number;
   /** Stop the whole host after this much virtual host time. */
   maxHostCycles?: number;
@@ -44,7 +45,7 @@ export interface VmReport {
   slices: number;
 }
 
-export interface HostReport {
+export interface VmBatchReport {
   vms: VmReport[];
   /** Host time when the last VM ended. */
   hostCycles: number;
@@ -56,13 +57,13 @@ export interface HostReport {
 
 export const DEFAULT_SLICE = 200_000;
 
-export class Host {
+export class VmBatch {
   readonly pcpus: number;
   readonly slice: number;
   private readonly switchCost: number;
   private readonly guests: Array<{ vm: Vm; name: string }> = [];
 
-  constructor(options: HostOptions = {}) {
+  constructor(options: VmBatchOptions = {}) {
     this.pcpus = Math.min(4, Math.max(1, Math.floor(options.pcpus ?? 1)));
     this.slice = Math.max(1_000, Math.floor(options.slice ?? DEFAULT_SLICE));
     this.switchCost = options.vmSwitchCost ?? DEFAULT_COST_MODEL.vmSwitch;
@@ -72,7 +73,7 @@ export class Host {
     this.guests.push({ vm, name });
   }
 
-  run(limits: HostRunLimits = {}): HostReport {
+  run(limits: VmBatchLimits = {}): VmBatchReport {
     const maxHost = limits.maxHostCycles ?? Infinity;
     const host = new PhysicalHost({
       name: 'host', pcpus: this.pcpus, ramBytes: Infinity, slice: this.slice, switchCost: this.switchCost,
