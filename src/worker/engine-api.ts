@@ -79,7 +79,7 @@ export interface LoadResult {
 }
 
 /** Exit accounting under a hypervisor or kernel, as the run's result has it: what the exit views draw. */
-export type ExitSummary = Pick<RunResult, 'exits' | 'cost' | 'exitLog'>;
+export type ExitSummary = Pick<RunResult, 'exits' | 'cost' | 'exitLog' | 'memory'>;
 
 /** Capabilities of the running engine (shown in the status bar, used by tests). */
 export interface EngineInfo {

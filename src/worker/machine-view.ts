@@ -50,6 +50,6 @@ export function readForViewer(s: Session, addr: number, length: number): Uint8Ar
 /** The exit figures of the session's result (none before a program is loaded). */
 export function exitSummary(s: Session | null): ExitSummary {
   if (!s) return { exits: { total: 0, byCause: {} }, cost: { guestCycles: 0, overheadCycles: 0, idleCycles: 0, overheadPercent: 0, byCause: {} }, exitLog: [] };
-  const { exits, cost, exitLog } = s.result();
-  return { exits, cost, exitLog };
+  const { exits, cost, exitLog, memory } = s.result();
+  return { exits, cost, exitLog, ...(memory ? { memory } : {}) };
 }

@@ -55,6 +55,10 @@ for (const size of SIZES) {
       // Their count and their share of the hypervisor's cycles, said in words.
       await expect(page.getByTestId('memory-exits').textContent()).resolves.toMatch(/Memory exits: \d+ of \d+, \d+\.\d% of VMM cycles/);
       expect(await allViolations(page)).toEqual([]);
+      // The Guests tab gives the lab guest the memory it touched, not its RAM size.
+      await page.getByRole('tab', { name: 'Guests' }).click();
+      const memoryCell = await page.getByRole('row', { name: /^lab guest / }).locator('td').nth(3).textContent();
+      expect(memoryCell).toMatch(/^\d+(\.\d+)? KiB$/);
 
       // The lesson's link opens the page-table view.
       const guide = page.getByRole('button', { name: 'Show guide' });
@@ -68,11 +72,11 @@ for (const size of SIZES) {
       expect(await rows.count()).toBeGreaterThan(10);
       // Shadow entries carry U (the guest's S-mode runs in U-mode) and point at the guest's frames.
       const same = entries.locator('tbody tr', { hasText: /same$/ }).first();
-      const [guestEntry, , shadowEntry] = await same.locator('td').allTextContents();
+      const [, guestEntry, shadowEntry] = await same.locator('td').allTextContents();
       expect(shadowEntry!.split(' ')[0]).toBe(guestEntry!.split(' ')[0]);
       expect(shadowEntry!.split(' ')[1]).toMatch(/^..-U/);
       // Which entries differ: a mapped page never touched is not shadowed yet.
-      await expect(page.getByRole('list', { name: 'Differences' }).textContent()).resolves.toMatch(/\d+ the same.*\d+ not-filled/);
+      await expect(page.getByRole('list', { name: 'Differences' }).textContent()).resolves.toMatch(/\d+ the same.*\d+ not shadowed yet/);
       await page.getByLabel('Only pages that differ').check();
       const differing = await rows.locator('td.why').allTextContents();
       expect(differing.length).toBeGreaterThan(0);

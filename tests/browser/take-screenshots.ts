@@ -20,7 +20,7 @@ const sizes = [
 ];
 for (const scheme of ['dark', 'light'] as const) {
   for (const size of sizes) {
-    const context = await browser.newContext({ viewport: size, colorScheme: scheme });
+    const context = await browser.newContext({ viewport: size, colorScheme: scheme, serviceWorkers: 'block' });
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error(`[${scheme}/${size.name}] page error: ${e}`));
     await page.goto(url);
@@ -68,6 +68,26 @@ for (const scheme of ['dark', 'light'] as const) {
     await page.getByRole('button', { name: /^Compare original\.s/ }).click();
     await page.getByRole('table', { name: /The same task/ }).waitFor({ timeout: 60_000 });
     await shot('9b-compare-lesson');
+    // Shadow paging (lesson 17): its memory exits, the page tables, and Compare's memory per guest.
+    await page.evaluate(() => { location.hash = '#/lesson/17-shadow-page-tables/step/1'; });
+    await page.getByRole('button', { name: 'kernel.s', exact: true }).waitFor();
+    await shot('9c-lesson17');
+    await closeSheet();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await waitForTerminal(page, 'all done', 60_000);
+    await page.getByRole('tab', { name: 'Exits' }).click();
+    await page.getByRole('rowgroup', { name: 'Memory exits' }).waitFor();
+    await shot('9d-memory-exits');
+    await page.getByRole('tab', { name: 'Page tables' }).click();
+    await page.getByRole('table', { name: /Guest page table/ }).waitFor();
+    await shot('9e-page-tables');
+    await page.getByLabel('Only pages that differ').check();
+    await shot('9f-page-tables-differ');
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    await page.getByRole('button', { name: /^Compare original\.s/ }).click();
+    await page.getByRole('table', { name: 'Memory per guest' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'Memory per guest' }).scrollIntoViewIfNeeded();
+    await shot('9g-compare-memory');
     await page.evaluate(() => { location.hash = '#/sandbox'; });
     await page.getByRole('button', { name: 'hello.s', exact: true }).waitFor();
     await closeSheet();
@@ -112,8 +132,11 @@ for (const scheme of ['dark', 'light'] as const) {
     await page.waitForTimeout(1500);
     await shot('15-script-lesson');
     await page.goto(`${url}#/complete`);
+    const show = page.getByRole('button', { name: 'Show guide' });
+    if (await show.isVisible() && !(await page.getByRole('dialog', { name: 'Guide' }).isVisible())) await show.click();
     await page.getByTestId('course-complete').waitFor();
     await shot('16-course-end');
+    await page.screenshot({ path: `${out}/${scheme}-${size.name}-16b-course-end-full.png`, fullPage: true });
     await context.close();
   }
 }
