@@ -71,8 +71,8 @@ for (const size of SIZES) {
       const rows = entries.locator('tbody tr');
       expect(await rows.count()).toBeGreaterThan(10);
       // Shadow entries carry U (the guest's S-mode runs in U-mode) and point at the guest's frames.
-      const same = entries.locator('tbody tr', { hasText: /same$/ }).first();
-      const [, guestEntry, shadowEntry] = await same.locator('td').allTextContents();
+      const same = entries.locator('tbody tr', { has: page.locator('td.why', { hasText: /^same$/ }) }).first();
+      const [, , guestEntry, shadowEntry] = await same.locator('td').allTextContents();
       expect(shadowEntry!.split(' ')[0]).toBe(guestEntry!.split(' ')[0]);
       expect(shadowEntry!.split(' ')[1]).toMatch(/^..-U/);
       // Which entries differ: a mapped page never touched is not shadowed yet.
