@@ -188,6 +188,10 @@ function buildInodeContents(ctx: RestoreContext, k: KernelServices, s: KernelSta
   });
   s.inodes.forEach((st, id) => {
     if (st.k !== 'node') return;
+    // Checked now, not in apply: apply runs at commit, when a failure would leave half a kernel.
+    if (st.data !== null && st.data !== undefined && !(st.data instanceof Uint8Array)) {
+      throw new KernelStateError(`corrupt kernel state: inodes.${id}.data: expected bytes or null`);
+    }
     const node = ctx.inodes[id]!;
     const entries = st.entries && new Map(st.entries.map(([name, c]) => [name, ctx.inode(c)] as [string, Inode]));
     const lower = st.lower && st.lower.map((c) => ctx.inode(c));

@@ -115,6 +115,21 @@ describe('fuzz: kernel checkpoints', () => {
     }), budget(100));
   }, FUZZ_TIMEOUT);
 
+  it('a file whose saved contents are not bytes is refused before anything changes (seed -1492818373)', () => {
+    const k = new Kernel({ consoleSink: () => {}, parseProgram: (b) => readElf(b) });
+    k.spawnHost({ argv: ['sh'] });
+    const good = k.getState();
+    const before = JSON.stringify(k.getState(), (_k, v) => (v instanceof Uint8Array ? v.length : v));
+    const i = good.inodes.findIndex((n) => n.k === 'node');
+    expect(i).toBeGreaterThanOrEqual(0);
+    for (const data of [7, 'text', { length: 3 }, [1, 2]]) {
+      const state = structuredClone(good);
+      state.inodes[i] = { ...good.inodes[i]!, data } as never;
+      expect(() => k.setState(state), String(data)).toThrow(KernelStateError);
+      expect(JSON.stringify(k.getState(), (_k, v) => (v instanceof Uint8Array ? v.length : v))).toBe(before);
+    }
+  });
+
   it('plain-data check: anything with __proto__, Infinity or a class instance is named by path', () => {
     expect(plainDataProblem(JSON.parse('{"a":{"__proto__":{}}}'))).toBe("state.a: the key '__proto__' is not allowed");
     expect(plainDataProblem({ a: [1, Infinity] })).toBe('state.a[1]: Infinity is not a finite number');
