@@ -15,7 +15,7 @@ Trapdoor, a virtualization lab: the same engine as the web page, from a terminal
 commands:
   asm FILE.s -o OUT.elf     assemble RISC-V source into an ELF32 executable
   disasm FILE.elf           disassemble an executable (objdump style)
-  run FILE [--mode M]       run a program: bare, full, pv or linux (see run --help)
+  run FILE [--mode M]       run a program: bare, full, pv, hw or linux (see run --help)
   run --mode full|pv FILE...  several guests, one VM per file, on one host
   shell [--script FILE]     the lab's terminal shell, headless
   lessons check [DIR]       validate lessons and prove each one solvable

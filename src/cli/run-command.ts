@@ -1,5 +1,5 @@
-// `trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json] [--cpu K]`, and
-// `trapdoor run --mode full|pv FILE...` for several guests on one host (run-guests.ts).
+// `trapdoor run FILE [--mode bare|full|pv|hw|linux] [--max-instructions N] [--json] [--cpu K]`, and
+// `trapdoor run --mode full|pv|hw FILE...` for several guests on one host (run-guests.ts).
 // Console bytes go to stdout as the guest produces them; the status is the program's.
 
 import { integerOption, parseArgs } from './args.ts';
@@ -15,10 +15,10 @@ import { hostDirectory } from './host-directory.ts';
 import { parseVolumeFlag, type VolumeSpec } from '../core/kernel/volume.ts';
 import { isCpuKind, withCpuKind, type CpuKind } from '../core/isa/cpu-kind.ts';
 
-export const RUN_HELP = `usage: trapdoor run FILE [--mode bare|full|pv|linux] [--max-instructions N] [--json]
+export const RUN_HELP = `usage: trapdoor run FILE [--mode bare|full|pv|hw|linux] [--max-instructions N] [--json]
                      [--cpu jit|interp] [--ram SIZE] [--pmp N] [--disk IMG] [--input FILE]
                      [--env NAME=VALUE]... [--volume DIR:PATH[:ro]]... [-- ARGS...]
-       trapdoor run --mode full|pv FILE... [--pcpus N] [--slice CYCLES] [--ram SIZE] [--json]
+       trapdoor run --mode full|pv|hw FILE... [--pcpus N] [--slice CYCLES] [--ram SIZE] [--json]
 
 Runs a program: an ELF file, or assembly source (.s) assembled first
 (at 0x80000000, or at 0x10000 for --mode linux), or a shipped guest by name
@@ -29,14 +29,16 @@ Runs a program: an ELF file, or assembly source (.s) assembled first
   --mode linux     a static RV32 Linux program as a process of the host kernel
   --mode full      a guest kernel under the trap-and-emulate hypervisor
   --mode pv        a paravirtualized guest kernel using hypercalls
+  --mode hw        a guest kernel on the H extension: its S and U modes run in VS/VU
+                   with its own page tables, the hypervisor keeps only the G-stage table
   --max-instructions N   stop after N instructions (per VM with several guests)
   --cpu jit        run guest code translated to JavaScript blocks (default, fastest)
   --cpu interp     run it on the interpreter (the reference); results are identical
-  --ram SIZE       guest RAM for bare, full and pv (each VM): bytes, or 64k, 16m, 1g;
+  --ram SIZE       guest RAM for bare, full, pv and hw (each VM): bytes, or 64k, 16m, 1g;
                    default 128m
   --pmp N          bare: the hart's PMP entries, 0 to 64 (default 0: no PMP, every
                    access allowed, as QEMU with pmp=false)
-  --disk IMG       bare, full, pv: a raw disk image behind the virtio block device at
+  --disk IMG       bare, full, pv, hw: a raw disk image behind the virtio block device at
                    0x10001000 (what the guest writes stays in the run; IMG is not changed)
   --input FILE     console input, typed: bare gets one key at a time, and a new line only
                    once the guest has read the last one and waits: it sleeps in wfi, or
@@ -65,7 +67,7 @@ faulted or waits forever; 1 for unreadable input; 2 for usage errors. With sever
 guests: 0 when all exit 0, else the first failing guest's status.
 `;
 
-const MODES: RunMode[] = ['bare', 'full', 'pv', 'linux'];
+const MODES: RunMode[] = ['bare', 'full', 'pv', 'hw', 'linux'];
 /** A budget past this (days of host time) is a typo, not a plan. */
 const MAX_INSTRUCTIONS = 1e15;
 
@@ -81,7 +83,7 @@ export function runCommand(argv: string[], io: CliIo): number {
   if (files.length === 0) throw new CliError('run: expected a program file (see trapdoor run --help)', EXIT_USAGE);
   const shipped = files.length === 1 ? shippedProgram(files[0]!) : undefined;
   const mode = (args.flags.get('--mode') ?? shipped?.mode ?? 'bare') as RunMode;
-  if (!MODES.includes(mode)) throw new CliError(`run: unknown mode '${mode}' (expected bare, full, pv or linux)`, EXIT_USAGE);
+  if (!MODES.includes(mode)) throw new CliError(`run: unknown mode '${mode}' (expected bare, full, pv, hw or linux)`, EXIT_USAGE);
   const max = args.flags.get('--max-instructions');
   const maxInstructions = typeof max === 'string' ? integerOption('run', '--max-instructions', max, MAX_INSTRUCTIONS) : undefined;
   const json = args.flags.has('--json');
@@ -91,8 +93,8 @@ export function runCommand(argv: string[], io: CliIo): number {
   const cpu = cpuOption(args.flags.get('--cpu'));
   const hostOptions = args.flags.has('--pcpus') || args.flags.has('--slice');
   if (files.length > 1 || hostOptions) {
-    if (mode !== 'full' && mode !== 'pv') {
-      const what = files.length > 1 ? `unexpected argument '${files[1]}' (several guests need --mode full or pv; program arguments go after --)` : '--pcpus and --slice need --mode full or pv';
+    if (mode !== 'full' && mode !== 'pv' && mode !== 'hw') {
+      const what = files.length > 1 ? `unexpected argument '${files[1]}' (several guests need --mode full, pv or hw; program arguments go after --)` : '--pcpus and --slice need --mode full, pv or hw';
       throw new CliError(`run: ${what}`, EXIT_USAGE);
     }
     const host = { pcpus: pcpusOption(args.flags.get('--pcpus')), slice: sliceOption(args.flags.get('--slice')) };
@@ -170,7 +172,7 @@ function cpuOption(value: string | true | undefined): CpuKind | undefined {
 /** --ram 64m: bytes of guest RAM, a whole number of 4 KiB pages, at most the 2 GiB above 0x80000000. */
 function ramOption(value: string | true | undefined, mode: RunMode): number | undefined {
   if (typeof value !== 'string') return undefined;
-  if (mode === 'linux') throw new CliError('run: --ram is for bare, full and pv (a Linux process has the kernel\'s memory)', EXIT_USAGE);
+  if (mode === 'linux') throw new CliError('run: --ram is for bare, full, pv and hw (a Linux process has the kernel\'s memory)', EXIT_USAGE);
   const m = /^(\d+)([kmg]?)i?b?$/i.exec(value.trim());
   const bytes = m ? Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase()) : NaN;
   if (!Number.isSafeInteger(bytes) || bytes < 65536 || bytes > 0x80000000 || bytes % 4096 !== 0) {
@@ -182,7 +184,7 @@ function ramOption(value: string | true | undefined, mode: RunMode): number | un
 /** --disk IMG: the raw image behind the virtio block device (the file itself is never written). */
 function diskOption(value: string | true | undefined, mode: RunMode): Uint8Array | undefined {
   if (typeof value !== 'string') return undefined;
-  if (mode === 'linux') throw new CliError('run: --disk is for bare, full and pv (a Linux process has the kernel\'s files)', EXIT_USAGE);
+  if (mode === 'linux') throw new CliError('run: --disk is for bare, full, pv and hw (a Linux process has the kernel\'s files)', EXIT_USAGE);
   const bytes = readInputFile(value);
   if (bytes.length === 0 || bytes.length % 512 !== 0) {
     throw new CliError(`${value}: a disk image is a whole number of 512-byte sectors, this is ${bytes.length} bytes`, EXIT_ERROR);

@@ -1,4 +1,4 @@
-// `trapdoor run --mode full|pv A.s B.s ...`: several guests, one VM per file, on one
+// `trapdoor run --mode full|pv|hw A.s B.s ...`: several guests, one VM per file, on one
 // host (vmm/vm-batch.ts) with --pcpus physical CPUs and a --slice in cycles. Each guest's
 // console lines come out prefixed with its name, as docker compose does; --json gives the
 // per-VM figures and the host's utilization instead.

@@ -1,8 +1,12 @@
 // What one run of a program produced, in every mode. The CLI prints it (`run --json`),
 // the lesson check engine grades it, the UI draws it. Plain data: JSON-serialisable.
 
-/** A guest kernel under the hypervisor: unmodified (full) or ported to hypercalls (pv). */
-export type VmMode = 'full' | 'pv';
+/**
+ * A guest kernel under the hypervisor: unmodified (full: trap-and-emulate with shadow page
+ * tables), ported to hypercalls (pv), or unmodified on the H extension (hw: its S and U
+ * modes run in VS/VU with its own page tables, the VMM keeps only the G-stage table).
+ */
+export type VmMode = 'full' | 'pv' | 'hw';
 
 export type RunMode = 'bare' | VmMode | 'linux';
 

@@ -19,9 +19,9 @@ import type { VolumeSpec } from './kernel/volume.ts';
 
 export interface SessionOptions {
   mode: RunMode;
-  /** Bytes of guest RAM (bare, full, pv). */
+  /** Bytes of guest RAM (bare, full, pv, hw). */
   ramSize?: number;
-  /** bare, full, pv: the disk image behind the virtio block device (copied on write). */
+  /** bare, full, pv, hw: the disk image behind the virtio block device (copied on write). */
   disk?: Uint8Array;
   /** bare: PMP entries of the hart (default 0: everything allowed, as QEMU pmp=false). */
   pmpEntries?: number;
@@ -35,7 +35,7 @@ export interface SessionOptions {
   onConsole?: (bytes: Uint8Array) => void;
   /** Most console bytes a bare or linux result keeps (a VM keeps 1 MiB). */
   consoleLimit?: number;
-  /** full, pv: the cost model's changes from the defaults, and exits kept in the log. */
+  /** full, pv, hw: the cost model's changes from the defaults, and exits kept in the log. */
   costModel?: Partial<CostModel>;
   exitLogSize?: number;
   /** linux: argv (argv[0] defaults to "prog") and environment. */
@@ -62,14 +62,14 @@ export function createSession(image: ProgramImage, given: SessionOptions): Sessi
     switch (options.mode) {
       case 'bare': return new MachineSession(image, options);
       case 'linux': return new ProcessSession(image, options);
-      case 'full': case 'pv': return new VmSession(image, { ...options, mode: options.mode });
+      case 'full': case 'pv': case 'hw': return new VmSession(image, { ...options, mode: options.mode });
     }
   });
 }
 
 export function runProgram(req: RunRequest): RunResult {
   const session = createSession(req.image, req);
-  const budget = req.mode === 'full' || req.mode === 'pv'
+  const budget = req.mode === 'full' || req.mode === 'pv' || req.mode === 'hw'
     ? 'instruction limit reached'
     : `stopped after ${req.maxInstructions} instructions (--max-instructions)`;
   return runToEnd(session, req.maxInstructions ?? Infinity, budget);

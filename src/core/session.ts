@@ -1,5 +1,5 @@
 // One way to run a guest. Every way a program runs — the bare machine, a guest kernel under
-// the hypervisor (full, pv), a process of the host kernel — is a Session: run it for a
+// the hypervisor (full, pv, hw), a process of the host kernel — is a Session: run it for a
 // budget and it says why it stopped; ask it for its result at any time. The CLI, lessons,
 // the worker's engine, Compare and the data centre all drive Sessions.
 //

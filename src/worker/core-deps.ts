@@ -16,7 +16,7 @@ export const INTERPRETER_NOTICE = "This page's Content-Security-Policy forbids c
   + 'slower than the translator. Results are the same.';
 
 /** Where .text goes: bare-metal programs at RAM, Linux programs at the usual 0x10000. */
-const TEXT_BASE = { bare: 0x80000000, full: 0x80000000, pv: 0x80000000, linux: 0x10000 } as const;
+const TEXT_BASE = { bare: 0x80000000, full: 0x80000000, pv: 0x80000000, hw: 0x80000000, linux: 0x10000 } as const;
 
 /** The satp CSR's number (priv. spec 4.1.11). */
 const SATP = 0x180;

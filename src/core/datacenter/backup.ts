@@ -32,7 +32,7 @@ export function inspectBackup(bytes: Uint8Array): VmState {
   } catch (e) {
     throw new BackupError(`backup refused: the file is a Trapdoor snapshot but ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (state.mode !== 'full' && state.mode !== 'pv') throw new BackupError(`backup refused: unknown VM mode '${String(state.mode)}'`);
+  if (state.mode !== 'full' && state.mode !== 'pv' && state.mode !== 'hw') throw new BackupError(`backup refused: unknown VM mode '${String(state.mode)}'`);
   if (!Number.isSafeInteger(state.ramSize) || state.ramSize <= 0 || state.ramSize % 4096 !== 0) {
     throw new BackupError(`backup refused: RAM size ${String(state.ramSize)} is not a whole number of pages`);
   }

@@ -9,6 +9,7 @@
 //   dc.createVm({ name: 'web-1', workload: workloadSpec('idle') })
 //   dc.runFor(10_000_000)
 
+import type { VmMode } from '../run-result.ts';
 import type { ProgramImage } from '../asm/image.ts';
 import { CORE_HZ } from '../isa/clock.ts';
 import { DEFAULT_COST_MODEL } from '../vmm/cost-model.ts';
@@ -131,7 +132,7 @@ export class DataCentre {
   }
 
   /** A fresh VM whose console bytes go to the record. */
-  newVm(mode: 'full' | 'pv', ramBytes: number, record: DcVm): Vm {
+  newVm(mode: VmMode, ramBytes: number, record: DcVm): Vm {
     return new Vm({ mode, ramSize: ramBytes, exitLogSize: EXIT_LOG_SIZE, onConsole: (b) => this.consoleOf(record, b) });
   }
 

@@ -136,7 +136,7 @@ export const LESSON_SCHEMA = {
     machine: {
       type: 'object',
       properties: {
-        mode: { enum: ['bare', 'full', 'pv', 'linux', 'containers'] },
+        mode: { enum: ['bare', 'full', 'pv', 'hw', 'linux', 'containers'] },
         memory: size,
         cpus: { type: 'integer', minimum: 1, maximum: 4, description: 'Physical CPUs of the host that runs machine.vms.' },
         costModel: {
@@ -148,7 +148,7 @@ export const LESSON_SCHEMA = {
           type: 'array',
           items: {
             type: 'object',
-            properties: { name: id, file: text, mode: { enum: ['full', 'pv'] }, memory: size },
+            properties: { name: id, file: text, mode: { enum: ['full', 'pv', 'hw'] }, memory: size },
             required: ['name', 'file'],
             additionalProperties: false,
           },
@@ -180,10 +180,10 @@ export const LESSON_SCHEMA = {
         type: 'object',
         properties: {
           file: text,
-          mode: { enum: ['bare', 'full', 'pv', 'linux', 'containers'] },
+          mode: { enum: ['bare', 'full', 'pv', 'hw', 'linux', 'containers'] },
           host: { type: 'boolean', description: 'Run every guest of machine.vms together on one host.' },
           cpus: { type: 'integer', minimum: 1, maximum: 4, description: 'Physical CPUs of a host run.' },
-          snapshotAt: { type: 'integer', minimum: 1, description: 'Snapshot after this many instructions; finish in a clone restored from it (full, pv).' },
+          snapshotAt: { type: 'integer', minimum: 1, description: 'Snapshot after this many instructions; finish in a clone restored from it (full, pv, hw).' },
         },
         additionalProperties: false,
       },

@@ -25,8 +25,8 @@ export function checkSemantics(raw: RawLesson, runNames: Set<string>): FieldProb
   raw.machine.vms?.forEach((vm, i) => {
     if (raw.machine.vms?.findIndex((w) => w.name === vm.name) !== i) problems.push({ path: ['machine', 'vms', i, 'name'], message: `duplicate guest name "${vm.name}"` });
   });
-  if (vmNames.size > 0 && raw.machine.mode !== 'full' && raw.machine.mode !== 'pv') {
-    problems.push({ path: ['machine', 'vms'], message: 'guests need machine.mode full or pv' });
+  if (vmNames.size > 0 && raw.machine.mode !== 'full' && raw.machine.mode !== 'pv' && raw.machine.mode !== 'hw') {
+    problems.push({ path: ['machine', 'vms'], message: 'guests need machine.mode full, pv or hw' });
   }
   for (const [name, run] of Object.entries(raw.runs ?? {})) {
     problems.push(...runProblems(name, run, raw, fileNames, vmNames));
@@ -138,8 +138,8 @@ function runProblems(
   if (run.file === undefined && !run.host) out.push({ path: ['runs', name], message: 'a run needs a file (or host: true to run machine.vms)' });
   if (run.host && vmNames.size === 0) out.push({ path: ['runs', name, 'host'], message: 'a host run needs guests in machine.vms' });
   if (run.cpus !== undefined && !run.host) out.push({ path: ['runs', name, 'cpus'], message: 'cpus applies to host runs (host: true)' });
-  if (run.snapshotAt !== undefined && (run.host || (mode !== 'full' && mode !== 'pv'))) {
-    out.push({ path: ['runs', name, 'snapshotAt'], message: 'snapshots are of one guest: a run in mode full or pv without host' });
+  if (run.snapshotAt !== undefined && (run.host || (mode !== 'full' && mode !== 'pv' && mode !== 'hw'))) {
+    out.push({ path: ['runs', name, 'snapshotAt'], message: 'snapshots are of one guest: a run in mode full, pv or hw without host' });
   }
   return out;
 }

@@ -5,9 +5,9 @@ import type { Check, MetricRef } from './check.ts';
 
 /** bare: the machine itself; full / pv: a guest under the hypervisor; linux: a process
  *  on the host kernel; containers: the terminal's shell over the container runtime. */
-export type LessonMode = 'bare' | 'full' | 'pv' | 'linux' | 'containers';
+export type LessonMode = 'bare' | 'full' | 'pv' | 'hw' | 'linux' | 'containers';
 
-export const LESSON_MODES: readonly LessonMode[] = ['bare', 'full', 'pv', 'linux', 'containers'];
+export const LESSON_MODES: readonly LessonMode[] = ['bare', 'full', 'pv', 'hw', 'linux', 'containers'];
 
 export type LessonLevel = 'beginner' | 'intermediate' | 'advanced';
 
@@ -16,7 +16,7 @@ export interface VmSpec {
   name: string;
   /** The lesson file the guest runs. */
   file: string;
-  mode?: 'full' | 'pv';
+  mode?: 'full' | 'pv' | 'hw';
   /** Bytes, from e.g. "16 MiB" in the file. */
   memory?: number;
 }

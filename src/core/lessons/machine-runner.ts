@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostic.ts';
 import { runProgram } from '../runner.ts';
 import type { CostModel } from '../vmm/cost-model.ts';
 import { LoadError } from '../vmm/vm.ts';
-import type { RunMode } from '../run-result.ts';
+import type { RunMode, VmMode } from '../run-result.ts';
 import { runContainerScript } from './container-host-run.ts';
 import { readMemory, unreadable } from './guest-memory-read.ts';
 import { runGuest, runThroughSnapshot, type GuestRun } from './guest-run.ts';
@@ -16,7 +16,7 @@ import { runVmBatch, type BuiltGuest } from './vm-batch-run.ts';
 import type { RunOutcome, RunRequest, Runner } from './runner-port.ts';
 
 /** Where .text goes: bare metal and guest kernels at RAM, Linux programs at 0x10000. */
-const TEXT_BASE: Record<RunMode, number> = { bare: 0x80000000, full: 0x80000000, pv: 0x80000000, linux: 0x10000 };
+const TEXT_BASE: Record<RunMode, number> = { bare: 0x80000000, full: 0x80000000, pv: 0x80000000, hw: 0x80000000, linux: 0x10000 };
 
 export function createMachineRunner(): Runner {
   return { run: runLessonProgram };
@@ -44,7 +44,7 @@ function runLessonProgram(request: RunRequest): RunOutcome | Promise<RunOutcome>
   return { status: 'ran', result: run.result, memory, figures: run.figures };
 }
 
-function guestRun(request: RunRequest, image: ProgramImage, mode: 'bare' | 'full' | 'pv'): GuestRun {
+function guestRun(request: RunRequest, image: ProgramImage, mode: 'bare' | VmMode): GuestRun {
   const options = { maxInstructions: request.maxInstructions, ramSize: request.machine.memory, costModel: costModel(request) };
   if (mode !== 'bare' && request.snapshotAt !== undefined) return runThroughSnapshot(image, { ...options, mode }, request.snapshotAt);
   return runGuest(image, { ...options, mode });
@@ -52,7 +52,7 @@ function guestRun(request: RunRequest, image: ProgramImage, mode: 'bare' | 'full
 
 function hostRun(request: RunRequest): RunOutcome {
   const host = request.host!;
-  const mode = request.mode === 'pv' ? 'pv' : 'full';
+  const mode: VmMode = request.mode === 'pv' || request.mode === 'hw' ? request.mode : 'full';
   const guests: BuiltGuest[] = [];
   for (const spec of host.vms) {
     const built = build(request, spec.file, spec.mode ?? mode);

@@ -15,7 +15,7 @@ export interface RawLesson {
     memory?: string | number;
     cpus?: number;
     costModel?: Record<string, number>;
-    vms?: { name: string; file: string; mode?: 'full' | 'pv'; memory?: string | number }[];
+    vms?: { name: string; file: string; mode?: 'full' | 'pv' | 'hw'; memory?: string | number }[];
     maxInstructions?: number;
   };
   files: { name: string; starter: string; solution?: string; readonly?: boolean }[];

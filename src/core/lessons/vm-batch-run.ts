@@ -3,7 +3,7 @@
 // Checks read one guest (`vm: name`) or the host as a whole.
 
 import type { ProgramImage } from '../asm/image.ts';
-import type { RunEnd, RunResult } from '../run-result.ts';
+import type { RunEnd, RunResult, VmMode } from '../run-result.ts';
 import type { CostModel } from '../vmm/cost-model.ts';
 import { VmBatch, type VmBatchReport } from '../vmm/vm-batch.ts';
 import type { Vm } from '../vmm/vm.ts';
@@ -20,7 +20,7 @@ export interface BuiltGuest {
 export interface VmBatchRunOptions {
   host: HostRequest;
   /** The lesson's mode, for guests that do not name theirs. */
-  mode: 'full' | 'pv';
+  mode: VmMode;
   maxInstructions: number;
   ramSize?: number;
   costModel?: Partial<CostModel>;

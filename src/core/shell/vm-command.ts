@@ -10,7 +10,7 @@ import type { HypervisorPort, VmMode } from '../vmm/vm-port.ts';
 type Verb = (ctx: BuiltinContext, hv: HypervisorPort, args: string[]) => Promise<number>;
 
 const VERBS: Record<string, [Verb, string]> = {
-  create: [create, 'create NAME IMAGE [--memory 128m] [--mode full|pv]'],
+  create: [create, 'create NAME IMAGE [--memory 128m] [--mode full|pv|hw]'],
   start: [each((hv, n) => hv.start(n)), 'start NAME...      power on'],
   stop: [each((hv, n) => hv.stop(n)), 'stop NAME...       power off'],
   ls: [ls, 'ls                 list VMs'],
@@ -45,7 +45,7 @@ export const vmCommand: Builtin = {
 };
 
 async function create(ctx: BuiltinContext, hv: HypervisorPort, args: string[]): Promise<number> {
-  const usage = 'usage: vm create NAME IMAGE [--memory 128m] [--mode full|pv]';
+  const usage = 'usage: vm create NAME IMAGE [--memory 128m] [--mode full|pv|hw]';
   const words: string[] = [];
   let image: string | undefined;
   let memoryBytes: number | undefined;
@@ -57,7 +57,7 @@ async function create(ctx: BuiltinContext, hv: HypervisorPort, args: string[]): 
     else if (a === '--memory' || a === '-m') memoryBytes = parseSize(next());
     else if (a === '--mode') {
       const m = next();
-      if (m !== 'full' && m !== 'pv') return fail(ctx, `--mode must be full or pv, not '${m}'`);
+      if (m !== 'full' && m !== 'pv' && m !== 'hw') return fail(ctx, `--mode must be full, pv or hw, not '${m}'`);
       mode = m;
     } else if (a.startsWith('-')) return fail(ctx, `unknown flag: ${a}`);
     else words.push(a);

@@ -325,7 +325,7 @@ export class VmManager implements HypervisorPort {
     if (!NAME.test(name)) fail(`${path}.name`, `bad VM name '${name}'`);
     const spec = findGuestImage(isString(s.image, `${path}.image`));
     if (!spec) fail(`${path}.image`, `no such image in this build: ${String(s.image)}`);
-    const mode = s.mode === 'full' || s.mode === 'pv' ? s.mode : fail(`${path}.mode`, `unknown mode '${String(s.mode)}'`);
+    const mode = s.mode === 'full' || s.mode === 'pv' || s.mode === 'hw' ? s.mode : fail(`${path}.mode`, `unknown mode '${String(s.mode)}'`);
     const state = s.state === 'created' || s.state === 'running' || s.state === 'stopped' ? s.state : fail(`${path}.state`, `unknown state '${String(s.state)}'`);
     const bytes = isBytes(s.vm, `${path}.vm`);
     const m = this.newMachine(name, spec.name, mode, (onConsole) => cloneFromSnapshot(bytes, { onConsole }, buildGuestImage(spec.name)));

@@ -1,5 +1,6 @@
-// A guest kernel under the hypervisor as a Session (modes full and pv): it runs in real
-// U-mode with virtual M-mode CSRs, and every privileged instruction is a VM exit. Run
+// A guest kernel under the hypervisor as a Session (modes full, pv and hw): it runs in real
+// U-mode with virtual M-mode CSRs, and every privileged instruction is a VM exit (in hw,
+// its S and U modes run in the hart's VS and VU modes instead, vm.ts). Run
 // alone, a guest asleep in wfi has its clock skipped to its timer (nothing else could run).
 
 import type { ProgramImage } from '../asm/image.ts';
@@ -92,9 +93,10 @@ export function vmResult(vm: Vm, stop: Stop): RunResult {
   return result;
 }
 
-/** The guest's touched RAM and the VMM's tables for it (shadows at their peak). */
+/** The guest's touched RAM and the VMM's tables for it (shadows at their peak, or the G-stage table). */
 export function vmMemory(vm: Vm): MemoryFootprint {
-  return { guestBytes: vm.ram.touchedCount() * PAGE_SIZE, vmmTableBytes: (vm.shadow?.peakPageCount ?? 0) * PAGE_SIZE };
+  const tables = vm.gStage ? vm.gStage.bytes : (vm.shadow?.peakPageCount ?? 0) * PAGE_SIZE;
+  return { guestBytes: vm.ram.touchedCount() * PAGE_SIZE, vmmTableBytes: tables };
 }
 
 /** Guest cycles and the VMM's overhead (exits, emulation, hypercalls) on this VM's clock. */

@@ -110,7 +110,7 @@ function vmStateSchema() {
   });
   const spelled: Record<string, unknown> = {
     ...header('vm'),
-    mode: { enum: ['full', 'pv'] },
+    mode: { enum: ['full', 'pv', 'hw'] },
     ramSize: { type: 'integer', minimum: PAGE_SIZE, maximum: MAX_VM_RAM, multipleOf: PAGE_SIZE },
     vcpu: object({
       cpu: cpuStateSchema(),

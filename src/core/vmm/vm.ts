@@ -1,7 +1,7 @@
 // A virtual machine: its own guest RAM, a vCPU (real CPU in U-mode + virtual M-mode state),
 // its own devices (UART, CLINT, power-off) and console, and the record of its exits.
 //
-//   const vm = new Vm({ mode: 'full' | 'pv', ramSize?, costModel?, exitLogSize? })
+//   const vm = new Vm({ mode: 'full' | 'pv' | 'hw', ramSize?, costModel?, exitLogSize? })
 //   vm.load(image)                       // starts at image.entry in virtual M-mode
 //   vm.run(instructions): Stop           // budget | yield | idle | wfi-idle | exit | breakpoint | fault
 //   vm.sleep()                           // after 'idle': skip the guest clock to its timer
@@ -9,11 +9,15 @@
 //
 // The run loop is trap-and-emulate: run the guest on the real CPU until it traps, hand the
 // trap to the VMM (trap-and-emulate.ts, hypercall.ts), inject virtual interrupts, repeat.
+// In `hw` mode the guest's S and U modes run in the hart's VS and VU modes (world-switch.ts)
+// over the VM's G-stage table (g-stage-table.ts), and only what the hardware cannot handle
+// comes back (hardware-exit.ts); its virtual M-mode is trap-and-emulated as in `full`.
 // Nothing a guest does throws here: bad operations become reflected faults, SBI errors or
 // a 'fault' stop that ends only this VM.
 
 import type { ProgramImage } from '../asm/image.ts';
 import type { AccessWidth } from '../isa/memory.ts';
+import { trapTarget } from '../isa/delegation.ts';
 import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP_SHIFT, PRIV_M } from '../isa/privilege.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
 import { causeName, Exception, Interrupt } from '../isa/trap.ts';
@@ -27,7 +31,7 @@ import { VirtioBlk } from '../machine/virtio-blk.ts';
 import {
   VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE, VirtioMmio, type VirtioMmioState,
 } from '../machine/virtio-mmio.ts';
-import type { PageTableMemory } from '../isa/sv32.ts';
+import { ACCESS_EXECUTE, type PageTableMemory } from '../isa/sv32.ts';
 import { ConsoleRecord, type VmMode } from '../run-result.ts';
 import type { Stop } from '../session.ts';
 import { DEFAULT_COST_MODEL, exitCost, type CostModel } from './cost-model.ts';
@@ -36,7 +40,10 @@ import { GuestMemory, type GuestDevice } from './guest-memory.ts';
 import { hex } from './hex.ts';
 import { FRAME_BYTES, SHARED_PAGE_MAGIC, SHARED_PAGE_VERSION, SharedPage } from './shared-page.ts';
 import { ShadowPageTables, type GuestTranslation } from './shadow-page-table.ts';
+import { GStageTable } from './g-stage-table.ts';
+import { handleHardwareExit } from './hardware-exit.ts';
 import { handleTrap } from './trap-and-emulate.ts';
+import { enterGuest, leaveGuest, runsInGuestMode, saveGuest } from './world-switch.ts';
 import { VCpu, type VCpuState } from './vcpu.ts';
 import { VirtualClint } from './virtual-clint.ts';
 
@@ -93,6 +100,8 @@ export class Vm {
   readonly disk: DiskImage | undefined;
   /** Shadow page tables (full virtualization of a guest that pages), or null. */
   readonly shadow: ShadowPageTables | null;
+  /** The G-stage table (hardware-assisted: `hw`), or null. */
+  readonly gStage: GStageTable | null;
   readonly exits: ExitLog;
   readonly cost: CostModel;
   /** Guest-physical address of the PV shared page, or 0. */
@@ -140,6 +149,11 @@ export class Vm {
       ? new ShadowPageTables(guestPageTables(this.ram), () => this.vcpu.cpu.mmu.fence(null))
       : null;
     this.vcpu.cpu.pageTables = this.shadow;
+    this.gStage = this.mode === 'hw' ? new GStageTable(RAM_BASE, this.ram.size) : null;
+    if (this.gStage) {
+      this.vcpu.cpu.gStageTables = this.gStage;
+      this.vcpu.cpu.interceptGuestTraps = true;
+    }
     this.clint = new VirtualClint(this.vcpu.cpu.clock, this.vcpu.vcsr);
     table.push({ name: 'clint', device: this.clint });
   }
@@ -190,6 +204,7 @@ export class Vm {
       if (end) return end;
       this.injectInterrupt();
       this.syncAddressSpace();
+      this.syncWorld();
       if (this.vcpu.waiting) {
         const wake = this.wfiWake();
         if (wake) return wake;
@@ -207,7 +222,9 @@ export class Vm {
       resumed = false;
       const before = cpu.csr.instret;
       const stop = cpu.run(this.chunk(Math.min(left, Math.ceil(cyclesLeft))));
-      if (stop.kind === 'trap') handleTrap(this, stop.trap);
+      if (cpu.virt) saveGuest(this.vcpu);
+      if (stop.kind === 'trap' && stop.trap.virtual) handleHardwareExit(this, stop.trap);
+      else if (stop.kind === 'trap') handleTrap(this, stop.trap);
       else if (stop.kind === 'fault') this.fail(stop.message);
       else if (stop.kind === 'breakpoint') return { kind: 'breakpoint', pc: cpu.pc >>> 0 };
       left -= Math.max(stop.kind === 'trap' ? 1 : 0, cpu.csr.instret - before);
@@ -370,6 +387,17 @@ export class Vm {
     cpu.mmu.fence(null);
   }
 
+  /**
+   * `hw`: the guest's S and U modes run in VS and VU (its S registers loaded, V=1); its
+   * virtual M-mode runs deprivileged in U-mode with V=0.
+   */
+  private syncWorld(): void {
+    if (this.gStage === null) return;
+    const v = this.vcpu;
+    if (runsInGuestMode(v)) enterGuest(v, this.gStage.hgatp);
+    else if (v.cpu.virt) leaveGuest(v);
+  }
+
   /** 3.1.9 on the virtual state: inject the highest-priority deliverable interrupt. */
   private injectInterrupt(): void {
     const v = this.vcpu;
@@ -379,6 +407,9 @@ export class Vm {
       ? v.deliverableInterrupt((this.memory.readWord(sp + SharedPage.IE) ?? 0) !== 0)
       : v.takenInterrupt();
     if (cause < 0) return;
+    // `hw`: an interrupt for the guest's S-mode is the hardware's to deliver (hvip), with
+    // no exit; only those for its M-mode need the VMM.
+    if (this.gStage !== null && v.vpriv !== PRIV_M && trapTarget(v.vcsr, v.vpriv, cause, true) !== PRIV_M) return;
     v.waiting = false;
     const pc = v.cpu.pc;
     this.deliverTrap(cause, 0, true, pc);
@@ -408,12 +439,16 @@ export class Vm {
   }
 
   private onMmio(device: string, kind: 'read' | 'write', addr: number, width: AccessWidth, value: number): void {
-    const pc = this.vcpu.cpu.pc;
-    const insn = this.memory.readWord(pc) ?? 0;
+    const cpu = this.vcpu.cpu;
+    const pc = cpu.pc;
+    // hw: the guest's pc is guest-virtual (a guest-page fault brought the access here).
+    const at = cpu.virt ? cpu.mmu.translate(pc, 4, ACCESS_EXECUTE) : pc;
+    const insn = at < 0 ? 0 : this.memory.readWord(at) ?? 0;
     const what = kind === 'read'
       ? `read ${width} bytes at 0x${hex(addr)} -> 0x${value.toString(16)}`
       : `wrote 0x${value.toString(16)} (${width} bytes) to 0x${hex(addr)}`;
-    this.exit(`mmio-${kind}:${device}`, pc, insn, `${device}: ${what}`);
+    const how = cpu.virt ? ' (a guest-page fault: the G-stage leaves devices unmapped)' : '';
+    this.exit(`mmio-${kind}:${device}`, pc, insn, `${device}: ${what}${how}`);
   }
 
   private setExternalLine(cause: number, level: boolean): void {

@@ -246,7 +246,7 @@ export class Lab {
 }
 
 export const MODE_NAMES: Record<RunMode, string> = {
-  bare: 'bare machine', full: 'full virtualization', pv: 'paravirtualized', linux: 'Linux process',
+  bare: 'bare machine', full: 'full virtualization', pv: 'paravirtualized', hw: 'hardware-assisted', linux: 'Linux process',
 };
 
 function describePc(pc: number): string {

@@ -1,9 +1,11 @@
 // Full virtualization is invisible to the guest: every bare-metal program prints the same
 // bytes and ends with the same status under the hypervisor as on the bare machine (and as
-// on QEMU, whose output the fixtures record). Paravirtual ports print the same too, with
-// at least 10x fewer exits for the lesson kernel.
+// on QEMU, whose output the fixtures record), trap-and-emulated (full) or on the H
+// extension (hw). Paravirtual ports print the same too, with at least 10x fewer exits for
+// the lesson kernel.
 import { expect, it } from 'vitest';
 import { runProgram } from '../../../src/core/runner.ts';
+import { memoryExits } from '../../../src/core/vmm/exit-log.ts';
 import { guest, guests, runBare } from './corpus.ts';
 import { describeEachCpu } from '../cpu-kinds.ts';
 
@@ -26,6 +28,34 @@ describeEachCpu('full virtualization over the whole bare-metal corpus', () => {
       expect(full.exits.total).toBeGreaterThan(0); // it really was trapped and emulated
     });
   }
+});
+
+describeEachCpu('hardware-assisted virtualization (H extension) over the whole bare-metal corpus', () => {
+  for (const g of guests('bare')) {
+    it(`${g.name}: same console bytes and exit status as bare hardware, no more exits than full`, () => {
+      const hw = runProgram({ image: g.image, mode: 'hw', maxInstructions: LIMIT, disk: g.disk });
+      const full = runProgram({ image: g.image, mode: 'full', maxInstructions: LIMIT, disk: g.disk });
+      expect(hw.end).toBe('exit');
+      expect(hw.console).toBe(g.expectedStdout);
+      expect(hw.exitCode).toBe(g.expectedExit);
+      expect(hw.instructions).toBe(full.instructions); // the same guest work
+      expect(hw.exits.total).toBeLessThanOrEqual(full.exits.total);
+      expect(memoryExits(hw.exits.byCause)).toBeLessThanOrEqual(memoryExits(full.exits.byCause));
+    });
+  }
+
+  it('the paging kernel (sv32-tasks) runs its S and U modes in VS/VU: no memory exit, no sret or U-mode ecall exit', () => {
+    const g = guest('bare', 'sv32-tasks');
+    const hw = runProgram({ image: g.image, mode: 'hw', maxInstructions: LIMIT });
+    const full = runProgram({ image: g.image, mode: 'full', maxInstructions: LIMIT });
+    expect(hw.console).toBe(g.expectedStdout);
+    expect(memoryExits(full.exits.byCause)).toBeGreaterThan(100);
+    expect(memoryExits(hw.exits.byCause)).toBe(0);
+    expect(hw.exits.byCause.sret ?? 0).toBe(0);
+    expect(hw.exits.byCause['ecall-reflect'] ?? 0).toBe(0);
+    expect(hw.memory!.vmmTableBytes).toBeGreaterThan(0); // the G-stage table
+    expect(hw.cost.overheadCycles).toBeLessThan(full.cost.overheadCycles / 2);
+  });
 });
 
 describeEachCpu('paravirtual ports', () => {
