@@ -20,6 +20,10 @@
 //   fault-reflect             any other guest exception delivered to its trap vector
 //   interrupt-inject          a virtual interrupt delivered to the guest
 //   hypercall                 an SBI call from a paravirtualized guest kernel
+// Under hardware-assisted virtualization (`hw`, hardware-exit.ts) the same names are used:
+// a device access caught as a guest-page fault is still mmio-*, a wfi caught as a virtual
+// instruction still wfi; the guest's own paging never exits, so no memory exit but the
+// satp writes of its virtual M-mode.
 
 import type { ExitEvent } from '../run-result.ts';
 
