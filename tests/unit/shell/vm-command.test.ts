@@ -21,12 +21,17 @@ describe('vm command', () => {
     expect(out).toMatch(/# vm ls\nNAME.*\nweb2\s+stopped/);
   });
 
+  it('creates a VM on the H extension with --mode hw', async () => {
+    const { out } = await runScript('vm create h1 --image echo-kernel --memory 64m --mode hw\nvm start h1\nvm ls\n');
+    expect(out).toMatch(/h1\s+running\s+hw\s+echo-kernel\s+64M/);
+  });
+
   it('reports bad requests', async () => {
     expect(await outputOf('vm create x --image nope')).toBe('vm: no such image: nope\n');
-    expect(await outputOf('vm create x')).toBe('vm: usage: vm create NAME IMAGE [--memory 128m] [--mode full|pv]\n');
+    expect(await outputOf('vm create x')).toBe('vm: usage: vm create NAME IMAGE [--memory 128m] [--mode full|pv|hw]\n');
     expect(await outputOf('vm create x echo-kernel extra')).toBe(`vm: unexpected argument 'extra'\n`);
     expect(await outputOf('vm create x echo-kernel --image echo-kernel')).toBe(`vm: unexpected argument 'echo-kernel'\n`);
-    expect(await outputOf('vm create x --image echo-kernel --mode hw')).toBe(`vm: --mode must be full or pv, not 'hw'\n`);
+    expect(await outputOf('vm create x --image echo-kernel --mode sw')).toBe(`vm: --mode must be full, pv or hw, not 'sw'\n`);
     expect(await outputOf('vm restore ghost t')).toBe('vm: no such VM: ghost\n');
     expect(await outputOf('vm frob')).toMatch(/^vm: 'frob' is not a vm command/);
     expect(await outputOf('container run -it alpine sh\nvm ls\nexit')).toContain('vm: no hypervisor here');
