@@ -30,6 +30,8 @@ export interface Block {
   /** Instructions in one pass; 0 when the first instruction is not translated. */
   len: number;
   fn: BlockFunction | null;
+  /** Where in fn's region this block starts (0: fn was compiled for it). */
+  entry: number;
 }
 
 const PAGE = 4096;

@@ -17,7 +17,7 @@
 // to another block of the region stays in the function, and each block runs only if all
 // of its steps fit in the budget the function was given.
 //
-// Calling convention: fn(s, x, budget) -> steps retired; s.pc = next pc (int32), s.exit =
+// Calling convention: fn(s, x, budget, entry) -> steps retired; s.pc = next pc (int32), s.exit =
 // EXIT_NONE (keep going), EXIT_FALLBACK (interpret the instruction at s.pc; s.reason says
 // what it is), EXIT_REVALIDATE (a store hit translated code: look the page up again) or
 // EXIT_STALE (a page without a write barrier changed under the region: retranslate).
@@ -59,7 +59,8 @@ export interface BlockState {
   fenceI(): void;
 }
 
-export type BlockFunction = (s: BlockState, x: Int32Array, budget: number) => number;
+/** A region's function; `entry` is the number of its block to start at (0: the hot entry). */
+export type BlockFunction = (s: BlockState, x: Int32Array, budget: number, entry: number) => number;
 
 /** How loads and stores reach memory in a block. */
 export type Flavour = 'ram' | 'paged';
@@ -214,6 +215,46 @@ function loopsThrough(plans: BlockPlan[]): BlockPlan[] {
   return plans.filter((p) => reaches.has(p.pc));
 }
 
+/**
+ * The loops among some blocks: their strongly connected components that hold a cycle
+ * (more than one block, or one that jumps to itself), by Tarjan's algorithm.
+ */
+export function innerLoops(nodes: number[], next: (n: number) => number[]): number[][] {
+  const inSet = new Set(nodes);
+  const index = new Map<number, number>();
+  const low = new Map<number, number>();
+  const stack: number[] = [];
+  const onStack = new Set<number>();
+  const out: number[][] = [];
+  let counter = 0;
+  const visit = (v: number): void => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of next(v)) {
+      if (!inSet.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const scc: number[] = [];
+    let w: number;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      scc.push(w);
+    } while (w !== v);
+    if (scc.length > 1 || next(v).includes(v)) out.push(scc.sort((a, b) => a - b));
+  };
+  for (const v of nodes) if (!index.has(v)) visit(v);
+  return out;
+}
+
 /** Static successors of a block: branch targets, jal targets, the fall-through. */
 function successors(plan: BlockPlan): number[] {
   const last = plan.insns[plan.insns.length - 1]!;
@@ -225,7 +266,7 @@ function successors(plan: BlockPlan): number[] {
   return [next];
 }
 
-/** The JavaScript body of a region function (parameters s, x, budget; closure: env, w, mul*). */
+/** The JavaScript body of a region function (parameters s, x, budget, entry; closure: env, w, mul*). */
 export function generate(plans: BlockPlan[], opts: GenerateOptions): string {
   return new Generator(plans, opts).source();
 }
@@ -236,6 +277,9 @@ class Generator {
   private readonly out: string[] = [];
   /** Block start pc -> its number in the switch (small dense numbers: a jump table). */
   private readonly index = new Map<number, number>();
+  /** The loops around the block being generated, outermost first. */
+  private readonly loops: Array<{ label: string; members: Set<number>; single: boolean }> = [];
+  private labels = 0;
 
   constructor(private readonly plans: BlockPlan[], private readonly opts: GenerateOptions) {
     for (const plan of plans) for (const d of plan.insns) this.noteRegisters(d.insn);
@@ -248,14 +292,19 @@ class Generator {
     if (this.opts.verify) lines.push(`if (${this.verification()}) { s.exit = ${EXIT_STALE}; return 0; }`);
     const regs = [...this.used].sort((a, b) => a - b);
     if (regs.length > 0) lines.push(`let ${regs.map((r) => `r${r} = x[${r}]`).join(', ')};`);
-    lines.push('let c = 0, b = 0, pc = 0, n = 0;');
+    // Exits only assign locals (pc, k = steps past c, e = exit, why = reason), and the one
+    // epilogue stores them: an exit that has not run yet then holds nothing the engine
+    // needs feedback for, so taking it the first time costs no deoptimization.
+    lines.push('let c = 0, b = entry, pc = 0, k = 0, e = 0, why = 0;');
     lines.push('run: for (;;) {', 'switch (b) {');
-    this.plans.forEach((plan, i) => this.block(plan, i));
+    const all = this.plans.map((_, i) => i);
+    this.loops.push({ label: 'run', members: new Set(all), single: false });
+    this.group(all, 0);
     // A computed target (jalr): inside the region, or back to the dispatcher.
-    const cases = this.plans.map((p, i) => `case ${p.pc}: b = ${i}; continue;`).join(' ');
-    lines.push(`default: switch (pc) { ${cases} } ${this.leave('pc', 0, EXIT_NONE)}`, '}', '}');
+    const cases = this.plans.map((p, i) => `case ${p.pc}: b = ${i}; continue run;`).join(' ');
+    lines.push(`default: switch (pc) { ${cases} } break run;`, '}', '}');
     // One way out: registers written back in one place, whichever exit was taken.
-    lines.push(this.writeBack(), 'return n;');
+    lines.push('s.pc = pc; if (e !== 0) { s.exit = e; s.reason = why; }', this.writeBack(), 'return c + k;');
     return lines.join('\n');
   }
 
@@ -271,10 +320,61 @@ class Generator {
     return [...words].sort((a, b) => a - b).map((i) => `w[${i}] !== ${w[i]!}`).join(' || ');
   }
 
-  private block(plan: BlockPlan, i: number): void {
+  /**
+   * The cases of one loop: its header, then each inner loop (a cycle that avoids the
+   * header) as a JavaScript loop of its own, nested. A jump through the switch makes every
+   * register of the loop a loop variable; in a nested loop only the registers it changes
+   * vary, so the engine keeps the inner loop's values in machine registers.
+   */
+  private group(members: number[], header: number): void {
+    const rest = members.filter((m) => m !== header);
+    const loops = innerLoops(rest, (i) => this.successorsIn(i));
+    // A header that loops to itself: that loop is nested too (the outer loop is the rest).
+    if (this.successorsIn(header).includes(header) && members.length > 1) loops.unshift([header]);
+    else this.block(header, true);
+    for (const m of rest) if (!loops.some((l) => l.includes(m))) this.block(m, true);
+    for (const scc of loops) {
+      const label = `l${++this.labels}`;
+      const first = scc.length === 1 ? scc[0]! : this.headerOf(scc);
+      const single = scc.length === 1;
+      this.out.push(`${scc.map((m) => `case ${m}:`).join(' ')} ${label}: for (;;) {${single ? '' : ' switch (b) {'}`);
+      this.loops.push({ label, members: new Set(scc), single });
+      if (single) this.block(first, false);
+      else this.group(scc, first);
+      this.loops.pop();
+      this.out.push(single ? '}' : '} }');
+    }
+  }
+
+  /** Indices of the blocks of the region a block may go to directly. */
+  private successorsIn(i: number): number[] {
+    return successors(this.plans[i]!).map((t) => this.index.get(t)).filter((j): j is number => j !== undefined);
+  }
+
+  /**
+   * The block of a loop that is not in any loop inside it: one entered from outside the
+   * loop, preferring the one that leaves the most blocks in inner loops, then the first.
+   */
+  private headerOf(scc: number[]): number {
+    let best = scc[0]!;
+    let bestScore = -1;
+    for (const h of scc) {
+      const inner = innerLoops(scc.filter((m) => m !== h), (i) => this.successorsIn(i));
+      const entered = this.plans.some((_, i) => !scc.includes(i) && this.successorsIn(i).includes(h));
+      const score = (entered ? 1000 : 0) + inner.reduce((sum, l) => sum + l.length, 0);
+      if (score > bestScore) {
+        best = h;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private block(i: number, withCase: boolean): void {
+    const plan = this.plans[i]!;
     const L = this.out;
     const n = plan.insns.length;
-    L.push(`case ${i}: {`);
+    L.push(withCase ? `case ${i}: {` : '{');
     // Only whole blocks run: stop at this one when it does not fit in the budget.
     L.push(`if (c + ${n} > budget) ${this.leave(String(plan.pc), 0, EXIT_NONE)}`);
     plan.insns.forEach((d, k) => this.instruction(d, k, n));
@@ -289,7 +389,14 @@ class Generator {
   /** Continue at a static pc: inside the region by the switch, else back to the dispatcher. */
   private goTo(target: number): string {
     const i = this.index.get(target);
-    return i !== undefined ? `{ b = ${i}; continue; }` : this.leave(String(target), 0, EXIT_NONE);
+    if (i === undefined) return this.leave(String(target), 0, EXIT_NONE);
+    // The innermost loop holding the target: continue it (its switch finds the block).
+    for (let d = this.loops.length - 1; d >= 0; d--) {
+      const loop = this.loops[d]!;
+      if (!loop.members.has(i)) continue;
+      return loop.single ? `continue ${loop.label};` : `{ b = ${i}; continue ${loop.label}; }`;
+    }
+    throw new Error('a region block outside every loop');
   }
 
   private noteRegisters(insn: number): void {
@@ -322,12 +429,12 @@ class Generator {
 
   /** Leave before instruction number k (at pc), for the interpreter to run it. */
   private bail(pc: number, k: number, reason: number): string {
-    return `{ s.pc = ${pc | 0}; s.exit = ${EXIT_FALLBACK}; s.reason = ${reason}; n = c + ${k}; break run; }`;
+    return `{ pc = ${pc | 0}; e = ${EXIT_FALLBACK}; why = ${reason};${k !== 0 ? ` k = ${k};` : ''} break run; }`;
   }
 
   /** Leave after instruction number k, going on at pc, with an exit code. */
   private leave(pc: string, steps: number, exit: number): string {
-    return `{ s.pc = ${pc}; ${exit !== EXIT_NONE ? `s.exit = ${exit}; ` : ''}n = c + ${steps}; break run; }`;
+    return `{ pc = ${pc};${exit !== EXIT_NONE ? ` e = ${exit};` : ''}${steps !== 0 ? ` k = ${steps};` : ''} break run; }`;
   }
 
   private instruction(d: Decoded, k: number, n: number): void {
@@ -357,7 +464,7 @@ class Generator {
         return;
       }
       case 0x67: { // the target is found by the switch (returns inside the page stay here)
-        L.push(`{ const t = ((${a} + ${insn >> 20}) & ~1) | 0; ${this.set(rd, String(next))} c += ${n}; pc = t; b = -1; continue; }`);
+        L.push(`{ const t = ((${a} + ${insn >> 20}) & ~1) | 0; ${this.set(rd, String(next))} c += ${n}; pc = t; b = -1; continue run; }`);
         return;
       }
       case 0x63: {

@@ -200,7 +200,7 @@ export class Translator implements BlockState {
         return n + d;
       }
       this.exit = EXIT_NONE;
-      const done = block.fn!(this, x, left > MAX_BUDGET ? MAX_BUDGET : left);
+      const done = block.fn!(this, x, left > MAX_BUDGET ? MAX_BUDGET : left, block.entry);
       n += done;
       stats.compiledSteps += done;
       pc = this.pc;
@@ -274,7 +274,7 @@ export class Translator implements BlockState {
   /** Decodes the block at pc of a page and caches it, not compiled yet. */
   private plan(page: CodePage, pc: number, paged: boolean): Block {
     const plan = planBlock(pc, page.words);
-    const block: Block = { pc, len: plan.insns.length, fn: null };
+    const block: Block = { pc, len: plan.insns.length, fn: null, entry: 0 };
     this.stats.plans++;
     page.add(block, pc & (PAGE - 1), plan.bytes, paged);
     this.wvpn = -1; // the page now counts as code: stores to it must be seen
@@ -296,6 +296,16 @@ export class Translator implements BlockState {
     const body = generate(region, { flavour: env ? 'ram' : 'paged', ram: env, verify: page.ramIndex < 0 });
     block.fn = compile(body, env, page.words);
     block.len = plan.insns.length;
+    // The region's other blocks are entries to it too: one function per loop, not one per
+    // block that the loop's exits lead back to.
+    const slots = env ? page.ramSlots : page.pagedSlots;
+    region.forEach((p, i) => {
+      const other = slots[(p.pc & (PAGE - 1)) >> 1];
+      if (i === 0 || other === undefined || other.pc !== p.pc || other.fn !== null) return;
+      other.fn = block.fn;
+      other.entry = i;
+      other.len = p.insns.length;
+    });
     this.wvpn = -1;
     this.stats.translations++;
     for (const p of region) this.stats.translatedInstructions += p.insns.length;
@@ -355,7 +365,7 @@ function compile(body: string, env: RamEnv | null, words: Int32Array): BlockFunc
     ? 'const u8 = env.u8, i8 = env.i8, i16 = env.i16, u16 = env.u16, i32 = env.i32, dv = env.dv, dirty = env.dirty;\n'
     : '';
   const factory = new Function('env', 'w', 'mulh', 'mulhsu', 'mulhu',
-    `${prelude}return function block(s, x, budget) {\n${body}\n};`) as
+    `${prelude}return function block(s, x, budget, entry) {\n${body}\n};`) as
     (env: RamEnv | null, w: Int32Array, ...mul: Array<(a: number, b: number) => number>) => BlockFunction;
   return factory(env, words, RUNTIME.mulh, RUNTIME.mulhsu, RUNTIME.mulhu);
 }

@@ -84,6 +84,23 @@ describe('translator against the interpreter', () => {
     expect(ms[1]!.cpu.getState()).toEqual(ms[0]!.cpu.getState());
   });
 
+  it('a loop nested in a loop (one region, the inner loop its own JavaScript loop) matches at every budget', () => {
+    const prog = [
+      ...li(10, BASE + 0x400), addi(5, 0, 7),
+      addi(1, 1, 1), addi(3, 0, 0), // the outer loop ...
+      addi(3, 3, 1), beq(3, 5, 16), // ... around a two-block loop ...
+      addi(4, 4, 2), sw(4, 10, 0), jal(0, -16), // ... that stores each round
+      addi(7, 7, 1), jal(0, -32), // back to the outer loop
+    ];
+    for (const budget of [5, 13, 40, 41, 97, 500, 1001, 20_000]) {
+      const ms = (['interp', 'jit'] as const).map((k) => machine(k, prog));
+      for (const m of ms) { m.run(budget); m.run(333); }
+      expect(ms[1]!.cpu.getState(), `budget ${budget}`).toEqual(ms[0]!.cpu.getState());
+      expect(ms[1]!.ram.read(BASE + 0x400, 4), `budget ${budget}`).toEqual(ms[0]!.ram.read(BASE + 0x400, 4));
+      if (budget === 20_000) expect(ms[1]!.cpu.translatorStats!.compiledSteps).toBeGreaterThan(15_000);
+    }
+  });
+
   it('run(budget) ends on the very step the interpreter ends on, for every budget', () => {
     const prog = [addi(1, 1, 1), addi(2, 2, 1), bne(1, 0, -8)];
     for (const budget of [1, 2, 3, 7, 64, 65, 1000, 4097]) {
