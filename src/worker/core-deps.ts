@@ -49,8 +49,8 @@ export function coreDeps(host: Pick<EngineDeps, 'yieldToEvents' | 'now'>): Engin
       });
     },
     cpuNotice: () => (translationAvailable() ? null : INTERPRETER_NOTICE),
-    createSession: (image, mode, output) =>
-      createSession(image, { mode, onConsole: output, consoleLimit: CONSOLE_LIMIT, exitLogSize: EXIT_LOG_SIZE }),
+    createSession: (image, mode, output, cpu) =>
+      createSession(image, { mode, cpu, onConsole: output, consoleLimit: CONSOLE_LIMIT, exitLogSize: EXIT_LOG_SIZE }),
     ...host,
   };
 }

@@ -8,8 +8,9 @@ import type { Stop } from '../core/session.ts';
 import type { PageTableView } from '../core/vmm/page-table-view.ts';
 
 export type { PageDifference, PageMapping, PageRow, PageTableView } from '../core/vmm/page-table-view.ts';
+import type { CpuKind } from '../core/isa/cpu-kind.ts';
 
-export type { Diagnostic, ExitEvent, RunMode, RunResult };
+export type { CpuKind, Diagnostic, ExitEvent, RunMode, RunResult };
 
 /** What the engine is doing; the run controls enable themselves from this. */
 export type EngineStatus = 'empty' | 'ready' | 'running' | 'paused' | 'halted';
@@ -94,6 +95,8 @@ export interface EngineInfo {
   cpuNotice: string | null;
   /** Exit causes that exist only because guest memory is virtualized (core's MEMORY_EXIT_CAUSES). */
   memoryExitCauses: string[];
+  /** What guest code runs on: the translator, or the interpreter (the setting, or the CSP). */
+  cpu: CpuKind;
 }
 
 /** Callbacks from engine to page. Through comlink they must be wrapped in proxy(). */
@@ -179,6 +182,8 @@ export interface EngineApi {
   /** Give the engine a SharedArrayBuffer (Int32Array of length 1) it polls for stop requests. */
   attachStopFlag(flag: SharedArrayBuffer): Promise<void>;
   setListener(listener: EngineListener): Promise<void>;
+  /** The CPU guests run on from the next load, reset or comparison (the page's setting). */
+  setCpu(kind: CpuKind): Promise<EngineInfo>;
 
   /** Assemble without loading: the live diagnostics behind the editor markers. */
   check(source: string, file: string, mode?: RunMode): Promise<Diagnostic[]>;

@@ -10,7 +10,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import type { RunResult } from '../core/run-result.ts';
 import type { ProgramImage } from '../core/asm/image.ts';
 import type {
-  ComparisonRow, CompareProgress, DisasmLine, EngineApi, EngineInfo, EngineListener, EngineStatus, ExitSummary, LoadResult,
+  ComparisonRow, CompareProgress, CpuKind, DisasmLine, EngineApi, EngineInfo, EngineListener, EngineStatus, ExitSummary, LoadResult,
   CompareRun, MachineSnapshot, PageTableView, MachineView, RunMode, RunOptions, SourceLine, StopInfo, StopReport,
 } from './engine-api.ts';
 import type { Session, Stop } from '../core/session.ts';
@@ -31,7 +31,7 @@ export interface EngineDeps {
   /** The modes this build can run. */
   modes: RunMode[];
   /** A fresh session running `image` in `mode`; console bytes go to `output` as written. */
-  createSession(image: ProgramImage, mode: RunMode, output: (bytes: Uint8Array) => void): Session;
+  createSession(image: ProgramImage, mode: RunMode, output: (bytes: Uint8Array) => void, cpu?: CpuKind): Session;
   /** Let queued messages in (a macrotask). */
   yieldToEvents(): Promise<void>;
   /** Wall-clock milliseconds, for sizing slices only (never reaches the guest). */
@@ -66,14 +66,22 @@ export class Engine implements EngineApi {
   private running: Promise<StopInfo> | null = null;
   private sliceBudget = FIRST_SLICE;
   private lastFlush = 0;
+  private cpu: CpuKind = 'jit';
 
   constructor(private readonly deps: EngineDeps) {
     this.console = new ConsoleBuffer((text) => this.listener?.output(text));
   }
 
   async info(): Promise<EngineInfo> {
-    return { sharedStopFlag: this.stopFlag !== null, modes: [...this.deps.modes], cpuNotice: this.deps.cpuNotice?.() ?? null,
+    const cpuNotice = this.deps.cpuNotice?.() ?? null;
+    const cpu = this.cpu === 'jit' && cpuNotice === null ? 'jit' : 'interp';
+    return { sharedStopFlag: this.stopFlag !== null, modes: [...this.deps.modes], cpuNotice, cpu,
       memoryExitCauses: [...(this.deps.memoryExitCauses ?? [])] };
+  }
+
+  async setCpu(kind: CpuKind): Promise<EngineInfo> {
+    this.cpu = kind === 'interp' ? 'interp' : 'jit';
+    return this.info();
   }
 
   async attachStopFlag(flag: SharedArrayBuffer): Promise<void> {
@@ -124,7 +132,7 @@ export class Engine implements EngineApi {
 
   private boot(): void {
     this.console.clear();
-    this.guest = this.deps.createSession(this.image!, this.mode, (bytes) => this.console.push(bytes));
+    this.guest = this.deps.createSession(this.image!, this.mode, (bytes) => this.console.push(bytes), this.cpu);
     setBreakpoints(this.guest, this.lines.addressesOf(this.breakpointLines));
     this.status = 'paused';
     this.lastStop = null;
@@ -418,7 +426,7 @@ export class Engine implements EngineApi {
     if (!available || !image) return unavailableRow(mode, available ? 'the program does not assemble' : 'mode not available');
     let session: Session;
     try {
-      session = this.deps.createSession(image, mode, () => {});
+      session = this.deps.createSession(image, mode, () => {}, this.cpu);
     } catch (e) {
       return { ...unavailableRow(mode, e instanceof Error ? e.message : String(e)), end: 'fault' };
     }

@@ -1,7 +1,8 @@
-// Builds the site once and serves it twice for the browser tests:
+// Builds the site once and serves it three times for the browser tests:
 //  - `vite preview` on a free port, with the cross-origin isolation headers (shared memory);
 //  - a plain static server that mounts dist/ under a sub-path and sends no special
-//    headers, as a static host would: the lab must work there too.
+//    headers, as a static host would: the lab must work there too;
+//  - the same with a Content-Security-Policy without 'unsafe-eval' (guests interpreted).
 // Each server is stopped by its own handle; nothing is killed by name.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -17,6 +18,8 @@ declare module 'vitest' {
     baseUrl: string;
     /** dist/ under a sub-path on a plain static server, no isolation headers. */
     subPathUrl: string;
+    /** The same, with a Content-Security-Policy that forbids eval (CSP_NO_EVAL). */
+    cspUrl: string;
   }
 }
 
@@ -53,11 +56,17 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.png': 'image/png',
 };
 
+/** A strict self-hosting policy: no 'unsafe-eval', so the translator cannot compile. */
+export const CSP_NO_EVAL = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; "
+  + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'";
+
 /**
- * dist/ under SUB_PATH. `override` may answer a path itself (the offline test serves the
- * next build's service worker that way).
+ * dist/ under SUB_PATH, with extra response headers. `override` may answer a path itself
+ * (the offline test serves the next build's service worker that way).
  */
-export function staticServer(port: number, override?: (path: string) => string | undefined): Promise<Server> {
+export function staticServer(
+  port: number, override?: (path: string) => string | undefined, headers: Record<string, string> = {},
+): Promise<Server> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const answer = override?.(path);
@@ -79,7 +88,7 @@ export function staticServer(port: number, override?: (path: string) => string |
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
   return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
@@ -102,18 +111,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const baseUrl = `http://127.0.0.1:${port}/`;
   const server = await staticServer(await freePort());
   const { port: staticPort } = server.address() as { port: number };
+  const cspServer = await staticServer(await freePort(), undefined, { 'Content-Security-Policy': CSP_NO_EVAL });
+  const { port: cspPort } = cspServer.address() as { port: number };
   try {
     await waitFor(baseUrl, preview, () => output);
   } catch (e) {
     preview.kill();
     server.close();
+    cspServer.close();
     throw e;
   }
   project.provide('baseUrl', baseUrl);
   project.provide('subPathUrl', `http://127.0.0.1:${staticPort}${SUB_PATH}`);
+  project.provide('cspUrl', `http://127.0.0.1:${cspPort}${SUB_PATH}`);
 
   return async () => {
     server.close();
+    cspServer.close();
     if (preview.exitCode === null) {
       const exited = new Promise((r) => preview.once('exit', r));
       preview.kill('SIGTERM');

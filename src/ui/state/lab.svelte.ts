@@ -4,7 +4,7 @@
 // visible-pace timer (paced-run.ts) and Compare (comparison.svelte.ts). Every Run and
 // Step answer is a StopReport carrying everything the panels draw.
 import type {
-  Diagnostic, DisasmLine, EngineStatus, ExitSummary, MachineView, RunMode, SourceLine, StopInfo, StopReport, PageTableView,
+  CpuKind, Diagnostic, DisasmLine, EngineStatus, ExitSummary, MachineView, RunMode, SourceLine, StopInfo, StopReport, PageTableView,
 } from '../../worker/engine-api.ts';
 import { startEngine, type EngineClient } from '../engine-client.ts';
 import { ConsoleFrame, type OutputSink } from './console-frame.ts';
@@ -37,6 +37,11 @@ export class Lab {
   modes: RunMode[] = $state(['bare']);
   /** Exit causes of memory virtualization (shadow fills, page-table writes, satp, sfence...). */
   memoryExitCauses: string[] = $state([]);
+  /** The CPU setting (saved in the browser), and what guests actually run on. */
+  cpu: CpuKind = $state(savedCpu());
+  cpuActive: CpuKind = $state('jit');
+  /** False when the page's Content-Security-Policy forbids the translator. */
+  canTranslate = $state(true);
   speedIndex = $state(SPEEDS.length - 1);
   message = $state('Starting the engine…');
   sharedStopFlag = $state(false);
@@ -65,11 +70,26 @@ export class Lab {
     const client = await startEngine();
     await client.setListener({ output: (text) => this.frame.write(text) });
     this.sharedStopFlag = client.sharedStopFlag;
-    const info = await client.api.info();
+    const info = await client.api.setCpu(this.cpu);
     this.modes = info.modes;
     this.memoryExitCauses = info.memoryExitCauses;
+    this.cpuActive = info.cpu;
+    this.canTranslate = info.cpuNotice === null;
     this.message = info.cpuNotice ?? 'Ready';
     return client;
+  }
+
+  /** Chooses the CPU (translator or interpreter) for the next load; remembered. */
+  async setCpu(kind: CpuKind): Promise<void> {
+    this.cpu = kind;
+    saveCpu(kind);
+    const { api } = await this.ready;
+    const info = await api.setCpu(kind);
+    this.cpuActive = info.cpu;
+    this.loadedSource = null; // the next Run loads a machine with the chosen CPU
+    this.message = info.cpuNotice ?? (info.cpu === 'jit'
+      ? 'Guest code runs on the translator from the next run'
+      : 'Guest code runs on the interpreter from the next run (same results, slower)');
   }
 
   /**
@@ -263,5 +283,24 @@ export function describeStop(stop: StopInfo): string {
     case 'budget': return stop.message ?? `Instruction budget reached at ${at}`;
     case 'wfi-idle': return `Waiting for an interrupt that will never come (wfi) at ${at}`;
     case 'fault': return `Fault: ${stop.message ?? 'the machine stopped'} (${at})`;
+  }
+}
+
+const CPU_KEY = 'trapdoor.cpu';
+
+/** The saved CPU setting; the translator unless 'interp' was chosen. */
+function savedCpu(): CpuKind {
+  try {
+    return globalThis.localStorage?.getItem(CPU_KEY) === 'interp' ? 'interp' : 'jit';
+  } catch {
+    return 'jit'; // storage blocked: the default
+  }
+}
+
+function saveCpu(kind: CpuKind): void {
+  try {
+    globalThis.localStorage?.setItem(CPU_KEY, kind);
+  } catch {
+    // storage blocked or full: the setting lasts until the page closes
   }
 }

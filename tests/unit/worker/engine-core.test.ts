@@ -44,6 +44,23 @@ describe('Engine with the core', () => {
     expect(view.privilege.startsWith('U')).toBe(true);
   });
 
+  it('the CPU setting: the interpreter runs the next load and comparison, with the same output', async () => {
+    const kinds: Array<string | undefined> = [];
+    const deps = coreDeps({ yieldToEvents: () => new Promise((r) => setImmediate(r)), now: () => performance.now() });
+    const make = deps.createSession;
+    const e = new Engine({ ...deps, createSession: (img, mode, output, cpu) => (kinds.push(cpu), make(img, mode, output, cpu)) });
+    const out: string[] = [];
+    await e.setListener({ output: (t) => out.push(t) });
+    expect((await e.info()).cpu).toBe('jit');
+    expect((await e.setCpu('interp')).cpu).toBe('interp');
+    await e.load(sample, 'hello.s', 'full');
+    expect(await e.run()).toMatchObject({ reason: 'exit', exitCode: 0 });
+    await e.compare(sample, 'hello.s', ['bare']);
+    expect(kinds).toEqual(['interp', 'interp']);
+    expect(out.join('')).toBe((await runSample('full')).text);
+    expect((await e.setCpu('jit')).cpu).toBe('jit');
+  });
+
   it('reports every assembler error with its line', async () => {
     const { e } = engine();
     const diags = await e.check('_start:\n  addi a0, a0, 1\n  frobnicate a0\n  li t0, 99999999999\n', 'bad.s');
