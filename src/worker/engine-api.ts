@@ -6,9 +6,9 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import type { ExitEvent, RunMode, RunResult } from '../core/run-result.ts';
 import type { Stop } from '../core/session.ts';
 import type { PageTableView } from '../core/vmm/page-table-view.ts';
+import type { CpuKind } from '../core/isa/cpu-kind.ts';
 
 export type { PageDifference, PageMapping, PageRow, PageTableView } from '../core/vmm/page-table-view.ts';
-import type { CpuKind } from '../core/isa/cpu-kind.ts';
 
 export type { CpuKind, Diagnostic, ExitEvent, RunMode, RunResult };
 
