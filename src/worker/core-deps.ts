@@ -37,7 +37,7 @@ export function coreDeps(host: Pick<EngineDeps, 'yieldToEvents' | 'now'>): Engin
       const state = new DisassemblyState();
       return words.map((w, i) => disassemble(w, (start + 4 * i) >>> 0, symbols, state));
     },
-    modes: ['bare', 'full', 'pv', 'linux'],
+    modes: ['bare', 'full', 'pv', 'hw', 'linux'],
     memoryExitCauses: MEMORY_EXIT_CAUSES,
     pageTables: (session) => {
       if (session instanceof VmSession) return pageTableView(session.vm);

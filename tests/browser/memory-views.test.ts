@@ -85,5 +85,32 @@ for (const size of SIZES) {
       expect(await allViolations(page)).toEqual([]);
       await page.context().close();
     });
+
+    it('runs lesson 18 hardware-assisted: the guest\'s own table under the G-stage, no memory exit, hw in Compare', async () => {
+      const page = await open(size, '#/lesson/18-three-ways-memory/step/1');
+      await page.getByRole('button', { name: 'kernel.s', exact: true }).waitFor();
+      await closeSheet(page);
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      await waitForText(page, 'all done', 60_000);
+      await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent === 'halted');
+      await page.getByRole('tab', { name: 'Exits' }).click();
+      // Exits there are (the console's MMIO), but not one of them is a memory exit.
+      await page.getByRole('rowgroup', { name: 'Other exits' }).getByRole('rowheader', { name: /^mmio-write:uart/ }).waitFor();
+      expect(await page.getByTestId('memory-exits').count()).toBe(0);
+      await page.getByRole('tab', { name: 'Page tables' }).click();
+      await page.getByText(/Hardware-assisted: the hardware walks the guest's own table/).waitFor();
+      expect(await page.getByRole('table', { name: /^Guest page table/ }).locator('tbody tr').count()).toBeGreaterThan(3);
+      await page.getByRole('tab', { name: 'Compare' }).click();
+      await page.getByRole('button', { name: /^Compare .*kernel\.s · hw/ }).click();
+      const memory = page.getByRole('table', { name: 'Memory per guest' });
+      await memory.waitFor({ timeout: 60_000 });
+      const tables = async (name: string) => (await memory.getByRole('row', { name: new RegExp(`^${name.replace(/\./g, '\\.')}`) }).locator('td').allTextContents())[1]!;
+      // One G-stage table (its 16 KiB root) against the shadows of two address spaces.
+      expect(await tables('kernel.s · hw')).toBe('16 KiB');
+      expect(Number((await tables('kernel.s · full')).split(' ')[0])).toBeGreaterThan(16);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBe(0);
+      expect(await allViolations(page)).toEqual([]);
+      await page.context().close();
+    });
   });
 }

@@ -43,7 +43,9 @@ export interface PageTableView {
   /** Sv32 on in satp and the guest not in M-mode: its addresses are translated. */
   translating: boolean;
   /** What the real MMU walks for this guest: a shadow table, or nothing (bare, or not translating). */
-  vmmTable: 'shadow' | 'none';
+  vmmTable: 'shadow' | 'g-stage' | 'none';
+  /** hw: the G-stage table's leaves (megapages, 4 KiB pages) mapping guest RAM; 0 otherwise. */
+  gStageLeaves?: { megapages: number; pages: number };
   /** The shadows compared (keys satp:priv:SUM|MXR): the guest S-mode's and U-mode's. */
   shadowKeys: string[];
   /** Shadow pages in use (4 KiB each) over every address space. */
@@ -113,6 +115,8 @@ export function pageTableView(vm: Vm, limit = 400): PageTableView {
   ]);
   const sShadow = mappings(sKey);
   const uShadow = mappings(uKey);
+  // hw: the hardware walks the guest's table itself (then the G-stage): nothing to compare.
+  if (vm.gStage !== null) return gStageView(vm, t, guest, limit);
   const all = [
     ...rowsOf(guest.filter((g) => !(g.flags & PTE_U)), sShadow, 'S'),
     ...rowsOf(guest.filter((g) => (g.flags & PTE_U) !== 0), uShadow, 'U'),
@@ -168,5 +172,21 @@ export function bareTableView(satp: number, priv: number, mem: PageTableMemory, 
     satp: satp >>> 0, translating: ((satp >>> 0) & SATP_MODE) !== 0 && priv !== PRIV_M,
     vmmTable: 'none', shadowKeys: [], shadowPages: 0, guest, vmm: [],
     rows: rows.slice(0, limit), truncated: Math.max(0, rows.length - limit),
+  };
+}
+
+/** hw: the guest's own table, which the hardware walks (VS-stage), and the G-stage's size. */
+function gStageView(vm: Vm, t: ReturnType<Vm['guestTranslation']>, guest: PageMapping[], limit: number): PageTableView {
+  const rows: PageRow[] = guest.map((g) => ({ va: g.va, shadow: g.flags & PTE_U ? 'U' : 'S', guest: g, vmm: null, difference: null }));
+  return {
+    satp: t.satp >>> 0,
+    translating: ((t.satp >>> 0) & SATP_MODE) !== 0 && t.priv !== PRIV_M,
+    vmmTable: 'g-stage',
+    gStageLeaves: { megapages: vm.gStage!.megapages, pages: vm.gStage!.smallPages },
+    shadowKeys: [],
+    shadowPages: 0,
+    guest, vmm: [],
+    rows: rows.slice(0, limit),
+    truncated: Math.max(0, rows.length - limit),
   };
 }

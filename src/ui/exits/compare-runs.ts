@@ -18,6 +18,7 @@ export const COMPARE_MODES: CompareMode[] = [
   { mode: 'bare', label: 'bare machine', overhead: null, sandbox: true },
   { mode: 'full', label: 'full virtualization', overhead: 'vmm', sandbox: true },
   { mode: 'pv', label: 'paravirtualized', overhead: 'vmm', sandbox: true },
+  { mode: 'hw', label: 'hardware-assisted', overhead: 'vmm', sandbox: true },
   { mode: 'linux', label: 'container (process)', overhead: 'kernel', sandbox: false },
 ];
 

@@ -12,7 +12,7 @@ const PAGE = 4096;
 const tasks = guest('bare', 'sv32-tasks');
 const port = guest('pv', 'sv32-tasks');
 
-function vmSession(mode: 'full' | 'pv', image = tasks.image): VmSession {
+function vmSession(mode: 'full' | 'pv' | 'hw', image = tasks.image): VmSession {
   const s = createSession(image, { mode });
   if (!(s instanceof VmSession)) throw new Error('expected a VM session');
   return s;
@@ -47,6 +47,23 @@ describe('page-table view', () => {
     // A mapped page the guest has not touched yet has no shadow entry: its first touch is a shadow-fill.
     expect(v.rows.some((r) => r.difference === 'not-filled' && r.vmm === null)).toBe(true);
     expect(v.shadowPages).toBeGreaterThan(0);
+  });
+
+  it('hw: the guest\'s own table as the hardware walks it, no shadow and nothing to differ; the G-stage maps guest RAM', () => {
+    const full = vmSession('full');
+    const hw = vmSession('hw');
+    full.run(100_000);
+    hw.run(100_000);
+    const f = pageTableView(full.vm);
+    const v = pageTableView(hw.vm);
+    expect(v.vmmTable).toBe('g-stage');
+    expect(v.translating).toBe(true);
+    // The same guest, the same point: the same guest table as under shadow paging.
+    expect(v.satp).toBe(f.satp);
+    expect(v.guest).toEqual(f.guest);
+    expect(v.vmm).toEqual([]);
+    expect(v.rows.every((r) => r.difference === null && r.guest !== null)).toBe(true);
+    expect(v.gStageLeaves!.megapages).toBeGreaterThan(0);
   });
 
   it('marks the guest\'s own page-table pages write-protected in the shadow (their stores trap as pt-write)', () => {
