@@ -151,8 +151,8 @@ export class DataCentre {
     const host = hostName !== undefined ? this.host(hostName) : firstFitHost(this.hostMap.values(), bytes);
     if (!host) throw new RangeError(`no host has ${mib(bytes)} of RAM free for '${record.name}'`);
     if (host.failed) throw new RangeError(`host '${host.name}' is down`);
-    if (host.reservedRam() + bytes > host.ramBytes) {
-      throw new RangeError(`host '${host.name}' has ${mib(host.ramBytes - host.reservedRam())} free, '${record.name}' needs ${mib(bytes)}`);
+    if (bytes > host.freeRam()) {
+      throw new RangeError(`host '${host.name}' has ${mib(host.freeRam())} free, '${record.name}' needs ${mib(bytes)}`);
     }
     record.host = host.name;
     record.down = null;

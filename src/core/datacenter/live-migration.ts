@@ -83,7 +83,7 @@ export function migrate(dc: DataCentre, name: string, to: string, options: Migra
   if (from === to) throw new MigrationError(`'${name}' already runs on ${to}`);
   if (slot.end !== null) throw new MigrationError(`'${name}' has stopped; there is nothing to migrate`);
   if (dest.failed) throw new MigrationError(`destination ${to} is down`);
-  if (dest.reservedRam() + record.vm.ram.size > dest.ramBytes) {
+  if (record.vm.ram.size > dest.freeRam()) {
     throw new MigrationError(`${to} has no room for '${name}' (${record.vm.ram.size} bytes of RAM)`);
   }
   const link = linkModel(options.linkBitsPerSecond ?? 1e9);

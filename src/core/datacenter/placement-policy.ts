@@ -56,12 +56,12 @@ function sortDecreasing(demands: Demand[], c: Capacity): Demand[] {
 }
 
 /** The first of `hosts` with room for `memBytes` more, or undefined. */
-export function firstFitHost<H extends { name: string; failed: boolean; ramBytes: number; reservedRam(): number }>(
+export function firstFitHost<H extends { name: string; failed: boolean; freeRam(): number }>(
   hosts: Iterable<H>, memBytes: number, except?: string,
 ): H | undefined {
   for (const h of hosts) {
     if (h.failed || h.name === except) continue;
-    if (h.reservedRam() + memBytes <= h.ramBytes) return h;
+    if (memBytes <= h.freeRam()) return h;
   }
   return undefined;
 }

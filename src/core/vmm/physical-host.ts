@@ -68,6 +68,11 @@ export class PhysicalHost {
     return this.slots.filter((s) => s.end === null).reduce((sum, s) => sum + s.vm.ram.size, 0);
   }
 
+  /** RAM still free for another VM: the one test of whether a VM fits here (placing, moving). */
+  freeRam(): number {
+    return this.ramBytes - this.reservedRam();
+  }
+
   /** Places a VM here; it may run from `readyAt`. */
   add(vm: Vm, name: string, account: VmAccount, readyAt: number): Placement {
     const slot: Placement = {

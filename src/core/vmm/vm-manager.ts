@@ -351,9 +351,9 @@ export class VmManager implements HypervisorPort {
   }
 
   private place(m: Machine): void {
-    const reserved = this.host.reservedRam();
-    if (reserved + m.vm.ram.size > this.host.ramBytes) {
-      throw new Error(`not enough host RAM for ${m.name}: ${mib(m.vm.ram.size)} asked, ${mib(this.host.ramBytes - reserved)} free`);
+    const free = this.host.freeRam();
+    if (m.vm.ram.size > free) {
+      throw new Error(`not enough host RAM for ${m.name}: ${mib(m.vm.ram.size)} asked, ${mib(free)} free`);
     }
     m.placement = this.host.add(m.vm, m.name, m.account, this.now);
     m.state = 'running';
