@@ -108,9 +108,21 @@ export class DataCentre {
     const image = isSpec ? workloadImage(spec.workload as WorkloadSpec) : spec.workload as ProgramImage;
     const ramBytes = spec.ramBytes ?? (isSpec ? (spec.workload as WorkloadSpec).ramBytes : DEFAULT_VM_RAM);
     const record = this.newRecord(spec.name, isSpec ? (spec.workload as WorkloadSpec).profile : 'program', image);
-    record.vm = this.newVm('full', ramBytes, record);
-    record.vm.load(image);
-    this.place(record, spec.host);
+    return this.settle(spec.name, record, () => {
+      record.vm = this.newVm('full', ramBytes, record);
+      record.vm.load(image);
+      this.place(record, spec.host);
+    });
+  }
+
+  /** Sets up a record just registered; if that fails (no room, a bad snapshot), the name is free again. */
+  private settle(name: string, record: DcVm, setUp: () => void): DcVm {
+    try {
+      setUp();
+    } catch (e) {
+      this.vmMap.delete(name);
+      throw e;
+    }
     return record;
   }
 
@@ -120,15 +132,11 @@ export class DataCentre {
    */
   adoptVm(name: string, profile: string, snapshot: Uint8Array, image: ProgramImage | null, host?: string, readyAt = this.now): DcVm {
     const record = this.newRecord(name, profile, image);
-    try {
+    return this.settle(name, record, () => {
       record.vm = this.vmFromSnapshot(record, snapshot, image ?? undefined);
       record.console.push(record.vm.consoleText());
       this.place(record, host, readyAt);
-    } catch (e) {
-      this.vmMap.delete(name);
-      throw e;
-    }
-    return record;
+    });
   }
 
   /** A fresh VM whose console bytes go to the record. */

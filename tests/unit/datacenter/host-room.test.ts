@@ -16,6 +16,8 @@ describe('room on a host', () => {
     dc.createVm({ name: 'b', workload: small, host: 'host-1' });
     expect(host.freeRam()).toBe(2 << 20);
     expect(() => dc.createVm({ name: 'c', workload: small, host: 'host-1' })).toThrow("host 'host-1' has 2 MiB free, 'c' needs 4 MiB");
+    // A refused VM leaves nothing behind: no record, and its name is free.
+    expect(dc.hasVm('c')).toBe(false);
     dc.createVm({ name: 'd', workload: small, host: 'host-2' });
     expect(() => migrate(dc, 'a', 'host-2')).toThrow(/host-2 has no room for 'a'/);
 
