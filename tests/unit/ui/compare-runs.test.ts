@@ -1,6 +1,6 @@
 // Which contenders Compare runs: data, not code paths (issue 14). A lesson's main file in
 // its mode plus its named runs, ordered as the modes are listed; the sandbox's file every
-// VM way the engine offers; a mode the engine lacks (hw, until it exists) is left out.
+// VM way the engine offers; a mode the engine lacks is left out.
 import { describe, expect, it } from 'vitest';
 import { COMPARE_MODES, compareRuns } from '../../../src/ui/exits/compare-runs.ts';
 import { changedState, realTrap, trapStory } from '../../../src/ui/exits/trap-story.ts';
@@ -11,6 +11,7 @@ describe('compareRuns', () => {
   it('runs the sandbox file in each sandbox mode the engine has', () => {
     expect(compareRuns(['bare', 'full', 'pv', 'linux'], file).map((r) => [r.label, r.mode])).toEqual([['bare', 'bare'], ['full', 'full'], ['pv', 'pv']]);
     expect(compareRuns(['bare', 'full'], file).map((r) => r.mode)).toEqual(['bare', 'full']);
+    expect(compareRuns(['bare', 'full', 'pv', 'hw', 'linux'], file).map((r) => r.mode)).toEqual(['bare', 'full', 'pv', 'hw']);
   });
 
   it('runs an unmodified kernel under full, its port under pv and the task as a container, in that order', () => {
@@ -30,7 +31,7 @@ describe('compareRuns', () => {
   it('leaves out host runs and modes it does not list', () => {
     const spec = { machine: { mode: 'full' }, files: [{ name: 'a.s' }], runs: { main: { file: 'a.s', mode: 'full' }, both: { file: 'a.s', mode: 'full', host: true }, odd: { file: 'a.s', mode: 'containers' } } };
     expect(compareRuns(['full', 'pv'], file, { spec, text: () => '' }).map((r) => r.label)).toEqual(['a.s · full']);
-    expect(COMPARE_MODES.map((m) => m.mode)).toEqual(['bare', 'full', 'pv', 'linux']);
+    expect(COMPARE_MODES.map((m) => m.mode)).toEqual(['bare', 'full', 'pv', 'hw', 'linux']);
   });
 });
 
