@@ -115,15 +115,15 @@ describe('journeys', () => {
     await page.context().close();
   });
 
-  it('compares the three modes on the same program, with a table', async () => {
+  it('compares the four hypervisor modes on the same program, with a table', async () => {
     const { page, errors } = await openLab(browser, inject('baseUrl'));
     await page.getByRole('tab', { name: 'Compare' }).click();
-    await page.getByRole('button', { name: 'Compare bare / full / pv' }).click();
-    const table = page.getByRole('table', { name: /Same program, three ways/ });
+    await page.getByRole('button', { name: 'Compare bare / full / pv / hw' }).click();
+    const table = page.getByRole('table', { name: /Same program, four ways/ });
     await table.waitFor();
     await expect(table.textContent()).resolves.toContain('identical console output');
     const rows = await table.locator('tbody tr').allTextContents();
-    expect(rows.map((r) => /^(bare|full|pv)/.exec(r)?.[1])).toEqual(['bare', 'full', 'pv']);
+    expect(rows.map((r) => /^(bare|full|pv|hw)/.exec(r)?.[1])).toEqual(['bare', 'full', 'pv', 'hw']);
     // The sample is not ported: the page says why pv costs what full does.
     await page.getByText('This program makes no hypercalls').waitFor();
     expect(errors).toEqual([]);
