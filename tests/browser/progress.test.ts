@@ -40,9 +40,9 @@ describe('progress and cancel', () => {
     const { page } = await openLab(browser, inject('baseUrl'));
     await setSource(page, SLOW_SPIN);
     await page.getByRole('tab', { name: 'Compare' }).click();
-    await page.getByRole('button', { name: 'Compare bare / full / pv' }).click();
+    await page.getByRole('button', { name: 'Compare bare / full / pv / hw' }).click();
     await page.getByRole('progressbar', { name: 'Comparison progress' }).waitFor();
-    await page.getByText(/bare \(1 of 3\): [\d,]+ instructions/).waitFor();
+    await page.getByText(/bare \(1 of 4\): [\d,]+ instructions/).waitFor();
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.getByText('Comparison cancelled').waitFor();
     const table = page.getByRole('table', { name: /Same program/ });
