@@ -58,7 +58,7 @@ for (const scheme of ['dark', 'light'] as const) {
     await page.getByRole('button', { name: 'Next ›' }).click();
     await shot('8-exits');
     await page.getByRole('tab', { name: 'Compare' }).click();
-    await page.getByRole('button', { name: 'Compare bare / full / pv' }).click();
+    await page.getByRole('button', { name: 'Compare bare / full / pv / hw' }).click();
     await page.getByRole('table', { name: /Same program/ }).waitFor();
     await shot('9-compare');
     // The paravirtual lesson's comparison: kernel under full, its port under pv, the task as a container.

@@ -7,7 +7,7 @@ import type { Cgroup } from '../../../src/core/kernel/cgroup.ts';
 import { KernelStateError, type KernelState } from '../../../src/core/kernel/checkpoint-state.ts';
 import { EAGAIN } from '../../../src/core/kernel/errno.ts';
 import type { Kernel } from '../../../src/core/kernel/kernel.ts';
-import { boot, build, runAll } from './kernel-harness.ts';
+import { boot, build, readCgroupFile as cat, runAll } from './kernel-harness.ts';
 
 /** Tries 10 forks; children sleep; prints how many forks failed with EAGAIN, then exits. */
 const tenForks = build(`
@@ -67,12 +67,6 @@ _start:
 const spin = build('_start:\n  j _start').image;
 
 /** A cgroup interface file as `cat` would read it, through the host's /sys/fs/cgroup. */
-function cat(k: Kernel, path: string): string {
-  const node = k.fs.lookup(`/sys/fs/cgroup/${path}`);
-  if (!node) throw new Error(`no /sys/fs/cgroup/${path}`);
-  return Buffer.from(node.contents()).toString('latin1');
-}
-
 /** The flat-keyed pairs of a cgroup file ("max 3\n" -> { max: 3 }). */
 function keyed(text: string): Record<string, number> {
   return Object.fromEntries(text.trim().split('\n').map((l) => {

@@ -60,3 +60,10 @@ export function boot(): { k: Kernel; output: () => string } {
 export function runAll(k: Kernel, budget = 5_000_000): void {
   k.run(budget);
 }
+
+/** The text of a cgroup v2 file, as `cat /sys/fs/cgroup/PATH` prints it. */
+export function readCgroupFile(k: Kernel, path: string): string {
+  const node = k.fs.lookup(`/sys/fs/cgroup/${path}`);
+  if (!node) throw new Error(`no /sys/fs/cgroup/${path}`);
+  return Buffer.from(node.contents()).toString('latin1');
+}

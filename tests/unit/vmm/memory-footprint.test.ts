@@ -1,10 +1,9 @@
 // What a run kept in memory (RunResult.memory): the guest's touched pages, the hypervisor's
 // tables for it, and memory.peak for a process. Compare and lesson checks read these.
 import { describe, expect, it } from 'vitest';
-import type { Kernel } from '../../../src/core/kernel/kernel.ts';
 import { metricValue } from '../../../src/core/lessons/metrics.ts';
 import { runProgram } from '../../../src/core/runner.ts';
-import { boot, build, runAll } from '../kernel/kernel-harness.ts';
+import { boot, build, readCgroupFile as cat, runAll } from '../kernel/kernel-harness.ts';
 import { guest } from './corpus.ts';
 
 const PAGE = 4096;
@@ -63,12 +62,6 @@ _start:
   li a0, 0
   j exit
 `).image;
-
-function cat(k: Kernel, path: string): string {
-  const node = k.fs.lookup(`/sys/fs/cgroup/${path}`);
-  if (!node) throw new Error(`no /sys/fs/cgroup/${path}`);
-  return Buffer.from(node.contents()).toString('latin1');
-}
 
 describe('memory.peak (cgroup v2)', () => {
   it('keeps the most a group held after its memory is freed; memory.current drops back', () => {
