@@ -1,15 +1,20 @@
-// The VM manager: the hypervisor as its operator sees it (HypervisorPort) — named VMs
-// booting the shipped guest kernels (vmm/images), their snapshots, clones and consoles,
-// scheduled on one physical host's CPUs (physical-host.ts) in virtual time. The shell's
-// `vm` command and the page's guests overview (through the shell worker) use it.
+// The VM manager: the hypervisor running on one physical host, as its operator sees it
+// (HypervisorPort) — named VMs, their snapshots, clones and consoles, scheduled on the
+// host's CPUs (physical-host.ts) in virtual time. The shell's `vm` command and the page's
+// guests overview (through the shell worker) use one; a data centre runs one on each of
+// its hosts, and moves VMs between them with `adopt` (a VM arrives: a fresh boot of any
+// program image, a snapshot, or the state a migration carried) and `handOver` (it leaves).
 //
-// Time: the VMs share the shell's clock, the host kernel's virtual cycles. Before every
-// `vm` command, and after every slice the kernel runs, the host catches up to that clock —
-// so `sleep 1` in the shell gives every running VM one virtual second, and a script's
-// output does not depend on how fast the machine is. While a terminal is attached to a
-// console (and has not closed its input) the VMs also run on their own, a step per host
-// turn, so the learner sees the guest live; that lead is kept, never given back.
+// Time: the VMs run on the clock the owner passes (`now`): the shell's is the host
+// kernel's virtual cycles, a data centre's its one clock. Before every `vm` command, and
+// after every slice the kernel runs, the host catches up to that clock (`sync`) — so
+// `sleep 1` in the shell gives every running VM one virtual second, and a script's output
+// does not depend on how fast the machine is. A data centre moves its clock itself and
+// runs each host up to it (`advanceTo`). While a terminal is attached to a console (and
+// has not closed its input) the VMs also run on their own, a step per host turn, so the
+// learner sees the guest live; that lead is kept, never given back.
 
+import type { ProgramImage } from '../asm/image.ts';
 import { loadAccount, newAccount, saveAccount, type VmAccountState } from './vm-account.ts';
 import { PhysicalHost, type Placement, type VmAccount } from './physical-host.ts';
 import type { PhysicalHostState } from './physical-host-state.ts';
@@ -20,20 +25,68 @@ import { DEFAULT_COST_MODEL } from './cost-model.ts';
 import { buildGuestImage, findGuestImage, GUEST_IMAGES } from './images/index.ts';
 import { costBreakdown } from './vm-session.ts';
 import { cloneFromSnapshot, readSnapshot, restoreSnapshot, saveSnapshot } from './snapshot.ts';
-import { Vm } from './vm.ts';
+import { Vm, type VmState } from './vm.ts';
 import type { CreateVmRequest, HypervisorPort, VmConsole, VmInfo, VmMode, VmStatus, VmStats } from './vm-port.ts';
 
 export interface VmManagerOptions {
-  /** The shell's clock in cycles (the host kernel's). */
+  /** The clock the VMs run on, in cycles: the shell's (the host kernel's) or a data centre's. */
   now: () => number;
-  /** Gives the host (event loop) a turn: how an attached console paces itself. */
-  yieldToHost: () => Promise<void>;
-  /** Physical CPUs for VMs, 1-4 (default 2). */
+  /** Gives the host (event loop) a turn: how an attached console paces itself (none: no pacing). */
+  yieldToHost?: () => Promise<void>;
+  /** The physical host's name (default 'host'). */
+  name?: string;
+  /** Physical CPUs for VMs (default 2). */
   pcpus?: number;
   /** Scheduler slice in cycles (default 200,000: 2 ms at 100 MHz). */
   slice?: number;
   /** RAM the host can give to VMs (default 1 GiB); guest RAM is reserved, allocated lazily. */
   ramBytes?: number;
+  /** Utilization buckets of the host and of each VM's account, cycles (default 1,000,000). */
+  bucketCycles?: number;
+  /** Exits each VM keeps in its log (default the VM's). */
+  exitLogSize?: number;
+  /**
+   * A VM whose guest ended (powered off, faulted, asleep for ever): 'power-off' takes it
+   * off the CPUs, stopped, to boot afresh on the next start (the shell's `vm`); 'keep'
+   * leaves it placed with how it ended, its RAM free, until its owner hands it over (a
+   * data centre's host, whose listing shows how each VM ended). Default 'power-off'.
+   */
+  ended?: 'power-off' | 'keep';
+  /** Response samples kept per VM account (default 64; a data centre keeps them all). */
+  responsesKept?: number;
+}
+
+/** How a VM that arrives on this host is built. */
+export type VmOrigin =
+  /** A fresh boot of a program image (a workload, any assembled program). */
+  | { kind: 'boot'; program: ProgramImage; mode: VmMode; ramBytes: number }
+  /** A snapshot (vmm/snapshot.ts): a backup, a clone, a restart; `program` for reset and symbols. */
+  | { kind: 'snapshot'; bytes: Uint8Array; program?: ProgramImage }
+  /** The state a live migration carried over the link. */
+  | { kind: 'state'; state: VmState; program?: ProgramImage };
+
+/** A VM arriving on this host, placed running at once. */
+export interface Arrival {
+  name: string;
+  /** What the VM is listed as running (a shipped image's name, a workload's profile). */
+  image: string;
+  origin: VmOrigin;
+  /** The account it brings from the host it ran on (default a new one). */
+  account?: VmAccount;
+  /** Host time from which it may run (default now). */
+  readyAt?: number;
+  /** Where a migrating VM was in its schedule: asleep until its timer, the request it waits to serve. */
+  resume?: Pick<Placement, 'blocked' | 'sleepFor' | 'requestAt'>;
+  /** The owner's copy of the console, told every byte the guest prints here. */
+  onConsole?: (text: string) => void;
+}
+
+/** What leaves with a VM handed over: the VM itself, its account and where it stood on the host. */
+export interface Departure {
+  vm: Vm;
+  account: VmAccount;
+  /** Its place in this host's schedule when it left (null: it was not placed). */
+  placement: Placement | null;
 }
 
 /** Cycles an attached console lets the VMs run per host turn (1 ms at 100 MHz). */
@@ -70,6 +123,8 @@ export interface MachineState {
 interface Machine {
   name: string;
   image: string;
+  /** The program it boots on a start after power-off, and clones keep for their symbols. */
+  program: ProgramImage | undefined;
   mode: VmMode;
   vm: Vm;
   state: VmStatus;
@@ -79,6 +134,8 @@ interface Machine {
   account: VmAccount;
   snapshots: Map<string, Uint8Array>;
   listeners: Set<(text: string) => void>;
+  /** The owner's copy of the console (Arrival.onConsole). */
+  tap: ((text: string) => void) | undefined;
   stopped: { promise: Promise<void>; resolve: () => void };
   /** Host time and CPU time at the last `vm stats`, for the CPU % over the window since. */
   window: { at: number; cpu: number };
@@ -94,10 +151,34 @@ export class VmManager implements HypervisorPort {
 
   constructor(private readonly options: VmManagerOptions) {
     this.host = new PhysicalHost({
-      name: 'host', pcpus: Math.min(4, Math.max(1, Math.floor(options.pcpus ?? 2))),
+      name: options.name ?? 'host', pcpus: Math.max(1, Math.floor(options.pcpus ?? 2)),
       ramBytes: options.ramBytes ?? 1024 * 1024 * 1024, slice: options.slice ?? 200_000,
-      switchCost: DEFAULT_COST_MODEL.vmSwitch, bucketCycles: 1_000_000, startAt: options.now(),
+      switchCost: DEFAULT_COST_MODEL.vmSwitch, bucketCycles: this.bucketCycles, startAt: options.now(),
     });
+  }
+
+  // ---- the physical host it runs on: what a data centre reads of each of its hosts ----
+
+  get name(): string { return this.host.name; }
+  get pcpus(): number { return this.host.pcpus; }
+  get ramBytes(): number { return this.host.ramBytes; }
+  /** The host's CPUs' busy share over time. */
+  get utilization(): PhysicalHost['utilization'] { return this.host.utilization; }
+  /** Times a physical CPU switched between VMs. */
+  get switches(): number { return this.host.switches; }
+  /** A failed host runs nothing and takes no VM. */
+  get failed(): boolean { return this.host.failed; }
+  set failed(value: boolean) { this.host.failed = value; }
+  /** The VMs placed here, in round-robin order. */
+  placements(): readonly Placement[] { return this.host.placements(); }
+  placement(name: string): Placement | undefined { return this.host.find(name); }
+  reservedRam(): number { return this.host.reservedRam(); }
+  freeRam(): number { return this.host.freeRam(); }
+  /** When everything scheduled so far has finished (the latest physical-CPU clock). */
+  horizon(): number { return this.host.horizon(); }
+
+  private get bucketCycles(): number {
+    return this.options.bucketCycles ?? 1_000_000;
   }
 
   /** Host time: the shell's clock plus any lead an attached console gave the VMs. */
@@ -105,10 +186,16 @@ export class VmManager implements HypervisorPort {
     return this.options.now() + this.lead;
   }
 
-  /** Runs the VMs up to the shell's clock; the kernel host calls this after each slice. */
+  /** Runs the VMs up to the owner's clock; the kernel host calls this after each slice. */
   sync(): void {
     const t = this.now;
     if (this.host.placements().length > 0 && t > this.host.horizon()) this.host.advanceTo(t);
+    this.settle();
+  }
+
+  /** Runs the VMs until every physical CPU has reached host time `t` (a data centre's step). */
+  advanceTo(t: number): void {
+    this.host.advanceTo(t);
     this.settle();
   }
 
@@ -125,9 +212,54 @@ export class VmManager implements HypervisorPort {
     const ramSize = this.checkMemory(r.memoryBytes ?? DEFAULT_VM_RAM);
     const image = buildGuestImage(spec.name);
     const mode = r.mode ?? spec.mode;
-    const m = this.machine(r.name, spec.name, mode, (onConsole) => new Vm({ mode, ramSize, onConsole }));
+    const m = this.machine(r.name, spec.name, image, (onConsole) => new Vm({ mode, ramSize, onConsole, exitLogSize: this.options.exitLogSize }));
     m.vm.load(image);
     return this.info(m);
+  }
+
+  /**
+   * A VM arrives and runs here: built from its origin, placed from `readyAt`, with the
+   * account it brings. Refused (nothing changed) for a name in use, a failed host, a
+   * damaged snapshot or too little free RAM.
+   */
+  adopt(a: Arrival): void {
+    this.sync();
+    if (this.machines.has(a.name)) throw new Error(`a VM named ${a.name} exists`);
+    if (this.host.failed) throw new Error(`host '${this.name}' is down`);
+    const m = this.newMachine(a.name, a.image, a.origin.program, (onConsole) => this.build(a.origin, onConsole));
+    m.tap = a.onConsole;
+    if (a.account) m.account = a.account;
+    this.place(m, a.readyAt ?? this.now);
+    if (a.resume) Object.assign(m.placement!, a.resume);
+    this.machines.set(m.name, m);
+  }
+
+  /** A VM leaves this host for good (migration, failover, removal): off the CPUs, out of the list. */
+  handOver(name: string): Departure {
+    this.sync();
+    const m = this.get(name);
+    const placement = m.placement;
+    if (placement) this.unplace(m);
+    this.machines.delete(name);
+    return { vm: m.vm, account: m.account, placement };
+  }
+
+  /** The VM itself and its account, by name. */
+  guest(name: string): { vm: Vm; account: VmAccount } | undefined {
+    const m = this.machines.get(name);
+    return m && { vm: m.vm, account: m.account };
+  }
+
+  /** Holds a running VM: it keeps its RAM and place, and gets no CPU until resumed. */
+  pause(name: string): void {
+    this.running(name).paused = true;
+  }
+
+  /** A paused VM runs again, from now at the earliest. */
+  resume(name: string): void {
+    const p = this.running(name);
+    p.paused = false;
+    p.readyAt = Math.max(p.readyAt, this.now);
   }
 
   start(name: string): void {
@@ -142,7 +274,13 @@ export class VmManager implements HypervisorPort {
   stop(name: string): void {
     this.sync();
     const m = this.get(name);
-    if (m.state === 'running') this.halt(m); // stopping a stopped VM is no error, as in docker
+    if (m.state !== 'running') return; // stopping a stopped VM is no error, as in docker
+    if (this.options.ended === 'keep') {
+      m.placement!.end = { kind: 'stopped' };
+      this.ended(m);
+    } else {
+      this.halt(m);
+    }
   }
 
   list(): VmInfo[] {
@@ -196,8 +334,7 @@ export class VmManager implements HypervisorPort {
     const src = this.get(name);
     if (!NAME.test(newName)) throw new Error(`bad VM name '${newName}': letters, digits, '.', '_' and '-'`);
     if (this.machines.has(newName)) throw new Error(`a VM named ${newName} exists`);
-    const image = buildGuestImage(src.image);
-    const m = this.machine(newName, src.image, src.mode, (onConsole) => cloneFromSnapshot(saveSnapshot(src.vm), { onConsole }, image));
+    const m = this.machine(newName, src.image, src.program, (onConsole) => cloneFromSnapshot(saveSnapshot(src.vm), this.vmOptions(onConsole), src.program));
     m.boot = src.boot;
     if (src.state === 'running') this.place(m);
     else if (src.state === 'stopped') m.state = 'stopped';
@@ -285,21 +422,56 @@ export class VmManager implements HypervisorPort {
     return m;
   }
 
-  private machine(name: string, image: string, mode: VmMode, make: (onConsole: (b: Uint8Array) => void) => Vm): Machine {
-    const m = this.newMachine(name, image, mode, make);
+  private machine(name: string, image: string, program: ProgramImage | undefined, make: (onConsole: (b: Uint8Array) => void) => Vm): Machine {
+    const m = this.newMachine(name, image, program, make);
     this.machines.set(name, m);
     return m;
   }
 
-  private newMachine(name: string, image: string, mode: VmMode, make: (onConsole: (b: Uint8Array) => void) => Vm): Machine {
+  private newMachine(name: string, image: string, program: ProgramImage | undefined, make: (onConsole: (b: Uint8Array) => void) => Vm): Machine {
     let self: Machine | undefined;
-    const vm = make((bytes) => { if (self) for (const l of self.listeners) l(String.fromCharCode(...bytes)); });
+    const vm = make((bytes) => {
+      if (!self || (self.listeners.size === 0 && !self.tap)) return;
+      const text = String.fromCharCode(...bytes);
+      self.tap?.(text);
+      for (const l of self.listeners) l(text);
+    });
     self = {
-      name, image, mode, vm, state: 'created', boot: false, placement: null, snapshots: new Map(),
-      account: newAccount(1_000_000),
+      name, image, program, mode: vm.mode, vm, state: 'created', boot: false, placement: null, snapshots: new Map(),
+      account: newAccount(this.bucketCycles), tap: undefined,
       listeners: new Set(), stopped: deferred(), window: { at: this.now, cpu: 0 },
     };
     return self;
+  }
+
+  private vmOptions(onConsole: (b: Uint8Array) => void): { onConsole: (b: Uint8Array) => void; exitLogSize?: number } {
+    return this.options.exitLogSize === undefined ? { onConsole } : { onConsole, exitLogSize: this.options.exitLogSize };
+  }
+
+  /** A VM built from where it comes from, its console wired to this host. */
+  private build(origin: VmOrigin, onConsole: (b: Uint8Array) => void): Vm {
+    switch (origin.kind) {
+      case 'snapshot': return cloneFromSnapshot(origin.bytes, this.vmOptions(onConsole), origin.program);
+      case 'boot': {
+        const vm = new Vm({ mode: origin.mode, ramSize: origin.ramBytes, ...this.vmOptions(onConsole) });
+        vm.load(origin.program);
+        return vm;
+      }
+      case 'state': {
+        const vm = new Vm({ mode: origin.state.mode, ramSize: origin.state.ramSize, ...this.vmOptions(onConsole) });
+        vm.setState(origin.state);
+        if (origin.program) vm.setImage(origin.program);
+        return vm;
+      }
+    }
+  }
+
+  /** The placement of a running VM (pause, resume). */
+  private running(name: string): Placement {
+    this.sync();
+    const p = this.get(name).placement;
+    if (!p || p.end !== null) throw new Error(`${name} is not running`);
+    return p;
   }
 
   /** Builds the saved machines aside (checked, not yet this host's). */
@@ -328,11 +500,12 @@ export class VmManager implements HypervisorPort {
     const mode = s.mode === 'full' || s.mode === 'pv' || s.mode === 'hw' ? s.mode : fail(`${path}.mode`, `unknown mode '${String(s.mode)}'`);
     const state = s.state === 'created' || s.state === 'running' || s.state === 'stopped' ? s.state : fail(`${path}.state`, `unknown state '${String(s.state)}'`);
     const bytes = isBytes(s.vm, `${path}.vm`);
-    const m = this.newMachine(name, spec.name, mode, (onConsole) => cloneFromSnapshot(bytes, { onConsole }, buildGuestImage(spec.name)));
+    const program = buildGuestImage(spec.name);
+    const m = this.newMachine(name, spec.name, program, (onConsole) => cloneFromSnapshot(bytes, this.vmOptions(onConsole), program));
     if (m.vm.mode !== mode) fail(`${path}.vm`, `the snapshot is of a '${m.vm.mode}' VM, the machine is '${mode}'`);
     m.state = state;
     m.boot = isBool(s.boot, `${path}.boot`);
-    m.account = loadAccount(s.account, 1_000_000, `${path}.account`);
+    m.account = loadAccount(s.account, this.bucketCycles, `${path}.account`);
     for (const [i, t] of isArray(s.snapshots, `${path}.snapshots`).entries()) {
       const [tag, snap] = isArray(t, `${path}.snapshots[${i}]`);
       m.snapshots.set(isString(tag, `${path}.snapshots[${i}][0]`), readable(isBytes(snap, `${path}.snapshots[${i}][1]`)));
@@ -350,12 +523,13 @@ export class VmManager implements HypervisorPort {
     return Math.ceil(bytes / 4096) * 4096;
   }
 
-  private place(m: Machine): void {
+  private place(m: Machine, readyAt = this.now): void {
     const free = this.host.freeRam();
     if (m.vm.ram.size > free) {
       throw new Error(`not enough host RAM for ${m.name}: ${mib(m.vm.ram.size)} asked, ${mib(free)} free`);
     }
-    m.placement = this.host.add(m.vm, m.name, m.account, this.now);
+    if (m.placement) this.unplace(m); // an ended VM a 'keep' host still holds
+    m.placement = this.host.add(m.vm, m.name, m.account, readyAt);
     m.state = 'running';
     m.stopped = deferred();
     m.window = { at: this.now, cpu: m.account.cpuTime };
@@ -376,12 +550,22 @@ export class VmManager implements HypervisorPort {
 
   /** VMs that powered off, faulted or can never wake again have stopped. */
   private settle(): void {
+    const kept = this.options.responsesKept ?? 64;
     for (const m of this.machines.values()) {
       const p = m.placement;
       if (!p) continue;
-      if (p.account.responses.length > 64) p.account.responses.splice(0, p.account.responses.length - 64);
-      if (p.end !== null) this.halt(m);
+      if (p.account.responses.length > kept) p.account.responses.splice(0, p.account.responses.length - kept);
+      if (p.end === null || m.state !== 'running') continue;
+      if (this.options.ended === 'keep') this.ended(m);
+      else this.halt(m);
     }
+  }
+
+  /** Ended but kept placed (a 'keep' host): stopped, its RAM free, its end on the placement. */
+  private ended(m: Machine): void {
+    m.state = 'stopped';
+    m.boot = true;
+    m.stopped.resolve();
   }
 
   private info(m: Machine): VmInfo {
@@ -399,10 +583,11 @@ export class VmManager implements HypervisorPort {
     this.pumping = true;
     void (async () => {
       try {
-        for (;;) {
+        const yieldToHost = this.options.yieldToHost;
+        while (yieldToHost) {
           // The first step waits for a host turn: a console detached at once (a script's
           // closed input) leaves the VMs exactly where the shell's clock has them.
-          await this.options.yieldToHost();
+          await yieldToHost();
           const running = [...this.machines.values()].some((m) => m.state === 'running');
           if (this.attached <= 0 || !running) break;
           this.lead += CONSOLE_STEP;
