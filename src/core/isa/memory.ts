@@ -6,6 +6,8 @@
 // space implements. A slow path returns a negative MemoryFault code instead of throwing,
 // and the CPU turns it into the spec's exception for that access (3.1.15).
 
+import type { WasmMemory } from './wasm-api.ts';
+
 /** Slow-path failures. The CPU maps them to access, page or misaligned exceptions. */
 export const MemoryFault = {
   /** Nothing there or not allowed: instruction/load/store access fault. */
@@ -22,6 +24,19 @@ export const MemoryFault = {
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 
+/** Where a RAM's parts sit in its WebAssembly memory (wasm-ram.ts). */
+export interface WasmRam {
+  readonly memory: WasmMemory;
+  /** Memory pages (the import's minimum). */
+  readonly pages: number;
+  /** Byte offset of the dirty bytes (the guest's bytes are at 0). */
+  readonly dirty: number;
+  /** Byte offset of the area a region and the translator share (a multiple of 64). */
+  readonly area: number;
+  /** The area as int32s: registers 0..31, then wasm-ram.ts's AREA_* slots. */
+  readonly slots: Int32Array;
+}
+
 /** A contiguous RAM range the CPU accesses directly. */
 export interface RamWindow {
   /** Guest physical address of bytes[0]; a multiple of PAGE_SIZE. */
@@ -35,6 +50,8 @@ export interface RamWindow {
    * have changed (block-cache.ts). Readers of dirtiness look at bit 0 only.
    */
   readonly dirty: Uint8Array;
+  /** Set when bytes and dirty live in a WebAssembly memory (the wasm back end needs it). */
+  readonly wasm?: WasmRam | null;
 }
 
 export type AccessWidth = 1 | 2 | 4;

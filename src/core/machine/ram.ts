@@ -6,9 +6,13 @@
 // every page it stores to (bit 0; bit 1 is the translator's, memory.ts); snapshots and
 // live migration read and clear bit 0, and
 // `touched` keeps every page ever written so a snapshot holds only those.
+// Where WebAssembly can be compiled, the bytes and the dirty bytes are views of one
+// WebAssembly memory (isa/wasm-ram.ts), so the translator's WebAssembly back end reaches
+// them directly; nothing else can tell.
 
-import { PAGE_SHIFT, PAGE_SIZE, type AccessWidth, type RamWindow } from '../isa/memory.ts';
+import { PAGE_SHIFT, PAGE_SIZE, type AccessWidth, type RamWindow, type WasmRam } from '../isa/memory.ts';
 import { checkStateHeader } from '../isa/state-header.ts';
+import { newWasmRam } from '../isa/wasm-ram.ts';
 
 export const RAM_BASE = 0x8000_0000;
 export const DEFAULT_RAM_SIZE = 128 * 1024 * 1024;
@@ -25,14 +29,21 @@ export interface RamState {
 export class Ram implements RamWindow {
   readonly bytes: Uint8Array;
   readonly dirty: Uint8Array;
+  readonly wasm: WasmRam | null;
   private readonly touched: Uint8Array;
 
   constructor(readonly base: number = RAM_BASE, size: number = DEFAULT_RAM_SIZE) {
     if (!(size > 0) || size % PAGE_SIZE !== 0) {
       throw new RangeError(`RAM size must be a positive multiple of ${PAGE_SIZE} bytes, got ${size}`);
     }
-    this.bytes = new Uint8Array(size);
-    this.dirty = new Uint8Array(size >>> PAGE_SHIFT);
+    this.wasm = newWasmRam(size);
+    if (this.wasm !== null) {
+      this.bytes = new Uint8Array(this.wasm.memory.buffer, 0, size);
+      this.dirty = new Uint8Array(this.wasm.memory.buffer, this.wasm.dirty, size >>> PAGE_SHIFT);
+    } else {
+      this.bytes = new Uint8Array(size);
+      this.dirty = new Uint8Array(size >>> PAGE_SHIFT);
+    }
     this.touched = new Uint8Array(size >>> PAGE_SHIFT);
   }
 
