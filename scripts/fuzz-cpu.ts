@@ -1,8 +1,10 @@
 // `npm run fuzz:cpu -- --seconds N [--seed S]`: the translator against the interpreter on
-// random programs for N seconds (default 60), the differential property test of
-// tests/unit/isa/translator.test.ts without its run limit. Not part of `npm test`.
+// random programs for N seconds (default 60), each program on both back ends (WebAssembly
+// and JavaScript): the differential property test of tests/unit/isa/translator.test.ts
+// without its run limit. Not part of `npm test`.
 // Prints the first difference with its seed and shrunk program, and exits 1.
 import fc from 'fast-check';
+import { JIT_BACKENDS } from '../src/core/isa/cpu-kind.ts';
 import { compareKinds, programArb } from '../tests/unit/isa/differential.ts';
 
 function option(name: string, fallback: number): number {
@@ -21,8 +23,10 @@ const end = Date.now() + seconds * 1000;
 let runs = 0;
 while (Date.now() < end) {
   const result = fc.check(fc.property(programArb, (p) => {
-    const diff = compareKinds(p);
-    if (diff !== null) throw new Error(diff);
+    for (const backend of JIT_BACKENDS) {
+      const diff = compareKinds(p, backend);
+      if (diff !== null) throw new Error(diff);
+    }
   }), { numRuns: 50, seed });
   runs += result.numRuns;
   if (result.failed) {
@@ -31,4 +35,4 @@ while (Date.now() < end) {
   }
   seed = (seed + 1) % 2 ** 31;
 }
-console.log(`fuzz:cpu: ${runs} random programs, translator and interpreter agreed on every one`);
+console.log(`fuzz:cpu: ${runs} random programs, both back ends of the translator agreed with the interpreter on every one`);

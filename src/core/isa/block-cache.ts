@@ -32,6 +32,8 @@ export interface Block {
   fn: BlockFunction | null;
   /** Where in fn's region this block starts (0: fn was compiled for it). */
   entry: number;
+  /** No back end may compile it here (JavaScript forbidden, not a WebAssembly RAM): interpret it. */
+  refused?: boolean;
 }
 
 const PAGE = 4096;

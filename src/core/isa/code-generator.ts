@@ -162,33 +162,40 @@ export interface GenerateOptions {
   verify: boolean;
 }
 
+/** How big a region may grow. */
+export interface RegionLimits {
+  blocks: number;
+  insns: number;
+}
+
 /**
- * Most blocks and instructions in one region. Small on purpose: the engine compiles a
- * function again after each path it had not seen (a deoptimization), and that time
- * counts; measured on bench/programs, 4 blocks beat both 1 and 48 in every mode.
+ * The JavaScript back end's limits. Small on purpose: the engine compiles a function again
+ * after each path it had not seen (a deoptimization), and that time counts; measured on
+ * bench/programs, 4 blocks beat both 1 and 48 in every mode.
  */
-const MAX_REGION_BLOCKS = 4;
-const MAX_REGION_INSNS = 64;
+export const JS_REGION: RegionLimits = { blocks: 4, insns: 64 };
 
 /**
  * A region: the hot block at `entry` and the blocks reachable from it by static branches
  * and jumps inside the same page, compiled into one function, so loops and if/else inside
  * a page run with registers in locals and no return to the dispatcher.
  */
-export function planRegion(entry: BlockPlan, words: Int32Array, hot: (pc: number) => boolean = () => true): BlockPlan[] {
+export function planRegion(
+  entry: BlockPlan, words: Int32Array, hot: (pc: number) => boolean = () => true, limits: RegionLimits = JS_REGION,
+): BlockPlan[] {
   const plans = [entry];
   const seen = new Set([entry.pc]);
   const pageBase = entry.pc & ~(PAGE - 1);
   let insns = entry.insns.length;
-  for (let i = 0; i < plans.length && plans.length < MAX_REGION_BLOCKS; i++) {
+  for (let i = 0; i < plans.length && plans.length < limits.blocks; i++) {
     for (const t of successors(plans[i]!)) {
       if ((t & ~(PAGE - 1)) !== pageBase || seen.has(t) || !hot(t)) continue;
       seen.add(t);
       const plan = planBlock(t, words);
-      if (plan.insns.length === 0 || insns + plan.insns.length > MAX_REGION_INSNS) continue;
+      if (plan.insns.length === 0 || insns + plan.insns.length > limits.insns) continue;
       insns += plan.insns.length;
       plans.push(plan);
-      if (plans.length >= MAX_REGION_BLOCKS) break;
+      if (plans.length >= limits.blocks) break;
     }
   }
   return loopsThrough(plans);
@@ -255,8 +262,30 @@ export function innerLoops(nodes: number[], next: (n: number) => number[]): numb
   return out;
 }
 
+/** Adds the registers an instruction reads (and writes) to `used`, those it writes to `written`. */
+export function noteRegisters(insn: number, used: Set<number>, written: Set<number>): void {
+  const op = insn & 0x7f;
+  const rd = (insn >> 7) & 31;
+  const rs1 = (insn >> 15) & 31;
+  const rs2 = (insn >> 20) & 31;
+  const reads1 = op === 0x33 || op === 0x13 || op === 0x03 || op === 0x23 || op === 0x63 || op === 0x67;
+  const reads2 = op === 0x33 || op === 0x23 || op === 0x63;
+  const writes = op === 0x33 || op === 0x13 || op === 0x03 || op === 0x37 || op === 0x17 || op === 0x6f || op === 0x67;
+  if (reads1 && rs1 !== 0) used.add(rs1);
+  if (reads2 && rs2 !== 0) used.add(rs2);
+  if (writes && rd !== 0) {
+    used.add(rd);
+    written.add(rd);
+  }
+}
+
+/** Does this (planned) instruction end its block (a control transfer, fence.i)? */
+export function endsBlock(insn: number): boolean {
+  return classify(insn) === KIND_END;
+}
+
 /** Static successors of a block: branch targets, jal targets, the fall-through. */
-function successors(plan: BlockPlan): number[] {
+export function successors(plan: BlockPlan): number[] {
   const last = plan.insns[plan.insns.length - 1]!;
   const next = (last.pc + last.len) | 0;
   const op = last.insn & 0x7f;
@@ -282,7 +311,7 @@ class Generator {
   private labels = 0;
 
   constructor(private readonly plans: BlockPlan[], private readonly opts: GenerateOptions) {
-    for (const plan of plans) for (const d of plan.insns) this.noteRegisters(d.insn);
+    for (const plan of plans) for (const d of plan.insns) noteRegisters(d.insn, this.used, this.written);
     plans.forEach((p, i) => this.index.set(p.pc, i));
   }
 
@@ -397,22 +426,6 @@ class Generator {
       return loop.single ? `continue ${loop.label};` : `{ b = ${i}; continue ${loop.label}; }`;
     }
     throw new Error('a region block outside every loop');
-  }
-
-  private noteRegisters(insn: number): void {
-    const op = insn & 0x7f;
-    const rd = (insn >> 7) & 31;
-    const rs1 = (insn >> 15) & 31;
-    const rs2 = (insn >> 20) & 31;
-    const reads1 = op === 0x33 || op === 0x13 || op === 0x03 || op === 0x23 || op === 0x63 || op === 0x67;
-    const reads2 = op === 0x33 || op === 0x23 || op === 0x63;
-    const writes = op === 0x33 || op === 0x13 || op === 0x03 || op === 0x37 || op === 0x17 || op === 0x6f || op === 0x67;
-    if (reads1 && rs1 !== 0) this.used.add(rs1);
-    if (reads2 && rs2 !== 0) this.used.add(rs2);
-    if (writes && rd !== 0) {
-      this.used.add(rd);
-      this.written.add(rd);
-    }
   }
 
   private r(i: number): string {

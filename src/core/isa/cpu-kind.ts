@@ -21,6 +21,25 @@ export function isCpuKind(v: unknown): v is CpuKind {
   return v === 'interp' || v === 'jit';
 }
 
+/**
+ * How the translator compiles RAM regions: 'wasm' (WebAssembly modules over the RAM's
+ * WebAssembly memory, where there is one and compiling is allowed) or 'js' (`new Function`).
+ * Either falls back to the other, and pages outside RAM always use JavaScript.
+ */
+export type JitBackend = 'wasm' | 'js';
+
+export const JIT_BACKENDS: readonly JitBackend[] = ['wasm', 'js'];
+
+let currentBackend: JitBackend = 'wasm';
+
+export function defaultJitBackend(): JitBackend {
+  return currentBackend;
+}
+
+export function setDefaultJitBackend(backend: JitBackend): void {
+  currentBackend = backend;
+}
+
 /** Runs `make` with `kind` as the default (when given), so every Cpu it creates uses it. */
 export function withCpuKind<T>(kind: CpuKind | undefined, make: () => T): T {
   if (kind === undefined) return make();

@@ -69,7 +69,7 @@
 
 import { Clock, type ClockState } from './clock.ts';
 import { RVC_EXPANSION } from './compressed.ts';
-import { defaultCpuKind, type CpuKind } from './cpu-kind.ts';
+import { defaultCpuKind, defaultJitBackend, type CpuKind, type JitBackend } from './cpu-kind.ts';
 import { CSR, CsrFile, type CsrState } from './csr.ts';
 import { TARGET_VS, pendingInterrupt, trapTarget } from './delegation.ts';
 import {
@@ -89,7 +89,7 @@ import {
 import { returnFromSupervisor, trapToSupervisor } from './supervisor-trap.ts';
 import { StateVersionError } from './state-header.ts';
 import { ACCESS_READ, ACCESS_WRITE, type PageTableMemory } from './sv32.ts';
-import { Translator, translationAvailable } from './translator.ts';
+import { Translator, translatorBackends } from './translator.ts';
 import { Exception, causeName, type Trap } from './trap.ts';
 
 export type CpuStop =
@@ -119,6 +119,8 @@ export interface CpuOptions {
   pmpEntries?: number;
   /** Translator or interpreter (default: defaultCpuKind(), cpu-kind.ts). */
   kind?: CpuKind;
+  /** The translator's back end for RAM regions (default: defaultJitBackend(), cpu-kind.ts). */
+  backend?: JitBackend;
   /** The H extension (default true). */
   hypervisor?: boolean;
 }
@@ -210,8 +212,10 @@ export class Cpu {
   /** Translate chunks (kind 'jit')? The translator itself is made on first use. */
   private translating = false;
   private translatorInstance: Translator | null = null;
+  private backendChoice: JitBackend;
 
   constructor(public memory: Memory, options: CpuOptions = {}) {
+    this.backendChoice = options.backend ?? defaultJitBackend();
     this.csr = new CsrFile(this.clock, options.pmpEntries ?? 0, options.hypervisor ?? true);
     this.mmu = new Mmu(this);
     this.active = memory;
@@ -221,20 +225,35 @@ export class Cpu {
   /**
    * 'jit' runs chunks as translated blocks (identical results, faster); 'interp' only
    * interprets. Asking for 'jit' where code cannot be compiled (a Content-Security-Policy
-   * without 'unsafe-eval') gives 'interp'.
+   * without 'unsafe-eval' and without 'wasm-unsafe-eval') gives 'interp'.
    */
   get kind(): CpuKind {
     return this.translating ? 'jit' : 'interp';
   }
 
   set kind(kind: CpuKind) {
-    this.translating = kind === 'jit' && translationAvailable();
+    const can = translatorBackends();
+    this.translating = kind === 'jit' && (can.js || can.wasm);
+  }
+
+  /** The translator's back end for RAM regions (translator.ts falls back to the other). */
+  get backend(): JitBackend {
+    return this.backendChoice;
+  }
+
+  set backend(backend: JitBackend) {
+    this.backendChoice = backend;
+    if (this.translatorInstance !== null) {
+      this.translatorInstance.backend = backend;
+      this.translatorInstance.flush();
+    }
   }
 
   /** Compiles guest blocks to JavaScript (translator.ts), made when first needed. */
   private get translator(): Translator {
     const cpu = this; // eslint-disable-line @typescript-eslint/no-this-alias
-    return this.translatorInstance ??= new Translator({
+    if (this.translatorInstance !== null) return this.translatorInstance;
+    this.translatorInstance = new Translator({
       x: this.x,
       get memory() { return cpu.memory; },
       get pc() { return cpu.pc; },
@@ -245,6 +264,8 @@ export class Cpu {
       account: (retired) => this.account(retired),
       chunkEnded: () => this.trapTaken || this.exit !== null || this.waiting || this.stopRequested,
     });
+    this.translatorInstance.backend = this.backendChoice;
+    return this.translatorInstance;
   }
 
   /** The translator's counters (translator.ts), or null when interpreting. */

@@ -19,10 +19,14 @@
 
 import { BlockCache, type Block, type CodePage } from './block-cache.ts';
 import {
-  EXIT_FALLBACK, EXIT_NONE, EXIT_STALE, REASON_ACCESS, RUNTIME, generate, planBlock, planRegion,
-  type BlockFunction, type BlockState, type RamEnv,
+  EXIT_FALLBACK, EXIT_NONE, EXIT_STALE, JS_REGION, REASON_ACCESS, RUNTIME, generate, planBlock, planRegion,
+  type BlockFunction, type BlockPlan, type BlockState, type RamEnv,
 } from './code-generator.ts';
-import type { Memory } from './memory.ts';
+import type { JitBackend } from './cpu-kind.ts';
+import type { Memory, RamWindow, WasmRam } from './memory.ts';
+import { instantiate, wasmCompileAvailable } from './wasm-api.ts';
+import { WASM_REGION, generateWasm } from './wasm-generator.ts';
+import { AREA_EXIT, AREA_PC, AREA_REASON, AREA_WATCH } from './wasm-ram.ts';
 
 const PAGE_SHIFT = 12;
 const PAGE = 1 << PAGE_SHIFT;
@@ -63,12 +67,17 @@ export interface TranslatorStats {
   invalidations: number;
   /** Characters of generated JavaScript, over all translations. */
   sourceChars: number;
+  /** Regions compiled to WebAssembly (of `translations`), and their modules' bytes. */
+  wasmTranslations: number;
+  wasmBytes: number;
+  /** Regions the engine would not compile as WebAssembly (too big for a synchronous compile). */
+  wasmRefused: number;
 }
 
 function emptyStats(): TranslatorStats {
   return {
     hits: 0, plans: 0, translations: 0, translatedInstructions: 0, translateMs: 0, compiledSteps: 0,
-    interpretedSteps: 0, invalidations: 0, sourceChars: 0,
+    interpretedSteps: 0, invalidations: 0, sourceChars: 0, wasmTranslations: 0, wasmBytes: 0, wasmRefused: 0,
   };
 }
 
@@ -79,8 +88,9 @@ const HOT = 2;
 const MAX_BUDGET = 1 << 24;
 
 /**
- * Can this engine compile code at run time? A Content-Security-Policy without
- * 'unsafe-eval' makes `new Function` throw; then the CPU interprets.
+ * Can this engine compile JavaScript at run time? A Content-Security-Policy without
+ * 'unsafe-eval' makes `new Function` throw; then only the WebAssembly back end (if
+ * 'wasm-unsafe-eval' is allowed) or the interpreter runs guests.
  */
 export function translationAvailable(): boolean {
   if (evalAllowed === undefined) {
@@ -94,10 +104,17 @@ export function translationAvailable(): boolean {
 }
 let evalAllowed: boolean | undefined;
 
+/** Which back ends this engine allows (each found out once). */
+export function translatorBackends(): { js: boolean; wasm: boolean } {
+  return { js: translationAvailable(), wasm: wasmCompileAvailable() };
+}
+
 export class Translator implements BlockState {
   readonly stats = emptyStats();
   /** A wall clock for translateMs (the bench passes performance.now); none in the machine. */
   now: (() => number) | null = null;
+  /** The back end for RAM regions: WebAssembly where the RAM lives in a WebAssembly memory. */
+  backend: JitBackend = 'wasm';
 
   // BlockState: read and written by generated code.
   pc = 0;
@@ -189,7 +206,7 @@ export class Translator implements BlockState {
       else stats.hits++;
       const left = steps - n;
       if (block.fn === null && block.len !== 0 && p.heat[slot]! < HOT) p.heat[slot]!++;
-      else if (block.fn === null && block.len !== 0 && block.len <= left) this.compile(block, window === null ? null : this.envOf(window.bytes, window.base), p);
+      else if (block.fn === null && block.len !== 0 && block.len <= left && !block.refused) this.compile(block, window, p);
       if (block.fn === null || block.len > left) {
         // Not translated (yet), or longer than the chunk's rest: interpret it, and end the
         // chunk (the interpreter may have ended it there; ending it early is harmless).
@@ -274,7 +291,7 @@ export class Translator implements BlockState {
   /** Decodes the block at pc of a page and caches it, not compiled yet. */
   private plan(page: CodePage, pc: number, paged: boolean): Block {
     const plan = planBlock(pc, page.words);
-    const block: Block = { pc, len: plan.insns.length, fn: null, entry: 0 };
+    const block: Block = { pc, len: plan.insns.length, fn: null, entry: 0, refused: false };
     this.stats.plans++;
     page.add(block, pc & (PAGE - 1), plan.bytes, paged);
     this.wvpn = -1; // the page now counts as code: stores to it must be seen
@@ -286,31 +303,66 @@ export class Translator implements BlockState {
    * barrier the words may have changed since it was planned, and the block's check must
    * compare the very words it was generated from.
    */
-  private compile(block: Block, env: RamEnv | null, page: CodePage): void {
+  private compile(block: Block, window: RamWindow | null, page: CodePage): void {
     const started = this.now?.() ?? 0;
     const plan = planBlock(block.pc, page.words);
     if (plan.insns.length === 0) return;
-    // Only blocks that already ran: a path the engine never saw makes it deoptimize.
-    const region = planRegion(plan, page.words, (t) => page.heat[(t & (PAGE - 1)) >> 1]! >= HOT);
-    for (const p of region) page.mark(p.pc & (PAGE - 1), p.bytes);
-    const body = generate(region, { flavour: env ? 'ram' : 'paged', ram: env, verify: page.ramIndex < 0 });
-    block.fn = compile(body, env, page.words);
+    const wasm = this.backend === 'wasm' ? wasmOf(window) : null;
+    let region: BlockPlan[] | null = null;
+    let fn: BlockFunction | null = null;
+    if (wasm !== null) {
+      // Every block the loops reach: WebAssembly does not deoptimize on a path run late.
+      region = planRegion(plan, page.words, () => true, WASM_REGION);
+      fn = this.compileWasm(region, window!, wasm);
+    }
+    if (fn === null) {
+      if (!translationAvailable()) {
+        block.refused = true; // neither back end can take it: the interpreter runs it
+        return;
+      }
+      // Only blocks that already ran: a path the engine never saw makes it deoptimize.
+      region = planRegion(plan, page.words, (t) => page.heat[(t & (PAGE - 1)) >> 1]! >= HOT, JS_REGION);
+      const env = window === null ? null : this.envOf(window.bytes, window.base);
+      const body = generate(region, { flavour: env ? 'ram' : 'paged', ram: env, verify: page.ramIndex < 0 });
+      fn = compile(body, env, page.words);
+      this.stats.sourceChars += body.length;
+    }
+    for (const p of region!) page.mark(p.pc & (PAGE - 1), p.bytes);
+    block.fn = fn;
     block.len = plan.insns.length;
     // The region's other blocks are entries to it too: one function per loop, not one per
     // block that the loop's exits lead back to.
-    const slots = env ? page.ramSlots : page.pagedSlots;
-    region.forEach((p, i) => {
+    const slots = window !== null ? page.ramSlots : page.pagedSlots;
+    region!.forEach((p, i) => {
       const other = slots[(p.pc & (PAGE - 1)) >> 1];
       if (i === 0 || other === undefined || other.pc !== p.pc || other.fn !== null) return;
-      other.fn = block.fn;
+      other.fn = fn;
       other.entry = i;
       other.len = p.insns.length;
     });
     this.wvpn = -1;
     this.stats.translations++;
-    for (const p of region) this.stats.translatedInstructions += p.insns.length;
-    this.stats.sourceChars += body.length;
+    for (const p of region!) this.stats.translatedInstructions += p.insns.length;
     if (this.now) this.stats.translateMs += this.now() - started;
+  }
+
+  /** A region as a WebAssembly module over the RAM's memory, or null if the engine refuses it. */
+  private compileWasm(region: BlockPlan[], window: RamWindow, wasm: WasmRam): BlockFunction | null {
+    const bytes = generateWasm(region, { base: window.base | 0, size: window.bytes.byteLength, wasm });
+    const instance = instantiate(bytes, {
+      m: {
+        mem: wasm.memory,
+        codeStore: (q: number, off: number, width: number) => (this.codeStore(q, off, width) ? 1 : 0),
+        fenceI: () => this.fenceI(),
+      },
+    });
+    if (instance === null) {
+      this.stats.wasmRefused++;
+      return null;
+    }
+    this.stats.wasmTranslations++;
+    this.stats.wasmBytes += bytes.length;
+    return wasmBlockFunction(instance.exports.run as (budget: number, entry: number) => number, wasm.slots);
   }
 
   // ---- BlockState helpers, called from generated code on slow paths ----
@@ -358,6 +410,34 @@ export class Translator implements BlockState {
   resetStats(): void {
     Object.assign(this.stats, emptyStats());
   }
+}
+
+/** The WebAssembly memory a RAM window lives in (at offset 0), if it does. */
+function wasmOf(window: RamWindow | null): WasmRam | null {
+  const wasm = window?.wasm ?? null;
+  if (wasm === null || window!.bytes.buffer !== wasm.memory.buffer || window!.bytes.byteOffset !== 0) return null;
+  return wasm;
+}
+
+/**
+ * A region module's run() behind the JavaScript back end's calling convention: registers
+ * and the watched word go into the shared area, pc, exit and reason come back from it.
+ */
+function wasmBlockFunction(run: (budget: number, entry: number) => number, slots: Int32Array): BlockFunction {
+  const regs = slots.subarray(0, 32);
+  return (s, x, budget, entry) => {
+    regs.set(x);
+    slots[AREA_WATCH] = s.watch;
+    const n = run(budget, entry);
+    x.set(regs);
+    s.pc = slots[AREA_PC]!;
+    const e = slots[AREA_EXIT]!;
+    if (e !== EXIT_NONE) {
+      s.exit = e;
+      s.reason = slots[AREA_REASON]!;
+    }
+    return n;
+  };
 }
 
 function compile(body: string, env: RamEnv | null, words: Int32Array): BlockFunction {

@@ -1,9 +1,9 @@
 // Differential testing of the translator against the interpreter: random valid (and some
 // invalid) RV32IMAC instruction sequences run on two bare machines, one per CPU kind, and
-// their whole state is compared after every run() of a random budget. Shared by the
-// property test (bounded) and `npm run fuzz:cpu` (for minutes).
+// their whole state is compared after every run() of a random budget, for each of the
+// translator's back ends. Shared by the property test (bounded) and `npm run fuzz:cpu`.
 import fc from 'fast-check';
-import type { CpuKind } from '../../../src/core/isa/cpu-kind.ts';
+import type { CpuKind, JitBackend } from '../../../src/core/isa/cpu-kind.ts';
 import { Machine } from '../../../src/core/machine/machine.ts';
 import { B, I, J, R, S, U, addi, csrrs, csrrw, jal, li, lw, sw, MRET } from './encode.ts';
 
@@ -91,10 +91,11 @@ function load(m: Machine, p: Program): void {
   m.cpu.reset(RAM);
 }
 
-export function machineFor(kind: CpuKind, p: Program): { m: Machine; out: number[] } {
+export function machineFor(kind: CpuKind, p: Program, backend: JitBackend = 'wasm'): { m: Machine; out: number[] } {
   const out: number[] = [];
   const m = new Machine({ ramSize: RAM_SIZE, console: { write: (b) => out.push(...b) } });
   m.cpu.kind = kind;
+  m.cpu.backend = backend;
   load(m, p);
   return { m, out };
 }
@@ -107,16 +108,16 @@ export function observe(m: Machine, out: number[], stop: unknown): unknown {
   };
 }
 
-/** Runs the program both ways; returns the first difference as text, or null. */
-export function compareKinds(p: Program): string | null {
+/** Runs the program on the interpreter and the translator (with `backend`); the first difference as text, or null. */
+export function compareKinds(p: Program, backend: JitBackend = 'wasm'): string | null {
   const a = machineFor('interp', p);
-  const b = machineFor('jit', p);
+  const b = machineFor('jit', p, backend);
   for (const [i, budget] of p.budgets.entries()) {
     const sa = observe(a.m, a.out, a.m.run(budget));
     const sb = observe(b.m, b.out, b.m.run(budget));
     const ja = JSON.stringify(sa);
     const jb = JSON.stringify(sb);
-    if (ja !== jb) return `run ${i} (budget ${budget}) differs:\ninterp ${shorten(sa)}\njit    ${shorten(sb)}`;
+    if (ja !== jb) return `run ${i} (budget ${budget}) differs:\ninterp ${shorten(sa)}\njit/${backend} ${shorten(sb)}`;
   }
   return null;
 }

@@ -2,28 +2,35 @@
 // for step (differential.ts); whole guests give the same results, exits and costs; and the
 // cases where translated code must be dropped or bypassed are shown one by one.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { withCpuKind, type CpuKind } from '../../../src/core/isa/cpu-kind.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  JIT_BACKENDS, defaultJitBackend, setDefaultJitBackend, withCpuKind, type CpuKind, type JitBackend,
+} from '../../../src/core/isa/cpu-kind.ts';
 import { Machine } from '../../../src/core/machine/machine.ts';
 import { runProgram } from '../../../src/core/runner.ts';
 import { GUEST_IMAGES, buildGuestImage } from '../../../src/core/vmm/images/index.ts';
 import { compareKinds, programArb } from './differential.ts';
-import { addi, beq, jal, li, sw, B } from './encode.ts';
+import { addi, beq, jal, li, lw, sw, B, I, R, S } from './encode.ts';
 
 const bne = (rs1: number, rs2: number, imm: number) => B(imm, rs2, rs1, 1);
 const BASE = 0x8000_0000;
 
-function machine(kind: CpuKind, words: number[]): Machine {
+function machine(kind: CpuKind, words: number[], backend?: JitBackend): Machine {
   const m = withCpuKind(kind, () => new Machine({ ramSize: 0x10000 }));
+  if (backend !== undefined) m.cpu.backend = backend;
   m.ram.write(BASE, new Uint8Array(Uint32Array.from(words).buffer));
   m.cpu.reset(BASE);
   return m;
 }
 
-describe('translator against the interpreter', () => {
+describe.each(JIT_BACKENDS)('translator (%s back end) against the interpreter', (backend) => {
+  const previous = defaultJitBackend();
+  beforeAll(() => setDefaultJitBackend(backend));
+  afterAll(() => setDefaultJitBackend(previous));
+
   it('random RV32IMAC programs: same registers, CSRs, time, memory, output and stops', () => {
     fc.assert(fc.property(programArb, (p) => {
-      const diff = compareKinds(p);
+      const diff = compareKinds(p, backend);
       if (diff !== null) throw new Error(diff);
     }), { numRuns: 120 });
   }, 120_000);
@@ -108,5 +115,76 @@ describe('translator against the interpreter', () => {
       for (const m of ms) { m.run(50); m.run(budget); }
       expect(ms[1]!.cpu.getState(), `budget ${budget}`).toEqual(ms[0]!.cpu.getState());
     }
+  });
+});
+
+/** Runs `prog` on the interpreter and on the translator with `backend`; both machines after `steps`. */
+function both(prog: number[], steps: number, backend: JitBackend): [Machine, Machine] {
+  const ms: [Machine, Machine] = [machine('interp', prog), machine('jit', prog, backend)];
+  for (const m of ms) m.run(steps);
+  return ms;
+}
+
+describe('the WebAssembly back end', () => {
+  const loop = [addi(1, 1, 1), addi(2, 2, 3), bne(1, 0, -8)];
+
+  it('compiles RAM regions to WebAssembly modules (the JavaScript back end to functions)', () => {
+    const [, wasm] = both(loop, 10_000, 'wasm');
+    const [, js] = both(loop, 10_000, 'js');
+    expect(wasm.cpu.translatorStats!.wasmTranslations).toBeGreaterThan(0);
+    expect(wasm.cpu.translatorStats!.sourceChars).toBe(0);
+    expect(js.cpu.translatorStats!.wasmTranslations).toBe(0);
+    expect(wasm.cpu.getState()).toEqual(js.cpu.getState());
+  });
+
+  it('division by zero, INT_MIN / -1 and the high multiplies give the interpreter\'s results, without a WebAssembly trap', () => {
+    // x5..x9 = INT_MIN, -1, 0, 7, -3; every M operation over every pair is stored at x20.
+    const values = [0x8000_0000 | 0, -1, 0, 7, -3];
+    const prog: number[] = [...li(20, BASE + 0x2000)];
+    values.forEach((v, i) => prog.push(...li(5 + i, v)));
+    const body: number[] = [];
+    let off = 0;
+    for (let f3 = 0; f3 < 8; f3++) {
+      for (let a = 5; a <= 9; a++) {
+        for (const b of [5, 6, 7, 9, 0]) {
+          body.push(R(1, b, a, f3, 10, 0x33), sw(10, 20, off));
+          off = (off + 4) % 2048;
+        }
+      }
+    }
+    // 400 instructions of body, looped: x21 counts rounds.
+    prog.push(...body, addi(21, 21, 1), jal(0, -4 * (body.length + 1)));
+    const [interp, jit] = both(prog, 20_000, 'wasm');
+    expect(jit.cpu.translatorStats!.wasmTranslations).toBeGreaterThan(0);
+    expect(jit.cpu.getState()).toEqual(interp.cpu.getState());
+    expect(jit.ram.read(BASE + 0x2000, 2048)).toEqual(interp.ram.read(BASE + 0x2000, 2048));
+    expect(jit.ram.load(BASE + 0x2000 + 4 * 15, 4) | 0).toBe(0x8000_0000 | 0); // div INT_MIN / -1
+  });
+
+  it('misaligned loads and stores, one straddling two pages, as the interpreter performs them', () => {
+    const prog = [
+      ...li(5, BASE + 0x2ffd), ...li(6, 0x1234_5678),
+      addi(6, 6, 77), sw(6, 5, 0), S(2, 6, 5, 1), lw(7, 5, 0), I(1, 5, 1, 8, 0x03), I(2, 5, 5, 9, 0x03),
+      addi(1, 1, 1), bne(1, 0, -28),
+    ];
+    const [interp, jit] = both(prog, 5_000, 'wasm');
+    expect(jit.cpu.translatorStats!.wasmTranslations).toBeGreaterThan(0);
+    expect(jit.cpu.getState()).toEqual(interp.cpu.getState());
+    expect(jit.ram.read(BASE + 0x2ff0, 32)).toEqual(interp.ram.read(BASE + 0x2ff0, 32));
+    expect(jit.ram.dirtyPages()).toEqual(interp.ram.dirtyPages());
+  });
+
+  it('a word stored to the watched word (HTIF tohost) reaches the callback from the interpreter, each time', () => {
+    const prog = [...li(5, BASE + 0x3000), addi(1, 1, 1), sw(1, 5, 0), sw(1, 5, 4), bne(1, 0, -12)];
+    const seen: number[][] = [[], []];
+    const ms = [machine('interp', prog), machine('jit', prog, 'wasm')];
+    ms.forEach((m, i) => {
+      m.cpu.storeWatch = BASE + 0x3000;
+      m.cpu.onWatchedStore = (_a, v) => seen[i]!.push(v);
+      m.run(4_000);
+    });
+    expect(seen[1]).toEqual(seen[0]);
+    expect(seen[0]!.length).toBeGreaterThan(900);
+    expect(ms[1]!.cpu.getState()).toEqual(ms[0]!.cpu.getState());
   });
 });

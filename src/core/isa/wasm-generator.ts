@@ -1,0 +1,347 @@
+// The translator's WebAssembly back end: a region of guest code (planned as for the
+// JavaScript back end, code-generator.ts) becomes one WebAssembly module over the RAM's
+// own memory (wasm-ram.ts). WebAssembly has no type feedback, so nothing deoptimizes when
+// a path first runs late: regions may hold whole loops (WASM_REGION).
+//
+// Semantics and calling convention are the JavaScript back end's, instruction for
+// instruction: the same RAM fast path (one bounds check; misaligned accesses performed, as
+// the interpreter does), the same dirty-byte marking and code-store check, budget checked
+// per block (whole blocks only), and every access that misses the fast path — out of RAM,
+// the watched word — bails to the interpreter. Where WebAssembly traps and RISC-V does not
+// (division by zero, INT_MIN / -1) the code tests first; mulh* use i64 products.
+//
+// Shape of `run(budget, entry)`: the used registers are loaded from the shared area into
+// locals, then a loop dispatches on the block number with a br_table; each block's code
+// follows the end of its own `block` label, so falling through reaches the next block and
+// a block that jumps to itself is a `loop` of its own. A computed target (jalr) is looked
+// up by comparing pc with each block's start. Every exit sets locals (pc, steps k, exit e,
+// reason) and branches to the one epilogue, which stores them and the written registers.
+
+import {
+  EXIT_FALLBACK, EXIT_NONE, EXIT_REVALIDATE, REASON_ACCESS, branchOffset, endsBlock, jalOffset,
+  noteRegisters, successors, type BlockPlan, type Decoded, type RegionLimits,
+} from './code-generator.ts';
+import type { WasmRam } from './memory.ts';
+import { AREA_EXIT, AREA_PC, AREA_REASON, AREA_WATCH } from './wasm-ram.ts';
+import { FN_CODE_STORE, FN_FENCE_I, FunctionBody, Op, encodeModule } from './wasm-encoder.ts';
+
+/** Regions of the WebAssembly back end: whole loops of a page (measured in docs/benchmarks.md). */
+export const WASM_REGION: RegionLimits = { blocks: 16, insns: 1024 };
+
+// Locals: parameters first, then r1..r31 at 1 + r, then the working ones.
+const BUDGET = 0;
+const ENTRY = 1;
+const C = 33; // steps of the blocks finished
+const B = 34; // the block to run next
+const PC = 35;
+const K = 36; // steps of the current block retired before leaving
+const E = 37;
+const WHY = 38;
+const O = 39; // RAM offset of the access
+const H = 40; // a store hit translated code
+const Q = 41; // a dirty byte's page
+const D = 42; // its value
+const WATCH = 43;
+const T = 44;
+const LOCALS = 43; // locals 2..44
+
+const reg = (r: number) => 1 + r;
+
+/** The RAM window a region is compiled for. */
+export interface WasmEnv {
+  base: number;
+  size: number;
+  wasm: WasmRam;
+}
+
+/** The binary module of a region (see the top of this file). */
+export function generateWasm(plans: BlockPlan[], env: WasmEnv): Uint8Array {
+  return new WasmGenerator(plans, env).module();
+}
+
+class WasmGenerator {
+  private readonly f = new FunctionBody();
+  private readonly used = new Set<number>();
+  private readonly written = new Set<number>();
+  private readonly index = new Map<number, number>();
+  private readonly area: number;
+
+  constructor(private readonly plans: BlockPlan[], private readonly env: WasmEnv) {
+    for (const plan of plans) for (const d of plan.insns) noteRegisters(d.insn, this.used, this.written);
+    plans.forEach((p, i) => this.index.set(p.pc, i));
+    this.area = env.wasm.area;
+  }
+
+  module(): Uint8Array {
+    const f = this.f;
+    const n = this.plans.length;
+    for (const r of [...this.used].sort((a, b) => a - b)) f.i32(0).mem(Op.i32Load, 2, this.area + 4 * r).set(reg(r));
+    f.i32(0).mem(Op.i32Load, 2, this.area + 4 * AREA_WATCH).set(WATCH);
+    f.get(ENTRY).set(B);
+    f.open('block', 'out').open('loop', 'top');
+    for (let i = n - 1; i >= 0; i--) f.open('block', `b${i}`);
+    f.open('block', 'jalr');
+    f.get(B).brTable(this.plans.map((_, i) => `b${i}`), 'jalr');
+    f.end();
+    // A computed target: a block of the region, or back to the dispatcher (pc is set).
+    this.plans.forEach((p, i) => {
+      f.get(PC).i32(p.pc).op(Op.i32Eq).open('if').i32(i).set(B).br('top').end();
+    });
+    f.br('out');
+    for (let i = 0; i < n; i++) {
+      f.end();
+      this.block(i);
+    }
+    f.end().end();
+    // The one way out.
+    f.i32(0).get(PC).mem(Op.i32Store, 2, this.area + 4 * AREA_PC);
+    f.i32(0).get(E).mem(Op.i32Store, 2, this.area + 4 * AREA_EXIT);
+    f.i32(0).get(WHY).mem(Op.i32Store, 2, this.area + 4 * AREA_REASON);
+    for (const r of [...this.written].sort((a, b) => a - b)) f.i32(0).get(reg(r)).mem(Op.i32Store, 2, this.area + 4 * r);
+    f.get(C).get(K).op(Op.i32Add);
+    return encodeModule(f, LOCALS, this.env.wasm.pages);
+  }
+
+  private block(i: number): void {
+    const f = this.f;
+    const plan = this.plans[i]!;
+    const n = plan.insns.length;
+    const self = successors(plan).includes(plan.pc);
+    if (self) f.open('loop', `self${i}`);
+    // Only whole blocks run: stop at this one when it does not fit in the budget.
+    f.get(C).i32(n).op(Op.i32Add).get(BUDGET).op(Op.i32GtS).open('if');
+    this.leave(plan.pc, 0, EXIT_NONE);
+    f.end();
+    plan.insns.forEach((d, k) => this.instruction(d, k, n, i));
+    const last = plan.insns[n - 1]!;
+    if (!endsBlock(last.insn)) {
+      this.retire(n);
+      this.goTo((last.pc + last.len) | 0, i, true);
+    }
+    if (self) f.end();
+  }
+
+  private retire(n: number): void {
+    this.f.get(C).i32(n).op(Op.i32Add).set(C);
+  }
+
+  /** Continue at a static pc: in the region (falling through when it is next), else leave. */
+  private goTo(target: number, from: number, tail: boolean): void {
+    const f = this.f;
+    const i = this.index.get(target);
+    if (i === undefined) this.leave(target, 0, EXIT_NONE);
+    else if (i === from && f.has(`self${i}`)) f.br(`self${i}`);
+    else if (tail && i === from + 1) return; // the next block's code follows
+    else f.i32(i).set(B).br('top');
+  }
+
+  /** Leave after `steps` steps of the current block, going on at pc. */
+  private leave(pc: number, steps: number, exit: number): void {
+    const f = this.f;
+    f.i32(pc).set(PC);
+    if (steps !== 0) f.i32(steps).set(K);
+    if (exit !== EXIT_NONE) f.i32(exit).set(E);
+    f.br('out');
+  }
+
+  /** Leave before instruction number k (at pc), for the interpreter to run it. */
+  private bail(pc: number, k: number, reason: number): void {
+    this.f.i32(pc).set(PC).i32(EXIT_FALLBACK).set(E).i32(reason).set(WHY);
+    if (k !== 0) this.f.i32(k).set(K);
+    this.f.br('out');
+  }
+
+  private read(r: number): void {
+    if (r === 0) this.f.i32(0);
+    else this.f.get(reg(r));
+  }
+
+  private instruction(d: Decoded, k: number, n: number, block: number): void {
+    const { insn, pc, len } = d;
+    const f = this.f;
+    const rd = (insn >> 7) & 31;
+    const rs1 = (insn >> 15) & 31;
+    const rs2 = (insn >> 20) & 31;
+    const f3 = (insn >> 12) & 7;
+    const next = (pc + len) | 0;
+    switch (insn & 0x7f) {
+      case 0x33:
+        if (rd !== 0) {
+          this.aluReg(insn >>> 25, f3, rs1, rs2);
+          f.set(reg(rd));
+        }
+        return;
+      case 0x13:
+        if (rd !== 0) {
+          this.aluImm(insn, f3, rs1);
+          f.set(reg(rd));
+        }
+        return;
+      case 0x37:
+        if (rd !== 0) f.i32(insn & 0xfffff000).set(reg(rd));
+        return;
+      case 0x17:
+        if (rd !== 0) f.i32((pc + (insn & 0xfffff000)) | 0).set(reg(rd));
+        return;
+      case 0x03: this.load(f3, rd, rs1, insn >> 20, pc, k); return;
+      case 0x23: this.store(f3, rs1, rs2, ((insn >> 20) & ~31) | rd, pc, next, k); return;
+      case 0x0f:
+        if (f3 === 1) { // FENCE.I: stores are already seen, but say it: forget every translation
+          this.retire(n);
+          f.call(FN_FENCE_I);
+          this.leave(next, 0, EXIT_REVALIDATE);
+        }
+        return; // FENCE: nothing to order on one hart
+      case 0x6f:
+        if (rd !== 0) f.i32(next).set(reg(rd));
+        this.retire(n);
+        this.goTo((pc + jalOffset(insn)) | 0, block, true);
+        return;
+      case 0x67: // the target is found by comparing with the region's blocks
+        this.read(rs1);
+        f.i32(insn >> 20).op(Op.i32Add).i32(~1).op(Op.i32And).set(T);
+        if (rd !== 0) f.i32(next).set(reg(rd));
+        this.retire(n);
+        f.get(T).set(PC).i32(-1).set(B).br('top');
+        return;
+      case 0x63:
+        this.retire(n);
+        this.read(rs1);
+        this.read(rs2);
+        f.op(BRANCH[f3]!).open('if');
+        this.goTo((pc + branchOffset(insn)) | 0, block, false);
+        f.end();
+        this.goTo(next, block, true);
+        return;
+    }
+    throw new Error(`untranslatable instruction 0x${(insn >>> 0).toString(16)} planned`);
+  }
+
+  private aluReg(f7: number, f3: number, rs1: number, rs2: number): void {
+    const f = this.f;
+    if (f7 === 1) {
+      this.multiplyDivide(f3, rs1, rs2);
+      return;
+    }
+    this.read(rs1);
+    this.read(rs2);
+    if (f7 === 0x20) f.op(f3 === 0 ? Op.i32Sub : Op.i32ShrS);
+    else f.op(ALU[f3]!);
+  }
+
+  private aluImm(insn: number, f3: number, rs1: number): void {
+    const f = this.f;
+    const imm = insn >> 20;
+    this.read(rs1);
+    if (f3 === 1 || f3 === 5) {
+      f.i32(imm & 31).op(f3 === 1 ? Op.i32Shl : (insn >>> 25) === 0 ? Op.i32ShrU : Op.i32ShrS);
+    } else {
+      f.i32(imm).op(ALU[f3]!);
+    }
+  }
+
+  /** The M extension; division never traps (RISC-V defines every result, 7.2). */
+  private multiplyDivide(f3: number, rs1: number, rs2: number): void {
+    const f = this.f;
+    const wide = (signedA: boolean, signedB: boolean, shift: number) => {
+      this.read(rs1);
+      f.op(signedA ? Op.i64ExtendI32S : Op.i64ExtendI32U);
+      this.read(rs2);
+      f.op(signedB ? Op.i64ExtendI32S : Op.i64ExtendI32U, Op.i64Mul).i64(32).op(shift, Op.i32WrapI64);
+    };
+    switch (f3) {
+      case 0: this.read(rs1); this.read(rs2); f.op(Op.i32Mul); return;
+      case 1: wide(true, true, Op.i64ShrS); return;
+      case 2: wide(true, false, Op.i64ShrS); return;
+      case 3: wide(false, false, Op.i64ShrU); return;
+      case 4: // div: x/0 = -1; INT_MIN / -1 = INT_MIN (= 0 - INT_MIN)
+        this.read(rs2);
+        f.op(Op.i32Eqz).open('if', null, true).i32(-1).else();
+        this.read(rs2);
+        f.i32(-1).op(Op.i32Eq).open('if', null, true).i32(0);
+        this.read(rs1);
+        f.op(Op.i32Sub).else();
+        this.read(rs1);
+        this.read(rs2);
+        f.op(Op.i32DivS).end().end();
+        return;
+      default: { // divu: x/0 = 2^32-1; rem, remu: x%0 = x (rem_s never traps on INT_MIN % -1)
+        const op = f3 === 5 ? Op.i32DivU : f3 === 6 ? Op.i32RemS : Op.i32RemU;
+        this.read(rs2);
+        f.op(Op.i32Eqz).open('if', null, true);
+        if (f3 === 5) f.i32(-1);
+        else this.read(rs1);
+        f.else();
+        this.read(rs1);
+        this.read(rs2);
+        f.op(op).end();
+      }
+    }
+  }
+
+  /** The RAM offset of rs1 + imm into O, and whether it is out of bounds for `width`. */
+  private offset(rs1: number, imm: number, width: number): void {
+    this.read(rs1);
+    this.f.i32((imm - this.env.base) | 0).op(Op.i32Add).tee(O).i32(this.env.size - width).op(Op.i32GtU);
+  }
+
+  private load(f3: number, rd: number, rs1: number, imm: number, pc: number, k: number): void {
+    const f = this.f;
+    const [op, width] = LOAD[f3]!;
+    this.offset(rs1, imm, width);
+    f.open('if');
+    this.bail(pc, k, REASON_ACCESS);
+    f.end();
+    if (rd !== 0) f.get(O).mem(op, width >> 1, 0).set(reg(rd));
+  }
+
+  private store(f3: number, rs1: number, rs2: number, imm: number, pc: number, next: number, k: number): void {
+    const f = this.f;
+    const width = f3 === 0 ? 1 : f3 === 1 ? 2 : 4;
+    this.offset(rs1, imm, width);
+    if (width === 4) f.get(O).get(WATCH).op(Op.i32Eq, Op.i32Or);
+    f.open('if');
+    this.bail(pc, k, REASON_ACCESS);
+    f.end();
+    f.get(O);
+    this.read(rs2);
+    f.mem(width === 1 ? Op.i32Store8 : width === 2 ? Op.i32Store16 : Op.i32Store, width >> 1, 0);
+    f.i32(0).set(H);
+    if (width === 4) {
+      f.get(O).i32(3).op(Op.i32And).open('if');
+      this.mark(3, 4);
+      f.end();
+      this.mark(0, 4);
+    } else {
+      this.mark(0, width);
+      if (width === 2) this.mark(1, 2);
+    }
+    f.get(H).open('if');
+    this.leave(next, k + 1, EXIT_REVALIDATE);
+    f.end();
+  }
+
+  /**
+   * Marks the page of O + delta dirty, as code-generator.ts's store does: 0 becomes 1, 1
+   * stays; a page holding translated code (bit 1) asks codeStore whether code was hit.
+   */
+  private mark(delta: number, width: number): void {
+    const f = this.f;
+    const dirty = this.env.wasm.dirty;
+    f.get(O);
+    if (delta !== 0) f.i32(delta).op(Op.i32Add);
+    f.i32(12).op(Op.i32ShrU).tee(Q).mem(Op.i32Load8U, 0, dirty).tee(D).i32(1).op(Op.i32Ne).open('if');
+    f.get(D).op(Op.i32Eqz).open('if');
+    f.get(Q).i32(1).mem(Op.i32Store8, 0, dirty);
+    f.else();
+    f.get(Q).get(O).i32(width).call(FN_CODE_STORE).open('if').i32(1).set(H).end();
+    f.end().end();
+  }
+}
+
+/** Register-register and immediate ALU operations by funct3 (funct7 0). */
+const ALU = [Op.i32Add, Op.i32Shl, Op.i32LtS, Op.i32LtU, Op.i32Xor, Op.i32ShrU, Op.i32Or, Op.i32And];
+const BRANCH = [Op.i32Eq, Op.i32Ne, 0, 0, Op.i32LtS, Op.i32GeS, Op.i32LtU, Op.i32GeU];
+const LOAD: Array<[number, number] | undefined> = [
+  [Op.i32Load8S, 1], [Op.i32Load16S, 2], [Op.i32Load, 4], undefined, [Op.i32Load8U, 1], [Op.i32Load16U, 2],
+];
