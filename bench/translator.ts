@@ -1,7 +1,8 @@
-// The translating CPU against the interpreter and QEMU: guest MIPS of both CPU kinds on the
-// CPU-bound programs (bench/programs) in one run, bare, under full virtualization and as a
-// Linux process, with the translator's own figures (translation time per region, cache
-// hit rate, generated code). qemu-riscv32 runs the Linux build of each program when it
+// The translating CPU against the interpreter and QEMU: guest MIPS of the interpreter and
+// of the translator with each back end (WebAssembly, JavaScript) on the CPU-bound programs
+// (bench/programs) in one run, bare, under full virtualization and as a Linux process,
+// each CPU's time against qemu-riscv32's, with the translator's own figures (translation
+// time per region, cache hit rate, generated code). qemu-riscv32 runs the Linux build of each program when it
 // is installed; without it the table says so and the rest still runs.
 
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readElf } from '../src/core/asm/elf-reader.ts';
-import { withCpuKind, type CpuKind } from '../src/core/isa/cpu-kind.ts';
+import {
+  defaultJitBackend, setDefaultJitBackend, withCpuKind, type CpuKind, type JitBackend,
+} from '../src/core/isa/cpu-kind.ts';
 import type { TranslatorStats } from '../src/core/isa/translator.ts';
 import { Machine } from '../src/core/machine/machine.ts';
 import { createSession } from '../src/core/runner.ts';
@@ -27,10 +30,34 @@ interface Run {
   stats: TranslatorStats | null;
 }
 
+/** One CPU to measure: the interpreter, or the translator with one back end. */
+interface Variant {
+  name: 'interp' | 'wasm' | 'js';
+  kind: CpuKind;
+  backend: JitBackend;
+}
+
+const VARIANTS: Variant[] = [
+  { name: 'interp', kind: 'interp', backend: 'js' },
+  { name: 'wasm', kind: 'jit', backend: 'wasm' },
+  { name: 'js', kind: 'jit', backend: 'js' },
+];
+
+/** Runs `make` with the variant's CPU kind and back end as the defaults. */
+function withVariant<T>(v: Variant, make: () => T): T {
+  const previous = defaultJitBackend();
+  setDefaultJitBackend(v.backend);
+  try {
+    return withCpuKind(v.kind, make);
+  } finally {
+    setDefaultJitBackend(previous);
+  }
+}
+
 /** The bare machine, as bench/cpu-mips.ts runs it, with the translator's clock set. */
-function bare(elf: Uint8Array, kind: CpuKind): Run {
+function bare(elf: Uint8Array, v: Variant): Run {
   const out: number[] = [];
-  const m = withCpuKind(kind, () => new Machine({ console: { write: (b) => out.push(...b) } }));
+  const m = withVariant(v, () => new Machine({ console: { write: (b) => out.push(...b) } }));
   m.load(readElf(elf));
   const t = m.cpu.translatorForBench;
   if (t) t.now = () => performance.now();
@@ -41,11 +68,11 @@ function bare(elf: Uint8Array, kind: CpuKind): Run {
 }
 
 /** A session of another mode (full: the bare ELF under the VMM; linux: the Linux ELF). */
-function session(elf: Uint8Array, mode: 'full' | 'linux', kind: CpuKind): Run {
+function session(elf: Uint8Array, mode: 'full' | 'linux', v: Variant): Run {
   const out: number[] = [];
-  const s = createSession(readElf(elf), { mode, cpu: kind, onConsole: (b) => out.push(...b) });
+  const s = withVariant(v, () => createSession(readElf(elf), { mode, cpu: v.kind, onConsole: (b) => out.push(...b) }));
   const started = process.cpuUsage();
-  const r = runToEnd(s, 4_000_000_000, 'limit');
+  const r = withVariant(v, () => runToEnd(s, 4_000_000_000, 'limit'));
   const cpuSeconds = process.cpuUsage(started).user / 1e6;
   return { cpuSeconds, instructions: r.instructions, output: Buffer.from(out).toString('latin1'), stats: null };
 }
@@ -60,47 +87,59 @@ function qemuCpuSeconds(path: string): { cpuSeconds: number; output: string } {
   return { cpuSeconds: user + sys, output: r.stdout };
 }
 
-const mips = (runs: Run[]) => runs[0]!.instructions / median(runs.map((r) => r.cpuSeconds)) / 1e6;
+const seconds = (runs: Run[]) => median(runs.map((r) => r.cpuSeconds));
+const mips = (runs: Run[]) => runs[0]!.instructions / seconds(runs) / 1e6;
+const ratio = (a: number, b: number) => Number((a / b).toFixed(1));
 
 export const translatorBench: BenchSection = {
-  name: 'translator: guest MIPS, jit vs interp vs qemu-riscv32',
+  name: 'translator: guest MIPS, wasm and js back ends vs interp vs qemu-riscv32',
   run({ repetitions, log }) {
     const qemu = qemuAvailable();
-    if (!qemu) log('  qemu-riscv32 is not installed: its column is left out');
+    if (!qemu) log('  qemu-riscv32 is not installed: its columns are left out');
     const rows: BenchRow[] = [];
     for (const name of PROGRAMS) {
       const bareElf = new Uint8Array(readFileSync(join(dir, `${name}.bare.elf`)));
       const linuxElf = new Uint8Array(readFileSync(join(dir, `${name}.linux.elf`)));
       const reps = <T>(f: () => T) => Array.from({ length: repetitions }, f);
-      const interp = reps(() => bare(bareElf, 'interp'));
-      const jit = reps(() => bare(bareElf, 'jit'));
-      if (jit[0]!.output !== interp[0]!.output) log(`  ${name}: the translator's output differs from the interpreter's!`);
-      const st = jit[0]!.stats!;
-      const row: BenchRow = {
-        program: name,
-        'interp MIPS': Math.round(mips(interp)),
-        'jit MIPS': Math.round(mips(jit)),
-        'jit/interp': Number((mips(jit) / mips(interp)).toFixed(1)),
-      };
-      if (qemu) {
-        const q = reps(() => qemuCpuSeconds(join(dir, `${name}.linux.elf`)));
-        const qs = median(q.map((r) => r.cpuSeconds));
-        row['time vs qemu (interp)'] = Number((median(interp.map((r) => r.cpuSeconds)) / qs).toFixed(1));
-        row['time vs qemu (jit)'] = Number((median(jit.map((r) => r.cpuSeconds)) / qs).toFixed(1));
+      const qs = qemu ? median(reps(() => qemuCpuSeconds(join(dir, `${name}.linux.elf`)).cpuSeconds)) : 0;
+      for (const mode of ['bare', 'full', 'linux'] as const) {
+        // Interleaved (one repetition of each variant in turn), so load changes hit all alike.
+        const runs = new Map<string, Run[]>(VARIANTS.map((v) => [v.name, []]));
+        for (let i = 0; i < repetitions; i++) {
+          for (const v of VARIANTS) {
+            const run = mode === 'bare' ? bare(bareElf, v) : session(mode === 'full' ? bareElf : linuxElf, mode, v);
+            runs.get(v.name)!.push(run);
+          }
+        }
+        const [interp, wasm, js] = VARIANTS.map((v) => runs.get(v.name)!);
+        for (const [label, r] of [['wasm', wasm], ['js', js]] as const) {
+          if (r![0]!.output !== interp![0]!.output) log(`  ${name} ${mode}: the ${label} back end's output differs from the interpreter's!`);
+        }
+        const row: BenchRow = {
+          program: name, mode,
+          'interp MIPS': Math.round(mips(interp!)),
+          'wasm MIPS': Math.round(mips(wasm!)),
+          'js MIPS': Math.round(mips(js!)),
+          'wasm/interp': ratio(mips(wasm!), mips(interp!)),
+          'js/interp': ratio(mips(js!), mips(interp!)),
+        };
+        if (qemu) {
+          row['vs qemu: interp'] = ratio(seconds(interp!), qs);
+          row['vs qemu: wasm'] = ratio(seconds(wasm!), qs);
+          row['vs qemu: js'] = ratio(seconds(js!), qs);
+        }
+        const st = wasm![0]!.stats;
+        if (st !== null) {
+          row['regions (wasm)'] = st.translations;
+          row['ms/region'] = Number((st.translateMs / Math.max(1, st.translations)).toFixed(2));
+          row['hit %'] = Number((100 * st.hits / Math.max(1, st.hits + st.plans)).toFixed(1));
+          row['module KiB'] = Math.round(st.wasmBytes / 1024);
+          const jst = js![0]!.stats!;
+          row['regions (js)'] = jst.translations;
+          row['js ms/region'] = Number((jst.translateMs / Math.max(1, jst.translations)).toFixed(2));
+        }
+        rows.push(row);
       }
-      const fullI = reps(() => session(bareElf, 'full', 'interp'));
-      const fullJ = reps(() => session(bareElf, 'full', 'jit'));
-      const linI = reps(() => session(linuxElf, 'linux', 'interp'));
-      const linJ = reps(() => session(linuxElf, 'linux', 'jit'));
-      row['full interp MIPS'] = Math.round(mips(fullI));
-      row['full jit MIPS'] = Math.round(mips(fullJ));
-      row['linux interp MIPS'] = Math.round(mips(linI));
-      row['linux jit MIPS'] = Math.round(mips(linJ));
-      row['regions'] = st.translations;
-      row['ms per region'] = Number((st.translateMs / Math.max(1, st.translations)).toFixed(2));
-      row['hit rate %'] = Number((100 * st.hits / Math.max(1, st.hits + st.plans)).toFixed(2));
-      row['code KiB'] = Math.round(st.sourceChars * 2 / 1024);
-      rows.push(row);
     }
     return rows;
   },
