@@ -128,18 +128,15 @@ export function bulk(dc: DataCentre, action: BulkAction, pattern: string): BulkR
   return result;
 }
 
-/** Null when done, else why not. */
+/** Null when done, else why not; the VM's host's hypervisor does it. */
 function apply(dc: DataCentre, r: DcVm, p: Placement | undefined, action: BulkAction): string | null {
-  if (!p || r.down !== null) return 'it is down';
+  if (!p || r.down !== null || r.host === null) return 'it is down';
   if (p.end) return `it has ${statusOf(r, p)}`;
+  const host = dc.host(r.host);
   switch (action) {
-    case 'pause': if (p.paused) return 'already paused'; p.paused = true; return null;
-    case 'resume':
-      if (!p.paused) return 'not paused';
-      p.paused = false;
-      p.readyAt = Math.max(p.readyAt, dc.now);
-      return null;
-    case 'stop': p.end = { kind: 'stopped' }; return null;
+    case 'pause': if (p.paused) return 'already paused'; host.pause(r.name); return null;
+    case 'resume': if (!p.paused) return 'not paused'; host.resume(r.name); return null;
+    case 'stop': host.stop(r.name); return null;
     case 'snapshot': exportBackup(dc, r.name, true); return null;
   }
 }

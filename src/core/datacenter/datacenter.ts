@@ -1,6 +1,10 @@
-// A data centre: several physical hosts, each a hypervisor with its own CPUs and RAM, and
-// the VMs placed on them — all in one simulation with ONE virtual clock (`now`, in cycles
-// of the 100 MHz core clock). Between steps of that clock the data centre can act on any
+// A data centre: a cluster of physical hosts, each running a hypervisor — a VmManager
+// (vmm/vm-manager.ts) with the host's own CPUs and RAM and the VMs placed on it — all in
+// one simulation with ONE virtual clock (`now`, in cycles of the 100 MHz core clock).
+// What is the cluster's own lives here: which host a VM goes on (placement-policy.ts),
+// the record of each VM wherever it runs (inventory.ts), scheduled backups, the event log;
+// moving VMs (live-migration.ts, failover.ts) is a hand-over from one host's hypervisor
+// and an adoption by another's. Between steps of the clock the data centre can act on any
 // VM: pause it, snapshot it, move it, restart it elsewhere. Everything is deterministic:
 // the same calls give the same figures, byte for byte.
 //
@@ -9,19 +13,17 @@
 //   dc.createVm({ name: 'web-1', workload: workloadSpec('idle') })
 //   dc.runFor(10_000_000)
 
-import type { VmMode } from '../run-result.ts';
 import type { ProgramImage } from '../asm/image.ts';
 import { CORE_HZ } from '../isa/clock.ts';
-import { DEFAULT_COST_MODEL } from '../vmm/cost-model.ts';
-import { cloneFromSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
-import { DATACENTRE_STATE_VERSION, decodeDataCentre, saveVmRecord, type DataCentreState } from './datacenter-state.ts';
+import { readSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
+import { DATACENTRE_STATE_VERSION, decodeDataCentre, EXIT_LOG_SIZE, saveVmRecord, type DataCentreState } from './datacenter-state.ts';
 import { StateError, refused } from '../vmm/state-check.ts';
-import { Vm } from '../vmm/vm.ts';
 import { firstFitHost } from './placement-policy.ts';
-import { PhysicalHost, type Placement, type VmAccount } from '../vmm/physical-host.ts';
-import { newAccount } from '../vmm/vm-account.ts';
+import type { Placement } from '../vmm/physical-host.ts';
+import type { VmAccount } from '../vmm/vm-account.ts';
+import { VmManager, type Arrival, type VmOrigin } from '../vmm/vm-manager.ts';
 import { workloadImage, type WorkloadSpec } from './workload.ts';
-import type { DcEvent, DcVm, HostSpec, SnapshotRecord, VmSpec } from './inventory.ts';
+import { DcVm, type DcEvent, type HostSpec, type SnapshotRecord, type VmSpec } from './inventory.ts';
 
 export interface DataCentreOptions {
   /** Scheduler time slice on every host, cycles (default 200,000 = 2 ms). */
@@ -32,17 +34,22 @@ export interface DataCentreOptions {
   snapshotsKept?: number;
 }
 
-export type { DcEvent, DcVm, HostSpec, SnapshotRecord, VmSpec } from './inventory.ts';
+export type { DcEvent, HostSpec, SnapshotRecord, VmSpec } from './inventory.ts';
+export { DcVm } from './inventory.ts';
 
 export const DEFAULT_HOST_PCPUS = 2;
 export const DEFAULT_HOST_RAM = 64 * 1024 * 1024;
 const DEFAULT_VM_RAM = 8 * 1024 * 1024;
-const EXIT_LOG_SIZE = 16;
+
+/** The one clock, shared with every host's hypervisor (a restored data centre gets a new one). */
+interface Clock {
+  now: number;
+}
 
 export class DataCentre {
-  now = 0;
   readonly events: DcEvent[] = [];
-  private readonly hostMap = new Map<string, PhysicalHost>();
+  private clock: Clock = { now: 0 };
+  private readonly hostMap = new Map<string, VmManager>();
   private readonly vmMap = new Map<string, DcVm>();
   private sliceCycles: number;
   private bucket: number;
@@ -58,6 +65,11 @@ export class DataCentre {
     this.snapshotsKept = Math.max(1, options.snapshotsKept ?? 3);
   }
 
+  /** The one virtual clock, cycles. */
+  get now(): number {
+    return this.clock.now;
+  }
+
   /** Scheduler time slice on every host, cycles. */
   get slice(): number {
     return this.sliceCycles;
@@ -68,21 +80,20 @@ export class DataCentre {
     return this.bucket;
   }
 
-  addHost(spec: HostSpec): PhysicalHost {
+  /** A physical host joins the cluster, its hypervisor on the data centre's clock. */
+  addHost(spec: HostSpec): VmManager {
     if (this.hostMap.has(spec.name)) throw new RangeError(`a host named '${spec.name}' already exists`);
-    const host = new PhysicalHost({
-      name: spec.name, pcpus: spec.pcpus ?? DEFAULT_HOST_PCPUS, ramBytes: spec.ramBytes ?? DEFAULT_HOST_RAM,
-      slice: this.slice, switchCost: DEFAULT_COST_MODEL.vmSwitch, bucketCycles: this.bucketCycles, startAt: this.now,
-    });
+    const host = this.hypervisor(this.clock, spec, this.slice, this.bucketCycles);
     this.hostMap.set(spec.name, host);
     return host;
   }
 
-  hosts(): PhysicalHost[] {
+  /** Each host's hypervisor: its CPUs, RAM, utilization and the VMs placed on it. */
+  hosts(): VmManager[] {
     return [...this.hostMap.values()];
   }
 
-  host(name: string): PhysicalHost {
+  host(name: string): VmManager {
     const h = this.hostMap.get(name);
     if (!h) throw new RangeError(`no host named '${name}' (hosts: ${[...this.hostMap.keys()].join(', ') || 'none'})`);
     return h;
@@ -108,11 +119,7 @@ export class DataCentre {
     const image = isSpec ? workloadImage(spec.workload as WorkloadSpec) : spec.workload as ProgramImage;
     const ramBytes = spec.ramBytes ?? (isSpec ? (spec.workload as WorkloadSpec).ramBytes : DEFAULT_VM_RAM);
     const record = this.newRecord(spec.name, isSpec ? (spec.workload as WorkloadSpec).profile : 'program', image);
-    return this.settle(spec.name, record, () => {
-      record.vm = this.newVm('full', ramBytes, record);
-      record.vm.load(image);
-      this.place(record, spec.host);
-    });
+    return this.settle(spec.name, record, () => this.place(record, { kind: 'boot', program: image, mode: 'full', ramBytes }, { host: spec.host }));
   }
 
   /** Sets up a record just registered; if that fails (no room, a bad snapshot), the name is free again. */
@@ -133,51 +140,46 @@ export class DataCentre {
   adoptVm(name: string, profile: string, snapshot: Uint8Array, image: ProgramImage | null, host?: string, readyAt = this.now): DcVm {
     const record = this.newRecord(name, profile, image);
     return this.settle(name, record, () => {
-      record.vm = this.vmFromSnapshot(record, snapshot, image ?? undefined);
+      this.place(record, { kind: 'snapshot', bytes: snapshot, program: image ?? undefined }, { host, readyAt });
       record.console.push(record.vm.consoleText());
-      this.place(record, host, readyAt);
     });
   }
 
-  /** A fresh VM whose console bytes go to the record. */
-  newVm(mode: VmMode, ramBytes: number, record: DcVm): Vm {
-    return new Vm({ mode, ramSize: ramBytes, exitLogSize: EXIT_LOG_SIZE, onConsole: (b) => this.consoleOf(record, b) });
-  }
-
-  /** A VM rebuilt from a snapshot (a backup, a clone, a restart) whose console goes to the record. */
-  vmFromSnapshot(record: DcVm, snapshot: Uint8Array, image?: ProgramImage): Vm {
-    return cloneFromSnapshot(snapshot, { onConsole: (b) => this.consoleOf(record, b), exitLogSize: EXIT_LOG_SIZE }, image);
-  }
-
-  consoleOf(record: DcVm, bytes: Uint8Array): void {
-    record.console.push(String.fromCharCode(...bytes));
-  }
-
-  /** Puts a VM on a host (the named one, or the first with room), runnable from `readyAt`. */
-  place(record: DcVm, hostName?: string, readyAt = this.now): Placement {
-    const bytes = record.vm.ram.size;
-    const host = hostName !== undefined ? this.host(hostName) : firstFitHost(this.hostMap.values(), bytes);
+  /**
+   * Starts a VM on a host — the named one, or the first with room — runnable from
+   * `readyAt`, with the account it brings (a restart keeps it).
+   */
+  place(record: DcVm, origin: VmOrigin, at: { host?: string; readyAt?: number; account?: VmAccount } = {}): void {
+    const bytes = ramOf(origin);
+    const host = at.host !== undefined ? this.host(at.host) : firstFitHost(this.hostMap.values(), bytes);
     if (!host) throw new RangeError(`no host has ${mib(bytes)} of RAM free for '${record.name}'`);
     if (host.failed) throw new RangeError(`host '${host.name}' is down`);
     if (bytes > host.freeRam()) {
       throw new RangeError(`host '${host.name}' has ${mib(host.freeRam())} free, '${record.name}' needs ${mib(bytes)}`);
     }
+    this.arrive(record, host, { origin, readyAt: at.readyAt ?? this.now, account: at.account });
+    this.log(`${record.name} placed on ${host.name}`);
+  }
+
+  /** The VM of `record` arrives on `host` (its hypervisor adopts it); the record follows it there. */
+  arrive(record: DcVm, host: VmManager, arrival: Omit<Arrival, 'name' | 'image'>): void {
+    host.adopt({ ...arrival, name: record.name, image: record.profile });
     record.host = host.name;
     record.down = null;
-    this.log(`${record.name} placed on ${host.name}`);
-    return host.add(record.vm, record.name, record.account, readyAt);
+    record.remains = null;
   }
 
   /** The VM's current placement on its host, if it is placed. */
   placement(name: string): Placement | undefined {
     const r = this.vm(name);
-    return r.host === null ? undefined : this.hostMap.get(r.host)?.find(name);
+    return r.host === null ? undefined : this.hostMap.get(r.host)?.placement(name);
   }
 
   /** Removes a VM entirely. */
   removeVm(name: string): void {
     const r = this.vm(name);
-    if (r.host !== null) this.hostMap.get(r.host)?.remove(name);
+    const host = r.host === null ? undefined : this.hostMap.get(r.host);
+    if (host?.guest(name)) host.handOver(name);
     this.vmMap.delete(name);
   }
 
@@ -186,7 +188,7 @@ export class DataCentre {
     while (this.now < t) {
       const step = Math.min(t, this.nextSnapshotAt);
       for (const h of this.hostMap.values()) h.advanceTo(step);
-      this.now = step;
+      this.clock.now = step;
       if (this.now >= this.nextSnapshotAt) {
         this.snapshotAll();
         this.nextSnapshotAt += this.snapshotEvery;
@@ -205,7 +207,7 @@ export class DataCentre {
   }
 
   isLive(r: DcVm): boolean {
-    const p = r.host === null ? undefined : this.hostMap.get(r.host)?.find(r.name);
+    const p = r.host === null ? undefined : this.hostMap.get(r.host)?.placement(r.name);
     return p !== undefined && p.end === null;
   }
 
@@ -261,20 +263,24 @@ export class DataCentre {
       nextSnapshotAt: Number.isFinite(this.nextSnapshotAt) ? this.nextSnapshotAt : null,
       events: this.events.map((e) => ({ ...e })),
       hosts: this.hosts().map((h) => h.getState()),
-      vms: this.vms().map((r) => saveVmRecord(r, saveSnapshot, r.console.join(''))),
+      vms: this.vms().map((r) => saveVmRecord(r, r.console.join(''))),
     };
   }
 
   /**
-   * Replaces everything with a saved data centre. Every host and VM is rebuilt and checked
-   * aside first; a damaged or other-version state throws StateError and changes nothing.
+   * Replaces everything with a saved data centre (this version's or version 1). Every host
+   * and VM is rebuilt and checked aside first, the hosts' hypervisors on a clock of their
+   * own set to the saved time; a damaged or other-version state throws StateError and
+   * changes nothing.
    */
   setState(state: DataCentreState): void {
     if (this.migrating !== null) throw new StateError(`cannot restore while '${this.migrating}' is being live-migrated`);
+    const clock: Clock = { now: 0 };
     const d = refused('data centre state', () => decodeDataCentre(state, {
-      vmFromSnapshot: (r, b, image) => this.vmFromSnapshot(r, b, image), switchCost: DEFAULT_COST_MODEL.vmSwitch,
+      clock, hypervisor: (spec, slice, bucket) => this.hypervisor(clock, spec, slice, bucket),
+      record: (name, profile, image) => this.record(name, profile, image),
     }));
-    this.now = d.state.now;
+    this.clock = clock;
     this.sliceCycles = d.state.slice;
     this.bucket = d.state.bucketCycles;
     this.snapshotsKept = d.state.snapshotsKept;
@@ -294,13 +300,36 @@ export class DataCentre {
   private newRecord(name: string, profile: string, image: ProgramImage | null): DcVm {
     if (this.vmMap.has(name)) throw new RangeError(`a VM named '${name}' already exists`);
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new RangeError(`'${name}' is not a usable VM name (letters, digits, . _ -)`);
-    const record: DcVm = {
-      name, profile, image: image ?? EMPTY_IMAGE, vm: null as unknown as Vm, host: null,
-      account: newAccount(this.bucketCycles),
-      console: [], snapshots: [], down: null,
-    };
+    const record = this.record(name, profile, image ?? EMPTY_IMAGE);
     this.vmMap.set(name, record);
     return record;
+  }
+
+  /** A record that finds its VM on this data centre's hosts. */
+  private record(name: string, profile: string, image: ProgramImage): DcVm {
+    return new DcVm(name, profile, image, (host) => this.hostMap.get(host));
+  }
+
+  /**
+   * The hypervisor of one host: on the data centre's clock, its consoles copied into the
+   * VMs' records, its ended VMs kept placed (the listing shows how each ended), every
+   * response sample kept (the latency figures).
+   */
+  private hypervisor(clock: Clock, spec: HostSpec, slice: number, bucketCycles: number): VmManager {
+    return new VmManager({
+      now: () => clock.now, name: spec.name, pcpus: spec.pcpus ?? DEFAULT_HOST_PCPUS, ramBytes: spec.ramBytes ?? DEFAULT_HOST_RAM,
+      slice, bucketCycles, exitLogSize: EXIT_LOG_SIZE, ended: 'keep', responsesKept: Infinity,
+      onConsole: (vm, text) => this.vmMap.get(vm)?.console.push(text),
+    });
+  }
+}
+
+/** The guest RAM a VM will have, before it is built (where it fits decides where it is built). */
+function ramOf(origin: VmOrigin): number {
+  switch (origin.kind) {
+    case 'boot': return origin.ramBytes;
+    case 'snapshot': return readSnapshot(origin.bytes).ramSize;
+    case 'state': return origin.state.ramSize;
   }
 }
 

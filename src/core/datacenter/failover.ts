@@ -1,10 +1,12 @@
 // Availability: when a host fails, the VMs it ran are lost with it — but each has a
-// recent snapshot, so a high-availability manager restarts them on the surviving hosts.
+// recent snapshot on shared storage, so a high-availability manager restarts them on the
+// surviving hosts (the failed host's hypervisor hands each over; another's adopts it).
 // What it costs is measured: downtime (detecting the failure, then reading the snapshot
 // from shared storage) and lost work (everything the guest did since that snapshot,
 // which it must now do again).
 
 import { CORE_HZ } from '../isa/clock.ts';
+import type { VmOrigin } from '../vmm/vm-manager.ts';
 import type { DataCentre } from './datacenter.ts';
 import { firstFitHost } from './placement-policy.ts';
 
@@ -52,12 +54,14 @@ export function failHost(dc: DataCentre, hostName: string, options: FailoverOpti
 
 function restart(dc: DataCentre, name: string, failed: string, failedAt: number, detect: number, storage: number): RestartReport {
   const record = dc.vm(name);
-  dc.host(failed).remove(name);
-  const lostAt = record.vm.vcpu.cpu.csr.instret;
-  const snap = record.snapshots[record.snapshots.length - 1] ?? null;
-  const target = firstFitHost(dc.hosts(), record.vm.ram.size, failed);
-  const base = { vm: name, snapshotAt: snap?.at ?? null, lostInstructions: lostAt - (snap?.instructions ?? 0), lostCycles: failedAt - (snap?.at ?? 0) };
+  const lost = dc.host(failed).handOver(name);
   record.host = null;
+  record.remains = lost;
+  const lostAt = lost.vm.vcpu.cpu.csr.instret;
+  const ramBytes = lost.vm.ram.size;
+  const snap = record.snapshots[record.snapshots.length - 1] ?? null;
+  const target = firstFitHost(dc.hosts(), ramBytes, failed);
+  const base = { vm: name, snapshotAt: snap?.at ?? null, lostInstructions: lostAt - (snap?.instructions ?? 0), lostCycles: failedAt - (snap?.at ?? 0) };
   if (!target) {
     record.down = `lost with ${failed}; no surviving host has room`;
     dc.log(`${name} is down: no room on any surviving host`);
@@ -65,13 +69,11 @@ function restart(dc: DataCentre, name: string, failed: string, failedAt: number,
   }
   const readCycles = snap ? Math.ceil((snap.bytes.length * CORE_HZ) / storage) : 0;
   const restartedAt = failedAt + detect + readCycles;
-  if (snap) {
-    record.vm = dc.vmFromSnapshot(record, snap.bytes, record.image);
-  } else {
-    record.vm = dc.newVm('full', record.vm.ram.size, record);
-    record.vm.load(record.image); // no backup: a cold boot
-  }
-  dc.place(record, target.name, restartedAt);
+  // From its last backup, or with none a cold boot of its program; its account goes on.
+  const origin: VmOrigin = snap
+    ? { kind: 'snapshot', bytes: snap.bytes, program: record.image }
+    : { kind: 'boot', program: record.image, mode: 'full', ramBytes };
+  dc.place(record, origin, { host: target.name, readyAt: restartedAt, account: lost.account });
   dc.log(`${name} restarted on ${target.name} from ${snap ? 'its last snapshot' : 'its image (no snapshot)'}`);
   const downtimeCycles = restartedAt - failedAt;
   return { ...base, to: target.name, downtimeCycles, downtimeMs: (downtimeCycles * 1000) / CORE_HZ, restartedAt };

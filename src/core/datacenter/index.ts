@@ -1,6 +1,7 @@
-// The data centre's public surface: hosts on one virtual clock, workloads, consolidation,
+// The data centre's public surface: hosts (each a VmManager) on one virtual clock, workloads, consolidation,
 // cost, live migration, failover, backups, cloning and administration.
-export { DataCentre, type DataCentreOptions, type DcVm, type HostSpec, type VmSpec, type SnapshotRecord, type DcEvent } from './datacenter.ts';
+export { DataCentre, DcVm, type DataCentreOptions, type HostSpec, type VmSpec, type SnapshotRecord, type DcEvent } from './datacenter.ts';
+export { VmManager, type Arrival, type Departure, type VmOrigin } from '../vmm/vm-manager.ts';
 export { PhysicalHost, type Placement, type ResponseSample } from '../vmm/physical-host.ts';
 export { PROFILES, workloadSpec, workloadSource, workloadImage, type WorkloadProfile, type WorkloadSpec } from './workload.ts';
 export { pack, firstFitHost, type PlacementPolicy, type Demand } from './placement-policy.ts';

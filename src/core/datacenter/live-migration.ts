@@ -142,18 +142,15 @@ function preCopy(dc: DataCentre, name: string, to: string, link: (bytes: number)
   const downtimeCycles = link(finalPages.length * PAGE_WIRE_BYTES + stateBytes);
   checkCopy(ram.bytes, state.ram.pages.map(([p]) => p), received, name);
 
-  // The destination builds the VM from what crossed the link — not from the source object.
-  const moved = dc.newVm(record.vm.mode, ram.size, record);
-  moved.setState({ ...state, ram: { ...state.ram, pages: [...received.entries()].sort((a, b) => a[0] - b[0]) } });
-  moved.setImage(record.image);
+  // The source's hypervisor hands the VM over; the destination's builds it from what
+  // crossed the link — not from the source object — and resumes it where it stood.
   const resumedAt = stoppedAt + downtimeCycles;
-  dc.host(from).remove(name);
-  record.vm = moved;
-  record.host = to;
-  const arrived = dest.add(moved, name, record.account, Math.max(resumedAt, slot.readyAt));
-  arrived.blocked = slot.blocked;
-  arrived.sleepFor = slot.sleepFor;
-  arrived.requestAt = slot.requestAt;
+  const left = dc.host(from).handOver(name);
+  dc.arrive(record, dest, {
+    origin: { kind: 'state', state: { ...state, ram: { ...state.ram, pages: [...received.entries()].sort((a, b) => a[0] - b[0]) } }, program: record.image },
+    account: left.account, readyAt: Math.max(resumedAt, slot.readyAt),
+    resume: { blocked: slot.blocked, sleepFor: slot.sleepFor, requestAt: slot.requestAt },
+  });
   dc.log(`migration of ${name}: resumed on ${to} after ${rounds.length} rounds, downtime ${(downtimeCycles / 100).toFixed(0)} µs`);
   const pagesSent = sent(rounds) + finalPages.length;
   progress({ phase: 'done', round: rounds.length + 1, pagesSent, dirtyPages: 0, percent: 100, at: resumedAt });

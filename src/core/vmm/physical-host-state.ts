@@ -1,8 +1,8 @@
 // The saved form of a physical host: its scheduler (per-CPU clocks, round-robin position,
 // which VM each CPU last ran), its utilization series and, per VM placed on it, the
 // scheduling facts (ready time, asleep, paused, ended). The VMs themselves and their
-// accounts belong to the host's owner and are saved by it: the host names them, and the
-// owner hands them back when the state is restored.
+// accounts belong to the host's owner (the VM manager, a batch) and are saved by it: the
+// host names them, and the owner hands them back when the state is restored.
 
 import { checkStateHeader } from '../isa/state-header.ts';
 import type { Vm } from './vm.ts';

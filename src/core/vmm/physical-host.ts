@@ -1,8 +1,8 @@
-// A physical server running a hypervisor: its own physical CPUs and RAM, and a round-robin
-// scheduler of the VMs placed on it: the one scheduler of VMs, for the data centre's hosts,
-// the VM manager's and a batch run to its end (vm-batch.ts). It advances in steps to a time
-// its owner sets, so many hosts share one virtual clock and VMs can arrive, pause and leave
-// between steps.
+// A physical server: its own physical CPUs and RAM, and a round-robin scheduler of the VMs
+// placed on it: the one scheduler of VMs, under the VM manager (vm-manager.ts: the shell's
+// hypervisor and each data-centre host's) and a batch run to its end (vm-batch.ts). It
+// advances in steps to a time its owner sets, so many hosts share one virtual clock and
+// VMs can arrive, pause and leave between steps.
 //
 // Each physical CPU has its own clock; the scheduler always serves the CPU that is furthest
 // behind. A VM asleep in wfi consumes nothing until its virtual timer is due; a slice may

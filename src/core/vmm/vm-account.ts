@@ -1,5 +1,6 @@
 // A VM's account (CPU time, slices, response samples, CPU series) moves with the VM between
-// hosts, so its owner — the data centre's record, the shell's machine — saves it beside the VM.
+// hosts (a VM manager hands it over with the VM, the next adopts it), so the VM manager
+// saves it beside the VM.
 
 import { isArray, isInt, isNumber, isObject } from './state-check.ts';
 import { UtilizationSeries, type UtilizationState } from './utilization.ts';

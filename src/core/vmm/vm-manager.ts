@@ -15,18 +15,19 @@
 // learner sees the guest live; that lead is kept, never given back.
 
 import type { ProgramImage } from '../asm/image.ts';
-import { loadAccount, newAccount, saveAccount, type VmAccountState } from './vm-account.ts';
+import { newAccount, saveAccount } from './vm-account.ts';
 import { PhysicalHost, type Placement, type VmAccount } from './physical-host.ts';
-import type { PhysicalHostState } from './physical-host-state.ts';
-import { StateError, fail, isArray, isBool, isBytes, isNumber, isObject, isString, refused } from './state-check.ts';
-import { checkStateHeader } from '../isa/state-header.ts';
+import { StateError, fail, refused } from './state-check.ts';
 import { plainDataProblem } from '../isa/state-data.ts';
+import { decodeMachines, HYPERVISOR_STATE_VERSION, saveProgram, type DecodedMachine, type VmManagerState } from './vm-manager-state.ts';
 import { DEFAULT_COST_MODEL } from './cost-model.ts';
 import { buildGuestImage, findGuestImage, GUEST_IMAGES } from './images/index.ts';
 import { costBreakdown } from './vm-session.ts';
-import { cloneFromSnapshot, readSnapshot, restoreSnapshot, saveSnapshot } from './snapshot.ts';
+import { cloneFromSnapshot, restoreSnapshot, saveSnapshot } from './snapshot.ts';
 import { Vm, type VmState } from './vm.ts';
 import type { CreateVmRequest, HypervisorPort, VmConsole, VmInfo, VmMode, VmStatus, VmStats } from './vm-port.ts';
+
+export { HYPERVISOR_STATE_VERSION, type MachineState, type VmManagerState } from './vm-manager-state.ts';
 
 export interface VmManagerOptions {
   /** The clock the VMs run on, in cycles: the shell's (the host kernel's) or a data centre's. */
@@ -54,6 +55,8 @@ export interface VmManagerOptions {
   ended?: 'power-off' | 'keep';
   /** Response samples kept per VM account (default 64; a data centre keeps them all). */
   responsesKept?: number;
+  /** The owner's copy of every console on this host: told each text a guest prints here. */
+  onConsole?: (vm: string, text: string) => void;
 }
 
 /** How a VM that arrives on this host is built. */
@@ -77,8 +80,6 @@ export interface Arrival {
   readyAt?: number;
   /** Where a migrating VM was in its schedule: asleep until its timer, the request it waits to serve. */
   resume?: Pick<Placement, 'blocked' | 'sleepFor' | 'requestAt'>;
-  /** The owner's copy of the console, told every byte the guest prints here. */
-  onConsole?: (text: string) => void;
 }
 
 /** What leaves with a VM handed over: the VM itself, its account and where it stood on the host. */
@@ -96,35 +97,13 @@ const MIN_VM_RAM = 64 * 1024;
 const MAX_VM_RAM = 0x80000000; // RAM starts at 0x80000000: 2 GiB is all the address space has
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
-export const HYPERVISOR_STATE_VERSION = 1;
-
-/** A saved `vm` backend: the host's scheduler and every VM (as a vmm snapshot) with its tags. */
-export interface VmManagerState {
-  kind: 'hypervisor-host';
-  version: number;
-  /** Host time when saved (the shell's clock plus the lead a console gave the VMs). */
-  now: number;
-  host: PhysicalHostState;
-  machines: MachineState[];
-}
-
-export interface MachineState {
-  name: string;
-  image: string;
-  mode: VmMode;
-  state: VmStatus;
-  boot: boolean;
-  account: VmAccountState;
-  snapshots: Array<[string, Uint8Array]>;
-  window: { at: number; cpu: number };
-  vm: Uint8Array;
-}
-
 interface Machine {
   name: string;
   image: string;
   /** The program it boots on a start after power-off, and clones keep for their symbols. */
   program: ProgramImage | undefined;
+  /** `image` names a shipped guest kernel (saved by name; otherwise the program is saved). */
+  shipped: boolean;
   mode: VmMode;
   vm: Vm;
   state: VmStatus;
@@ -134,8 +113,6 @@ interface Machine {
   account: VmAccount;
   snapshots: Map<string, Uint8Array>;
   listeners: Set<(text: string) => void>;
-  /** The owner's copy of the console (Arrival.onConsole). */
-  tap: ((text: string) => void) | undefined;
   stopped: { promise: Promise<void>; resolve: () => void };
   /** Host time and CPU time at the last `vm stats`, for the CPU % over the window since. */
   window: { at: number; cpu: number };
@@ -212,7 +189,8 @@ export class VmManager implements HypervisorPort {
     const ramSize = this.checkMemory(r.memoryBytes ?? DEFAULT_VM_RAM);
     const image = buildGuestImage(spec.name);
     const mode = r.mode ?? spec.mode;
-    const m = this.machine(r.name, spec.name, image, (onConsole) => new Vm({ mode, ramSize, onConsole, exitLogSize: this.options.exitLogSize }));
+    const m = this.machine(r.name, spec.name, image, (onConsole) => new Vm({ mode, ramSize, ...this.vmOptions(onConsole) }));
+    m.shipped = true;
     m.vm.load(image);
     return this.info(m);
   }
@@ -227,7 +205,6 @@ export class VmManager implements HypervisorPort {
     if (this.machines.has(a.name)) throw new Error(`a VM named ${a.name} exists`);
     if (this.host.failed) throw new Error(`host '${this.name}' is down`);
     const m = this.newMachine(a.name, a.image, a.origin.program, (onConsole) => this.build(a.origin, onConsole));
-    m.tap = a.onConsole;
     if (a.account) m.account = a.account;
     this.place(m, a.readyAt ?? this.now);
     if (a.resume) Object.assign(m.placement!, a.resume);
@@ -336,6 +313,7 @@ export class VmManager implements HypervisorPort {
     if (this.machines.has(newName)) throw new Error(`a VM named ${newName} exists`);
     const m = this.machine(newName, src.image, src.program, (onConsole) => cloneFromSnapshot(saveSnapshot(src.vm), this.vmOptions(onConsole), src.program));
     m.boot = src.boot;
+    m.shipped = src.shipped;
     if (src.state === 'running') this.place(m);
     else if (src.state === 'stopped') m.state = 'stopped';
     return this.info(m);
@@ -376,7 +354,8 @@ export class VmManager implements HypervisorPort {
     return {
       kind: 'hypervisor-host', version: HYPERVISOR_STATE_VERSION, now: this.now, host: this.host.getState(),
       machines: [...this.machines.values()].map((m) => ({
-        name: m.name, image: m.image, mode: m.mode, state: m.state, boot: m.boot, account: saveAccount(m.account),
+        name: m.name, image: m.image, ...(m.shipped ? {} : { program: saveProgram(m.program) }), mode: m.mode, state: m.state,
+        boot: m.boot, account: saveAccount(m.account),
         snapshots: [...m.snapshots].map(([tag, b]): [string, Uint8Array] => [tag, b.slice()]),
         window: { ...m.window }, vm: saveSnapshot(m.vm),
       })),
@@ -384,21 +363,21 @@ export class VmManager implements HypervisorPort {
   }
 
   /**
-   * Replaces every VM with a saved set. The VMs resume at the saved host time: if the
-   * shell's clock is behind it (a fresh shell), they wait for it. Refused — with the
-   * reason, nothing changed — for another version, a damaged state, a host of another
-   * shape (CPUs, RAM, slice), or while a terminal is attached to a console.
+   * Replaces every VM with a saved set (this version's or version 1). The VMs resume at the
+   * saved host time: if the owner's clock is behind it (a fresh shell), they wait for it.
+   * Refused — with the reason, nothing changed — for another version, a damaged state, a
+   * host of another shape (CPUs, RAM, slice), or while a terminal is attached to a console.
    */
   setState(state: VmManagerState): void {
     if (this.attached > 0) throw new StateError('hypervisor state refused: a terminal is attached to a VM console; detach it first');
     const machines = refused('hypervisor state', () => {
       const problem = plainDataProblem(state);
       if (problem !== null) throw new StateError(problem);
-      return this.decodeMachines(state);
+      return new Map(decodeMachines(state, this.bucketCycles).map((d, i) => [d.name, this.restored(d, `machines[${i}]`)]));
     });
     refused('hypervisor state', () => this.host.setState(state.host, (name) => {
       const m = machines.get(name);
-      if (!m || m.state !== 'running') fail('host.placements', `'${name}' is placed on the host but not saved as running`);
+      if (!m) fail('host.placements', `'${name}' is placed on the host but not saved`);
       return { vm: m.vm, account: m.account };
     }));
     this.machines.clear();
@@ -430,15 +409,16 @@ export class VmManager implements HypervisorPort {
 
   private newMachine(name: string, image: string, program: ProgramImage | undefined, make: (onConsole: (b: Uint8Array) => void) => Vm): Machine {
     let self: Machine | undefined;
+    const tap = this.options.onConsole;
     const vm = make((bytes) => {
-      if (!self || (self.listeners.size === 0 && !self.tap)) return;
+      if (!self || (self.listeners.size === 0 && !tap)) return;
       const text = String.fromCharCode(...bytes);
-      self.tap?.(text);
+      tap?.(name, text);
       for (const l of self.listeners) l(text);
     });
     self = {
-      name, image, program, mode: vm.mode, vm, state: 'created', boot: false, placement: null, snapshots: new Map(),
-      account: newAccount(this.bucketCycles), tap: undefined,
+      name, image, program, shipped: false, mode: vm.mode, vm, state: 'created', boot: false, placement: null, snapshots: new Map(),
+      account: newAccount(this.bucketCycles),
       listeners: new Set(), stopped: deferred(), window: { at: this.now, cpu: 0 },
     };
     return self;
@@ -474,45 +454,12 @@ export class VmManager implements HypervisorPort {
     return p;
   }
 
-  /** Builds the saved machines aside (checked, not yet this host's). */
-  private decodeMachines(value: unknown): Map<string, Machine> {
-    checkStateHeader(value, 'hypervisor-host', HYPERVISOR_STATE_VERSION);
-    const s = value as unknown as Record<string, unknown>;
-    isNumber(s.now, 'now');
-    const out = new Map<string, Machine>();
-    isArray(s.machines, 'machines').forEach((v, i) => {
-      const m = this.decodeMachine(v, `machines[${i}]`);
-      if (out.has(m.name)) fail(`machines[${i}].name`, `two VMs named ${m.name}`);
-      out.set(m.name, m);
-    });
-    const onHost = isArray(isObject(s.host, 'host').placements, 'host.placements');
-    const placed = new Set(onHost.map((p) => (p as { name?: unknown } | null)?.name));
-    for (const m of out.values()) if ((m.state === 'running') !== placed.has(m.name)) fail(m.name, `saved as ${m.state} but ${placed.has(m.name) ? '' : 'not '}placed on the host`);
-    return out;
-  }
-
-  private decodeMachine(value: unknown, path: string): Machine {
-    const s = isObject(value, path);
-    const name = isString(s.name, `${path}.name`);
-    if (!NAME.test(name)) fail(`${path}.name`, `bad VM name '${name}'`);
-    const spec = findGuestImage(isString(s.image, `${path}.image`));
-    if (!spec) fail(`${path}.image`, `no such image in this build: ${String(s.image)}`);
-    const mode = s.mode === 'full' || s.mode === 'pv' || s.mode === 'hw' ? s.mode : fail(`${path}.mode`, `unknown mode '${String(s.mode)}'`);
-    const state = s.state === 'created' || s.state === 'running' || s.state === 'stopped' ? s.state : fail(`${path}.state`, `unknown state '${String(s.state)}'`);
-    const bytes = isBytes(s.vm, `${path}.vm`);
-    const program = buildGuestImage(spec.name);
-    const m = this.newMachine(name, spec.name, program, (onConsole) => cloneFromSnapshot(bytes, this.vmOptions(onConsole), program));
-    if (m.vm.mode !== mode) fail(`${path}.vm`, `the snapshot is of a '${m.vm.mode}' VM, the machine is '${mode}'`);
-    m.state = state;
-    m.boot = isBool(s.boot, `${path}.boot`);
-    m.account = loadAccount(s.account, this.bucketCycles, `${path}.account`);
-    for (const [i, t] of isArray(s.snapshots, `${path}.snapshots`).entries()) {
-      const [tag, snap] = isArray(t, `${path}.snapshots[${i}]`);
-      m.snapshots.set(isString(tag, `${path}.snapshots[${i}][0]`), readable(isBytes(snap, `${path}.snapshots[${i}][1]`)));
-    }
-    const w = isObject(s.window, `${path}.window`);
-    m.window = { at: isNumber(w.at, `${path}.window.at`), cpu: isNumber(w.cpu, `${path}.window.cpu`) };
-    if (state !== 'running') m.stopped.resolve();
+  /** A saved machine built aside (checked, not yet this host's). */
+  private restored(d: DecodedMachine, path: string): Machine {
+    const m = this.newMachine(d.name, d.image, d.program, (onConsole) => cloneFromSnapshot(d.vm, this.vmOptions(onConsole), d.program));
+    if (m.vm.mode !== d.mode) fail(`${path}.vm`, `the snapshot is of a '${m.vm.mode}' VM, the machine is '${d.mode}'`);
+    Object.assign(m, { shipped: d.shipped, state: d.state, boot: d.boot, account: d.account, snapshots: d.snapshots, window: d.window });
+    if (d.state !== 'running') m.stopped.resolve();
     return m;
   }
 
@@ -598,12 +545,6 @@ export class VmManager implements HypervisorPort {
       }
     })();
   }
-}
-
-/** A kept snapshot is checked when the state is restored, not when `vm restore` needs it. */
-function readable(bytes: Uint8Array): Uint8Array {
-  readSnapshot(bytes);
-  return bytes.slice();
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {

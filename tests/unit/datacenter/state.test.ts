@@ -9,6 +9,7 @@ import { DataCentre } from '../../../src/core/datacenter/datacenter.ts';
 import type { DataCentreState } from '../../../src/core/datacenter/datacenter-state.ts';
 import { failHost } from '../../../src/core/datacenter/failover.ts';
 import { migrate } from '../../../src/core/datacenter/live-migration.ts';
+import { readState } from '../saved-state-fixture.ts';
 import { dataCentre, finite } from './helpers.ts';
 
 const STEP = 2_000_000;
@@ -118,17 +119,19 @@ describe('a bad data centre state is refused and changes nothing', () => {
 
   type Damage = [string, (s: DataCentreState) => unknown, RegExp];
   const damages: Damage[] = [
-    ['another version', (s) => ({ ...s, version: s.version + 1 }), /version 2, this build reads version 1/],
+    ['another version', (s) => ({ ...s, version: s.version + 1 }), /version 3, this build reads version 2/],
     ['not a data centre', (s) => ({ ...s, kind: 'vm' }), /not a saved datacentre state/],
     ['nothing at all', () => null, /not a saved datacentre state/],
-    ['a VM snapshot with a flipped byte', (s) => { s.vms[1].vm[40] ^= 0x10; return s; }, /checksum mismatch/],
+    ['a VM snapshot with a flipped byte', (s) => { s.hosts[0].machines[1].vm[40] ^= 0x10; return s; }, /checksum mismatch/],
     ['a damaged kept backup', (s) => { s.vms[0].snapshots[0].bytes = s.vms[0].snapshots[0].bytes.subarray(0, 30); return s; }, /truncated/],
-    ['a negative clock', (s) => { s.hosts[0].clocks[0] = -1; return s; }, /clocks\[0\]/],
-    ['a placement of an unknown VM', (s) => { s.hosts[0].placements[0].name = 'ghost'; return s; }, /'ghost' is placed here but not saved/],
+    ['a negative clock', (s) => { s.hosts[0].host.clocks[0] = -1; return s; }, /clocks\[0\]/],
+    ['a placement of an unknown VM', (s) => { s.hosts[0].host.placements[0].name = 'ghost'; return s; }, /web: saved as running but not placed/],
+    ['a VM on a host with no record of it', (s) => { s.vms = s.vms.filter((v) => v.name !== 'web'); return s; }, /VM 'web' is placed here but not saved/],
     ['a VM placed where its record does not say', (s) => { s.vms[0].host = 'host-3'; return s; }, /record says host host-3/],
-    ['a host of another shape', (s) => { s.hosts[1].slice = 7; return s; }, /slice/],
-    ['an unknown end of a VM', (s) => { s.hosts[0].placements[0].end = { kind: 'melted' } as never; return s; }, /unknown end 'melted'/],
-    ['a damaged utilization series', (s) => { s.hosts[0].utilization.busy[0] = Number.NaN; return s; }, /hosts\[0\]\.utilization\.busy\[0\]: NaN is not a finite number/],
+    ['a VM on no host with nothing left of it', (s) => { s.vms[0].host = null; s.hosts[0].machines.shift(); s.hosts[0].host.placements.shift(); s.hosts[0].host.last = [null]; s.hosts[0].host.next = 0; return s; }, /on no host and nothing is left of it/],
+    ['a host of another shape', (s) => { s.hosts[1].host.slice = 7; return s; }, /slice/],
+    ['an unknown end of a VM', (s) => { s.hosts[0].host.placements[0].end = { kind: 'melted' } as never; return s; }, /unknown end 'melted'/],
+    ['a damaged utilization series', (s) => { s.hosts[0].host.utilization.busy[0] = Number.NaN; return s; }, /hosts\[0\]\.host\.utilization\.busy\[0\]: NaN is not a finite number/],
     ['a console that is not text', (s) => { (s.vms[0] as { console: unknown }).console = 5; return s; }, /console: expected a string/],
   ];
 
@@ -137,17 +140,19 @@ describe('a bad data centre state is refused and changes nothing', () => {
     target.createVm({ name: 'mine', workload: finite('bursty', 10) });
     target.runFor(STEP);
     const before = target.getState();
+    const cpuTime = target.vm('mine').account.cpuTime;
     expect(() => target.setState(damage(structuredClone(good)) as DataCentreState)).toThrow(message);
     expect(() => target.setState(damage(structuredClone(good)) as DataCentreState)).toThrow(/data centre state refused/);
     expect(target.getState()).toEqual(before);
     target.runFor(STEP); // and it carries on
-    expect(target.vm('mine').account.cpuTime).toBeGreaterThan(before.vms[0].account.cpuTime);
+    expect(target.vm('mine').account.cpuTime).toBeGreaterThan(cpuTime);
   });
 
   it('refuses any single bit flipped in any VM snapshot', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: good.vms.length - 1 }), fc.nat(), (v, bit) => {
+    const count = good.hosts.reduce((n, h) => n + h.machines.length, 0);
+    fc.assert(fc.property(fc.integer({ min: 0, max: count - 1 }), fc.nat(), (v, bit) => {
       const bad = structuredClone(good);
-      const bytes = bad.vms[v].vm;
+      const bytes = bad.hosts.flatMap((h) => h.machines)[v].vm;
       const at = bit % (bytes.length * 8);
       bytes[at >>> 3] ^= 1 << (at & 7);
       const target = new DataCentre();
@@ -155,5 +160,45 @@ describe('a bad data centre state is refused and changes nothing', () => {
       expect(target.vms()).toHaveLength(0);
       expect(target.hosts()).toHaveLength(0);
     }), { numRuns: 25 });
+  });
+});
+
+describe('a data centre state saved by version 1', () => {
+  // tests/fixtures/states/datacentre-v1.json.gz: saved by the DataCentre of commit b0f0478
+  // (hosts as bare schedulers, each VM's snapshot and account in its record): a failed host,
+  // a paused VM, ended VMs, one restarted elsewhere and one down for want of room; with the
+  // figures its restored copy showed 4,000,000 cycles later.
+  const fixture = readState('datacentre-v1.json.gz') as { state: DataCentreState; after: { runFor: number; figures: unknown } };
+
+  /** What the version-1 code recorded of its restored copy. */
+  function recorded(dc: DataCentre) {
+    return {
+      now: dc.now,
+      events: dc.events.map((e) => `${e.at} ${e.text}`),
+      hosts: dc.hosts().map((h) => ({ name: h.name, failed: h.failed, switches: h.switches, utilization: h.utilization.samples(dc.now), horizon: h.horizon() })),
+      vms: dc.vms().map((r) => ({
+        name: r.name, host: r.host, down: r.down, console: r.console.join(''), guestConsole: r.vm.consoleText(),
+        exits: r.vm.exits.total, instret: r.vm.vcpu.cpu.csr.instret,
+        cpuTime: r.account.cpuTime, slices: r.account.slices, responses: r.account.responses.length,
+        backups: r.snapshots.map((s) => s.at), end: dc.placement(r.name)?.end ?? null, paused: dc.placement(r.name)?.paused ?? null,
+      })),
+    };
+  }
+
+  it('restores, and runs on exactly as version 1 ran its own copy', () => {
+    expect(fixture.state.version).toBe(1);
+    const dc = restored(fixture.state);
+    expect(dc.vm('orphan').down).toMatch(/no surviving host has room/);
+    expect(dc.host('host-3').failed).toBe(true);
+    dc.runFor(fixture.after.runFor);
+    expect(recorded(dc)).toEqual(fixture.after.figures);
+  });
+
+  it('saves it again in this version, which restores to the same data centre', () => {
+    const dc = restored(fixture.state);
+    const again = restored(dc.getState());
+    expect(figures(again)).toEqual(figures(dc));
+    expect(again.getState()).toEqual(dc.getState());
+    expect(again.getState().version).toBe(2);
   });
 });

@@ -23,13 +23,14 @@ const rr = () => buildGuestImage('rr-kernel');
 
 describe('VmManager on a data centre host', () => {
   it('boots any program image that arrives and keeps the ended VM placed, its RAM free', () => {
-    const h = host({ name: 'host-1', ramBytes: 4 << 20 });
-    let seen = '';
-    h.hv.adopt({ name: 'a', image: 'rr', origin: { kind: 'boot', program: rr(), mode: 'full', ramBytes: 1 << 20 }, onConsole: (t) => { seen += t; } });
+    const seen: Array<[string, string]> = [];
+    const h = host({ name: 'host-1', ramBytes: 4 << 20, onConsole: (vm, t) => seen.push([vm, t]) });
+    h.hv.adopt({ name: 'a', image: 'rr', origin: { kind: 'boot', program: rr(), mode: 'full', ramBytes: 1 << 20 } });
     expect(h.hv.name).toBe('host-1');
     expect(h.hv.freeRam()).toBe(3 << 20);
     h.run(100_000_000);
-    expect(seen).toBe(expected('bare/rr-kernel'));
+    expect(seen.map(([, t]) => t).join('')).toBe(expected('bare/rr-kernel'));
+    expect(new Set(seen.map(([vm]) => vm))).toEqual(new Set(['a']));
     expect(h.hv.placement('a')?.end).toEqual({ kind: 'exit', exitCode: 0 });
     expect(h.hv.freeRam()).toBe(4 << 20);
     expect(h.hv.list().map((v) => [v.name, v.state, v.image])).toEqual([['a', 'stopped', 'rr']]);
@@ -85,6 +86,21 @@ describe('VmManager on a data centre host', () => {
     h.hv.stop('a');
     expect(h.hv.placement('a')!.end).toEqual({ kind: 'stopped' });
     expect(() => h.hv.pause('a')).toThrow('a is not running');
+  });
+
+  it('saves a VM that boots a program image with the program, and restores it to run on identically', () => {
+    const h = host({ name: 'h' });
+    h.hv.adopt({ name: 'a', image: 'workload', origin: { kind: 'boot', program: rr(), mode: 'full', ramBytes: 1 << 20 } });
+    h.hv.adopt({ name: 'b', image: 'restored', origin: { kind: 'snapshot', bytes: saveSnapshot(h.hv.guest('a')!.vm) } });
+    h.run(1_000_000);
+    const saved = h.hv.getState();
+    expect(saved.machines.map((m) => [m.image, m.program === null ? null : typeof m.program])).toEqual([['workload', 'object'], ['restored', null]]);
+    const copy = host({ name: 'h' });
+    copy.clock.now = h.clock.now;
+    copy.hv.setState(structuredClone(saved));
+    for (const x of [h, copy]) x.run(100_000_000);
+    expect(copy.hv.getState()).toEqual(h.hv.getState());
+    expect(copy.hv.guest('a')!.vm.consoleText()).toBe(expected('bare/rr-kernel'));
   });
 
   it('refuses an arrival on a failed host, under a name in use, or without room, and changes nothing', () => {

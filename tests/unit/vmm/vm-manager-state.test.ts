@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VmManager, type VmManagerState } from '../../../src/core/vmm/vm-manager.ts';
+import { readState } from '../saved-state-fixture.ts';
 
 const macrotask = () => new Promise<void>((r) => setImmediate(r));
 const STEP = 700_000;
@@ -87,7 +88,7 @@ describe('a bad VmManager state is refused and changes nothing', () => {
 
   type Damage = [string, (s: VmManagerState) => unknown, RegExp];
   const damages: Damage[] = [
-    ['another version', (s) => ({ ...s, version: 9 }), /version 9, this build reads version 1/],
+    ['another version', (s) => ({ ...s, version: 9 }), /version 9, this build reads version 2/],
     ['a data centre state', (s) => ({ ...s, kind: 'datacentre' }), /not a saved hypervisor-host state/],
     ['a VM snapshot with a flipped byte', (s) => { s.machines[0].vm[100] ^= 1; return s; }, /checksum mismatch/],
     ['a damaged tagged snapshot', (s) => { s.machines[0].snapshots[0][1] = s.machines[0].snapshots[0][1].subarray(1); return s; }, /snapshot/],
@@ -121,5 +122,28 @@ describe('a bad VmManager state is refused and changes nothing', () => {
     detach();
     target.hv.setState(structuredClone(good));
     expect(target.hv.list().map((v) => v.name)).toEqual(['a', 'b', 'e', 'idle']);
+  });
+});
+
+describe('a VmManager state saved by version 1', () => {
+  // tests/fixtures/states/hypervisor-host-v1.json.gz: saved by the VmManager of commit
+  // b0f0478 (three VMs, two running on one CPU, a tagged snapshot), with what its restored
+  // copy printed and listed after 100,000,000 more cycles.
+  const fixture = readState('hypervisor-host-v1.json.gz') as {
+    state: VmManagerState;
+    after: { now: number; list: unknown[]; consoles: string[] };
+  };
+
+  it('restores and runs on to what version 1 itself ran it to', () => {
+    expect(fixture.state.version).toBe(1);
+    let now = fixture.state.now;
+    const hv = new VmManager({ now: () => now, yieldToHost: macrotask, pcpus: 1 });
+    hv.setState(fixture.state);
+    now = fixture.after.now;
+    hv.sync();
+    expect(hv.list()).toEqual(fixture.after.list);
+    expect(hv.list().map((v) => hv.machineVm(v.name)!.consoleText())).toEqual(fixture.after.consoles);
+    expect(hv.list()[0]!.snapshots).toEqual(['early']);
+    hv.restore('a', 'early');
   });
 });

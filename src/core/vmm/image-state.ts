@@ -1,8 +1,9 @@
-// A program image as plain data (its maps as entry lists), so a saved VM record keeps the
-// image it resets and clones from.
+// A program image as plain data (its maps as entry lists), so a saved VM keeps the
+// program it boots again after a power-off and that clones keep (the hypervisor's saved
+// machines, the data centre's records).
 
 import type { LineEntry, ProgramImage, SymbolInfo } from '../asm/image.ts';
-import { isArray, isBytes, isInt, isObject } from '../vmm/state-check.ts';
+import { isArray, isBytes, isInt, isObject } from './state-check.ts';
 
 export interface ImageState {
   entry: number;
