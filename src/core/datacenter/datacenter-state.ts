@@ -19,16 +19,13 @@ import { plainDataProblem } from '../isa/state-data.ts';
 import { readSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
 import { loadAccount, saveAccount, type VmAccountState } from '../vmm/vm-account.ts';
 import { loadImage, saveImage, type ImageState } from '../vmm/image-state.ts';
-import { cloneFromSnapshot } from '../vmm/snapshot.ts';
+import type { Vm } from '../vmm/vm.ts';
 import type { VmManager } from '../vmm/vm-manager.ts';
 import { HYPERVISOR_STATE_VERSION, type MachineState, type VmManagerState } from '../vmm/vm-manager-state.ts';
 import { fail, isArray, isBytes, isInt, isNumber, isObject, isString, orNull } from '../vmm/state-check.ts';
 import type { DcEvent, DcVm, HostSpec, SnapshotRecord } from './inventory.ts';
 
 export const DATACENTRE_STATE_VERSION = 2;
-
-/** Exits a data centre's VMs keep in their logs (a remains is rebuilt with the same). */
-export const EXIT_LOG_SIZE = 16;
 
 export interface DcVmState {
   name: string;
@@ -80,6 +77,8 @@ export interface DecodeContext {
   hypervisor(spec: HostSpec, slice: number, bucketCycles: number): VmManager;
   /** A VM record, as the data centre makes one. */
   record(name: string, profile: string, image: ProgramImage): DcVm;
+  /** A down VM's remains, rebuilt as the data centre's VMs are built. */
+  vmFromSnapshot(bytes: Uint8Array, image: ProgramImage): Vm;
 }
 
 export function decodeDataCentre(value: unknown, ctx: DecodeContext): DecodedDataCentre {
@@ -126,7 +125,7 @@ function decodeRecord(value: unknown, path: string, bucketCycles: number, ctx: D
   record.snapshots = snapshots;
   record.remains = orNull(s.remains, (x) => {
     const o = isObject(x, `${path}.remains`);
-    const vm = cloneFromSnapshot(isBytes(o.vm, `${path}.remains.vm`), { exitLogSize: EXIT_LOG_SIZE }, record.image);
+    const vm = ctx.vmFromSnapshot(isBytes(o.vm, `${path}.remains.vm`), record.image);
     return { vm, account: loadAccount(o.account, bucketCycles, `${path}.remains.account`) };
   });
   return record;

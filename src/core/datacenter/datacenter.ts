@@ -15,8 +15,8 @@
 
 import type { ProgramImage } from '../asm/image.ts';
 import { CORE_HZ } from '../isa/clock.ts';
-import { readSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
-import { DATACENTRE_STATE_VERSION, decodeDataCentre, EXIT_LOG_SIZE, saveVmRecord, type DataCentreState } from './datacenter-state.ts';
+import { cloneFromSnapshot, readSnapshot, saveSnapshot } from '../vmm/snapshot.ts';
+import { DATACENTRE_STATE_VERSION, decodeDataCentre, saveVmRecord, type DataCentreState } from './datacenter-state.ts';
 import { StateError, refused } from '../vmm/state-check.ts';
 import { firstFitHost } from './placement-policy.ts';
 import type { Placement } from '../vmm/physical-host.ts';
@@ -40,6 +40,8 @@ export { DcVm } from './inventory.ts';
 export const DEFAULT_HOST_PCPUS = 2;
 export const DEFAULT_HOST_RAM = 64 * 1024 * 1024;
 const DEFAULT_VM_RAM = 8 * 1024 * 1024;
+/** Exits each of the data centre's VMs keeps in its log. */
+const EXIT_LOG_SIZE = 16;
 
 /** The one clock, shared with every host's hypervisor (a restored data centre gets a new one). */
 interface Clock {
@@ -279,6 +281,7 @@ export class DataCentre {
     const d = refused('data centre state', () => decodeDataCentre(state, {
       clock, hypervisor: (spec, slice, bucket) => this.hypervisor(clock, spec, slice, bucket),
       record: (name, profile, image) => this.record(name, profile, image),
+      vmFromSnapshot: (bytes, image) => cloneFromSnapshot(bytes, { exitLogSize: EXIT_LOG_SIZE }, image),
     }));
     this.clock = clock;
     this.sliceCycles = d.state.slice;

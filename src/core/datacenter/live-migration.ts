@@ -130,7 +130,7 @@ function preCopy(dc: DataCentre, name: string, to: string, link: (bytes: number)
   }
 
   // Stop-and-copy: the VM is paused from here until it resumes on the destination.
-  slot.paused = true;
+  dc.host(from).pause(name);
   const stoppedAt = Math.max(dc.now, slot.blocked ? dc.now : slot.readyAt);
   const last = ram.dirtyPages();
   ram.clearDirty();

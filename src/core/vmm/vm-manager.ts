@@ -227,14 +227,14 @@ export class VmManager implements HypervisorPort {
     return m && { vm: m.vm, account: m.account };
   }
 
-  /** Holds a running VM: it keeps its RAM and place, and gets no CPU until resumed. */
+  /** Holds a placed VM: it keeps its RAM and place, and gets no CPU until resumed. */
   pause(name: string): void {
-    this.running(name).paused = true;
+    this.placed(name).paused = true;
   }
 
   /** A paused VM runs again, from now at the earliest. */
   resume(name: string): void {
-    const p = this.running(name);
+    const p = this.placed(name);
     p.paused = false;
     p.readyAt = Math.max(p.readyAt, this.now);
   }
@@ -446,11 +446,11 @@ export class VmManager implements HypervisorPort {
     }
   }
 
-  /** The placement of a running VM (pause, resume). */
-  private running(name: string): Placement {
+  /** The placement of a VM on the CPUs (pause, resume). */
+  private placed(name: string): Placement {
     this.sync();
     const p = this.get(name).placement;
-    if (!p || p.end !== null) throw new Error(`${name} is not running`);
+    if (!p) throw new Error(`${name} is not on the host's CPUs`);
     return p;
   }
 

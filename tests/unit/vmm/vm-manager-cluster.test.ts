@@ -85,7 +85,8 @@ describe('VmManager on a data centre host', () => {
     expect(h.hv.guest('a')!.vm.vcpu.cpu.csr.instret).toBeGreaterThan(at);
     h.hv.stop('a');
     expect(h.hv.placement('a')!.end).toEqual({ kind: 'stopped' });
-    expect(() => h.hv.pause('a')).toThrow('a is not running');
+    h.hv.handOver('a');
+    expect(() => h.hv.pause('a')).toThrow('no such VM: a');
   });
 
   it('saves a VM that boots a program image with the program, and restores it to run on identically', () => {
@@ -114,5 +115,8 @@ describe('VmManager on a data centre host', () => {
     expect(() => h.hv.adopt({ name: 'd', image: 'rr', origin: boot })).toThrow("host 'host' is down");
     expect(h.hv.list().map((v) => v.name)).toEqual(['a']);
     expect(h.hv.placements().map((p) => p.name)).toEqual(['a']);
+    const shell = new VmManager({ now: () => 0 });
+    shell.create({ name: 'c', image: 'hello-uart' });
+    expect(() => shell.pause('c')).toThrow("c is not on the host's CPUs");
   });
 });
