@@ -135,7 +135,11 @@ function decodeHost(value: unknown, path: string, dc: DataCentreState, ctx: Deco
   const s = isObject(isObject(value, path).host, `${path}.host`);
   const spec = { name: isString(s.name, `${path}.host.name`), pcpus: isInt(s.pcpus, `${path}.host.pcpus`, 1), ramBytes: isInt(s.ramBytes, `${path}.host.ramBytes`, 1) };
   const host = ctx.hypervisor(spec, dc.slice, dc.bucketCycles);
-  host.setState(value as VmManagerState);
+  try {
+    host.setState(value as VmManagerState);
+  } catch (e) {
+    fail(`${path} (${spec.name})`, e instanceof Error ? e.message : String(e));
+  }
   return host;
 }
 

@@ -456,7 +456,13 @@ export class VmManager implements HypervisorPort {
 
   /** A saved machine built aside (checked, not yet this host's). */
   private restored(d: DecodedMachine, path: string): Machine {
-    const m = this.newMachine(d.name, d.image, d.program, (onConsole) => cloneFromSnapshot(d.vm, this.vmOptions(onConsole), d.program));
+    const m = this.newMachine(d.name, d.image, d.program, (onConsole) => {
+      try {
+        return cloneFromSnapshot(d.vm, this.vmOptions(onConsole), d.program);
+      } catch (e) {
+        return fail(`${path}.vm`, e instanceof Error ? e.message : String(e));
+      }
+    });
     if (m.vm.mode !== d.mode) fail(`${path}.vm`, `the snapshot is of a '${m.vm.mode}' VM, the machine is '${d.mode}'`);
     Object.assign(m, { shipped: d.shipped, state: d.state, boot: d.boot, account: d.account, snapshots: d.snapshots, window: d.window });
     if (d.state !== 'running') m.stopped.resolve();

@@ -122,7 +122,7 @@ describe('a bad data centre state is refused and changes nothing', () => {
     ['another version', (s) => ({ ...s, version: s.version + 1 }), /version 3, this build reads version 2/],
     ['not a data centre', (s) => ({ ...s, kind: 'vm' }), /not a saved datacentre state/],
     ['nothing at all', () => null, /not a saved datacentre state/],
-    ['a VM snapshot with a flipped byte', (s) => { s.hosts[0].machines[1].vm[40] ^= 0x10; return s; }, /checksum mismatch/],
+    ['a VM snapshot with a flipped byte', (s) => { s.hosts[0].machines[1].vm[40] ^= 0x10; return s; }, /hosts\[0\] \(host-1\): .*machines\[1\]\.vm: snapshot corrupt: checksum mismatch/],
     ['a damaged kept backup', (s) => { s.vms[0].snapshots[0].bytes = s.vms[0].snapshots[0].bytes.subarray(0, 30); return s; }, /truncated/],
     ['a negative clock', (s) => { s.hosts[0].host.clocks[0] = -1; return s; }, /clocks\[0\]/],
     ['a placement of an unknown VM', (s) => { s.hosts[0].host.placements[0].name = 'ghost'; return s; }, /web: saved as running but not placed/],
