@@ -87,11 +87,15 @@ export function restoreSnapshot(vm: Vm, bytes: Uint8Array): void {
   }
 }
 
-/** A new VM continuing from a snapshot (test/dev cloning). */
+/** A new VM continuing from a snapshot (test/dev cloning); decoded once, as nothing needs rolling back. */
 export function cloneFromSnapshot(bytes: Uint8Array, options: Omit<VmOptions, 'mode' | 'ramSize'> = {}, image?: ProgramImage): Vm {
   const state = readSnapshot(bytes);
   const vm = new Vm({ ...options, mode: state.mode, ramSize: state.ramSize });
-  restoreSnapshot(vm, bytes);
+  try {
+    vm.setState(state);
+  } catch (e) {
+    throw new SnapshotError(`snapshot refused: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (image) vm.setImage(image);
   return vm;
 }
