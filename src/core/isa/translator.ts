@@ -81,6 +81,14 @@ function emptyStats(): TranslatorStats {
   };
 }
 
+// The exit codes as this module's own constants: under some module loaders (tsx, which
+// the CLI and bench use) every read of an imported binding is a getter call, and the
+// dispatch loop reads them once per region entry.
+const NONE = EXIT_NONE;
+const FALLBACK = EXIT_FALLBACK;
+const STALE = EXIT_STALE;
+const ACCESS = REASON_ACCESS;
+
 const EMPTY_U8 = new Uint8Array(0);
 /** Runs a block is interpreted before it is compiled. */
 const HOT = 2;
@@ -216,23 +224,23 @@ export class Translator implements BlockState {
         stats.interpretedSteps += d;
         return n + d;
       }
-      this.exit = EXIT_NONE;
+      this.exit = NONE;
       const done = block.fn!(this, x, left > MAX_BUDGET ? MAX_BUDGET : left, block.entry);
       n += done;
       stats.compiledSteps += done;
       pc = this.pc;
-      if (this.exit === EXIT_NONE) continue;
-      if (this.exit === EXIT_FALLBACK) {
+      if (this.exit === NONE) continue;
+      if (this.exit === FALLBACK) {
         host.pc = pc >>> 0;
         host.account(n - accounted);
         const d = host.interpret(1);
         stats.interpretedSteps += d;
         n += d;
         accounted = n;
-        if (host.chunkEnded() || !quiet || this.reason !== REASON_ACCESS) return n;
+        if (host.chunkEnded() || !quiet || this.reason !== ACCESS) return n;
         pc = host.pc | 0;
         pageVpn = this.checkEpoch(pageVpn);
-      } else if (this.exit === EXIT_STALE) {
+      } else if (this.exit === STALE) {
         stats.invalidations += p.flush();
       }
       // EXIT_REVALIDATE: the page check above runs again at the next dispatch.
@@ -425,16 +433,18 @@ function wasmOf(window: RamWindow | null): WasmRam | null {
  */
 function wasmBlockFunction(run: (budget: number, entry: number) => number, slots: Int32Array): BlockFunction {
   const regs = slots.subarray(0, 32);
+  // Copied once: under some module loaders (tsx) an imported constant is a getter call.
+  const watch = AREA_WATCH, pc = AREA_PC, exit = AREA_EXIT, reason = AREA_REASON, none = NONE;
   return (s, x, budget, entry) => {
     regs.set(x);
-    slots[AREA_WATCH] = s.watch;
+    slots[watch] = s.watch;
     const n = run(budget, entry);
     x.set(regs);
-    s.pc = slots[AREA_PC]!;
-    const e = slots[AREA_EXIT]!;
-    if (e !== EXIT_NONE) {
+    s.pc = slots[pc]!;
+    const e = slots[exit]!;
+    if (e !== none) {
       s.exit = e;
-      s.reason = slots[AREA_REASON]!;
+      s.reason = slots[reason]!;
     }
     return n;
   };

@@ -11,22 +11,32 @@
 // (division by zero, INT_MIN / -1) the code tests first; mulh* use i64 products.
 //
 // Shape of `run(budget, entry)`: the used registers are loaded from the shared area into
-// locals, then a loop dispatches on the block number with a br_table; each block's code
-// follows the end of its own `block` label, so falling through reaches the next block and
-// a block that jumps to itself is a `loop` of its own. A computed target (jalr) is looked
-// up by comparing pc with each block's start. Every exit sets locals (pc, steps k, exit e,
+// locals, then the region's blocks run inside loops nested as the guest's loops are (as in
+// code-generator.ts: Tarjan's components, recursively): each loop is a WebAssembly `loop`
+// that dispatches on the block number with a br_table, each of its items (a block, or an
+// inner loop) following the end of its own `block` label, so falling through reaches the
+// next item; a block that jumps to itself is a `loop` of its own. Nesting matters: the
+// engine keeps in machine registers only the locals a loop assigns, so an inner loop does
+// not carry every register of the region. A computed target (jalr) is looked up by
+// comparing pc with each block's start. Every exit sets locals (pc, steps k, exit e,
 // reason) and branches to the one epilogue, which stores them and the written registers.
 
 import {
-  EXIT_FALLBACK, EXIT_NONE, EXIT_REVALIDATE, REASON_ACCESS, branchOffset, endsBlock, jalOffset,
+  EXIT_FALLBACK, EXIT_NONE, EXIT_REVALIDATE, REASON_ACCESS, branchOffset, endsBlock, innerLoops, jalOffset,
   noteRegisters, successors, type BlockPlan, type Decoded, type RegionLimits,
 } from './code-generator.ts';
 import type { WasmRam } from './memory.ts';
 import { AREA_EXIT, AREA_PC, AREA_REASON, AREA_WATCH } from './wasm-ram.ts';
 import { FN_CODE_STORE, FN_FENCE_I, FunctionBody, Op, encodeModule } from './wasm-encoder.ts';
 
-/** Regions of the WebAssembly back end: whole loops of a page (measured in docs/benchmarks.md). */
-export const WASM_REGION: RegionLimits = { blocks: 16, insns: 1024 };
+/**
+ * Regions of the WebAssembly back end: the loops through the entry, as for JavaScript, but
+ * up to 32 blocks (all a page's loop usually has). Measured (docs/benchmarks.md): 4 blocks
+ * left sort 25.7 M region entries, 32 blocks 0.85 M; keeping also the blocks on the way
+ * into the loops, or every block reached (calls followed to their return), cut sort's
+ * entries to under 100 but made sieve and crc32 slower, under --mode full by up to half.
+ */
+export const WASM_REGION: RegionLimits = { blocks: 32, insns: 1024 };
 
 // Locals: parameters first, then r1..r31 at 1 + r, then the working ones.
 const BUDGET = 0;
@@ -65,6 +75,9 @@ class WasmGenerator {
   private readonly written = new Set<number>();
   private readonly index = new Map<number, number>();
   private readonly area: number;
+  /** The loops around the code being generated, innermost last. */
+  private readonly groups: Array<{ label: string; itemOf: Map<number, number>; items: number[][]; single: boolean; current: number }> = [];
+  private labels = 0;
 
   constructor(private readonly plans: BlockPlan[], private readonly env: WasmEnv) {
     for (const plan of plans) for (const d of plan.insns) noteRegisters(d.insn, this.used, this.written);
@@ -74,25 +87,12 @@ class WasmGenerator {
 
   module(): Uint8Array {
     const f = this.f;
-    const n = this.plans.length;
     for (const r of [...this.used].sort((a, b) => a - b)) f.i32(0).mem(Op.i32Load, 2, this.area + 4 * r).set(reg(r));
     f.i32(0).mem(Op.i32Load, 2, this.area + 4 * AREA_WATCH).set(WATCH);
     f.get(ENTRY).set(B);
-    f.open('block', 'out').open('loop', 'top');
-    for (let i = n - 1; i >= 0; i--) f.open('block', `b${i}`);
-    f.open('block', 'jalr');
-    f.get(B).brTable(this.plans.map((_, i) => `b${i}`), 'jalr');
+    f.open('block', 'out');
+    this.group(this.plans.map((_, i) => i), 0, true);
     f.end();
-    // A computed target: a block of the region, or back to the dispatcher (pc is set).
-    this.plans.forEach((p, i) => {
-      f.get(PC).i32(p.pc).op(Op.i32Eq).open('if').i32(i).set(B).br('top').end();
-    });
-    f.br('out');
-    for (let i = 0; i < n; i++) {
-      f.end();
-      this.block(i);
-    }
-    f.end().end();
     // The one way out.
     f.i32(0).get(PC).mem(Op.i32Store, 2, this.area + 4 * AREA_PC);
     f.i32(0).get(E).mem(Op.i32Store, 2, this.area + 4 * AREA_EXIT);
@@ -102,37 +102,128 @@ class WasmGenerator {
     return encodeModule(f, LOCALS, this.env.wasm.pages);
   }
 
+  /**
+   * One loop of the region (the whole region at the top): its header, its other blocks and
+   * its inner loops (cycles that avoid the header) as items of a dispatch loop; entered
+   * with B set to one of its blocks.
+   */
+  private group(members: number[], header: number, top: boolean): void {
+    const f = this.f;
+    const rest = members.filter((m) => m !== header);
+    const loops = innerLoops(rest, (i) => this.successorsIn(i));
+    const items: number[][] = [];
+    // A header that loops to itself: that loop is an item too (the outer loop is the rest).
+    if (this.successorsIn(header).includes(header) && members.length > 1) loops.unshift([header]);
+    else items.push([header]);
+    for (const m of rest) if (!loops.some((l) => l.includes(m))) items.push([m]);
+    items.push(...loops);
+    const label = `g${++this.labels}`;
+    const itemOf = new Map<number, number>();
+    items.forEach((item, j) => { for (const m of item) itemOf.set(m, j); });
+    const frame = { label, itemOf, items, single: false, current: -1 };
+    this.groups.push(frame);
+    f.open('loop', label);
+    for (let j = items.length - 1; j >= 0; j--) f.open('block', `${label}.${j}`);
+    f.open('block', `${label}.x`);
+    const table = this.plans.map((_, i) => (itemOf.has(i) ? `${label}.${itemOf.get(i)!}` : `${label}.x`));
+    f.get(B).brTable(table, `${label}.x`);
+    f.end();
+    if (top) {
+      // A computed target: a block of the region, or back to the dispatcher (pc is set).
+      this.plans.forEach((p, i) => {
+        f.get(PC).i32(p.pc).op(Op.i32Eq).open('if').i32(i).set(B).br(label).end();
+      });
+      f.br('out');
+    } else {
+      f.op(Op.unreachable); // entered only with B set to one of its blocks
+    }
+    items.forEach((item, j) => {
+      f.end();
+      frame.current = j;
+      if (item.length > 1) this.group(item, this.headerOf(item), false);
+      else if (loops.includes(item)) this.selfLoop(item[0]!);
+      else this.block(item[0]!);
+    });
+    f.end();
+    this.groups.pop();
+  }
+
+  /** A block that jumps to itself: a loop of its own. */
+  private selfLoop(i: number): void {
+    const label = `g${++this.labels}`;
+    this.groups.push({ label, itemOf: new Map([[i, 0]]), items: [[i]], single: true, current: 0 });
+    this.f.open('loop', label);
+    this.block(i);
+    this.f.end();
+    this.groups.pop();
+  }
+
+  /** Indices of the blocks of the region a block may go to directly. */
+  private successorsIn(i: number): number[] {
+    return successors(this.plans[i]!).map((t) => this.index.get(t)).filter((j): j is number => j !== undefined);
+  }
+
+  /** The block of a loop entered from outside it, preferring the one that leaves the most in inner loops. */
+  private headerOf(scc: number[]): number {
+    let best = scc[0]!;
+    let bestScore = -1;
+    for (const h of scc) {
+      const inner = innerLoops(scc.filter((m) => m !== h), (i) => this.successorsIn(i));
+      const entered = this.plans.some((_, i) => !scc.includes(i) && this.successorsIn(i).includes(h));
+      const score = (entered ? 1000 : 0) + inner.reduce((sum, l) => sum + l.length, 0);
+      if (score > bestScore) {
+        best = h;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
   private block(i: number): void {
     const f = this.f;
     const plan = this.plans[i]!;
     const n = plan.insns.length;
-    const self = successors(plan).includes(plan.pc);
-    if (self) f.open('loop', `self${i}`);
     // Only whole blocks run: stop at this one when it does not fit in the budget.
     f.get(C).i32(n).op(Op.i32Add).get(BUDGET).op(Op.i32GtS).open('if');
     this.leave(plan.pc, 0, EXIT_NONE);
     f.end();
-    plan.insns.forEach((d, k) => this.instruction(d, k, n, i));
+    plan.insns.forEach((d, k) => this.instruction(d, k, n));
     const last = plan.insns[n - 1]!;
     if (!endsBlock(last.insn)) {
       this.retire(n);
-      this.goTo((last.pc + last.len) | 0, i, true);
+      this.goTo((last.pc + last.len) | 0, true);
     }
-    if (self) f.end();
   }
 
   private retire(n: number): void {
     this.f.get(C).i32(n).op(Op.i32Add).set(C);
   }
 
-  /** Continue at a static pc: in the region (falling through when it is next), else leave. */
-  private goTo(target: number, from: number, tail: boolean): void {
+  /**
+   * Continue at a static pc: in the region by the innermost loop that holds it (falling
+   * through when it is the next item of the current loop), else leave.
+   */
+  private goTo(target: number, tail: boolean): void {
     const f = this.f;
     const i = this.index.get(target);
-    if (i === undefined) this.leave(target, 0, EXIT_NONE);
-    else if (i === from && f.has(`self${i}`)) f.br(`self${i}`);
-    else if (tail && i === from + 1) return; // the next block's code follows
-    else f.i32(i).set(B).br('top');
+    if (i === undefined) {
+      this.leave(target, 0, EXIT_NONE);
+      return;
+    }
+    for (let d = this.groups.length - 1; d >= 0; d--) {
+      const g = this.groups[d]!;
+      const j = g.itemOf.get(i);
+      if (j === undefined) continue;
+      if (g.single) {
+        f.br(g.label);
+      } else if (tail && d === this.groups.length - 1 && j === g.current + 1) {
+        if (g.items[j]!.length > 1) f.i32(i).set(B); // an inner loop dispatches on B
+      } else {
+        f.i32(i).set(B).br(g.label);
+      }
+      return;
+    }
+    throw new Error('a region block outside every loop');
   }
 
   /** Leave after `steps` steps of the current block, going on at pc. */
@@ -156,7 +247,7 @@ class WasmGenerator {
     else this.f.get(reg(r));
   }
 
-  private instruction(d: Decoded, k: number, n: number, block: number): void {
+  private instruction(d: Decoded, k: number, n: number): void {
     const { insn, pc, len } = d;
     const f = this.f;
     const rd = (insn >> 7) & 31;
@@ -195,23 +286,23 @@ class WasmGenerator {
       case 0x6f:
         if (rd !== 0) f.i32(next).set(reg(rd));
         this.retire(n);
-        this.goTo((pc + jalOffset(insn)) | 0, block, true);
+        this.goTo((pc + jalOffset(insn)) | 0, true);
         return;
       case 0x67: // the target is found by comparing with the region's blocks
         this.read(rs1);
         f.i32(insn >> 20).op(Op.i32Add).i32(~1).op(Op.i32And).set(T);
         if (rd !== 0) f.i32(next).set(reg(rd));
         this.retire(n);
-        f.get(T).set(PC).i32(-1).set(B).br('top');
+        f.get(T).set(PC).i32(-1).set(B).br(this.groups[0]!.label);
         return;
       case 0x63:
         this.retire(n);
         this.read(rs1);
         this.read(rs2);
         f.op(BRANCH[f3]!).open('if');
-        this.goTo((pc + branchOffset(insn)) | 0, block, false);
+        this.goTo((pc + branchOffset(insn)) | 0, false);
         f.end();
-        this.goTo(next, block, true);
+        this.goTo(next, true);
         return;
     }
     throw new Error(`untranslatable instruction 0x${(insn >>> 0).toString(16)} planned`);
