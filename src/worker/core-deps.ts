@@ -4,7 +4,7 @@ import { assemble } from '../core/asm/assembler.ts';
 import { DisassemblyState, disassemble } from '../core/asm/disassembler.ts';
 import type { EngineDeps } from './engine.ts';
 import { createSession } from '../core/runner.ts';
-import { translationAvailable } from '../core/isa/translator.ts';
+import { translatorBackends } from '../core/isa/translator.ts';
 import { MEMORY_EXIT_CAUSES } from '../core/vmm/exit-log.ts';
 import { bareTableView, pageTableView } from '../core/vmm/page-table-view.ts';
 import { VmSession } from '../core/vmm/vm-session.ts';
@@ -12,8 +12,26 @@ import { MachineSession } from '../core/machine/machine-session.ts';
 
 /** Said once when this page may not compile code, so guests run on the interpreter. */
 export const INTERPRETER_NOTICE = "This page's Content-Security-Policy forbids compiling code "
-  + "(script-src without 'unsafe-eval'), so guest code runs on the interpreter, several times "
-  + 'slower than the translator. Results are the same.';
+  + "(script-src without 'wasm-unsafe-eval' and 'unsafe-eval'), so guest code runs on the "
+  + 'interpreter, several times slower than the translator. Results are the same.';
+
+/** Said once when only JavaScript may be compiled: the translator's slower back end. */
+export const NO_WASM_NOTICE = 'WebAssembly cannot be compiled here, so the translator compiles '
+  + 'guest code to JavaScript, its slower back end. Results are the same.';
+
+/** Said once when only WebAssembly may be compiled: code outside guest RAM is interpreted. */
+export const NO_EVAL_NOTICE = "This page's Content-Security-Policy forbids compiling JavaScript "
+  + "(script-src without 'unsafe-eval'), so the translator compiles only code in guest RAM (to "
+  + 'WebAssembly); Linux processes and paged code run on the interpreter. Results are the same.';
+
+/**
+ * What to say about the back ends this engine allows: why guests are interpreted (the
+ * translator is off), or which part of the translator is missing (it still runs).
+ */
+export function translatorNotices(can: { js: boolean; wasm: boolean }): { cpuNotice: string | null; translatorNotice: string | null } {
+  if (!can.js && !can.wasm) return { cpuNotice: INTERPRETER_NOTICE, translatorNotice: null };
+  return { cpuNotice: null, translatorNotice: !can.wasm ? NO_WASM_NOTICE : !can.js ? NO_EVAL_NOTICE : null };
+}
 
 /** Where .text goes: bare-metal programs at RAM, Linux programs at the usual 0x10000. */
 const TEXT_BASE = { bare: 0x80000000, full: 0x80000000, pv: 0x80000000, hw: 0x80000000, linux: 0x10000 } as const;
@@ -48,7 +66,8 @@ export function coreDeps(host: Pick<EngineDeps, 'yieldToEvents' | 'now'>): Engin
         writePte: () => {},
       });
     },
-    cpuNotice: () => (translationAvailable() ? null : INTERPRETER_NOTICE),
+    cpuNotice: () => translatorNotices(translatorBackends()).cpuNotice,
+    translatorNotice: () => translatorNotices(translatorBackends()).translatorNotice,
     createSession: (image, mode, output, cpu) =>
       createSession(image, { mode, cpu, onConsole: output, consoleLimit: CONSOLE_LIMIT, exitLogSize: EXIT_LOG_SIZE }),
     ...host,

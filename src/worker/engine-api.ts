@@ -93,6 +93,11 @@ export interface EngineInfo {
    * Content-Security-Policy forbids compiling code), said once; null when translating.
    */
   cpuNotice: string | null;
+  /**
+   * The translator runs, but with one back end missing (no WebAssembly: JavaScript only; no
+   * 'unsafe-eval': WebAssembly for guest RAM only), said once; null when both are there.
+   */
+  translatorNotice: string | null;
   /** Exit causes that exist only because guest memory is virtualized (core's MEMORY_EXIT_CAUSES). */
   memoryExitCauses: string[];
   /** What guest code runs on: the translator, or the interpreter (the setting, or the CSP). */

@@ -38,6 +38,8 @@ export interface EngineDeps {
   now(): number;
   /** Why the translator is off, if it is (EngineInfo.cpuNotice). */
   cpuNotice?(): string | null;
+  /** Which back end of the translator is missing, if one is (EngineInfo.translatorNotice). */
+  translatorNotice?(): string | null;
   /** The page-table view of a session (EngineApi.pageTables). */
   pageTables?(session: Session): PageTableView | null;
   /** The memory-virtualization exit causes (EngineInfo.memoryExitCauses). */
@@ -75,7 +77,8 @@ export class Engine implements EngineApi {
   async info(): Promise<EngineInfo> {
     const cpuNotice = this.deps.cpuNotice?.() ?? null;
     const cpu = this.cpu === 'jit' && cpuNotice === null ? 'jit' : 'interp';
-    return { sharedStopFlag: this.stopFlag !== null, modes: [...this.deps.modes], cpuNotice, cpu,
+    const translatorNotice = this.deps.translatorNotice?.() ?? null;
+    return { sharedStopFlag: this.stopFlag !== null, modes: [...this.deps.modes], cpuNotice, translatorNotice, cpu,
       memoryExitCauses: [...(this.deps.memoryExitCauses ?? [])] };
   }
 

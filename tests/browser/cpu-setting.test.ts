@@ -34,6 +34,7 @@ async function runToEnd(page: Page): Promise<string> {
 }
 
 const NOTICE = 'Content-Security-Policy forbids compiling code';
+const WASM_ONLY_NOTICE = 'Content-Security-Policy forbids compiling JavaScript';
 
 describe('the CPU setting', () => {
   it('switching to the interpreter changes what the engine reports, gives the same output, and is remembered', async () => {
@@ -69,6 +70,22 @@ describe('the CPU setting', () => {
     expect((await page.locator('body').innerText()).split(NOTICE).length - 1).toBe(1);
     expect(await runToEnd(page)).toContain('Hello from the guest!');
     expect(await cpuOf(page)).toBe('interp');
+    await context.close();
+  });
+
+  it('under a policy that allows only WebAssembly: says so once, translates, and runs the guest', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(inject('cspWasmUrl'));
+    await page.locator('.monaco-editor .view-lines').waitFor();
+    await page.locator('.xterm-rows').waitFor();
+    await page.waitForFunction((n) => document.querySelector('p.status .message')?.textContent?.includes(n) ?? false, WASM_ONLY_NOTICE);
+    expect(await cpuOf(page)).toBe('jit');
+    expect((await page.locator('body').innerText()).split(WASM_ONLY_NOTICE).length - 1).toBe(1);
+    expect(await runToEnd(page)).toContain('Hello from the guest!');
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

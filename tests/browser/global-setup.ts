@@ -1,8 +1,9 @@
-// Builds the site once and serves it three times for the browser tests:
+// Builds the site once and serves it four times for the browser tests:
 //  - `vite preview` on a free port, with the cross-origin isolation headers (shared memory);
 //  - a plain static server that mounts dist/ under a sub-path and sends no special
 //    headers, as a static host would: the lab must work there too;
-//  - the same with a Content-Security-Policy without 'unsafe-eval' (guests interpreted).
+//  - the same with a Content-Security-Policy without 'unsafe-eval' (guests interpreted);
+//  - the same with only 'wasm-unsafe-eval' (the translator's WebAssembly back end only).
 // Each server is stopped by its own handle; nothing is killed by name.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -20,6 +21,8 @@ declare module 'vitest' {
     subPathUrl: string;
     /** The same, with a Content-Security-Policy that forbids eval (CSP_NO_EVAL). */
     cspUrl: string;
+    /** The same, with a policy that allows compiling WebAssembly only (CSP_WASM_ONLY). */
+    cspWasmUrl: string;
   }
 }
 
@@ -59,6 +62,9 @@ const TYPES: Record<string, string> = {
 /** A strict self-hosting policy: no 'unsafe-eval', so the translator cannot compile. */
 export const CSP_NO_EVAL = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; "
   + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'";
+
+/** The strict policy plus 'wasm-unsafe-eval': only the translator's WebAssembly back end compiles. */
+export const CSP_WASM_ONLY = CSP_NO_EVAL.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';");
 
 /**
  * dist/ under SUB_PATH, with extra response headers. `override` may answer a path itself
@@ -113,21 +119,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const { port: staticPort } = server.address() as { port: number };
   const cspServer = await staticServer(await freePort(), undefined, { 'Content-Security-Policy': CSP_NO_EVAL });
   const { port: cspPort } = cspServer.address() as { port: number };
+  const wasmServer = await staticServer(await freePort(), undefined, { 'Content-Security-Policy': CSP_WASM_ONLY });
+  const { port: wasmPort } = wasmServer.address() as { port: number };
   try {
     await waitFor(baseUrl, preview, () => output);
   } catch (e) {
     preview.kill();
     server.close();
     cspServer.close();
+    wasmServer.close();
     throw e;
   }
   project.provide('baseUrl', baseUrl);
   project.provide('subPathUrl', `http://127.0.0.1:${staticPort}${SUB_PATH}`);
   project.provide('cspUrl', `http://127.0.0.1:${cspPort}${SUB_PATH}`);
+  project.provide('cspWasmUrl', `http://127.0.0.1:${wasmPort}${SUB_PATH}`);
 
   return async () => {
     server.close();
     cspServer.close();
+    wasmServer.close();
     if (preview.exitCode === null) {
       const exited = new Promise((r) => preview.once('exit', r));
       preview.kill('SIGTERM');

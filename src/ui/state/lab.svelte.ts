@@ -75,7 +75,7 @@ export class Lab {
     this.memoryExitCauses = info.memoryExitCauses;
     this.cpuActive = info.cpu;
     this.canTranslate = info.cpuNotice === null;
-    this.message = info.cpuNotice ?? 'Ready';
+    this.message = info.cpuNotice ?? info.translatorNotice ?? 'Ready';
     return client;
   }
 

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../src/worker/engine.ts';
-import { coreDeps } from '../../../src/worker/core-deps.ts';
+import {
+  INTERPRETER_NOTICE, NO_EVAL_NOTICE, NO_WASM_NOTICE, coreDeps, translatorNotices,
+} from '../../../src/worker/core-deps.ts';
 import type { RunMode } from '../../../src/worker/engine-api.ts';
 
 const sample = readFileSync(resolve(import.meta.dirname, '../../../src/ui/samples/hello.s'), 'utf8');
@@ -149,5 +151,15 @@ describe('Engine comparison runs', () => {
     expect(full!.memory!.guestBytes).toBe(bare!.memory!.guestBytes);
     expect(full!.memory!.vmmTableBytes).toBeGreaterThan(0);
     expect(full!.memory!.vmmTableBytes % 4096).toBe(0);
+  });
+
+  it('says which translator back end the page policy leaves, or that guests are interpreted', async () => {
+    expect(translatorNotices({ js: true, wasm: true })).toEqual({ cpuNotice: null, translatorNotice: null });
+    expect(translatorNotices({ js: true, wasm: false })).toEqual({ cpuNotice: null, translatorNotice: NO_WASM_NOTICE });
+    expect(translatorNotices({ js: false, wasm: true })).toEqual({ cpuNotice: null, translatorNotice: NO_EVAL_NOTICE });
+    expect(translatorNotices({ js: false, wasm: false })).toEqual({ cpuNotice: INTERPRETER_NOTICE, translatorNotice: null });
+    // Node allows both: nothing to say, and guests run on the translator.
+    const info = await engine().e.info();
+    expect([info.cpuNotice, info.translatorNotice, info.cpu]).toEqual([null, null, 'jit']);
   });
 });
