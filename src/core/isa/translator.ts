@@ -10,6 +10,11 @@
 // can change inside a chunk without ending it). Time is accounted before every
 // interpreted step, so the interpreter sees the same cycle and instret values.
 //
+// Back ends: a region in a RAM that lives in a WebAssembly memory becomes a WebAssembly
+// module (wasm-generator.ts) unless `backend` is 'js'; anything else, or a module the
+// engine refuses, a JavaScript function (code-generator.ts). Both have one calling
+// convention (BlockFunction), so the dispatch below does not know which it calls.
+//
 // Lookup: per chunk the memory is picked as the interpreter picks it (the MMU only when
 // Sv32 or PMP applies); the pc's page is resolved once per page change (the RAM window,
 // or Memory.fetchPage — through the TLB when paging), then the block is found by offset
