@@ -187,4 +187,28 @@ describe('the WebAssembly back end', () => {
     expect(seen[0]!.length).toBeGreaterThan(900);
     expect(ms[1]!.cpu.getState()).toEqual(ms[0]!.cpu.getState());
   });
+
+  it('a module the engine refuses (a browser main thread: over 4 KB) becomes JavaScript instead, with the same results', () => {
+    const wa = (globalThis as { WebAssembly: { Module: new (b: Uint8Array) => object } }).WebAssembly;
+    const Module = wa.Module;
+    // As Chromium does on the main thread: synchronous compiles of more than 4 KB throw RangeError.
+    wa.Module = class extends Module {
+      constructor(bytes: Uint8Array) {
+        if (bytes.length > 4096) throw new RangeError('WebAssembly.Module(): Buffer size is too large');
+        super(bytes);
+      }
+    };
+    try {
+      const body = Array.from({ length: 900 }, (_, i) => addi(1 + (i % 20), 1 + ((i + 3) % 20), i));
+      const prog = [...body, addi(21, 21, 1), jal(0, -4 * (body.length + 1))];
+      const [interp, jit] = both(prog, 20_000, 'wasm');
+      const st = jit.cpu.translatorStats!;
+      expect(st.wasmRefused).toBeGreaterThan(0);
+      expect(st.sourceChars).toBeGreaterThan(0); // compiled to JavaScript instead
+      expect(jit.cpu.getState()).toEqual(interp.cpu.getState());
+    } finally {
+      wa.Module = Module;
+    }
+  });
 });
+
