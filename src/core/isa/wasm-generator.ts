@@ -41,10 +41,10 @@ export const WASM_REGION: RegionLimits = { blocks: 32, insns: 1024 };
 // Locals: parameters first, then r1..r31 at 1 + r, then the working ones.
 const BUDGET = 0;
 const ENTRY = 1;
-const C = 33; // steps of the blocks finished
+const C = 33; // steps of the blocks begun (each counted whole as it begins)
 const B = 34; // the block to run next
 const PC = 35;
-const K = 36; // steps of the current block retired before leaving
+const K = 36; // correction to C when leaving: minus the current block's steps not retired
 const E = 37;
 const WHY = 38;
 const O = 39; // RAM offset of the access
@@ -183,20 +183,13 @@ class WasmGenerator {
     const f = this.f;
     const plan = this.plans[i]!;
     const n = plan.insns.length;
-    // Only whole blocks run: stop at this one when it does not fit in the budget.
-    f.get(C).i32(n).op(Op.i32Add).get(BUDGET).op(Op.i32GtS).open('if');
-    this.leave(plan.pc, 0, EXIT_NONE);
+    // Only whole blocks run: count this one now, and stop before it if it does not fit.
+    f.get(C).i32(n).op(Op.i32Add).tee(C).get(BUDGET).op(Op.i32GtS).open('if');
+    this.leave(plan.pc, -n, EXIT_NONE);
     f.end();
     plan.insns.forEach((d, k) => this.instruction(d, k, n));
     const last = plan.insns[n - 1]!;
-    if (!endsBlock(last.insn)) {
-      this.retire(n);
-      this.goTo((last.pc + last.len) | 0, true);
-    }
-  }
-
-  private retire(n: number): void {
-    this.f.get(C).i32(n).op(Op.i32Add).set(C);
+    if (!endsBlock(last.insn)) this.goTo((last.pc + last.len) | 0, true);
   }
 
   /**
@@ -226,19 +219,19 @@ class WasmGenerator {
     throw new Error('a region block outside every loop');
   }
 
-  /** Leave after `steps` steps of the current block, going on at pc. */
-  private leave(pc: number, steps: number, exit: number): void {
+  /** Leave, going on at pc; `correction` takes back the steps of the block not retired. */
+  private leave(pc: number, correction: number, exit: number): void {
     const f = this.f;
     f.i32(pc).set(PC);
-    if (steps !== 0) f.i32(steps).set(K);
+    if (correction !== 0) f.i32(correction).set(K);
     if (exit !== EXIT_NONE) f.i32(exit).set(E);
     f.br('out');
   }
 
-  /** Leave before instruction number k (at pc), for the interpreter to run it. */
-  private bail(pc: number, k: number, reason: number): void {
+  /** Leave before instruction number k of a block of n (at pc), for the interpreter to run it. */
+  private bail(pc: number, k: number, n: number, reason: number): void {
     this.f.i32(pc).set(PC).i32(EXIT_FALLBACK).set(E).i32(reason).set(WHY);
-    if (k !== 0) this.f.i32(k).set(K);
+    if (k !== n) this.f.i32(k - n).set(K);
     this.f.br('out');
   }
 
@@ -274,29 +267,25 @@ class WasmGenerator {
       case 0x17:
         if (rd !== 0) f.i32((pc + (insn & 0xfffff000)) | 0).set(reg(rd));
         return;
-      case 0x03: this.load(f3, rd, rs1, insn >> 20, pc, k); return;
-      case 0x23: this.store(f3, rs1, rs2, ((insn >> 20) & ~31) | rd, pc, next, k); return;
+      case 0x03: this.load(f3, rd, rs1, insn >> 20, pc, k, n); return;
+      case 0x23: this.store(f3, rs1, rs2, ((insn >> 20) & ~31) | rd, pc, next, k, n); return;
       case 0x0f:
         if (f3 === 1) { // FENCE.I: stores are already seen, but say it: forget every translation
-          this.retire(n);
           f.call(FN_FENCE_I);
           this.leave(next, 0, EXIT_REVALIDATE);
         }
         return; // FENCE: nothing to order on one hart
       case 0x6f:
         if (rd !== 0) f.i32(next).set(reg(rd));
-        this.retire(n);
         this.goTo((pc + jalOffset(insn)) | 0, true);
         return;
       case 0x67: // the target is found by comparing with the region's blocks
         this.read(rs1);
         f.i32(insn >> 20).op(Op.i32Add).i32(~1).op(Op.i32And).set(T);
         if (rd !== 0) f.i32(next).set(reg(rd));
-        this.retire(n);
         f.get(T).set(PC).i32(-1).set(B).br(this.groups[0]!.label);
         return;
       case 0x63:
-        this.retire(n);
         this.read(rs1);
         this.read(rs2);
         f.op(BRANCH[f3]!).open('if');
@@ -376,47 +365,56 @@ class WasmGenerator {
     this.f.i32((imm - this.env.base) | 0).op(Op.i32Add).tee(O).i32(this.env.size - width).op(Op.i32GtU);
   }
 
-  private load(f3: number, rd: number, rs1: number, imm: number, pc: number, k: number): void {
+  private load(f3: number, rd: number, rs1: number, imm: number, pc: number, k: number, n: number): void {
     const f = this.f;
     const [op, width] = LOAD[f3]!;
     this.offset(rs1, imm, width);
     f.open('if');
-    this.bail(pc, k, REASON_ACCESS);
+    this.bail(pc, k, n, REASON_ACCESS);
     f.end();
     if (rd !== 0) f.get(O).mem(op, width >> 1, 0).set(reg(rd));
   }
 
-  private store(f3: number, rs1: number, rs2: number, imm: number, pc: number, next: number, k: number): void {
+  private store(f3: number, rs1: number, rs2: number, imm: number, pc: number, next: number, k: number, n: number): void {
     const f = this.f;
     const width = f3 === 0 ? 1 : f3 === 1 ? 2 : 4;
     this.offset(rs1, imm, width);
     if (width === 4) f.get(O).get(WATCH).op(Op.i32Eq, Op.i32Or);
     f.open('if');
-    this.bail(pc, k, REASON_ACCESS);
+    this.bail(pc, k, n, REASON_ACCESS);
     f.end();
     f.get(O);
     this.read(rs2);
     f.mem(width === 1 ? Op.i32Store8 : width === 2 ? Op.i32Store16 : Op.i32Store, width >> 1, 0);
-    f.i32(0).set(H);
-    if (width === 4) {
-      f.get(O).i32(3).op(Op.i32And).open('if');
-      this.mark(3, 4);
+    // A store that hit translated code leaves after itself, once every page is marked.
+    const hit = () => this.leave(next, k + 1 - n, EXIT_REVALIDATE);
+    const both = (first: number, second: number) => {
+      f.i32(0).set(H);
+      this.mark(first, width, null);
+      this.mark(second, width, null);
+      f.get(H).open('if');
+      hit();
       f.end();
-      this.mark(0, 4);
+    };
+    if (width === 1) {
+      this.mark(0, 1, hit);
+    } else if (width === 2) {
+      both(0, 1);
     } else {
-      this.mark(0, width);
-      if (width === 2) this.mark(1, 2);
+      f.get(O).i32(3).op(Op.i32And).open('if');
+      both(3, 0);
+      f.else();
+      this.mark(0, 4, hit);
+      f.end();
     }
-    f.get(H).open('if');
-    this.leave(next, k + 1, EXIT_REVALIDATE);
-    f.end();
   }
 
   /**
    * Marks the page of O + delta dirty, as code-generator.ts's store does: 0 becomes 1, 1
-   * stays; a page holding translated code (bit 1) asks codeStore whether code was hit.
+   * stays; a page holding translated code (bit 1) asks codeStore whether code was hit,
+   * and if so `hit` runs (or, without one, H is set).
    */
-  private mark(delta: number, width: number): void {
+  private mark(delta: number, width: number, hit: (() => void) | null): void {
     const f = this.f;
     const dirty = this.env.wasm.dirty;
     f.get(O);
@@ -425,7 +423,10 @@ class WasmGenerator {
     f.get(D).op(Op.i32Eqz).open('if');
     f.get(Q).i32(1).mem(Op.i32Store8, 0, dirty);
     f.else();
-    f.get(Q).get(O).i32(width).call(FN_CODE_STORE).open('if').i32(1).set(H).end();
+    f.get(Q).get(O).i32(width).call(FN_CODE_STORE).open('if');
+    if (hit !== null) hit();
+    else f.i32(1).set(H);
+    f.end();
     f.end().end();
   }
 }
