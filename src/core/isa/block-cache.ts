@@ -11,9 +11,12 @@
 // - RAM pages (the bare machine, a VM's guest RAM, and Sv32 pages backed by them): bit 2 of
 //   the RAM's dirty byte for the page (memory.ts) says "translated and unchanged since".
 //   Every writer sets the byte to 1 (the interpreter, Ram.write, loaders, devices, the
-//   MMU's walker), which clears the bit, so the next dispatch there drops the page's
-//   blocks. Translated stores keep code and data on one page apart: a store that misses
-//   every translated byte keeps the bit (codeStore).
+//   MMU's walker), which clears the bit, so the next dispatch there looks at the page: if
+//   every translated word is still what it was translated from (a copy is kept), the bit
+//   is set again and the blocks stay; else they are dropped. (A program whose data shares
+//   a page with its code, stored by interpreted code, otherwise recompiles the page's
+//   regions again and again.) Translated stores keep code and data on one page apart: a
+//   store that misses every translated byte keeps the bit (codeStore).
 // - Other pages (a process's frames): no write barrier, so each block compares the words
 //   it was decoded from before it runs (EXIT_STALE when they differ).
 // fence.i drops everything (the spec's way to say code changed; stores are already seen).
@@ -46,6 +49,8 @@ export class CodePage {
   pagedSlots: Array<Block | undefined> = [];
   /** Which 16-byte lines hold translated instructions. */
   readonly lines = new Uint8Array(PAGE >> LINE_SHIFT);
+  /** The words of those lines as they were translated (made on first use). */
+  private saved: Int32Array | null = null;
   blocks = 0;
   /**
    * Runs of the block at each offset, kept across flushes: a block whose first runs
@@ -70,9 +75,27 @@ export class CodePage {
     this.mark(off, bytes);
   }
 
-  /** Records that [off, off + bytes) of the page holds translated code. */
+  /** Records that [off, off + bytes) of the page holds translated code, as it is now. */
   mark(off: number, bytes: number): void {
-    for (let l = off >> LINE_SHIFT; l <= (off + bytes - 1) >> LINE_SHIFT && l < this.lines.length; l++) this.lines[l] = 1;
+    const saved = this.saved ??= new Int32Array(PAGE >> 2);
+    const perLine = (1 << LINE_SHIFT) >> 2;
+    for (let l = off >> LINE_SHIFT; l <= (off + bytes - 1) >> LINE_SHIFT && l < this.lines.length; l++) {
+      this.lines[l] = 1;
+      saved.set(this.words.subarray(l * perLine, (l + 1) * perLine), l * perLine);
+    }
+  }
+
+  /** Is every translated word of the page still what it was translated from? */
+  unchanged(): boolean {
+    const saved = this.saved;
+    if (saved === null) return true;
+    const words = this.words;
+    const perLine = (1 << LINE_SHIFT) >> 2;
+    for (let l = 0; l < this.lines.length; l++) {
+      if (this.lines[l] === 0) continue;
+      for (let i = l * perLine; i < (l + 1) * perLine; i++) if (words[i] !== saved[i]) return false;
+    }
+    return true;
   }
 
   /** Does [off, off + width) of the page overlap translated code? */

@@ -205,10 +205,11 @@ export class Translator implements BlockState {
         pageVpn = vpn;
       }
       const p = page!;
-      // Still the code we compiled? (dirty bit 2 for RAM pages; fence.i for all)
+      // Still the code we compiled? (dirty bit 2 for RAM pages, then its translated words;
+      // fence.i for all)
       const ri = p.ramIndex;
       if ((ri >= 0 && (this.dirty[ri]! & 2) === 0) || p.generation !== this.generation) {
-        stats.invalidations += p.flush();
+        if (p.generation !== this.generation || !p.unchanged()) stats.invalidations += p.flush();
         p.generation = this.generation;
         if (ri >= 0) this.dirty[ri] = this.dirty[ri]! | 2;
         this.wvpn = -1; // a write view taken before must be asked for again

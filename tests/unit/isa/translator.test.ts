@@ -108,6 +108,19 @@ describe.each(JIT_BACKENDS)('translator (%s back end) against the interpreter', 
     }
   });
 
+  it('data stored into a code page by interpreted code leaves the page\'s compiled regions in place', () => {
+    // Each round an atomic add (always interpreted) stores into the loop's own page.
+    const prog = [...li(5, BASE + 0x800), addi(1, 1, 1), R(0, 1, 5, 2, 0, 0x2f), addi(2, 2, 3), bne(1, 0, -12)];
+    const ms = (['interp', 'jit'] as const).map((k) => machine(k, prog));
+    for (const m of ms) m.run(30_000);
+    expect(ms[1]!.cpu.getState()).toEqual(ms[0]!.cpu.getState());
+    expect(ms[1]!.ram.read(BASE + 0x800, 4)).toEqual(ms[0]!.ram.read(BASE + 0x800, 4));
+    const st = ms[1]!.cpu.translatorStats!;
+    expect(st.compiledSteps).toBeGreaterThan(10_000);
+    expect(st.translations).toBeLessThan(5); // not recompiled after every store
+    expect(st.invalidations).toBe(0);
+  });
+
   it('run(budget) ends on the very step the interpreter ends on, for every budget', () => {
     const prog = [addi(1, 1, 1), addi(2, 2, 1), bne(1, 0, -8)];
     for (const budget of [1, 2, 3, 7, 64, 65, 1000, 4097]) {
