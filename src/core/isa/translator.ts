@@ -75,7 +75,7 @@ export interface TranslatorStats {
   /** Regions compiled to WebAssembly (of `translations`), and their modules' bytes. */
   wasmTranslations: number;
   wasmBytes: number;
-  /** Regions the engine would not compile as WebAssembly (too big for a synchronous compile). */
+  /** Regions the engine would not compile as WebAssembly (compiled to JavaScript instead). */
   wasmRefused: number;
 }
 

@@ -4,7 +4,9 @@
 //   [0, size)              the guest's bytes (offset = physical address - RAM base)
 //   [size, size + pages)   the dirty byte of each 4 KiB page (memory.ts's RamWindow.dirty)
 //   [area, area + 256)     what a region and the translator share while it runs: the
-//                          registers, pc, exit, reason and the watched word (AREA_*)
+//                          registers, pc, exit, reason and the watched word (AREA_*).
+//                          One call at a time (a region never runs another hart), so
+//                          harts that share a RAM share it too.
 //
 // The typed-array views over the first two parts are the RAM's public face, exactly as
 // with an ArrayBuffer; the memory never grows, so they stay valid.

@@ -119,6 +119,9 @@ export function compareKinds(p: Program, backend: JitBackend = 'wasm'): string |
     const jb = JSON.stringify(sb);
     if (ja !== jb) return `run ${i} (budget ${budget}) differs:\ninterp ${shorten(sa)}\njit/${backend} ${shorten(sb)}`;
   }
+  // Every module we generate must validate: a refused one would silently become JavaScript.
+  const refused = b.m.cpu.translatorStats?.wasmRefused ?? 0;
+  if (refused !== 0) return `${refused} generated WebAssembly modules were refused`;
   return null;
 }
 

@@ -145,6 +145,7 @@ describe('the WebAssembly back end', () => {
     const [, wasm] = both(loop, 10_000, 'wasm');
     const [, js] = both(loop, 10_000, 'js');
     expect(wasm.cpu.translatorStats!.wasmTranslations).toBeGreaterThan(0);
+    expect(wasm.cpu.translatorStats!.wasmRefused).toBe(0);
     expect(wasm.cpu.translatorStats!.sourceChars).toBe(0);
     expect(js.cpu.translatorStats!.wasmTranslations).toBe(0);
     expect(wasm.cpu.getState()).toEqual(js.cpu.getState());

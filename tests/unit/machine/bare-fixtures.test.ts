@@ -20,6 +20,8 @@ function runBare(elf: Uint8Array | ProgramImage, disk?: Uint8Array, virtio?: Vir
   const machine = new Machine({ console: { write: (b) => out.push(...b) }, disk, virtio });
   machine.load(elf instanceof Uint8Array ? readElf(elf) : elf);
   const stop = machine.run(budget);
+  // Every module the WebAssembly back end generated must validate (a refused one would run as JavaScript).
+  expect(machine.cpu.translatorStats?.wasmRefused ?? 0).toBe(0);
   const stdout = Buffer.from(out).toString('latin1');
   return { stdout, exit: stop.kind === 'exit' ? stop.exitCode : -1, reason: JSON.stringify(stop) };
 }
