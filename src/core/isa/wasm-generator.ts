@@ -18,7 +18,8 @@
 // next item; a block that jumps to itself is a `loop` of its own. Nesting matters: the
 // engine keeps in machine registers only the locals a loop assigns, so an inner loop does
 // not carry every register of the region. A computed target (jalr) is looked up by
-// comparing pc with each block's start. Every exit sets locals (pc, steps k, exit e,
+// comparing pc with each block's start. A block's steps are counted as it begins (c);
+// every exit sets locals (pc, k = the steps of the block not retired, taken back; exit e;
 // reason) and branches to the one epilogue, which stores them and the written registers.
 
 import {
@@ -34,7 +35,9 @@ import { FN_CODE_STORE, FN_FENCE_I, FunctionBody, Op, encodeModule } from './was
  * up to 32 blocks (all a page's loop usually has). Measured (docs/benchmarks.md): 4 blocks
  * left sort 25.7 M region entries, 32 blocks 0.85 M; keeping also the blocks on the way
  * into the loops, or every block reached (calls followed to their return), cut sort's
- * entries to under 100 but made sieve and crc32 slower, under --mode full by up to half.
+ * entries to under 100 but made sieve and crc32 slower by up to half wherever regions are
+ * called more than once (every mode but one long Machine.run): more code for TurboFan to
+ * compile, on threads whose time counts.
  */
 export const WASM_REGION: RegionLimits = { blocks: 32, insns: 1024 };
 
