@@ -11,8 +11,10 @@
 // interpreted step, so the interpreter sees the same cycle and instret values.
 //
 // Back ends: a region in a RAM that lives in a WebAssembly memory becomes a WebAssembly
-// module (wasm-generator.ts) unless `backend` is 'js'; anything else, or a module the
-// engine refuses, a JavaScript function (code-generator.ts). Both have one calling
+// module (wasm-generator.ts) unless `backend` is 'js' — code running untranslated through
+// the RAM window, or paged (Sv32) code whose page is in that RAM (its loads and stores
+// reach frames through the paged fast path, frames outside the RAM bail); anything else,
+// or a module the engine refuses, a JavaScript function (code-generator.ts). Both have one calling
 // convention (BlockFunction), so the dispatch below does not know which it calls.
 //
 // Lookup: per chunk the memory is picked as the interpreter picks it (the MMU only when
@@ -31,7 +33,9 @@ import type { JitBackend } from './cpu-kind.ts';
 import type { Memory, RamWindow, WasmRam } from './memory.ts';
 import { instantiate, wasmCompileAvailable } from './wasm-api.ts';
 import { WASM_REGION, generateWasm } from './wasm-generator.ts';
-import { AREA_EXIT, AREA_PC, AREA_REASON, AREA_WATCH } from './wasm-ram.ts';
+import {
+  AREA_EXIT, AREA_PC, AREA_REASON, AREA_ROFF, AREA_RVPN, AREA_WATCH, AREA_WOFF, AREA_WVPN,
+} from './wasm-ram.ts';
 
 const PAGE_SHIFT = 12;
 const PAGE = 1 << PAGE_SHIFT;
@@ -74,6 +78,8 @@ export interface TranslatorStats {
   sourceChars: number;
   /** Regions compiled to WebAssembly (of `translations`), and their modules' bytes. */
   wasmTranslations: number;
+  /** Of `wasmTranslations`, regions of paged (Sv32) code. */
+  wasmPagedTranslations: number;
   wasmBytes: number;
   /** Regions the engine would not compile as WebAssembly (compiled to JavaScript instead). */
   wasmRefused: number;
@@ -82,7 +88,7 @@ export interface TranslatorStats {
 function emptyStats(): TranslatorStats {
   return {
     hits: 0, plans: 0, translations: 0, translatedInstructions: 0, translateMs: 0, compiledSteps: 0,
-    interpretedSteps: 0, invalidations: 0, sourceChars: 0, wasmTranslations: 0, wasmBytes: 0, wasmRefused: 0,
+    interpretedSteps: 0, invalidations: 0, sourceChars: 0, wasmTranslations: 0, wasmPagedTranslations: 0, wasmBytes: 0, wasmRefused: 0,
   };
 }
 
@@ -148,6 +154,8 @@ export class Translator implements BlockState {
   private dirty: Uint8Array = EMPTY_U8;
   private ramPages: Array<CodePage | undefined> = [];
   private env: RamEnv | null = null;
+  /** The physical RAM's WebAssembly memory (paged regions cache pages in its area), if any. */
+  private wasm: WasmRam | null = null;
 
   constructor(private readonly host: TranslatorHost) {
     this.mem = host.memory;
@@ -166,7 +174,8 @@ export class Translator implements BlockState {
     const phys = host.memory.ram;
     this.mem = mem;
     this.epoch = mem.fetchEpoch ?? 0;
-    this.rvpn = this.wvpn = -1;
+    this.wasm = wasmOf(phys);
+    this.dropViews();
     this.rbytes = this.wbytes = EMPTY_U8;
     if (phys !== null) {
       this.ramBytes = phys.bytes;
@@ -212,7 +221,7 @@ export class Translator implements BlockState {
         if (p.generation !== this.generation || !p.unchanged()) stats.invalidations += p.flush();
         p.generation = this.generation;
         if (ri >= 0) this.dirty[ri] = this.dirty[ri]! | 2;
-        this.wvpn = -1; // a write view taken before must be asked for again
+        this.dropWriteView(); // a write view taken before must be asked for again
       }
       const slot = (pc & (PAGE - 1)) >> 1;
       let block = paged ? p.pagedSlots[slot] : p.ramSlots[slot];
@@ -261,8 +270,23 @@ export class Translator implements BlockState {
     const e = this.mem.fetchEpoch ?? 0;
     if (e === this.epoch) return pageVpn;
     this.epoch = e;
-    this.rvpn = this.wvpn = -1;
+    this.dropViews();
     return -1;
+  }
+
+  /** Forgets the paged fast path's cached pages (both back ends'). */
+  private dropViews(): void {
+    this.rvpn = -1;
+    const slots = this.wasm?.slots;
+    if (slots !== undefined) slots[AREA_RVPN] = -1;
+    this.dropWriteView();
+  }
+
+  /** Forgets the cached write page: the page may hold code now (both back ends'). */
+  private dropWriteView(): void {
+    this.wvpn = -1;
+    const slots = this.wasm?.slots;
+    if (slots !== undefined) slots[AREA_WVPN] = -1;
   }
 
   /** The code page of pc in the chunk's RAM window, or null outside it. */
@@ -308,7 +332,7 @@ export class Translator implements BlockState {
     const block: Block = { pc, len: plan.insns.length, fn: null, entry: 0, refused: false };
     this.stats.plans++;
     page.add(block, pc & (PAGE - 1), plan.bytes, paged);
-    this.wvpn = -1; // the page now counts as code: stores to it must be seen
+    this.dropWriteView(); // the page now counts as code: stores to it must be seen
     return block;
   }
 
@@ -321,13 +345,14 @@ export class Translator implements BlockState {
     const started = this.now?.() ?? 0;
     const plan = planBlock(block.pc, page.words);
     if (plan.insns.length === 0) return;
-    const wasm = this.backend === 'wasm' ? wasmOf(window) : null;
+    // WebAssembly for the RAM window, or for paged code in a page of the RAM's memory.
+    const wasm = this.backend !== 'wasm' ? null : window !== null ? wasmOf(window) : page.ramIndex >= 0 ? this.wasm : null;
     let region: BlockPlan[] | null = null;
     let fn: BlockFunction | null = null;
     if (wasm !== null) {
       // Every block the loops reach: WebAssembly does not deoptimize on a path run late.
       region = planRegion(plan, page.words, () => true, WASM_REGION);
-      fn = this.compileWasm(region, window!, wasm);
+      fn = this.compileWasm(region, window, wasm);
     }
     if (fn === null) {
       if (!translationAvailable()) {
@@ -354,26 +379,35 @@ export class Translator implements BlockState {
       other.entry = i;
       other.len = p.insns.length;
     });
-    this.wvpn = -1;
+    this.dropWriteView();
     this.stats.translations++;
     for (const p of region!) this.stats.translatedInstructions += p.insns.length;
     if (this.now) this.stats.translateMs += this.now() - started;
   }
 
-  /** A region as a WebAssembly module over the RAM's memory, or null if the engine refuses it. */
-  private compileWasm(region: BlockPlan[], window: RamWindow, wasm: WasmRam): BlockFunction | null {
-    const bytes = generateWasm(region, { base: window.base | 0, size: window.bytes.byteLength, wasm });
+  /**
+   * A region as a WebAssembly module over the RAM's memory (for the RAM window, or paged
+   * when there is none), or null if the engine refuses it.
+   */
+  private compileWasm(region: BlockPlan[], window: RamWindow | null, wasm: WasmRam): BlockFunction | null {
+    const env = window !== null
+      ? { base: window.base | 0, size: window.bytes.byteLength, wasm }
+      : { base: 0, size: 0, wasm, paged: true };
+    const bytes = generateWasm(region, env);
     const instance = instantiate(bytes, {
       m: {
         mem: wasm.memory,
         codeStore: (q: number, off: number, width: number) => (this.codeStore(q, off, width) ? 1 : 0),
         fenceI: () => this.fenceI(),
+        readPage: (vpn: number) => this.wasmReadPage(vpn),
+        writePage: (vpn: number) => this.wasmWritePage(vpn),
       },
     });
     if (instance === null) {
       this.stats.wasmRefused++;
       return null;
     }
+    if (window === null) this.stats.wasmPagedTranslations++;
     this.stats.wasmTranslations++;
     this.stats.wasmBytes += bytes.length;
     return wasmBlockFunction(instance.exports.run as (budget: number, entry: number) => number, wasm.slots);
@@ -382,27 +416,69 @@ export class Translator implements BlockState {
   // ---- BlockState helpers, called from generated code on slow paths ----
 
   readPage(vpn: number): boolean {
-    const page = this.mem.dataPage?.(vpn, false) ?? null;
-    if (page === null || (this.mem.fetchEpoch ?? 0) !== this.epoch) return false;
+    const page = this.readView(vpn);
+    if (page === null) return false;
     this.rvpn = vpn;
     this.rbytes = page;
     return true;
   }
 
-  /** A write view, unless the page holds translated code (then the interpreter stores). */
   writePage(vpn: number): boolean {
-    const page = this.mem.dataPage?.(vpn, true) ?? null;
-    if (page === null || (this.mem.fetchEpoch ?? 0) !== this.epoch) return false;
-    const ram = this.ramBytes;
-    if (page.buffer === ram.buffer && ram.byteLength > 0) {
-      const code = this.ramPages[(page.byteOffset - ram.byteOffset) >>> PAGE_SHIFT];
-      if (code !== undefined && code.blocks > 0) return false;
-    } else if (this.cache.frameWithCode(page) !== undefined) {
-      return false;
-    }
+    const page = this.writeView(vpn);
+    if (page === null) return false;
     this.wvpn = vpn;
     this.wbytes = page;
     return true;
+  }
+
+  /** readPage for WebAssembly regions: the frame's offset in the RAM's memory, or -1 (bail). */
+  private wasmReadPage(vpn: number): number {
+    const off = this.offsetOf(this.readView(vpn));
+    if (off >= 0) {
+      const slots = this.wasm!.slots;
+      slots[AREA_RVPN] = vpn;
+      slots[AREA_ROFF] = off;
+    }
+    return off;
+  }
+
+  /** writePage for WebAssembly regions (the same refusals), as an offset or -1. */
+  private wasmWritePage(vpn: number): number {
+    const off = this.offsetOf(this.writeView(vpn));
+    if (off >= 0) {
+      const slots = this.wasm!.slots;
+      slots[AREA_WVPN] = vpn;
+      slots[AREA_WOFF] = off;
+    }
+    return off;
+  }
+
+  /** Where a page view lies in the RAM's WebAssembly memory, or -1 outside it. */
+  private offsetOf(page: Uint8Array | null): number {
+    const wasm = this.wasm;
+    if (page === null || wasm === null || page.buffer !== wasm.memory.buffer) return -1;
+    return page.byteOffset;
+  }
+
+  /** A read view of virtual page vpn, or null (not mapped, not RAM, or mappings moved). */
+  private readView(vpn: number): Uint8Array | null {
+    const page = this.mem.dataPage?.(vpn, false) ?? null;
+    if (page === null || (this.mem.fetchEpoch ?? 0) !== this.epoch) return null;
+    return page;
+  }
+
+  /** A write view, unless the page holds translated code (then the interpreter stores). */
+  private writeView(vpn: number): Uint8Array | null {
+    const page = this.mem.dataPage?.(vpn, true) ?? null;
+    if (page === null || (this.mem.fetchEpoch ?? 0) !== this.epoch) return null;
+    const ram = this.ramBytes;
+    if (page.buffer === ram.buffer && ram.byteLength > 0) {
+      const code = this.ramPages[(page.byteOffset - ram.byteOffset) >>> PAGE_SHIFT];
+      if (code !== undefined && code.blocks > 0) return null;
+    } else if (this.cache.frameWithCode(page) !== undefined) {
+      return null;
+    }
+    return page;
   }
 
   codeStore(q: number, off: number, width: number): boolean {

@@ -3,7 +3,8 @@
 // imported memory, two imported helpers, structured control with labels by name.
 //
 // The module a region becomes:
-//   imports  m.mem (memory), m.codeStore (i32 i32 i32 -> i32), m.fenceI (-> nothing)
+//   imports  m.mem (memory), m.codeStore (i32 i32 i32 -> i32), m.fenceI (-> nothing),
+//            m.readPage, m.writePage (i32 -> i32; the paged fast path's misses)
 //   exports  run (budget i32, entry i32) -> i32
 
 /** Opcodes used by the generator (spec 5.4). */
@@ -28,6 +29,8 @@ const I32 = 0x7f;
 /** Imported function indices (imports come first in the function index space). */
 export const FN_CODE_STORE = 0;
 export const FN_FENCE_I = 1;
+export const FN_READ_PAGE = 2;
+export const FN_WRITE_PAGE = 3;
 
 /** One function body: bytes, plus the stack of open labels so branches name their target. */
 export class FunctionBody {
@@ -136,15 +139,18 @@ export class FunctionBody {
 /** The module of one region: `run` with `locals` extra i32 locals and the given body. */
 export function encodeModule(body: FunctionBody, locals: number, memoryPages: number): Uint8Array {
   const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  // Types: 0 codeStore (i32 i32 i32) -> i32, 1 fenceI () -> (), 2 run (i32 i32) -> i32.
-  section(out, 1, [3, 0x60, 3, I32, I32, I32, 1, I32, 0x60, 0, 0, 0x60, 2, I32, I32, 1, I32]);
-  const imports: number[] = [3];
+  // Types: 0 codeStore (i32 i32 i32) -> i32, 1 fenceI () -> (), 2 run (i32 i32) -> i32,
+  // 3 readPage / writePage (i32) -> i32.
+  section(out, 1, [4, 0x60, 3, I32, I32, I32, 1, I32, 0x60, 0, 0, 0x60, 2, I32, I32, 1, I32, 0x60, 1, I32, 1, I32]);
+  const imports: number[] = [5];
   importEntry(imports, 'mem', [0x02, 0x00, ...ulebBytes(memoryPages)]);
   importEntry(imports, 'codeStore', [0x00, 0]);
   importEntry(imports, 'fenceI', [0x00, 1]);
+  importEntry(imports, 'readPage', [0x00, 3]);
+  importEntry(imports, 'writePage', [0x00, 3]);
   section(out, 2, imports);
   section(out, 3, [1, 2]);
-  section(out, 7, [1, ...name('run'), 0x00, 2]);
+  section(out, 7, [1, ...name('run'), 0x00, 4]); // imported functions come first: run is 4
   const fn: number[] = [];
   if (locals > 0) fn.push(1, ...ulebBytes(locals), I32);
   else fn.push(0);

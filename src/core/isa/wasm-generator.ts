@@ -27,8 +27,12 @@ import {
   noteRegisters, successors, type BlockPlan, type Decoded, type RegionLimits,
 } from './code-generator.ts';
 import type { WasmRam } from './memory.ts';
-import { AREA_EXIT, AREA_PC, AREA_REASON, AREA_WATCH } from './wasm-ram.ts';
-import { FN_CODE_STORE, FN_FENCE_I, FunctionBody, Op, encodeModule } from './wasm-encoder.ts';
+import {
+  AREA_EXIT, AREA_PC, AREA_REASON, AREA_ROFF, AREA_RVPN, AREA_WATCH, AREA_WOFF, AREA_WVPN,
+} from './wasm-ram.ts';
+import {
+  FN_CODE_STORE, FN_FENCE_I, FN_READ_PAGE, FN_WRITE_PAGE, FunctionBody, Op, encodeModule,
+} from './wasm-encoder.ts';
 
 /**
  * Regions of the WebAssembly back end: the loops through the entry, as for JavaScript, but
@@ -50,21 +54,29 @@ const PC = 35;
 const K = 36; // correction to C when leaving: minus the current block's steps not retired
 const E = 37;
 const WHY = 38;
-const O = 39; // RAM offset of the access
+const O = 39; // RAM offset of the access (paged: its virtual address)
 const H = 40; // a store hit translated code
-const Q = 41; // a dirty byte's page
-const D = 42; // its value
+const Q = 41; // a dirty byte's page (paged: the access's virtual page)
+const D = 42; // its value (paged: the offset in the page)
 const WATCH = 43;
 const T = 44;
 const LOCALS = 43; // locals 2..44
 
 const reg = (r: number) => 1 + r;
 
-/** The RAM window a region is compiled for. */
+/**
+ * What a region is compiled for: a RAM window (base, size; code running untranslated), or
+ * `paged` code (Sv32) whose frames are in the RAM — its accesses then go through the paged
+ * fast path, as code-generator.ts's 'paged' flavour: the page last read / stored is cached
+ * as its frame's offset in the memory (AREA_RVPN..AREA_WOFF), a miss asks the imported
+ * readPage / writePage (the translator's, with the same refusals: -1 bails), and an access
+ * that reaches past byte 4092 of its page bails.
+ */
 export interface WasmEnv {
   base: number;
   size: number;
   wasm: WasmRam;
+  paged?: boolean;
 }
 
 /** The binary module of a region (see the top of this file). */
@@ -368,9 +380,35 @@ class WasmGenerator {
     this.f.i32((imm - this.env.base) | 0).op(Op.i32Add).tee(O).i32(this.env.size - width).op(Op.i32GtU);
   }
 
+  /**
+   * Paged: the RAM offset of the access rs1 + imm, left on the stack, through the cached
+   * page of `vpn`/`off` slots (asking `fn` on a miss); bails where the JavaScript back end's
+   * 'paged' flavour does, in the same order (the page is asked for first).
+   */
+  private pagedOffset(rs1: number, imm: number, vpn: number, off: number, fn: number, pc: number, k: number, n: number): void {
+    const f = this.f;
+    const area = this.area;
+    this.read(rs1);
+    f.i32(imm).op(Op.i32Add).tee(O).i32(12).op(Op.i32ShrU).tee(Q)
+      .i32(0).mem(Op.i32Load, 2, area + 4 * vpn).op(Op.i32Ne).open('if');
+    f.get(Q).call(fn).i32(0).op(Op.i32LtS).open('if');
+    this.bail(pc, k, n, REASON_ACCESS);
+    f.end().end();
+    f.get(O).i32(4095).op(Op.i32And).tee(D).i32(4092).op(Op.i32GtU).open('if');
+    this.bail(pc, k, n, REASON_ACCESS);
+    f.end();
+    f.i32(0).mem(Op.i32Load, 2, area + 4 * off).get(D).op(Op.i32Add);
+  }
+
   private load(f3: number, rd: number, rs1: number, imm: number, pc: number, k: number, n: number): void {
     const f = this.f;
     const [op, width] = LOAD[f3]!;
+    if (this.env.paged === true) {
+      this.pagedOffset(rs1, imm, AREA_RVPN, AREA_ROFF, FN_READ_PAGE, pc, k, n);
+      if (rd !== 0) f.mem(op, width >> 1, 0).set(reg(rd));
+      else f.op(Op.drop);
+      return;
+    }
     this.offset(rs1, imm, width);
     f.open('if');
     this.bail(pc, k, n, REASON_ACCESS);
@@ -381,6 +419,14 @@ class WasmGenerator {
   private store(f3: number, rs1: number, rs2: number, imm: number, pc: number, next: number, k: number, n: number): void {
     const f = this.f;
     const width = f3 === 0 ? 1 : f3 === 1 ? 2 : 4;
+    const op = width === 1 ? Op.i32Store8 : width === 2 ? Op.i32Store16 : Op.i32Store;
+    if (this.env.paged === true) {
+      // No dirty marking or code check here: writePage marked the page and refuses code pages.
+      this.pagedOffset(rs1, imm, AREA_WVPN, AREA_WOFF, FN_WRITE_PAGE, pc, k, n);
+      this.read(rs2);
+      f.mem(op, width >> 1, 0);
+      return;
+    }
     this.offset(rs1, imm, width);
     if (width === 4) f.get(O).get(WATCH).op(Op.i32Eq, Op.i32Or);
     f.open('if');
@@ -388,7 +434,7 @@ class WasmGenerator {
     f.end();
     f.get(O);
     this.read(rs2);
-    f.mem(width === 1 ? Op.i32Store8 : width === 2 ? Op.i32Store16 : Op.i32Store, width >> 1, 0);
+    f.mem(op, width >> 1, 0);
     // A store that hit translated code leaves after itself, once every page is marked.
     const hit = () => this.leave(next, k + 1 - n, EXIT_REVALIDATE);
     const both = (first: number, second: number) => {

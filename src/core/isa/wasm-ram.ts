@@ -4,7 +4,8 @@
 //   [0, size)              the guest's bytes (offset = physical address - RAM base)
 //   [size, size + pages)   the dirty byte of each 4 KiB page (memory.ts's RamWindow.dirty)
 //   [area, area + 256)     what a region and the translator share while it runs: the
-//                          registers, pc, exit, reason and the watched word (AREA_*).
+//                          registers, pc, exit, reason, the watched word and the paged
+//                          fast path's pages (AREA_*).
 //                          One call at a time (a region never runs another hart), so
 //                          harts that share a RAM share it too.
 //
@@ -19,6 +20,16 @@ export const AREA_PC = 32;
 export const AREA_EXIT = 33;
 export const AREA_REASON = 34;
 export const AREA_WATCH = 35;
+/**
+ * The paged fast path (Sv32 code whose frames are in this RAM): the virtual page last read
+ * from / stored to and its frame's offset in the memory, as the JavaScript back end's
+ * rvpn/rbytes and wvpn/wbytes; a vpn of -1 matches no page. The translator resets them
+ * wherever it resets those.
+ */
+export const AREA_RVPN = 36;
+export const AREA_ROFF = 37;
+export const AREA_WVPN = 38;
+export const AREA_WOFF = 39;
 const AREA_BYTES = 256;
 
 /**
