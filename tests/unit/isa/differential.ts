@@ -1,17 +1,26 @@
 // Differential testing of the translator against the interpreter: random valid (and some
-// invalid) RV32IMAC instruction sequences run on two bare machines, one per CPU kind, and
+// invalid) RV32IMAC instruction sequences run on two bare machines, one per CPU kind — in
+// M-mode, or in S-mode under Sv32 paging (the translator's paged fast path) — and
 // their whole state is compared after every run() of a random budget, for each of the
 // translator's back ends. Shared by the property test (bounded) and `npm run fuzz:cpu`.
 import fc from 'fast-check';
 import type { CpuKind, JitBackend } from '../../../src/core/isa/cpu-kind.ts';
 import { Machine } from '../../../src/core/machine/machine.ts';
-import { B, I, J, R, S, U, addi, csrrs, csrrw, jal, li, lw, sw, MRET } from './encode.ts';
+import { B, I, J, R, S, U, addi, csrrc, csrrs, csrrw, jal, li, lw, sw, MRET } from './encode.ts';
 
 export const RAM = 0x8000_0000;
 export const CODE = RAM + 0x1000;
 export const DATA = RAM + 0x8000;
 const HANDLER = RAM + 0x800;
 const RAM_SIZE = 0x10000;
+// Paged programs: a two-level Sv32 table mapping the RAM's 16 pages at their own
+// addresses, except the data page and the next one, swapped (so virtual != physical).
+const ROOT_TABLE = RAM + 0x3000;
+const LEAF_TABLE = RAM + 0x4000;
+const PTE_V = 1;
+const PTE_LEAF = 0xcf; // V R W X A D
+const MPP = 0x1800;
+const MPP_S = 0x800;
 
 // Registers the prologue points somewhere useful (the program may overwrite them).
 const R_DATA = 31;
@@ -56,6 +65,10 @@ export const programArb = fc.record({
   regs: fc.array(fc.integer(), { minLength: 24, maxLength: 24 }),
   timer: fc.option(fc.integer({ min: 1, max: 3000 })),
   budgets: fc.array(fc.integer({ min: 1, max: 6000 }), { minLength: 1, maxLength: 4 }),
+  /** Run in S-mode under Sv32 instead of in M-mode without translation. */
+  paged: fc.boolean(),
+  /** Where in the data page the data register points (near its end: accesses straddle pages). */
+  dataAt: fc.constantFrom(0, 0, 0xf90),
 });
 export type Program = typeof programArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -64,13 +77,25 @@ export function image(p: Program): Map<number, number[]> {
   const words = new Map<number, number[]>();
   const pro: number[] = [];
   for (let r = 1; r <= 24; r++) pro.push(...li(r, p.regs[r - 1]!));
-  pro.push(...li(R_DATA, DATA), ...li(R_CODE, CODE), ...li(R_CMP, 0x0200_4000), ...li(R_UART, 0x1000_0000),
+  pro.push(...li(R_DATA, DATA + p.dataAt), ...li(R_CODE, CODE), ...li(R_CMP, 0x0200_4000), ...li(R_UART, 0x1000_0000),
     ...li(R_MTIME, 0x0200_bff8), ...li(26, HANDLER), csrrw(0, 0x305, 26));
   if (p.timer !== null) {
     pro.push(...li(26, p.timer), sw(26, R_CMP, 0), sw(0, R_CMP, 4), ...li(26, 0x80), csrrs(0, 0x304, 26),
       ...li(26, 0x8), csrrs(0, 0x300, 26));
   }
-  pro.push(...li(26, CODE), I(0, 26, 0, 0, 0x67));
+  if (p.paged) {
+    // satp on, MPP = S, mepc = CODE, mret: the program runs in S-mode; traps go to M-mode.
+    pro.push(...li(26, (1 << 31) | (ROOT_TABLE >>> 12)), csrrw(0, 0x180, 26), ...li(26, MPP), csrrc(0, 0x300, 26),
+      ...li(26, MPP_S), csrrs(0, 0x300, 26), ...li(26, CODE), csrrw(0, 0x341, 26), MRET);
+    words.set(ROOT_TABLE + 4 * (RAM >>> 22), [((LEAF_TABLE >>> 12) << 10) | PTE_V]);
+    const swap = (DATA - RAM) >>> 12;
+    words.set(LEAF_TABLE, Array.from({ length: RAM_SIZE >>> 12 }, (_, i) => {
+      const frame = i === swap ? swap + 1 : i === swap + 1 ? swap : i;
+      return ((((RAM >>> 12) + frame) << 10) | PTE_LEAF) >>> 0;
+    }));
+  } else {
+    pro.push(...li(26, CODE), I(0, 26, 0, 0, 0x67));
+  }
   words.set(RAM, pro);
   // Exceptions skip 4 bytes; timer interrupts move mtimecmp 40 ticks on.
   words.set(HANDLER, [
@@ -109,7 +134,7 @@ export function observe(m: Machine, out: number[], stop: unknown): unknown {
 }
 
 /** Runs the program on the interpreter and the translator (with `backend`); the first difference as text, or null. */
-export function compareKinds(p: Program, backend: JitBackend = 'wasm'): string | null {
+export function compareKinds(p: Program, backend: JitBackend = 'wasm', seen?: (jit: Machine) => void): string | null {
   const a = machineFor('interp', p);
   const b = machineFor('jit', p, backend);
   for (const [i, budget] of p.budgets.entries()) {
@@ -120,6 +145,7 @@ export function compareKinds(p: Program, backend: JitBackend = 'wasm'): string |
     if (ja !== jb) return `run ${i} (budget ${budget}) differs:\ninterp ${shorten(sa)}\njit/${backend} ${shorten(sb)}`;
   }
   // Every module we generate must validate: a refused one would silently become JavaScript.
+  seen?.(b.m);
   const refused = b.m.cpu.translatorStats?.wasmRefused ?? 0;
   if (refused !== 0) return `${refused} generated WebAssembly modules were refused`;
   return null;
