@@ -1,6 +1,8 @@
 // The translating CPU against the interpreter and QEMU: guest MIPS of the interpreter and
 // of the translator with each back end (WebAssembly, JavaScript) on the CPU-bound programs
-// (bench/programs) in one run, bare, under full virtualization and as a Linux process,
+// (bench/programs) in one run, bare, under full virtualization, as S-mode code under Sv32
+// (sv32: the bare ELF entered in S-mode with every address mapped to itself by megapages,
+// so every access takes the paged path) and as a Linux process,
 // each CPU's time against qemu-riscv32's, with the translator's own figures (translation
 // time per region, cache hit rate, generated code). qemu-riscv32 runs the Linux build of each program when it
 // is installed; without it the table says so and the rest still runs.
@@ -9,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { assemble } from '../src/core/asm/assembler.ts';
 import { readElf } from '../src/core/asm/elf-reader.ts';
 import {
   defaultJitBackend, setDefaultJitBackend, withCpuKind, type CpuKind, type JitBackend,
@@ -67,6 +70,36 @@ function bare(elf: Uint8Array, v: Variant): Run {
   return { cpuSeconds, instructions: m.cpu.csr.instret, output: Buffer.from(out).toString('latin1'), stats: m.cpu.translatorStats };
 }
 
+/**
+ * The bare ELF as S-mode code under Sv32: a page table of 4 MiB megapages mapping every
+ * address to itself (RAM and devices alike), and a few instructions at the top of RAM that
+ * turn paging on and mret into the program in S-mode. Nothing else changes, so its MIPS
+ * compare with bare's: the difference is the paged fast path.
+ */
+function sv32(elf: Uint8Array, v: Variant): Run {
+  const out: number[] = [];
+  const m = withVariant(v, () => new Machine({ console: { write: (b) => out.push(...b) } }));
+  const image = readElf(elf);
+  m.load(image);
+  const top = m.ram.base + m.ram.bytes.byteLength;
+  const table = top - 0x2000;
+  const start = top - 0x1000;
+  m.ram.write(table, new Uint8Array(Uint32Array.from({ length: 1024 }, (_, i) => ((i << 20) | 0xcf) >>> 0).buffer));
+  const source = [
+    `li t0, ${((1 << 31) | (table >>> 12)) >>> 0}`, 'csrw satp, t0', 'li t0, 0x1800', 'csrc mstatus, t0',
+    'li t0, 0x800', 'csrs mstatus, t0', `li t0, ${image.entry >>> 0}`, 'csrw mepc, t0', 'mret',
+  ].join('\n');
+  const code = assemble(source, { textBase: start }).image!.segments[0]!;
+  m.ram.write(start, code.bytes);
+  m.cpu.reset(start);
+  const t = m.cpu.translatorForBench;
+  if (t) t.now = () => performance.now();
+  const started = process.cpuUsage();
+  m.run(4_000_000_000);
+  const cpuSeconds = process.cpuUsage(started).user / 1e6;
+  return { cpuSeconds, instructions: m.cpu.csr.instret, output: Buffer.from(out).toString('latin1'), stats: m.cpu.translatorStats };
+}
+
 /** A session of another mode (full: the bare ELF under the VMM; linux: the Linux ELF). */
 function session(elf: Uint8Array, mode: 'full' | 'linux', v: Variant): Run {
   const out: number[] = [];
@@ -102,12 +135,13 @@ export const translatorBench: BenchSection = {
       const linuxElf = new Uint8Array(readFileSync(join(dir, `${name}.linux.elf`)));
       const reps = <T>(f: () => T) => Array.from({ length: repetitions }, f);
       const qs = qemu ? median(reps(() => qemuCpuSeconds(join(dir, `${name}.linux.elf`)).cpuSeconds)) : 0;
-      for (const mode of ['bare', 'full', 'linux'] as const) {
+      for (const mode of ['bare', 'sv32', 'full', 'linux'] as const) {
         // Interleaved (one repetition of each variant in turn), so load changes hit all alike.
         const runs = new Map<string, Run[]>(VARIANTS.map((v) => [v.name, []]));
         for (let i = 0; i < repetitions; i++) {
           for (const v of VARIANTS) {
-            const run = mode === 'bare' ? bare(bareElf, v) : session(mode === 'full' ? bareElf : linuxElf, mode, v);
+            const run = mode === 'bare' ? bare(bareElf, v) : mode === 'sv32' ? sv32(bareElf, v)
+              : session(mode === 'full' ? bareElf : linuxElf, mode, v);
             runs.get(v.name)!.push(run);
           }
         }

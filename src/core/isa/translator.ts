@@ -12,9 +12,10 @@
 //
 // Back ends: a region in a RAM that lives in a WebAssembly memory becomes a WebAssembly
 // module (wasm-generator.ts) unless `backend` is 'js' — code running untranslated through
-// the RAM window, or paged (Sv32) code whose page is in that RAM (its loads and stores
-// reach frames through the paged fast path, frames outside the RAM bail); anything else,
-// or a module the engine refuses, a JavaScript function (code-generator.ts). Both have one calling
+// the RAM window, and with `pagedWasm` also paged (Sv32) code whose page is in that RAM
+// (its loads and stores reach frames through the paged fast path; frames outside the RAM
+// bail); anything else, or a module the engine refuses, a JavaScript function
+// (code-generator.ts). Both have one calling
 // convention (BlockFunction), so the dispatch below does not know which it calls.
 //
 // Lookup: per chunk the memory is picked as the interpreter picks it (the MMU only when
@@ -134,6 +135,12 @@ export class Translator implements BlockState {
   now: (() => number) | null = null;
   /** The back end for RAM regions: WebAssembly where the RAM lives in a WebAssembly memory. */
   backend: JitBackend = 'wasm';
+  /**
+   * Paged (Sv32) code in RAM as WebAssembly too. Off: exact (the differential tests run it)
+   * but measured slower than the JavaScript back end on sieve and sort, whose one-entry page
+   * caches miss millions of times, each miss a call out of WebAssembly (docs/benchmarks.md).
+   */
+  pagedWasm = false;
 
   // BlockState: read and written by generated code.
   pc = 0;
@@ -346,7 +353,8 @@ export class Translator implements BlockState {
     const plan = planBlock(block.pc, page.words);
     if (plan.insns.length === 0) return;
     // WebAssembly for the RAM window, or for paged code in a page of the RAM's memory.
-    const wasm = this.backend !== 'wasm' ? null : window !== null ? wasmOf(window) : page.ramIndex >= 0 ? this.wasm : null;
+    const wasm = this.backend !== 'wasm' ? null : window !== null ? wasmOf(window)
+      : this.pagedWasm && page.ramIndex >= 0 ? this.wasm : null;
     let region: BlockPlan[] | null = null;
     let fn: BlockFunction | null = null;
     if (wasm !== null) {

@@ -1,6 +1,7 @@
 // Differential testing of the translator against the interpreter: random valid (and some
 // invalid) RV32IMAC instruction sequences run on two bare machines, one per CPU kind — in
-// M-mode, or in S-mode under Sv32 paging (the translator's paged fast path) — and
+// M-mode, or in S-mode under Sv32 paging (the translator's paged fast path; on the
+// WebAssembly back end with its paged regions turned on, Translator.pagedWasm) — and
 // their whole state is compared after every run() of a random budget, for each of the
 // translator's back ends. Shared by the property test (bounded) and `npm run fuzz:cpu`.
 import fc from 'fast-check';
@@ -121,6 +122,8 @@ export function machineFor(kind: CpuKind, p: Program, backend: JitBackend = 'was
   const m = new Machine({ ramSize: RAM_SIZE, console: { write: (b) => out.push(...b) } });
   m.cpu.kind = kind;
   m.cpu.backend = backend;
+  const translator = m.cpu.translatorForBench;
+  if (translator !== null && backend === 'wasm') translator.pagedWasm = true;
   load(m, p);
   return { m, out };
 }

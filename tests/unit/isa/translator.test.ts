@@ -1,11 +1,14 @@
 // The translator is exact: random instruction sequences give the interpreter's state, step
 // for step (differential.ts); whole guests give the same results, exits and costs; and the
 // cases where translated code must be dropped or bypassed are shown one by one.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   JIT_BACKENDS, defaultJitBackend, setDefaultJitBackend, withCpuKind, type CpuKind, type JitBackend,
 } from '../../../src/core/isa/cpu-kind.ts';
+import { readElf } from '../../../src/core/asm/elf-reader.ts';
 import { Machine } from '../../../src/core/machine/machine.ts';
 import { runProgram } from '../../../src/core/runner.ts';
 import { GUEST_IMAGES, buildGuestImage } from '../../../src/core/vmm/images/index.ts';
@@ -145,7 +148,7 @@ function both(prog: number[], steps: number, backend: JitBackend): [Machine, Mac
 describe('the WebAssembly back end', () => {
   const loop = [addi(1, 1, 1), addi(2, 2, 3), bne(1, 0, -8)];
 
-  it('compiles S-mode code under Sv32 (the paged fast path), with the interpreter\'s results', () => {
+  it('compiles S-mode code under Sv32 (the paged fast path, with pagedWasm on), with the interpreter\'s results', () => {
     // x31 points 0x70 before the end of the data page, which is mapped to another frame:
     // word, half and byte accesses, one straddling into the next page (it bails).
     const words = [
@@ -162,6 +165,29 @@ describe('the WebAssembly back end', () => {
     expect(stats!.wasmPagedTranslations).toBeGreaterThan(0);
     expect(stats!.compiledSteps).toBeGreaterThan(stats!.interpretedSteps);
     expect(compareKinds(p, 'js')).toBeNull();
+  });
+
+  it('the Sv32 kernels of the bare corpus with paged WebAssembly regions: QEMU\'s output, the interpreter\'s state', () => {
+    for (const name of ['sv32-tasks', 's-mode-sv32']) {
+      const dir = join(__dirname, '../../fixtures/bare', name);
+      const run = (kind: CpuKind) => {
+        const out: number[] = [];
+        const m = withCpuKind(kind, () => new Machine({ console: { write: (b) => out.push(...b) } }));
+        const t = m.cpu.translatorForBench;
+        if (t !== null) t.pagedWasm = true;
+        m.load(readElf(new Uint8Array(readFileSync(join(dir, 'prog.elf')))));
+        const stop = m.run(50_000_000);
+        return { m, stop, out: Buffer.from(out).toString('latin1') };
+      };
+      const [interp, jit] = [run('interp'), run('jit')];
+      expect(jit.out, name).toBe(readFileSync(join(dir, 'expected.stdout'), 'latin1'));
+      expect(jit.stop).toEqual(interp.stop);
+      expect(jit.m.cpu.getState()).toEqual(interp.m.cpu.getState());
+      expect(jit.m.ram.dirtyPages()).toEqual(interp.m.ram.dirtyPages());
+      const st = jit.m.cpu.translatorStats!;
+      expect(st.wasmPagedTranslations, name).toBeGreaterThan(0);
+      expect(st.wasmRefused).toBe(0);
+    }
   });
 
   it('S-mode code under Sv32 that rewrites its own next instructions: each version runs when the interpreter runs it', () => {
