@@ -2,7 +2,8 @@
 // regions, loops): a region of guest code — a hot basic block and the blocks on its loops
 // within the same page — becomes the source text of one JavaScript function, compiled
 // once with `new Function` (the engine then compiles that to machine code like any other
-// hot function). wasm-generator.ts is the WebAssembly back end for RAM regions.
+// hot function). wasm-generator.ts is the WebAssembly back end for RAM regions (and,
+// with Translator.pagedWasm, paged code in RAM).
 //
 // What the generated code keeps from the interpreter (cpu.ts), instruction for instruction:
 // the same int32 arithmetic, the same RAM fast path (typed arrays, the same bounds checks,

@@ -7,7 +7,8 @@
 // instruction: the same RAM fast path (one bounds check; misaligned accesses performed, as
 // the interpreter does), the same dirty-byte marking and code-store check, budget checked
 // per block (whole blocks only), and every access that misses the fast path — out of RAM,
-// the watched word — bails to the interpreter. Where WebAssembly traps and RISC-V does not
+// the watched word — bails to the interpreter; paged regions (WasmEnv.paged) take the
+// 'paged' flavour's fast path instead. Where WebAssembly traps and RISC-V does not
 // (division by zero, INT_MIN / -1) the code tests first; mulh* use i64 products.
 //
 // Shape of `run(budget, entry)`: the used registers are loaded from the shared area into
