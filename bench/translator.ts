@@ -57,17 +57,22 @@ function withVariant<T>(v: Variant, make: () => T): T {
   }
 }
 
-/** The bare machine, as bench/cpu-mips.ts runs it, with the translator's clock set. */
-function bare(elf: Uint8Array, v: Variant): Run {
-  const out: number[] = [];
-  const m = withVariant(v, () => new Machine({ console: { write: (b) => out.push(...b) } }));
-  m.load(readElf(elf));
+/** Runs a loaded machine to its end, timing it in CPU time (the translator's clock set). */
+function timedRun(m: Machine, out: number[]): Run {
   const t = m.cpu.translatorForBench;
   if (t) t.now = () => performance.now();
   const started = process.cpuUsage();
   m.run(4_000_000_000);
   const cpuSeconds = process.cpuUsage(started).user / 1e6;
   return { cpuSeconds, instructions: m.cpu.csr.instret, output: Buffer.from(out).toString('latin1'), stats: m.cpu.translatorStats };
+}
+
+/** The bare machine, as bench/cpu-mips.ts runs it, with the translator's clock set. */
+function bare(elf: Uint8Array, v: Variant): Run {
+  const out: number[] = [];
+  const m = withVariant(v, () => new Machine({ console: { write: (b) => out.push(...b) } }));
+  m.load(readElf(elf));
+  return timedRun(m, out);
 }
 
 /**
@@ -92,12 +97,7 @@ function sv32(elf: Uint8Array, v: Variant): Run {
   const code = assemble(source, { textBase: start }).image!.segments[0]!;
   m.ram.write(start, code.bytes);
   m.cpu.reset(start);
-  const t = m.cpu.translatorForBench;
-  if (t) t.now = () => performance.now();
-  const started = process.cpuUsage();
-  m.run(4_000_000_000);
-  const cpuSeconds = process.cpuUsage(started).user / 1e6;
-  return { cpuSeconds, instructions: m.cpu.csr.instret, output: Buffer.from(out).toString('latin1'), stats: m.cpu.translatorStats };
+  return timedRun(m, out);
 }
 
 /** A session of another mode (full: the bare ELF under the VMM; linux: the Linux ELF). */

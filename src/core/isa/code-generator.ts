@@ -286,6 +286,31 @@ export function endsBlock(insn: number): boolean {
   return classify(insn) === KIND_END;
 }
 
+/** Indices (in `plans`) of the blocks of a region that block i may go to directly. */
+export function successorsInRegion(plans: BlockPlan[], index: Map<number, number>, i: number): number[] {
+  return successors(plans[i]!).map((t) => index.get(t)).filter((j): j is number => j !== undefined);
+}
+
+/**
+ * The block of a loop (an SCC of a region's blocks) that is not in any loop inside it: one
+ * entered from outside the loop, preferring the one that leaves the most blocks in inner
+ * loops, then the first. Both back ends nest loops around it.
+ */
+export function loopHeader(plans: BlockPlan[], scc: number[], next: (i: number) => number[]): number {
+  let best = scc[0]!;
+  let bestScore = -1;
+  for (const h of scc) {
+    const inner = innerLoops(scc.filter((m) => m !== h), next);
+    const entered = plans.some((_, i) => !scc.includes(i) && next(i).includes(h));
+    const score = (entered ? 1000 : 0) + inner.reduce((sum, l) => sum + l.length, 0);
+    if (score > bestScore) {
+      best = h;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
 /** Static successors of a block: branch targets, jal targets, the fall-through. */
 export function successors(plan: BlockPlan): number[] {
   const last = plan.insns[plan.insns.length - 1]!;
@@ -379,26 +404,11 @@ class Generator {
 
   /** Indices of the blocks of the region a block may go to directly. */
   private successorsIn(i: number): number[] {
-    return successors(this.plans[i]!).map((t) => this.index.get(t)).filter((j): j is number => j !== undefined);
+    return successorsInRegion(this.plans, this.index, i);
   }
 
-  /**
-   * The block of a loop that is not in any loop inside it: one entered from outside the
-   * loop, preferring the one that leaves the most blocks in inner loops, then the first.
-   */
   private headerOf(scc: number[]): number {
-    let best = scc[0]!;
-    let bestScore = -1;
-    for (const h of scc) {
-      const inner = innerLoops(scc.filter((m) => m !== h), (i) => this.successorsIn(i));
-      const entered = this.plans.some((_, i) => !scc.includes(i) && this.successorsIn(i).includes(h));
-      const score = (entered ? 1000 : 0) + inner.reduce((sum, l) => sum + l.length, 0);
-      if (score > bestScore) {
-        best = h;
-        bestScore = score;
-      }
-    }
-    return best;
+    return loopHeader(this.plans, scc, (i) => this.successorsIn(i));
   }
 
   private block(i: number, withCase: boolean): void {

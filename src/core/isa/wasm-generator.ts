@@ -25,7 +25,7 @@
 
 import {
   EXIT_FALLBACK, EXIT_NONE, EXIT_REVALIDATE, REASON_ACCESS, branchOffset, endsBlock, innerLoops, jalOffset,
-  noteRegisters, successors, type BlockPlan, type Decoded, type RegionLimits,
+  loopHeader, noteRegisters, successorsInRegion, type BlockPlan, type Decoded, type RegionLimits,
 } from './code-generator.ts';
 import type { WasmRam } from './memory.ts';
 import {
@@ -176,23 +176,11 @@ class WasmGenerator {
 
   /** Indices of the blocks of the region a block may go to directly. */
   private successorsIn(i: number): number[] {
-    return successors(this.plans[i]!).map((t) => this.index.get(t)).filter((j): j is number => j !== undefined);
+    return successorsInRegion(this.plans, this.index, i);
   }
 
-  /** The block of a loop entered from outside it, preferring the one that leaves the most in inner loops. */
   private headerOf(scc: number[]): number {
-    let best = scc[0]!;
-    let bestScore = -1;
-    for (const h of scc) {
-      const inner = innerLoops(scc.filter((m) => m !== h), (i) => this.successorsIn(i));
-      const entered = this.plans.some((_, i) => !scc.includes(i) && this.successorsIn(i).includes(h));
-      const score = (entered ? 1000 : 0) + inner.reduce((sum, l) => sum + l.length, 0);
-      if (score > bestScore) {
-        best = h;
-        bestScore = score;
-      }
-    }
-    return best;
+    return loopHeader(this.plans, scc, (i) => this.successorsIn(i));
   }
 
   private block(i: number): void {
