@@ -1,5 +1,5 @@
-// Which CPU runs guest code: the translator (guest blocks compiled to JavaScript,
-// translator.ts) or the interpreter (cpu.ts's loop, the reference). Both give identical
+// Which CPU runs guest code: the translator (guest blocks compiled to WebAssembly or
+// JavaScript, translator.ts) or the interpreter (cpu.ts's loop, the reference). Both give identical
 // results; the translator is faster. A Cpu is made with the process-wide default unless
 // its options say otherwise; the CLI's `--cpu interp|jit` and the worker set the default.
 
