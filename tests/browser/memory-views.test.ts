@@ -31,16 +31,22 @@ async function closeSheet(page: Page): Promise<void> {
   if (await close.isVisible()) await close.click();
 }
 
+/** Opens a lesson's first step and runs its kernel.s to the end ("all done", halted). */
+async function runLessonKernel(size: { width: number; height: number }, lesson: string): Promise<Page> {
+  const page = await open(size, `#/lesson/${lesson}/step/1`);
+  await page.getByRole('button', { name: 'kernel.s', exact: true }).waitFor();
+  await closeSheet(page);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await waitForText(page, 'all done', 60_000);
+  await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent === 'halted');
+  return page;
+}
+
 for (const size of SIZES) {
   describe(`memory views at ${size.width}x${size.height}`, () => {
     it('separates memory exits from the rest, and shows the guest\'s page table beside its shadow', async () => {
-      const page = await open(size, '#/lesson/17-shadow-page-tables/step/1');
-      await page.getByRole('button', { name: 'kernel.s', exact: true }).waitFor();
-      await closeSheet(page);
       // The unported kernel, run to its end: shadow paging does all the work.
-      await page.getByRole('button', { name: 'Run', exact: true }).click();
-      await waitForText(page, 'all done', 60_000);
-      await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent === 'halted');
+      const page = await runLessonKernel(size, '17-shadow-page-tables');
 
       await page.getByRole('tab', { name: 'Exits' }).click();
       const memory = page.getByRole('rowgroup', { name: 'Memory exits' });
@@ -87,12 +93,7 @@ for (const size of SIZES) {
     });
 
     it('runs lesson 18 hardware-assisted: the guest\'s own table under the G-stage, no memory exit, hw in Compare', async () => {
-      const page = await open(size, '#/lesson/18-three-ways-memory/step/1');
-      await page.getByRole('button', { name: 'kernel.s', exact: true }).waitFor();
-      await closeSheet(page);
-      await page.getByRole('button', { name: 'Run', exact: true }).click();
-      await waitForText(page, 'all done', 60_000);
-      await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent === 'halted');
+      const page = await runLessonKernel(size, '18-three-ways-memory');
       await page.getByRole('tab', { name: 'Exits' }).click();
       // Exits there are (the console's MMIO), but not one of them is a memory exit.
       await page.getByRole('rowgroup', { name: 'Other exits' }).getByRole('rowheader', { name: /^mmio-write:uart/ }).waitFor();
